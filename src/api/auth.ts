@@ -1,0 +1,27 @@
+// Bearer authentication for the resource API (RFC 6750). A door is never
+// looked up before this has run (spec 4).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { BearerVerifier, Principal } from '../oauth/bearer.ts';
+import { sendErrors } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export function bearerAuth(verify: BearerVerifier) {
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
+    const match = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    if (!match) {
+      reply.header('www-authenticate', 'Bearer');
+      return sendErrors(reply, 401, 'An access token is required: send it as "Authorization: Bearer <token>".');
+    }
+    const principal = await verify(match[1]!);
+    if (!principal) {
+      reply.header('www-authenticate', 'Bearer error="invalid_token", error_description="The access token is invalid, expired or revoked."');
+      return sendErrors(reply, 401, 'The access token is invalid, expired or revoked.');
+    }
+    request.principal = principal;
+  };
+}

@@ -1,0 +1,61 @@
+// The resource API (spec 4): bearer hook, error and not-found handlers, and one
+// line per route. Registered once per documented prefix; no route is copied.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { DomainError } from '../access/errors.ts';
+import type { BearerVerifier } from '../oauth/bearer.ts';
+import type { Database } from '../store/database.ts';
+import { bearerAuth } from './auth.ts';
+import { sendErrors, statusFor, unexpectedMessage } from './errors.ts';
+import { userInfoRoute } from './routes/user-info.ts';
+
+export interface ApiDeps {
+  db: Kysely<Database>;
+  verifyBearer: BearerVerifier;
+}
+
+export const apiPrefixes = ['/oauth/v1/endpoints', '/api/oauth/v1/endpoints', '/oauth/v1/endpoint', '/api/oauth/v1/endpoint'];
+
+/** Known paths and their methods, for 405 answers. */
+const routeMethods: Record<string, string[]> = {
+  'user-info': ['GET'],
+};
+
+export async function resourceApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0]!.replace(/\/+$/, '').split('/').pop() ?? '';
+    const methods = routeMethods[path];
+    if (methods) {
+      reply.header('allow', methods.join(', '));
+      return sendErrors(reply, 405, `${request.method} is not allowed here; use ${methods.join(' or ')}.`);
+    }
+    return sendErrors(reply, 404, 'Not found.');
+  });
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) {
+      if (error.retryAfter) reply.header('retry-after', String(error.retryAfter));
+      return sendErrors(reply, statusFor[error.code], error.message);
+    }
+    if (error.validation) {
+      const first = error.validation[0];
+      const field = (first?.instancePath || (first?.params as { missingProperty?: string } | undefined)?.missingProperty || error.validationContext) ?? 'request';
+      return sendErrors(reply, 400, `Invalid ${String(field).replace(/^\//, '').replace(/\//g, '.')}: ${first?.message ?? 'malformed'}.`);
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendErrors(reply, error.statusCode, error.statusCode === 413 ? 'The request body is too large.' : 'Malformed request.');
+    }
+    request.log.error({ err: error }, 'api request failed');
+    return sendErrors(reply, 500, unexpectedMessage);
+  });
+
+  await app.register(async (authenticated) => {
+    authenticated.addHook('onRequest', bearerAuth(deps.verifyBearer));
+    await authenticated.register(userInfoRoute, deps);
+  });
+}

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { ApiDeps } from '../index.ts';
+import { personProfile } from '../../access/people.ts';
+import { errorEnvelope } from '../schemas.ts';
+
+const UserInfo = Type.Object({
+  id: Type.String({ description: 'The person\'s id, a dashed lowercase UUID' }),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  email_address: Type.Optional(Type.String({ description: 'Extension: with the `profile` scope' })),
+  phone: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Extension: with the `profile` scope' })),
+});
+
+export async function userInfoRoute(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  app.get('/user-info', {
+    schema: {
+      tags: ['People'],
+      summary: 'Get user info',
+      description: 'The person who authorized the token. With the `profile` scope also their email address and phone.',
+      security: [{ bearer: [] }],
+      response: {
+        200: Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data: UserInfo }),
+        401: errorEnvelope,
+      },
+    },
+  }, async (request) => {
+    const principal = request.principal!;
+    const person = await personProfile(deps.db, principal.personId);
+    const profile = principal.scopes.has('profile') ? { email_address: person.email, phone: person.phone } : {};
+    return {
+      success: true as const,
+      timestamp: Math.floor(Date.now() / 1000),
+      data: { id: person.id, first_name: person.firstName, last_name: person.lastName, ...profile },
+    };
+  });
+}

@@ -1,0 +1,151 @@
+// Composition root: builds the store, services, provider and the Fastify app.
+// Tests call the same function; nothing here is a module-level singleton.
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import type { Kysely } from 'kysely';
+import type Provider from 'oidc-provider';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.ts';
+import { resourceApi, apiPrefixes } from './api/index.ts';
+import { healthRoutes } from './health.ts';
+import { bearerVerifier } from './oauth/bearer.ts';
+import { interactions } from './oauth/interactions.ts';
+import { authorizationServerMetadata } from './oauth/metadata.ts';
+import { oauthMount } from './oauth/mount.ts';
+import { buildProvider } from './oauth/provider.ts';
+import { startHousekeeping } from './oauth/housekeeping.ts';
+import { metadataPath } from './oauth/routes.ts';
+import { seedSandbox, sandboxPresence } from './sandbox/seed.ts';
+import { createBox } from './security/encryption.ts';
+import type { Database } from './store/database.ts';
+import { openDatabase, type Engine } from './store/dialect.ts';
+import { migrateToLatest } from './store/migrate.ts';
+import { oauthErrorPage } from './web/error-page.ts';
+import { webPages } from './web/index.ts';
+import { createLogger } from './logging.ts';
+
+export interface App {
+  server: FastifyInstance;
+  db: Kysely<Database>;
+  engine: Engine;
+  provider: Provider;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** A hop count becomes the function Fastify's types expect. */
+function trustProxyOption(value: Config['trustProxy']) {
+  return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+}
+
+export interface BuildOptions {
+  /** Where logs go (tests capture them to prove no secret is written). */
+  logStream?: DestinationStream;
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const { db, engine } = openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    const rules = { apiHost: new URL(config.publicUrl).hostname, production: config.env === 'production' };
+    if (config.env === 'production') {
+      const present = await sandboxPresence(db);
+      if (present.people > 0 || present.clients > 0) {
+        throw new Error(`refusing to start in production: the database holds sandbox data (${present.people} people, ${present.clients} clients) whose passwords are public`);
+      }
+    }
+    if (config.sandbox) await seedSandbox(db, rules);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+
+  const secureCookies = config.env === 'production';
+  const box = createBox(config.secrets.encryptionKey);
+  const server = Fastify({
+    loggerInstance: createLogger(config.logLevel, options.logStream),
+    trustProxy: trustProxyOption(config.trustProxy),
+    bodyLimit: 64 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+  });
+
+  const provider = buildProvider({
+    issuer: config.publicUrl,
+    db,
+    box,
+    log: server.log,
+    trustProxy: config.trustProxy !== false,
+    secureCookies,
+    cookieKeys: config.secrets.cookieKeys,
+    accessTokenTtl: config.oauth.accessTokenTtl,
+    refreshTokenIdleTtl: config.oauth.refreshTokenIdleTtl,
+    refreshGraceSeconds: config.oauth.refreshGraceSeconds,
+    renderError: (out) => oauthErrorPage(config.sandbox, out),
+  });
+
+  // A JSON Content-Type on a request without a body is harmless (spec 4).
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('The request body is not valid JSON.'), { statusCode: 400 }), undefined);
+    }
+  });
+  await server.register(formbody);
+  await server.register(cookie, { secret: [...config.secrets.cookieKeys] });
+  await server.register(helmet, {
+    frameguard: { action: 'deny' },
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        // Chrome applies form-action to the redirect after consent, which leaves for the client's redirect URI.
+        formAction: null,
+        scriptSrc: ["'none'"],
+      },
+    },
+    hsts: config.env === 'production',
+  });
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'ParqEx API', version: '1.0.0', description: 'The ParqEx resource API. Authorize with OAuth 2.0; see docs/oauth.md.' },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  await server.register(healthRoutes, { db });
+  server.get(metadataPath, { schema: { tags: ['OAuth'], summary: 'Authorization server metadata (RFC 8414)' } }, async () => authorizationServerMetadata(config.publicUrl));
+  await server.register(oauthMount, { provider });
+  for (const prefix of apiPrefixes) {
+    await server.register(resourceApi, { prefix, db, verifyBearer: bearerVerifier(provider) });
+  }
+  await server.register(webPages, {
+    db,
+    interactions: interactions(provider),
+    sandbox: config.sandbox,
+    secureCookies,
+    throttle: config.login,
+  });
+  server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+
+  const housekeeping = startHousekeeping({ db, log: server.log, refreshGraceSeconds: config.oauth.refreshGraceSeconds });
+  return {
+    server,
+    db,
+    engine,
+    provider,
+    config,
+    async close() {
+      housekeeping.stop();
+      await server.close();
+      await db.destroy();
+    },
+  };
+}

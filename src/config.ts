@@ -1,0 +1,191 @@
+// Every setting, read from the environment once and validated together, so a
+// bad deployment fails at start with one message listing every problem.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type Environment = 'development' | 'production';
+
+export interface Config {
+  readonly env: Environment;
+  readonly host: string;
+  readonly port: number;
+  /** The issuer and the base of every link: an origin, no path. */
+  readonly publicUrl: string;
+  /** Fastify's `trustProxy`: false, true, a hop count, or a list of addresses/CIDRs. */
+  readonly trustProxy: boolean | number | string[];
+  readonly dataDir: string;
+  /** PostgreSQL when set; otherwise SQLite at `sqlitePath`. */
+  readonly databaseUrl: string | undefined;
+  readonly sqlitePath: string;
+  readonly sandbox: boolean;
+  readonly logLevel: string;
+  readonly secrets: {
+    /** Newest first; older ones still verify cookies during rotation. */
+    readonly cookieKeys: readonly string[];
+    /** 32 bytes for AES-256-GCM. */
+    readonly encryptionKey: Buffer;
+  };
+  readonly oauth: {
+    readonly accessTokenTtl: number;
+    readonly refreshTokenIdleTtl: number;
+    readonly refreshGraceSeconds: number;
+  };
+  readonly login: {
+    readonly maxFailuresPerAccount: number;
+    readonly maxFailuresPerAddress: number;
+    readonly lockoutSeconds: number;
+  };
+}
+
+/** Names of the variables whose values must never reach a log. */
+export const secretVariables = ['PARQEX_COOKIE_SECRETS', 'PARQEX_ENCRYPTION_KEY', 'DATABASE_URL'] as const;
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = <T>(name: string, fallback: T, parse: (raw: string) => T | Invalid): T => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    const parsed = parse(raw);
+    if (parsed instanceof Invalid) {
+      problems.push(`${name}: ${parsed.message}`);
+      return fallback;
+    }
+    return parsed;
+  };
+
+  const envName = read<Environment>('PARQEX_ENV', 'development', (raw) =>
+    raw === 'development' || raw === 'production' ? raw : new Invalid('must be "development" or "production"'));
+  const production = envName === 'production';
+
+  const port = read('PORT', 3000, (raw) => parseInteger(raw, 0, 65535));
+  const host = read('HOST', production ? '0.0.0.0' : '127.0.0.1', (raw) => raw);
+  const publicUrl = read('PARQEX_PUBLIC_URL', `http://localhost:${port}`, (raw) => raw);
+  const publicUrlProblem = checkPublicUrl(publicUrl, production);
+  if (publicUrlProblem) problems.push(`PARQEX_PUBLIC_URL: ${publicUrlProblem}`);
+
+  const trustProxy = read<boolean | number | string[]>('PARQEX_TRUST_PROXY', false, parseTrustProxy);
+  const dataDir = resolve(read('PARQEX_DATA_DIR', './data', (raw) => raw));
+  const databaseUrl = read<string | undefined>('DATABASE_URL', undefined, (raw) =>
+    /^postgres(ql)?:\/\//.test(raw) ? raw : new Invalid('must be a postgres:// or postgresql:// URL'));
+  const sandbox = read('PARQEX_SANDBOX', !production, parseBoolean);
+  if (production && sandbox) problems.push('PARQEX_SANDBOX: the sandbox cannot run in production');
+
+  const oauth = {
+    accessTokenTtl: read('PARQEX_ACCESS_TOKEN_TTL', 3600, (raw) => parseInteger(raw, 60, 86400)),
+    refreshTokenIdleTtl: read('PARQEX_REFRESH_TOKEN_IDLE_TTL', 90 * 86400, (raw) => parseInteger(raw, 3600, 3650 * 86400)),
+    refreshGraceSeconds: read('PARQEX_REFRESH_GRACE_SECONDS', 60, (raw) => parseInteger(raw, 0, 3600)),
+  };
+  const login = {
+    maxFailuresPerAccount: read('PARQEX_LOGIN_MAX_FAILURES', 5, (raw) => parseInteger(raw, 1, 1000)),
+    maxFailuresPerAddress: read('PARQEX_LOGIN_MAX_FAILURES_PER_ADDRESS', 20, (raw) => parseInteger(raw, 1, 100000)),
+    lockoutSeconds: read('PARQEX_LOGIN_LOCKOUT_SECONDS', 900, (raw) => parseInteger(raw, 1, 86400)),
+  };
+  const logLevel = read('LOG_LEVEL', 'info', (raw) =>
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw) ? raw : new Invalid('must be one of fatal, error, warn, info, debug, trace, silent'));
+
+  const secrets = readSecrets(env, production, dataDir, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    env: envName,
+    host,
+    port,
+    publicUrl: new URL(publicUrl).origin,
+    trustProxy,
+    dataDir,
+    databaseUrl,
+    sqlitePath: join(dataDir, 'parqex.sqlite'),
+    sandbox,
+    logLevel,
+    secrets: secrets!,
+    oauth: Object.freeze(oauth),
+    login: Object.freeze(login),
+  });
+}
+
+class Invalid {
+  readonly message: string;
+  constructor(message: string) {
+    this.message = message;
+  }
+}
+
+function parseInteger(raw: string, min: number, max: number): number | Invalid {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) return new Invalid(`must be a whole number from ${min} to ${max}`);
+  return value;
+}
+
+function parseBoolean(raw: string): boolean | Invalid {
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  return new Invalid('must be true or false');
+}
+
+function parseTrustProxy(raw: string): boolean | number | string[] {
+  if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
+function checkPublicUrl(raw: string, production: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'must be an absolute URL such as https://parqex.example.com';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must use http or https';
+  if (url.pathname !== '/' || url.search || url.hash || raw.replace(/\/$/, '') !== url.origin) {
+    return 'must be an origin (scheme, host and optional port) without a path, query or fragment';
+  }
+  if (production && url.protocol !== 'https:') return 'must use https in production';
+  return undefined;
+}
+
+function readSecrets(env: Env, production: boolean, dataDir: string, problems: string[]) {
+  let cookieRaw = env.PARQEX_COOKIE_SECRETS?.trim();
+  let keyRaw = env.PARQEX_ENCRYPTION_KEY?.trim();
+  if ((!cookieRaw || !keyRaw) && production) {
+    if (!cookieRaw) problems.push('PARQEX_COOKIE_SECRETS: required in production (comma-separated, each at least 32 characters, newest first)');
+    if (!keyRaw) problems.push('PARQEX_ENCRYPTION_KEY: required in production (32 random bytes, base64)');
+    return undefined;
+  }
+  if (!cookieRaw || !keyRaw) {
+    const generated = developmentSecrets(dataDir);
+    cookieRaw ||= generated.cookieSecret;
+    keyRaw ||= generated.encryptionKey;
+  }
+  const cookieKeys = cookieRaw.split(',').map((key) => key.trim()).filter(Boolean);
+  if (cookieKeys.length === 0 || cookieKeys.some((key) => key.length < 32)) {
+    problems.push('PARQEX_COOKIE_SECRETS: each secret must be at least 32 characters');
+  }
+  const encryptionKey = Buffer.from(keyRaw, 'base64');
+  if (encryptionKey.length !== 32) problems.push('PARQEX_ENCRYPTION_KEY: must be 32 bytes, base64-encoded');
+  return { cookieKeys: Object.freeze(cookieKeys), encryptionKey };
+}
+
+/** Development keeps generated secrets in the data dir so sessions survive restarts. */
+function developmentSecrets(dataDir: string): { cookieSecret: string; encryptionKey: string } {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const secrets = {
+    cookieSecret: randomBytes(32).toString('base64url'),
+    encryptionKey: randomBytes(32).toString('base64'),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}

@@ -1,0 +1,214 @@
+// The `parqex` command. The only module that reads the environment.
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { DomainError } from './access/errors.ts';
+import { createClient, describeClient, importClient, listRegisteredClients, removeClient, rotateClientSecret, type ClientRegistration } from './oauth/clients.ts';
+import { oauthRoutes } from './oauth/routes.ts';
+import { sandboxClients, sandboxPassword, sandboxPeople, sandboxRedirectUris, seedSandbox } from './sandbox/seed.ts';
+import { openDatabase } from './store/dialect.ts';
+import { migrateToLatest } from './store/migrate.ts';
+
+const usage = `Usage: parqex <command>
+
+  serve                       run the server (HTTP, OAuth, API, pages)
+  migrate                     apply database migrations
+  seed                        create the sandbox (development only)
+  clients create --name NAME --redirect-uri URI [--redirect-uri URI ...]
+                 [--type confidential|public] [--environment development|certification|production]
+                 [--first-party] [--description TEXT] [--website URL]
+                 [--contact-name NAME] [--contact-email EMAIL] [--json]
+  clients import --client-id ID [--client-secret SECRET] (same options as create)
+  clients list [--json]
+  clients show CLIENT_ID [--json]
+  clients rotate-secret CLIENT_ID [--json]
+  clients delete CLIENT_ID
+
+Configuration comes from the environment; see README.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(`${usage}\n`);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig(process.env);
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate':
+      return withDatabase(config, async () => {
+        process.stdout.write('database is up to date\n');
+      });
+    case 'seed':
+      if (config.env === 'production') throw new DomainError('invalid', 'the sandbox is never created in production');
+      return withDatabase(config, async (db) => {
+        await seedSandbox(db, clientRules(config));
+        process.stdout.write('sandbox ready\n');
+      });
+    case 'clients':
+      return clients(config, rest);
+    default:
+      process.stderr.write(`unknown command: ${command}\n\n${usage}\n`);
+      return 2;
+  }
+}
+
+async function serve(config: Config): Promise<number> {
+  const app = await buildApp(config);
+  try {
+    await app.server.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new DomainError('invalid', `port ${config.port} on ${config.host} is already in use; set PORT to a free port`);
+    }
+    throw error;
+  }
+  if (config.sandbox) process.stdout.write(sandboxBanner(config));
+  const stop = async (signal: string) => {
+    app.server.log.info({ signal }, 'shutting down');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise(() => {});
+}
+
+function sandboxBanner(config: Config): string {
+  const base = config.publicUrl;
+  const client = sandboxClients(new URL(base).hostname).web;
+  const authorize = `${base}${oauthRoutes.authorization}/?response_type=code&client_id=${encodeURIComponent(client.client_id)}`
+    + `&redirect_uri=${encodeURIComponent(sandboxRedirectUris[0]!)}&scope=OPENDOOR,closedoor&state=try-me`;
+  return `
+ParqEx is running at ${base} (sandbox mode: test data, public passwords)
+
+  Sandbox application   client_id      ${client.client_id}
+                        client_secret  ${client.client_secret}
+                        redirect URIs  ${sandboxRedirectUris.join(', ')}
+  Sandbox people        ${Object.values(sandboxPeople).map((p) => p.email).join(', ')}
+                        password       ${sandboxPassword}
+
+  1. Open in a browser:  ${authorize}
+  2. Sign in and ALLOW; copy the code from the redirect (the page itself will not load).
+  3. curl "${base}${oauthRoutes.token}/?client_id=${client.client_id}&client_secret=${client.client_secret}&grant_type=authorization_code&code=CODE&redirect_uri=${encodeURIComponent(sandboxRedirectUris[0]!)}"
+  4. curl -H "Authorization: Bearer ACCESS_TOKEN" ${base}/oauth/v1/endpoints/user-info
+
+  Metadata: ${base}/.well-known/oauth-authorization-server   OpenAPI: ${base}/openapi.json
+`;
+}
+
+async function withDatabase(config: Config, work: (db: ReturnType<typeof openDatabase>['db']) => Promise<void>): Promise<number> {
+  const { db } = openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    await work(db);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
+function clientRules(config: Config) {
+  return { apiHost: new URL(config.publicUrl).hostname, production: config.env === 'production' };
+}
+
+async function clients(config: Config, argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      type: { type: 'string' },
+      environment: { type: 'string' },
+      'first-party': { type: 'boolean' },
+      description: { type: 'string' },
+      website: { type: 'string' },
+      'contact-name': { type: 'string' },
+      'contact-email': { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const [action, target] = positionals;
+  const print = (value: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+  const registration = (): ClientRegistration => {
+    if (values.type !== undefined && values.type !== 'confidential' && values.type !== 'public') throw new DomainError('invalid', '--type must be confidential or public');
+    if (values.environment !== undefined && !['development', 'certification', 'production'].includes(values.environment)) {
+      throw new DomainError('invalid', '--environment must be development, certification or production');
+    }
+    if (!values.name) throw new DomainError('invalid', '--name is required');
+    return {
+      name: values.name,
+      redirectUris: values['redirect-uri'] ?? [],
+      type: values.type as ClientRegistration['type'],
+      environment: values.environment as ClientRegistration['environment'],
+      firstParty: values['first-party'] ?? false,
+      description: values.description,
+      website: values.website,
+      contactName: values['contact-name'],
+      contactEmail: values['contact-email'],
+    };
+  };
+  const secretNote = 'Store the secret now: it is shown once and kept only as a hash.';
+  return withDatabase(config, async (db) => {
+    switch (action) {
+      case 'create': {
+        const issued = await createClient(db, clientRules(config), registration());
+        print(issued, `client_id      ${issued.client_id}${issued.client_secret ? `\nclient_secret  ${issued.client_secret}\n${secretNote}` : '\n(public client: no secret; PKCE is required)'}`);
+        return;
+      }
+      case 'import': {
+        if (!values['client-id']) throw new DomainError('invalid', '--client-id is required');
+        const issued = await importClient(db, clientRules(config), values['client-id'], values['client-secret'], registration());
+        print({ client_id: issued.client_id }, `imported ${issued.client_id}`);
+        return;
+      }
+      case 'list': {
+        const rows = await listRegisteredClients(db);
+        print(rows, rows.map((c) => `${c.client_id}  ${c.type.padEnd(12)} ${c.environment.padEnd(13)} ${c.name}`).join('\n') || '(no clients)');
+        return;
+      }
+      case 'show': {
+        const client = target ? await describeClient(db, target) : undefined;
+        if (!client) throw new DomainError('not_found', `no client ${target ?? '(missing CLIENT_ID)'}`);
+        print(client, Object.entries(client).map(([k, v]) => `${k.padEnd(18)} ${Array.isArray(v) ? v.join(' ') : String(v)}`).join('\n'));
+        return;
+      }
+      case 'rotate-secret': {
+        if (!target) throw new DomainError('invalid', 'CLIENT_ID is required');
+        const issued = await rotateClientSecret(db, target);
+        print(issued, `client_secret  ${issued.client_secret}\n${secretNote} The old secret no longer works.`);
+        return;
+      }
+      case 'delete': {
+        if (!target) throw new DomainError('invalid', 'CLIENT_ID is required');
+        await removeClient(db, target);
+        print({ deleted: target }, `deleted ${target}`);
+        return;
+      }
+      default:
+        throw new DomainError('invalid', `unknown clients action: ${action ?? '(none)'}; use create, import, list, show, rotate-secret or delete`);
+    }
+  });
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code !== undefined) process.exitCode = code;
+}, (error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DomainError) {
+    process.stderr.write(`parqex: ${error.message}\n`);
+    process.exitCode = error instanceof DomainError && error.code === 'not_found' ? 3 : 2;
+    return;
+  }
+  if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`parqex: ${error.message}\n\n${usage}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.stderr.write(`parqex: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

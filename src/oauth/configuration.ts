@@ -1,0 +1,99 @@
+// Our settings as oidc-provider configuration: a pure function, no I/O.
+// oidc-provider is an OpenID Provider; here it runs as a plain OAuth 2.0
+// authorization server with the lifetimes and rules of spec section 3.
+import type { Configuration, KoaContextWithOIDC, JWK } from 'oidc-provider';
+import { errors, interactionPolicy } from 'oidc-provider';
+import { supportedScopes, unknownScopes } from './scopes.ts';
+import { oauthRoutes } from './routes.ts';
+
+export interface OAuthSettings {
+  accessTokenTtl: number;
+  refreshTokenIdleTtl: number;
+  cookieKeys: readonly string[];
+  secureCookies: boolean;
+  signingKey: JWK;
+}
+
+const TEN_MINUTES = 600;
+/** Grants live until revoked; oidc-provider needs a number, so: a century. */
+const UNTIL_REVOKED = 100 * 365 * 86400;
+
+export function providerConfiguration(settings: OAuthSettings, parts: Pick<Configuration, 'adapter' | 'findAccount' | 'renderError'>): Configuration {
+  const cookie = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: settings.secureCookies };
+  return {
+    ...parts,
+    clients: [],
+    scopes: supportedScopes,
+    claims: { openid: ['sub'] },
+    responseTypes: ['code'],
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    routes: oauthRoutes,
+    jwks: { keys: [settings.signingKey] },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      userinfo: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+    },
+    ttl: {
+      AccessToken: settings.accessTokenTtl,
+      AuthorizationCode: TEN_MINUTES,
+      // Each rotation issues a fresh token with a fresh lifetime: 90 days unused, no absolute limit.
+      RefreshToken: settings.refreshTokenIdleTtl,
+      Grant: UNTIL_REVOKED,
+      Interaction: 3600,
+      Session: 14 * 86400,
+    },
+    rotateRefreshToken: true,
+    // oidc-provider only issues refresh tokens for `offline_access` and ties the
+    // rest to the browser session; ParqEx tokens outlive any web login.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: async () => false,
+    // Consent is asked on every request, so only the grant that consent just made is loaded.
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    extraParams: {
+      // oidc-provider keeps unknown scopes and quietly never grants them; the
+      // spec wants invalid_scope. An extraParams validator is the one hook that
+      // runs inside the authorization pipeline for every request (sent or not),
+      // after the client and redirect URI are known, so the error is redirected
+      // only where that is safe.
+      scope_check: (ctx: KoaContextWithOIDC) => {
+        const unknown = unknownScopes(ctx.oidc.params?.scope as string | undefined);
+        if (unknown.length > 0) throw new errors.InvalidScope(`unknown scope: ${unknown.join(' ')}`, unknown.join(' '));
+      },
+    },
+    interactions: {
+      url: (_ctx, interaction) => `/${interaction.prompt.name === 'login' ? 'login' : 'consent'}/${interaction.uid}`,
+      policy: everyRequestConsentPolicy(),
+    },
+    cookies: {
+      keys: [...settings.cookieKeys],
+      names: { session: 'parqex_oauth_session', interaction: 'parqex_interaction', resume: 'parqex_interaction_resume' },
+      long: cookie,
+      short: cookie,
+    },
+    allowOmittingSingleRegisteredRedirectUri: true,
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'ES256',
+    },
+  };
+}
+
+function everyRequestConsentPolicy() {
+  const { base, Check } = interactionPolicy;
+  const policy = base();
+  policy.get('consent')!.checks.add(new Check(
+    'consent_every_request',
+    'consent is asked on every authorization request',
+    (ctx) => (ctx.oidc.result?.consent ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT),
+  ));
+  return policy;
+}

@@ -1,0 +1,25 @@
+// Deletes what has expired: tokens, codes, sessions and finished refresh rotations.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.ts';
+import { deleteExpiredModels } from '../store/repositories/oauth-models.ts';
+import { deleteRotationsBefore } from '../store/repositories/refresh-rotations.ts';
+
+const EVERY_MS = 10 * 60 * 1000;
+
+export function startHousekeeping(deps: { db: Kysely<Database>; log: FastifyBaseLogger; refreshGraceSeconds: number }) {
+  const run = async () => {
+    try {
+      const now = Date.now();
+      const removed = await deleteExpiredModels(deps.db, Math.floor(now / 1000));
+      // Rotation rows outlive their window by an hour so late duplicates still find them.
+      await deleteRotationsBefore(deps.db, now - (deps.refreshGraceSeconds + 3600) * 1000);
+      if (removed > 0) deps.log.debug({ removed }, 'expired oauth records removed');
+    } catch (error) {
+      deps.log.warn({ err: error }, 'housekeeping failed');
+    }
+  };
+  const timer = setInterval(run, EVERY_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer), run };
+}

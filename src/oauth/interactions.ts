@@ -1,0 +1,61 @@
+// The login and consent pages' view of an authorization in progress. The
+// provider's types stop here: pages get plain values and plain functions.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+
+export interface Interaction {
+  uid: string;
+  prompt: 'login' | 'consent';
+  /** `prompt=login` or `max_age` asked for a fresh login even with a session. */
+  freshLoginRequired: boolean;
+  clientId: string;
+  scopes: string[];
+  accountId: string | undefined;
+}
+
+export interface Interactions {
+  current(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
+  finishLogin(req: IncomingMessage, res: ServerResponse, accountId: string): Promise<string>;
+  finishConsent(req: IncomingMessage, res: ServerResponse, interaction: Interaction): Promise<string>;
+  deny(req: IncomingMessage, res: ServerResponse): Promise<string>;
+  endSession(sessionId: string): Promise<void>;
+}
+
+export const providerSessionCookie = 'parqex_oauth_session';
+
+export function interactions(provider: Provider): Interactions {
+  return {
+    async current(req, res) {
+      const details = await provider.interactionDetails(req, res);
+      const scope = typeof details.params.scope === 'string' ? details.params.scope : '';
+      return {
+        uid: details.uid,
+        prompt: details.prompt.name === 'login' ? 'login' : 'consent',
+        freshLoginRequired: details.prompt.reasons.includes('login_prompt') || details.prompt.reasons.includes('max_age'),
+        clientId: String(details.params.client_id),
+        scopes: scope.split(' ').filter(Boolean),
+        accountId: details.session?.accountId,
+      };
+    },
+    finishLogin(req, res, accountId) {
+      return provider.interactionResult(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
+    },
+    async finishConsent(req, res, interaction) {
+      if (!interaction.accountId) throw new Error('consent without a logged-in person');
+      const grant = new provider.Grant({ accountId: interaction.accountId, clientId: interaction.clientId });
+      if (interaction.scopes.length > 0) grant.addOIDCScope(interaction.scopes.join(' '));
+      const grantId = await grant.save();
+      return provider.interactionResult(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    },
+    deny(req, res) {
+      return provider.interactionResult(req, res, {
+        error: 'access_denied',
+        error_description: 'The person declined to authorize the application.',
+      }, { mergeWithLastSubmission: false });
+    },
+    async endSession(sessionId) {
+      const session = await provider.Session.find(sessionId);
+      await session?.destroy();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// The Fastify-to-Koa hand-off: every request under the OAuth prefix goes
+// through the compatibility layer, then to oidc-provider's own handler.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import { normalizeAuthorizationBody, normalizeClientRequest, normalizeScopeInQuery } from './compat/index.ts';
+import { oauthPrefix, oauthRoutes } from './routes.ts';
+
+const clientEndpoints = new Set<string>([oauthRoutes.token, oauthRoutes.revocation, oauthRoutes.introspection]);
+
+type RawRequest = FastifyRequest['raw'] & { body?: unknown };
+
+export async function oauthMount(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+  const callback = provider.callback();
+  app.route({
+    method: ['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'],
+    url: `${oauthPrefix}/*`,
+    schema: { hide: true },
+    handler: async (request, reply) => {
+      const raw = request.raw as RawRequest;
+      const [pathPart = '', rawQuery = ''] = (raw.url ?? '').split(/\?(.*)/s);
+      const path = pathPart.replace(/\/+$/, '');
+      try {
+        if (clientEndpoints.has(path) && (request.method === 'GET' || request.method === 'POST')) {
+          const { authorization, params } = normalizeClientRequest({ rawQuery, body: request.body, authorization: request.headers.authorization });
+          // The legacy GET carries everything in the query: it becomes the POST
+          // RFC 6749 asks for, and the query (with its secret) goes no further.
+          raw.method = 'POST';
+          raw.url = path;
+          setFormBody(raw, params);
+          if (authorization === undefined) delete raw.headers.authorization;
+          else raw.headers.authorization = authorization;
+        } else if (path === oauthRoutes.authorization) {
+          raw.url = rawQuery ? `${path}?${normalizeScopeInQuery(rawQuery)}` : path;
+          if (request.method === 'POST' && request.body && typeof request.body === 'object') {
+            setFormBody(raw, normalizeAuthorizationBody(request.body as Record<string, unknown>));
+          }
+        } else {
+          raw.url = rawQuery ? `${path}?${rawQuery}` : path;
+        }
+      } catch (error) {
+        if (error instanceof errors.OIDCProviderError) return oauthError(reply, error);
+        throw error;
+      }
+      await drain(raw);
+      reply.hijack();
+      await callback(raw, reply.raw);
+    },
+  });
+}
+
+/** oidc-provider reads an already-parsed body from `req.body` once the stream has been consumed. */
+function setFormBody(raw: RawRequest, params: Record<string, unknown>): void {
+  const encoded = new URLSearchParams(params as Record<string, string>).toString();
+  raw.body = params;
+  raw.headers['content-type'] = 'application/x-www-form-urlencoded';
+  raw.headers['content-length'] = String(Buffer.byteLength(encoded));
+  delete raw.headers['transfer-encoding'];
+}
+
+async function drain(raw: RawRequest): Promise<void> {
+  if (!raw.readable) return;
+  for await (const _chunk of raw) { /* a body no parser claimed */ }
+}
+
+function oauthError(reply: FastifyReply, error: InstanceType<typeof errors.OIDCProviderError>) {
+  return reply.code(error.statusCode).headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
+    .send({ error: error.error, error_description: error.error_description });
+}

@@ -1,0 +1,81 @@
+// Builds the oidc-provider instance from configuration, adapter and account
+// lookup, and adds the response extensions of spec 3 around its endpoints.
+import { generateKeyPairSync } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import Provider, { type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Box } from '../security/encryption.ts';
+import type { Database } from '../store/database.ts';
+import { findPersonById } from '../store/repositories/people.ts';
+import { createAdapterFactory } from './adapter.ts';
+import { providerConfiguration } from './configuration.ts';
+import { compareHashedClientSecrets } from './overrides/hashed-client-secret.ts';
+import { refreshGrace } from './refresh-grace.ts';
+import { oauthRoutes } from './routes.ts';
+
+export interface ProviderDeps {
+  issuer: string;
+  db: Kysely<Database>;
+  box: Box;
+  log: FastifyBaseLogger;
+  trustProxy: boolean;
+  secureCookies: boolean;
+  cookieKeys: readonly string[];
+  accessTokenTtl: number;
+  refreshTokenIdleTtl: number;
+  refreshGraceSeconds: number;
+  renderError: (error: { error: string; error_description?: string }) => string;
+}
+
+export function buildProvider(deps: ProviderDeps): Provider {
+  const configuration = providerConfiguration({
+    accessTokenTtl: deps.accessTokenTtl,
+    refreshTokenIdleTtl: deps.refreshTokenIdleTtl,
+    cookieKeys: deps.cookieKeys,
+    secureCookies: deps.secureCookies,
+    signingKey: ephemeralSigningKey(),
+  }, {
+    adapter: createAdapterFactory(deps.db, deps.box),
+    findAccount: async (_ctx, id) => {
+      const person = await findPersonById(deps.db, id);
+      return person ? { accountId: person.id, claims: async () => ({ sub: person.id }) } : undefined;
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = deps.renderError(out as { error: string; error_description?: string });
+    },
+  });
+
+  const provider = new Provider(deps.issuer, configuration);
+  provider.proxy = deps.trustProxy;
+  compareHashedClientSecrets(provider);
+
+  provider.use(refreshGrace({ db: deps.db, box: deps.box, graceSeconds: deps.refreshGraceSeconds, tokenPath: oauthRoutes.token }));
+  provider.use(addUserIdToTokenResponse);
+
+  provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => {
+    deps.log.error({ err: error, path: ctx.path, method: ctx.method }, 'oauth server error');
+  });
+  for (const event of ['grant.error', 'introspection.error', 'revocation.error', 'authorization.error']) {
+    provider.on(event as 'grant.error', (_ctx: KoaContextWithOIDC, error: Error & { error_description?: string; error_detail?: string }) => {
+      deps.log.info({ event, error: error.message, description: error.error_description, detail: error.error_detail }, 'oauth request refused');
+    });
+  }
+  return provider;
+}
+
+/** Spec 3, step 3: `user_id` (Extension), the person's stable id, as account-linking platforms require. */
+async function addUserIdToTokenResponse(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  await next();
+  const body = ctx.body as Record<string, unknown> | undefined;
+  const accountId = ctx.oidc?.entities?.Account?.accountId ?? ctx.oidc?.entities?.AccessToken?.accountId;
+  if (ctx.oidc?.route === 'token' && ctx.status === 200 && typeof body?.access_token === 'string' && accountId) {
+    ctx.body = { ...body, user_id: accountId };
+  }
+}
+
+/** Nothing is signed with it (no ID tokens, opaque access tokens), but the provider insists on a key set. */
+function ephemeralSigningKey(): JWK {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'ES256' } as JWK;
+}

@@ -1,0 +1,103 @@
+// Spec 3, step 5, reuse of a rotated refresh token:
+// - within the grace window the same refresh token returns the same new pair,
+//   also when two requests race on different processes;
+// - after it, a public client's reuse revokes the whole grant (oidc-provider's
+//   own behaviour), while a confidential client gets invalid_grant and the
+//   grant lives on.
+// The first request inserts a row keyed by the token's hash (the insert is the
+// lock), runs the real grant, and seals the response into the row; the others
+// wait for that row and answer with it.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { Box } from '../security/encryption.ts';
+import { hashSecret } from '../security/secrets.ts';
+import type { Database } from '../store/database.ts';
+import { findClient } from '../store/repositories/clients.ts';
+import { findModel } from '../store/repositories/oauth-models.ts';
+import * as rotations from '../store/repositories/refresh-rotations.ts';
+
+export interface RefreshGraceDeps {
+  db: Kysely<Database>;
+  box: Box;
+  graceSeconds: number;
+  tokenPath: string;
+}
+
+interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+const POLL_MS = 20;
+const MAX_WAIT_MS = 10_000;
+
+export function refreshGrace(deps: RefreshGraceDeps) {
+  return async function refreshGraceMiddleware(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+    const params = (ctx.req as { body?: Record<string, string> }).body;
+    if (ctx.method !== 'POST' || ctx.path !== deps.tokenPath || params?.grant_type !== 'refresh_token' || !params.refresh_token) {
+      return next();
+    }
+    const client = params.client_id ? await findClient(deps.db, params.client_id) : undefined;
+    if (!client) return next();
+
+    const tokenHash = hashSecret(params.refresh_token);
+    const credentialsHash = hashSecret(`${ctx.get('authorization')}\n${client.client_id}`);
+    const started = Date.now();
+
+    while (Date.now() - started < MAX_WAIT_MS) {
+      if (await rotations.claimRotation(deps.db, { token_hash: tokenHash, client_id: client.client_id, credentials_hash: credentialsHash, created_at: Date.now() })) {
+        if (await alreadyConsumed(deps.db, tokenHash)) {
+          // The rotation record is gone (swept) but the token was rotated long ago.
+          await rotations.releaseRotation(deps.db, tokenHash);
+          return reuseAfterWindow(ctx, next, client.type);
+        }
+        return lead(ctx, next, deps, tokenHash);
+      }
+      const row = await rotations.findRotation(deps.db, tokenHash);
+      if (!row) continue; // the first request failed and let go: try to lead
+      if (row.response === null) {
+        await sleep(POLL_MS);
+        continue;
+      }
+      const inWindow = Date.now() - row.created_at <= deps.graceSeconds * 1000;
+      if (inWindow && row.credentials_hash === credentialsHash) {
+        return answer(ctx, JSON.parse(deps.box.open(row.response)) as StoredResponse);
+      }
+      return reuseAfterWindow(ctx, next, client.type);
+    }
+    return answer(ctx, { status: 503, body: { error: 'temporarily_unavailable', error_description: 'a concurrent refresh of this token did not finish; retry' } });
+  };
+}
+
+async function lead(ctx: KoaContextWithOIDC, next: () => Promise<void>, deps: RefreshGraceDeps, tokenHash: string): Promise<void> {
+  try {
+    await next();
+  } catch (error) {
+    await rotations.releaseRotation(deps.db, tokenHash);
+    throw error;
+  }
+  const body = ctx.body as Record<string, unknown> | undefined;
+  if (ctx.status === 200 && typeof body?.access_token === 'string') {
+    await rotations.completeRotation(deps.db, tokenHash, deps.box.seal(JSON.stringify({ status: 200, body })));
+  } else {
+    await rotations.releaseRotation(deps.db, tokenHash);
+  }
+}
+
+function reuseAfterWindow(ctx: KoaContextWithOIDC, next: () => Promise<void>, clientType: 'confidential' | 'public'): Promise<void> | void {
+  if (clientType === 'public') return next(); // oidc-provider revokes the whole grant (RFC 9700 4.14.2)
+  return answer(ctx, { status: 400, body: { error: 'invalid_grant', error_description: 'refresh token already used' } });
+}
+
+async function alreadyConsumed(db: Kysely<Database>, tokenHash: string): Promise<boolean> {
+  const row = await findModel(db, 'RefreshToken', tokenHash);
+  return row?.consumed_at != null;
+}
+
+function answer(ctx: KoaContextWithOIDC, stored: StoredResponse): void {
+  ctx.status = stored.status;
+  ctx.body = stored.body;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Pragma', 'no-cache');
+}

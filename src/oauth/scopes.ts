@@ -1,0 +1,19 @@
+// Spec 3, Scopes. Any valid token reads user info, settings, devices and
+// history of the doors its grant covers; scopes add what is listed here.
+export const scopeDescriptions = {
+  opendoor: 'Open your doors, gates and garages',
+  closedoor: 'Close your doors, gates and garages',
+  profile: 'See your email address, phone number and vehicles',
+} as const;
+
+export type Scope = keyof typeof scopeDescriptions;
+
+export const supportedScopes = Object.keys(scopeDescriptions) as Scope[];
+
+export function isScope(value: string): value is Scope {
+  return Object.hasOwn(scopeDescriptions, value);
+}
+
+export function unknownScopes(scope: string | undefined): string[] {
+  return (scope ?? '').split(' ').filter((item) => item && !isScope(item));
+}

@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+import * as peopleAndAccounts from './migrations/0001-people-and-accounts.ts';
+import * as oauth from './migrations/0002-oauth.ts';
+
+/** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
+export const migrations: Record<string, Migration> = {
+  '0001-people-and-accounts': peopleAndAccounts,
+  '0002-oauth': oauth,
+};
+
+export async function migrateToLatest(db: Kysely<any>, only?: string): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = only ? await migrator.migrateTo(only) : await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${(result.error as Error).message}`, { cause: result.error });
+  }
+  return result;
+}

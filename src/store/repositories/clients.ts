@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { ClientRow, Database, NewClient } from '../database.ts';
+
+export type ClientRecord = Omit<ClientRow, 'secret_hash'> & { has_secret: boolean };
+
+const columns = ['client_id', 'type', 'environment', 'name', 'description', 'website', 'contact_name', 'contact_email',
+  'redirect_uris', 'first_party', 'is_sandbox', 'created_at', 'secret_rotated_at'] as const;
+
+export async function insertClient(db: Kysely<Database>, client: NewClient): Promise<void> {
+  await db.insertInto('clients').values(client).execute();
+}
+
+/** For oidc-provider only: the hash is what it compares a presented secret against. */
+export function findClientWithSecretHash(db: Kysely<Database>, clientId: string) {
+  return db.selectFrom('clients').select([...columns, 'secret_hash']).where('client_id', '=', clientId).executeTakeFirst();
+}
+
+export async function findClient(db: Kysely<Database>, clientId: string): Promise<ClientRecord | undefined> {
+  const row = await findClientWithSecretHash(db, clientId);
+  if (!row) return undefined;
+  const { secret_hash, ...rest } = row;
+  return { ...rest, has_secret: secret_hash !== null };
+}
+
+export async function listClients(db: Kysely<Database>): Promise<ClientRecord[]> {
+  const rows = await db.selectFrom('clients').select([...columns, 'secret_hash']).orderBy('created_at').orderBy('client_id').execute();
+  return rows.map(({ secret_hash, ...rest }) => ({ ...rest, has_secret: secret_hash !== null }));
+}
+
+export async function updateClientSecret(db: Kysely<Database>, clientId: string, secretHash: string, at: number): Promise<boolean> {
+  const result = await db.updateTable('clients').set({ secret_hash: secretHash, secret_rotated_at: at })
+    .where('client_id', '=', clientId).where('type', '=', 'confidential').executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function deleteClient(db: Kysely<Database>, clientId: string): Promise<boolean> {
+  const result = await db.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function countSandboxClients(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('clients').select((eb) => eb.fn.countAll<number>().as('n')).where('is_sandbox', '=', 1).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,50 @@
+// Rows behind oidc-provider's adapter. Ids arrive already hashed and payloads
+// already sealed: this file never sees a usable token.
+import type { Kysely } from 'kysely';
+import type { Database } from '../database.ts';
+
+export interface ModelRow {
+  payload: string;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+export async function upsertModel(db: Kysely<Database>, row: {
+  model: string; id_hash: string; payload: string; grant_id: string | null; uid: string | null; expires_at: number | null;
+}): Promise<void> {
+  await db.insertInto('oauth_models').values({ ...row, consumed_at: null })
+    .onConflict((oc) => oc.columns(['model', 'id_hash']).doUpdateSet({
+      payload: row.payload, grant_id: row.grant_id, uid: row.uid, expires_at: row.expires_at,
+    }))
+    .execute();
+}
+
+export function findModel(db: Kysely<Database>, model: string, idHash: string): Promise<ModelRow | undefined> {
+  return db.selectFrom('oauth_models').select(['payload', 'expires_at', 'consumed_at'])
+    .where('model', '=', model).where('id_hash', '=', idHash).executeTakeFirst();
+}
+
+export function findModelByUid(db: Kysely<Database>, model: string, uid: string): Promise<ModelRow | undefined> {
+  return db.selectFrom('oauth_models').select(['payload', 'expires_at', 'consumed_at'])
+    .where('model', '=', model).where('uid', '=', uid).executeTakeFirst();
+}
+
+/** Marks consumed only if it was not; false tells the caller it lost a race. */
+export async function consumeModel(db: Kysely<Database>, model: string, idHash: string, at: number): Promise<boolean> {
+  const result = await db.updateTable('oauth_models').set({ consumed_at: at })
+    .where('model', '=', model).where('id_hash', '=', idHash).where('consumed_at', 'is', null).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function destroyModel(db: Kysely<Database>, model: string, idHash: string): Promise<void> {
+  await db.deleteFrom('oauth_models').where('model', '=', model).where('id_hash', '=', idHash).execute();
+}
+
+export async function destroyByGrantId(db: Kysely<Database>, grantId: string): Promise<void> {
+  await db.deleteFrom('oauth_models').where('grant_id', '=', grantId).execute();
+}
+
+export async function deleteExpiredModels(db: Kysely<Database>, before: number): Promise<number> {
+  const result = await db.deleteFrom('oauth_models').where('expires_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../database.ts';
+
+/** The first request to claim a refresh token wins; the insert is the lock, on either engine and across processes. */
+export async function claimRotation(db: Kysely<Database>, row: { token_hash: string; client_id: string; credentials_hash: string; created_at: number }): Promise<boolean> {
+  const result = await db.insertInto('refresh_rotations').values({ ...row, response: null })
+    .onConflict((oc) => oc.column('token_hash').doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+export function findRotation(db: Kysely<Database>, tokenHash: string) {
+  return db.selectFrom('refresh_rotations').select(['client_id', 'credentials_hash', 'response', 'created_at'])
+    .where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function completeRotation(db: Kysely<Database>, tokenHash: string, response: string): Promise<void> {
+  await db.updateTable('refresh_rotations').set({ response }).where('token_hash', '=', tokenHash).execute();
+}
+
+export async function releaseRotation(db: Kysely<Database>, tokenHash: string): Promise<void> {
+  await db.deleteFrom('refresh_rotations').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteRotationsBefore(db: Kysely<Database>, before: number): Promise<void> {
+  await db.deleteFrom('refresh_rotations').where('created_at', '<', before).execute();
+}

@@ -1,0 +1,60 @@
+// Consent (spec 3, step 1): the application, what each scope lets it do, and
+// ALLOW or DENY, asked on every authorization request.
+import type { FastifyInstance } from 'fastify';
+import { personProfile } from '../access/people.ts';
+import { describeClient } from '../oauth/clients.ts';
+import { isScope, scopeDescriptions } from '../oauth/scopes.ts';
+import { html } from './html.ts';
+import { layout } from './layout.ts';
+import { sendPage, type WebDeps } from './index.ts';
+
+const uidParams = { type: 'object', properties: { uid: { type: 'string', maxLength: 200 } }, required: ['uid'] } as const;
+const decisionBody = {
+  type: 'object',
+  properties: { decision: { type: 'string', enum: ['allow', 'deny'] }, _csrf: { type: 'string', maxLength: 500 } },
+  required: ['decision'],
+} as const;
+
+export async function consentPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  app.get<{ Params: { uid: string } }>('/consent/:uid', { schema: { hide: true, params: uidParams } }, async (request, reply) => {
+    const interaction = await deps.interactions.current(request.raw, reply.raw);
+    if (interaction.prompt !== 'consent' || !interaction.accountId) return reply.redirect(`/login/${interaction.uid}`, 303);
+    const [client, person] = await Promise.all([describeClient(deps.db, interaction.clientId), personProfile(deps.db, interaction.accountId)]);
+    const name = client?.name ?? interaction.clientId;
+    return sendPage(reply, layout({ title: `Authorize ${name}`, sandbox: deps.sandbox }, html`
+<h1>Allow ${name} to use your ParqEx account?</h1>
+<dl class="app">
+  <dt>Application</dt><dd>${name}</dd>
+  ${client?.description ? html`<dt>About</dt><dd>${client.description}</dd>` : ''}
+  ${client?.contact_name ? html`<dt>Developer</dt><dd>${client.contact_name}</dd>` : ''}
+  ${client?.website ? html`<dt>Website</dt><dd><a href="${client.website}" rel="noopener noreferrer" target="_blank">${client.website}</a></dd>` : ''}
+</dl>
+<p>Signed in as <strong>${person.firstName} ${person.lastName}</strong> (${person.email}).</p>
+<p>${name} will be able to:</p>
+<ul class="scopes">
+  <li>See your name, your doors and their state, and your access history</li>
+  <li>See your settings, including your keypad PIN</li>
+  ${interaction.scopes.filter(isScope).map((scope) => html`<li>${scopeDescriptions[scope]}</li>`)}
+</ul>
+<form method="post" action="/consent/${interaction.uid}">
+  <input type="hidden" name="_csrf" value="${reply.generateCsrf()}">
+  <div class="actions">
+    <button type="submit" name="decision" value="deny" class="secondary">DENY</button>
+    <button type="submit" name="decision" value="allow">ALLOW</button>
+  </div>
+</form>
+<p class="muted">You can remove this access at any time from your account page.</p>`));
+  });
+
+  app.post<{ Params: { uid: string }; Body: { decision: 'allow' | 'deny' } }>('/consent/:uid', {
+    schema: { hide: true, params: uidParams, body: decisionBody },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const interaction = await deps.interactions.current(request.raw, reply.raw);
+    if (interaction.prompt !== 'consent' || !interaction.accountId) return reply.redirect(`/login/${interaction.uid}`, 303);
+    const returnTo = request.body.decision === 'allow'
+      ? await deps.interactions.finishConsent(request.raw, reply.raw, interaction)
+      : await deps.interactions.deny(request.raw, reply.raw);
+    return reply.redirect(returnTo, 303);
+  });
+}

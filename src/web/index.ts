@@ -1,0 +1,74 @@
+// The server-rendered pages: one file per page, CSRF and cookies set up once here.
+import { readFileSync } from 'node:fs';
+import csrf from '@fastify/csrf-protection';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { errors } from 'oidc-provider';
+import { DomainError } from '../access/errors.ts';
+import type { ThrottlePolicy } from '../access/login-throttle.ts';
+import type { Interactions } from '../oauth/interactions.ts';
+import type { Database } from '../store/database.ts';
+import { accountPages } from './account.ts';
+import { consentPages } from './consent.ts';
+import { errorPage } from './error-page.ts';
+import { loginPages } from './login.ts';
+
+export interface WebDeps {
+  db: Kysely<Database>;
+  interactions: Interactions;
+  sandbox: boolean;
+  secureCookies: boolean;
+  throttle: ThrottlePolicy;
+}
+
+export const webSessionCookie = 'parqex_web_session';
+
+const stylesheet = readFileSync(new URL('./parqex.css', import.meta.url));
+
+export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  await app.register(csrf, {
+    cookieKey: 'parqex_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, signed: true },
+    getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
+  });
+
+  app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
+    if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+      return sendPage(reply.code(403), errorPage(deps.sandbox, 'This form has expired', 'The form could not be verified. Go back, reload the page and try again.'));
+    }
+    if (error instanceof errors.SessionNotFound || error instanceof errors.OIDCProviderError) {
+      return sendPage(reply.code(400), errorPage(deps.sandbox, 'This sign-in has expired', 'The authorization request is no longer valid. Return to the application and start again.'));
+    }
+    if (error instanceof DomainError && error.code === 'not_found') {
+      return sendPage(reply.code(404), errorPage(deps.sandbox, 'Not found', 'There is nothing here.'));
+    }
+    if (error.statusCode && error.statusCode < 500) {
+      return sendPage(reply.code(error.statusCode), errorPage(deps.sandbox, 'Bad request', 'The request could not be understood.'));
+    }
+    request.log.error({ err: error }, 'page failed');
+    return sendPage(reply.code(500), errorPage(deps.sandbox, 'Something went wrong', 'The server encountered an unexpected condition. Please try again.'));
+  });
+
+  app.get('/assets/parqex.css', { schema: { hide: true } }, (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(stylesheet));
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/account', 303));
+
+  await app.register(loginPages, deps);
+  await app.register(consentPages, deps);
+  await app.register(accountPages, deps);
+}
+
+export function sendPage(reply: FastifyReply, page: string) {
+  return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
+}
+
+export function webSessionId(request: FastifyRequest): string | undefined {
+  const raw = request.cookies[webSessionCookie];
+  if (!raw) return undefined;
+  const unsigned = request.unsignCookie(raw);
+  return unsigned.valid ? (unsigned.value ?? undefined) : undefined;
+}
+
+export function setWebSession(reply: FastifyReply, id: string, secure: boolean, maxAge: number): void {
+  reply.setCookie(webSessionCookie, id, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge });
+}

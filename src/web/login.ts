@@ -1,0 +1,86 @@
+// Sign-in: inside an authorization (/login/:uid) and for the web pages (/login).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticatePerson } from '../access/authenticate-person.ts';
+import { DomainError } from '../access/errors.ts';
+import { personForWebSession, startWebSession, webSessionSeconds } from '../access/web-sessions.ts';
+import { html } from './html.ts';
+import { layout } from './layout.ts';
+import { sendPage, setWebSession, webSessionId, type WebDeps } from './index.ts';
+
+interface LoginBody {
+  email?: string;
+  password?: string;
+}
+
+const uidParams = { type: 'object', properties: { uid: { type: 'string', maxLength: 200 } }, required: ['uid'] } as const;
+const loginBody = {
+  type: 'object',
+  properties: { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1024 }, _csrf: { type: 'string', maxLength: 500 } },
+} as const;
+
+export async function loginPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  app.get<{ Params: { uid: string } }>('/login/:uid', { schema: { hide: true, params: uidParams } }, async (request, reply) => {
+    const interaction = await deps.interactions.current(request.raw, reply.raw);
+    if (interaction.prompt !== 'login') return reply.redirect(`/consent/${interaction.uid}`, 303);
+    const personId = await personForWebSession(deps.db, webSessionId(request));
+    if (personId && !interaction.freshLoginRequired) {
+      return reply.redirect(await deps.interactions.finishLogin(request.raw, reply.raw, personId), 303);
+    }
+    return sendPage(reply, loginForm(deps, { action: `/login/${interaction.uid}`, csrf: reply.generateCsrf() }));
+  });
+
+  app.post<{ Params: { uid: string }; Body: LoginBody }>('/login/:uid', {
+    schema: { hide: true, params: uidParams, body: loginBody },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const interaction = await deps.interactions.current(request.raw, reply.raw);
+    if (interaction.prompt !== 'login') return reply.redirect(`/consent/${interaction.uid}`, 303);
+    const personId = await signIn(deps, request, reply, `/login/${interaction.uid}`);
+    if (!personId) return reply;
+    return reply.redirect(await deps.interactions.finishLogin(request.raw, reply.raw, personId), 303);
+  });
+
+  app.get('/login', { schema: { hide: true } }, async (request, reply) => {
+    if (await personForWebSession(deps.db, webSessionId(request))) return reply.redirect('/account', 303);
+    return sendPage(reply, loginForm(deps, { action: '/login', csrf: reply.generateCsrf() }));
+  });
+
+  app.post<{ Body: LoginBody }>('/login', { schema: { hide: true, body: loginBody }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const personId = await signIn(deps, request, reply, '/login');
+    if (!personId) return reply;
+    return reply.redirect('/account', 303);
+  });
+}
+
+/** Checks the credentials; on failure renders the form again with the reason and returns undefined. */
+async function signIn(deps: WebDeps, request: FastifyRequest<{ Body: LoginBody }>, reply: FastifyReply, action: string): Promise<string | undefined> {
+  const email = request.body?.email?.trim() ?? '';
+  const password = request.body?.password ?? '';
+  try {
+    if (!email || !password) throw new DomainError('invalid', 'Enter your email address and password.');
+    const personId = await authenticatePerson(deps.db, deps.throttle, { email, password, address: request.ip });
+    setWebSession(reply, await startWebSession(deps.db, personId), deps.secureCookies, webSessionSeconds);
+    return personId;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const status = error.code === 'rate_limited' ? 429 : error.code === 'invalid' ? 400 : 401;
+    if (error.retryAfter) reply.header('retry-after', String(error.retryAfter));
+    sendPage(reply.code(status), loginForm(deps, { action, csrf: reply.generateCsrf(), email, error: error.message }));
+    return undefined;
+  }
+}
+
+function loginForm(deps: WebDeps, view: { action: string; csrf: string; email?: string; error?: string }): string {
+  return layout({ title: 'Sign in', sandbox: deps.sandbox }, html`
+<h1>Sign in</h1>
+${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
+<form method="post" action="${view.action}">
+  <input type="hidden" name="_csrf" value="${view.csrf}">
+  <label for="email">Email address</label>
+  <input id="email" name="email" type="email" autocomplete="username" required value="${view.email ?? ''}" autofocus>
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <button type="submit">Sign in</button>
+</form>
+${deps.sandbox ? html`<p class="muted">Sandbox people: alex.admin@sandbox.parqex.test, sam.user@sandbox.parqex.test, nora.neighbor@sandbox.parqex.test; password <code>parqex-sandbox</code>.</p>` : ''}`);
+}
