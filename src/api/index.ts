@@ -21,7 +21,8 @@ const routeMethods: Record<string, string[]> = {
   'user-info': ['GET'],
 };
 
-export async function resourceApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export async function resourceApi(app: FastifyInstance, options: ApiDeps): Promise<void> {
+  const deps: ApiDeps = { db: options.db, verifyBearer: options.verifyBearer };
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('cache-control', 'no-store');
@@ -30,7 +31,7 @@ export async function resourceApi(app: FastifyInstance, deps: ApiDeps): Promise<
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0]!.replace(/\/+$/, '').split('/').pop() ?? '';
     const methods = routeMethods[path];
-    if (methods) {
+    if (methods && !methods.includes(request.method)) {
       reply.header('allow', methods.join(', '));
       return sendErrors(reply, 405, `${request.method} is not allowed here; use ${methods.join(' or ')}.`);
     }

@@ -51,7 +51,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   compareHashedClientSecrets(provider);
 
   provider.use(refreshGrace({ db: deps.db, box: deps.box, graceSeconds: deps.refreshGraceSeconds, tokenPath: oauthRoutes.token }));
-  provider.use(addUserIdToTokenResponse);
+  provider.use(tokenResponseExtensions);
 
   provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => {
     deps.log.error({ err: error, path: ctx.path, method: ctx.method }, 'oauth server error');
@@ -64,9 +64,14 @@ export function buildProvider(deps: ProviderDeps): Provider {
   return provider;
 }
 
-/** Spec 3, step 3: `user_id` (Extension), the person's stable id, as account-linking platforms require. */
-async function addUserIdToTokenResponse(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+/**
+ * Spec 3, step 3: `user_id` (Extension), the person's stable id, as
+ * account-linking platforms require; and `Pragma: no-cache` beside the
+ * provider's `Cache-Control: no-store`, for HTTP/1.0 caches (RFC 6749 5.1).
+ */
+async function tokenResponseExtensions(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
   await next();
+  if (ctx.oidc?.route === 'token') ctx.set('Pragma', 'no-cache');
   const body = ctx.body as Record<string, unknown> | undefined;
   const accountId = ctx.oidc?.entities?.Account?.accountId ?? ctx.oidc?.entities?.AccessToken?.accountId;
   if (ctx.oidc?.route === 'token' && ctx.status === 200 && typeof body?.access_token === 'string' && accountId) {

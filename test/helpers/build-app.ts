@@ -1,0 +1,86 @@
+// Starts the real server on a free loopback port, against SQLite (always) or
+// PostgreSQL (when DATABASE_URL is set, in a schema of its own), and closes it
+// when the test ends.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { TestContext } from 'node:test';
+import pg from 'pg';
+import { buildApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { Engine } from '../../src/store/dialect.ts';
+
+export function engines(): Engine[] {
+  return process.env.DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+export const postgresSkipReason = process.env.DATABASE_URL ? false : 'DATABASE_URL is not set; PostgreSQL cases run in CI';
+
+export interface TestServer {
+  app: App;
+  baseUrl: string;
+  /** Everything the server logged so far. */
+  logs(): string;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A PostgreSQL URL whose connections use a fresh schema, so suites never share rows. */
+export async function freshPostgresUrl(): Promise<string> {
+  const base = process.env.DATABASE_URL!;
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  await client.query(`create schema ${schema}`);
+  await client.end();
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+export async function testEnv(engine: Engine, overrides: Record<string, string> = {}): Promise<{ env: Record<string, string>; cleanup: () => void }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parqex-test-'));
+  const port = await freePort();
+  const env: Record<string, string> = {
+    PORT: String(port),
+    PARQEX_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PARQEX_DATA_DIR: dataDir,
+    PARQEX_COOKIE_SECRETS: randomBytes(32).toString('base64url'),
+    PARQEX_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'info',
+    ...(engine === 'postgres' ? { DATABASE_URL: await freshPostgresUrl() } : {}),
+    ...overrides,
+  };
+  return { env, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+export async function startServer(t: TestContext, engine: Engine, overrides: Record<string, string> = {}): Promise<TestServer> {
+  const { env, cleanup } = await testEnv(engine, overrides);
+  const config = loadConfig(env);
+  let captured = '';
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      captured += chunk.toString();
+      done();
+    },
+  });
+  const app = await buildApp(config, { logStream });
+  await app.server.listen({ host: '127.0.0.1', port: config.port });
+  t.after(async () => {
+    await app.close();
+    cleanup();
+  });
+  return { app, baseUrl: config.publicUrl, logs: () => captured };
+}
