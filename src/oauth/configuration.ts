@@ -3,7 +3,7 @@
 // authorization server with the lifetimes and rules of spec section 3.
 import type { Configuration, KoaContextWithOIDC, JWK } from 'oidc-provider';
 import { errors, interactionPolicy } from 'oidc-provider';
-import { supportedScopes, unknownScopes } from './scopes.ts';
+import { providerScopes, unknownScopes } from './scopes.ts';
 import { oauthRoutes } from './routes.ts';
 
 export interface OAuthSettings {
@@ -23,7 +23,7 @@ export function providerConfiguration(settings: OAuthSettings, parts: Pick<Confi
   return {
     ...parts,
     clients: [],
-    scopes: supportedScopes,
+    scopes: providerScopes,
     claims: { openid: ['sub'] },
     responseTypes: ['code'],
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
@@ -57,13 +57,16 @@ export function providerConfiguration(settings: OAuthSettings, parts: Pick<Confi
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     extraParams: {
-      // oidc-provider keeps unknown scopes and quietly never grants them; the
-      // spec wants invalid_scope. An extraParams validator is the one hook that
-      // runs inside the authorization pipeline for every request (sent or not),
-      // after the client and redirect URI are known, so the error is redirected
-      // only where that is safe.
+      // oidc-provider drops unknown scopes quietly; the spec wants invalid_scope.
+      // An extraParams validator is the one hook inside the authorization
+      // pipeline that runs on every request (sent or not) after the client and
+      // redirect URI are known, so the error is redirected only where that is
+      // safe. It reads the request itself, since the provider's params are
+      // already filtered by then.
       scope_check: (ctx: KoaContextWithOIDC) => {
-        const unknown = unknownScopes(ctx.oidc.params?.scope as string | undefined);
+        const source = ctx.method === 'POST' ? ctx.oidc.body : ctx.query;
+        const requested = typeof source?.scope === 'string' ? source.scope : undefined;
+        const unknown = unknownScopes(requested);
         if (unknown.length > 0) throw new errors.InvalidScope(`unknown scope: ${unknown.join(' ')}`, unknown.join(' '));
       },
     },

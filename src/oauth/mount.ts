@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import { normalizeAuthorizationBody, normalizeClientRequest, normalizeScopeInQuery } from './compat/index.ts';
+import { normalizeAuthorizationBody, normalizeAuthorizationQuery, normalizeClientRequest } from './compat/index.ts';
 import { oauthPrefix, oauthRoutes } from './routes.ts';
 
 const clientEndpoints = new Set<string>([oauthRoutes.token, oauthRoutes.revocation, oauthRoutes.introspection]);
@@ -31,7 +31,7 @@ export async function oauthMount(app: FastifyInstance, { provider }: { provider:
           if (authorization === undefined) delete raw.headers.authorization;
           else raw.headers.authorization = authorization;
         } else if (path === oauthRoutes.authorization) {
-          raw.url = rawQuery ? `${path}?${normalizeScopeInQuery(rawQuery)}` : path;
+          raw.url = `${path}?${normalizeAuthorizationQuery(rawQuery)}`;
           if (request.method === 'POST' && request.body && typeof request.body === 'object') {
             setFormBody(raw, normalizeAuthorizationBody(request.body as Record<string, unknown>));
           }

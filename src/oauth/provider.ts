@@ -9,6 +9,7 @@ import type { Database } from '../store/database.ts';
 import { findPersonById } from '../store/repositories/people.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { providerConfiguration } from './configuration.ts';
+import { withoutImplicitScope } from './compat/index.ts';
 import { compareHashedClientSecrets } from './overrides/hashed-client-secret.ts';
 import { refreshGrace } from './refresh-grace.ts';
 import { oauthRoutes } from './routes.ts';
@@ -71,12 +72,18 @@ export function buildProvider(deps: ProviderDeps): Provider {
  */
 async function tokenResponseExtensions(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
   await next();
-  if (ctx.oidc?.route === 'token') ctx.set('Pragma', 'no-cache');
+  const route = ctx.oidc?.route;
   const body = ctx.body as Record<string, unknown> | undefined;
-  const accountId = ctx.oidc?.entities?.Account?.accountId ?? ctx.oidc?.entities?.AccessToken?.accountId;
-  if (ctx.oidc?.route === 'token' && ctx.status === 200 && typeof body?.access_token === 'string' && accountId) {
-    ctx.body = { ...body, user_id: accountId };
-  }
+  if (route === 'token') ctx.set('Pragma', 'no-cache');
+  if ((route !== 'token' && route !== 'introspection') || ctx.status !== 200 || !body) return;
+  const { scope, ...rest } = body;
+  const visibleScope = typeof scope === 'string' ? withoutImplicitScope(scope) : undefined;
+  const accountId = ctx.oidc.entities.Account?.accountId ?? ctx.oidc.entities.AccessToken?.accountId;
+  ctx.body = {
+    ...rest,
+    ...(visibleScope ? { scope: visibleScope } : {}),
+    ...(route === 'token' && accountId ? { user_id: accountId } : {}),
+  };
 }
 
 /** Nothing is signed with it (no ID tokens, opaque access tokens), but the provider insists on a key set. */

@@ -10,10 +10,19 @@ export type Scope = keyof typeof scopeDescriptions;
 
 export const supportedScopes = Object.keys(scopeDescriptions) as Scope[];
 
+/**
+ * Spec 3: "A request without scope gets a read-only grant." oidc-provider will
+ * not finish an authorization that grants no scope, so every authorization
+ * carries this implicit scope; responses never show it (see compat/read-only-grant.ts).
+ */
+export const implicitScope = 'read';
+
+export const providerScopes = [...supportedScopes, implicitScope];
+
 export function isScope(value: string): value is Scope {
   return Object.hasOwn(scopeDescriptions, value);
 }
 
 export function unknownScopes(scope: string | undefined): string[] {
-  return (scope ?? '').split(' ').filter((item) => item && !isScope(item));
+  return (scope ?? '').split(' ').filter((item) => item && item !== implicitScope && !isScope(item));
 }

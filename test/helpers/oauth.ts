@@ -1,4 +1,5 @@
 // Drives the authorization flow over real HTTP, as a person at a browser would.
+import { createHash, randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { sandboxClients, sandboxPassword, sandboxPeople, sandboxRedirectUris } from '../../src/sandbox/seed.ts';
 import { Browser, csrfToken, formAction } from './browser.ts';
@@ -73,4 +74,24 @@ export async function sandboxTokens(baseUrl: string, options: { scope?: string; 
 export async function userInfo(baseUrl: string, accessToken: string) {
   const response = await fetch(`${baseUrl}/oauth/v1/endpoints/user-info`, { headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' } });
   return { status: response.status, headers: response.headers, body: await response.json() as Record<string, any> };
+}
+
+export function pkcePair() {
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  return { verifier, challenge };
+}
+
+export function form(params: Record<string, string>): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() };
+}
+
+export async function postToken(baseUrl: string, params: Record<string, string>, headers: Record<string, string> = {}) {
+  const init = form(params);
+  const response = await fetch(`${baseUrl}/oauth/v2/endpoints/token`, { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } });
+  return { status: response.status, headers: response.headers, body: await response.json() as Record<string, any> };
+}
+
+export function basic(clientId: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }

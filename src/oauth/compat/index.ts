@@ -2,10 +2,18 @@
 // pure function in its own file, applied here in order.
 import { canonicalClientAuth, type ClientAuthParts } from './client-credentials.ts';
 import { resolveRepeatedParameters } from './repeated-grant-type.ts';
-import { normalizeScope, normalizeScopeInQuery } from './scope-syntax.ts';
+import { withImplicitScope } from './read-only-grant.ts';
+import { normalizeScope, rewriteScopeInQuery } from './scope-syntax.ts';
 import { collectParameters } from './token-via-get.ts';
 
-export { normalizeScopeInQuery };
+export { withoutImplicitScope } from './read-only-grant.ts';
+
+const authorizationScope = (scope: string | undefined) => withImplicitScope(normalizeScope(scope ?? ''));
+
+/** Authorization requests: the documented scope syntax, plus the implicit read scope. */
+export function normalizeAuthorizationQuery(rawQuery: string): string {
+  return rewriteScopeInQuery(rawQuery, authorizationScope);
+}
 
 /** Token, revocation and introspection requests: query and body merged, duplicates resolved, one client-auth form. */
 export function normalizeClientRequest(input: { rawQuery: string; body: unknown; authorization: string | undefined }): ClientAuthParts {
@@ -16,5 +24,5 @@ export function normalizeClientRequest(input: { rawQuery: string; body: unknown;
 
 /** Authorization requests sent as a form POST get the same scope syntax as the query form. */
 export function normalizeAuthorizationBody(body: Record<string, unknown>): Record<string, unknown> {
-  return typeof body.scope === 'string' ? { ...body, scope: normalizeScope(body.scope) } : body;
+  return { ...body, scope: authorizationScope(typeof body.scope === 'string' ? body.scope : undefined) };
 }

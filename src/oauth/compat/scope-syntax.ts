@@ -7,16 +7,20 @@ export function normalizeScope(raw: string): string {
 }
 
 /**
- * Rewrites only the `scope` items of a raw query string, leaving every other
- * byte alone: `state` must come back exactly as sent (spec 3, step 1).
+ * Rewrites only the `scope` items of a raw query string (adding one when there
+ * is none), leaving every other byte alone: `state` must come back exactly as
+ * sent (spec 3, step 1).
  */
-export function normalizeScopeInQuery(rawQuery: string): string {
-  return rawQuery.split('&').map((item) => {
+export function rewriteScopeInQuery(rawQuery: string, rewrite: (scope: string | undefined) => string): string {
+  let seen = false;
+  const items = rawQuery.split('&').filter((item) => item !== '').map((item) => {
     const eq = item.indexOf('=');
-    const name = eq === -1 ? item : item.slice(0, eq);
-    if (decodeComponent(name) !== 'scope' || eq === -1) return item;
-    return `scope=${encodeURIComponent(normalizeScope(decodeComponent(item.slice(eq + 1))))}`;
-  }).join('&');
+    if (decodeComponent(eq === -1 ? item : item.slice(0, eq)) !== 'scope') return item;
+    seen = true;
+    return `scope=${encodeURIComponent(rewrite(eq === -1 ? undefined : decodeComponent(item.slice(eq + 1))))}`;
+  });
+  if (!seen) items.push(`scope=${encodeURIComponent(rewrite(undefined))}`);
+  return items.join('&');
 }
 
 function decodeComponent(value: string): string {
