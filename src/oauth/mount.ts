@@ -8,7 +8,8 @@ import { oauthPrefix, oauthRoutes } from './routes.ts';
 
 const clientEndpoints = new Set<string>([oauthRoutes.token, oauthRoutes.revocation, oauthRoutes.introspection]);
 
-type RawRequest = FastifyRequest['raw'] & { body?: unknown };
+/** `basicPresented`: whether the client itself used Basic, which decides WWW-Authenticate on a 401 (RFC 6749 5.2). */
+export type RawRequest = FastifyRequest['raw'] & { body?: unknown; basicPresented?: boolean };
 
 export async function oauthMount(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
   const callback = provider.callback();
@@ -25,6 +26,7 @@ export async function oauthMount(app: FastifyInstance, { provider }: { provider:
           const { authorization, params } = normalizeClientRequest({ rawQuery, body: request.body, authorization: request.headers.authorization });
           // The legacy GET carries everything in the query: it becomes the POST
           // RFC 6749 asks for, and the query (with its secret) goes no further.
+          raw.basicPresented = /^basic\s/i.test(request.headers.authorization ?? '');
           raw.method = 'POST';
           raw.url = path;
           setFormBody(raw, params);

@@ -10,6 +10,7 @@ import { findPersonById } from '../store/repositories/people.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { providerConfiguration } from './configuration.ts';
 import { withoutImplicitScope } from './compat/index.ts';
+import type { RawRequest } from './mount.ts';
 import { compareHashedClientSecrets } from './overrides/hashed-client-secret.ts';
 import { refreshGrace } from './refresh-grace.ts';
 import { oauthRoutes } from './routes.ts';
@@ -75,6 +76,8 @@ async function tokenResponseExtensions(ctx: KoaContextWithOIDC, next: () => Prom
   const route = ctx.oidc?.route;
   const body = ctx.body as Record<string, unknown> | undefined;
   if (route === 'token') ctx.set('Pragma', 'no-cache');
+  // Every secret reaches the provider as Basic (compat/client-credentials.ts); only a client that sent Basic gets a Basic challenge.
+  if (ctx.status === 401 && !(ctx.req as RawRequest).basicPresented) ctx.remove('WWW-Authenticate');
   if ((route !== 'token' && route !== 'introspection') || ctx.status !== 200 || !body) return;
   const { scope, ...rest } = body;
   const visibleScope = typeof scope === 'string' ? withoutImplicitScope(scope) : undefined;
