@@ -32,7 +32,8 @@ export function providerConfiguration(settings: OAuthSettings, parts: Pick<Confi
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
-      introspection: { enabled: true },
+      // Spec 3: introspection is for the token's own client (no separate resource servers here).
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: false },
       rpInitiatedLogout: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
