@@ -1,6 +1,7 @@
 // Composition root: builds the store, services, provider and the Fastify app.
 // Tests call the same function; nothing here is a module-level singleton.
 import Fastify, { type FastifyInstance } from 'fastify';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
@@ -96,6 +97,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       done(Object.assign(new Error('The request body is not valid JSON.'), { statusCode: 400 }), undefined);
     }
   });
+  // Clients are told to send Accept-Encoding: gzip (spec 4); honour it for every body size.
+  await server.register(compress, { global: true, threshold: 0, encodings: ['gzip', 'deflate'] });
   await server.register(formbody);
   await server.register(cookie, { secret: [...config.secrets.cookieKeys] });
   await server.register(helmet, {
