@@ -50,7 +50,7 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const { db, engine } = openDatabase(config);
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, engine);
     const rules = { apiHost: new URL(config.publicUrl).hostname, production: config.env === 'production' };
     if (config.env === 'production') {
       const present = await sandboxPresence(db);

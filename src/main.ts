@@ -100,9 +100,9 @@ ParqEx is running at ${base} (sandbox mode: test data, public passwords)
 }
 
 async function withDatabase(config: Config, work: (db: ReturnType<typeof openDatabase>['db']) => Promise<void>): Promise<number> {
-  const { db } = openDatabase(config);
+  const { db, engine } = openDatabase(config);
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, engine);
     await work(db);
     return 0;
   } finally {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import * as peopleAndAccounts from './migrations/0001-people-and-accounts.ts';
 import * as oauth from './migrations/0002-oauth.ts';
@@ -9,8 +9,13 @@ export const migrations: Record<string, Migration> = {
   '0002-oauth': oauth,
 };
 
-export async function migrateToLatest(db: Kysely<any>, only?: string): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {
+  // Kysely looks for its bookkeeping tables in every schema; pin it to ours so
+  // a database shared by several schemas (search_path) is migrated correctly.
+  const schema = engine === 'postgres'
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+    : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
   const result = only ? await migrator.migrateTo(only) : await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -37,22 +37,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A PostgreSQL URL whose connections use a fresh schema, so suites never share rows. */
-export async function freshPostgresUrl(): Promise<string> {
-  const base = process.env.DATABASE_URL!;
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: base });
+async function onPostgres(query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL! });
   await client.connect();
-  await client.query(`create schema ${schema}`);
-  await client.end();
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.toString();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
 }
 
-export async function testEnv(engine: Engine, overrides: Record<string, string> = {}): Promise<{ env: Record<string, string>; cleanup: () => void }> {
+/** A PostgreSQL URL whose connections use a fresh schema, so suites never share rows. */
+export async function freshPostgresUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  await onPostgres(`create schema ${schema}`);
+  const url = new URL(process.env.DATABASE_URL!);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: url.toString(), drop: () => onPostgres(`drop schema if exists ${schema} cascade`) };
+}
+
+export async function testEnv(engine: Engine, overrides: Record<string, string> = {}): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parqex-test-'));
   const port = await freePort();
+  const postgres = engine === 'postgres' && !overrides.DATABASE_URL ? await freshPostgresUrl() : undefined;
   const env: Record<string, string> = {
     PORT: String(port),
     PARQEX_PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -60,10 +67,16 @@ export async function testEnv(engine: Engine, overrides: Record<string, string> 
     PARQEX_COOKIE_SECRETS: randomBytes(32).toString('base64url'),
     PARQEX_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'info',
-    ...(engine === 'postgres' ? { DATABASE_URL: await freshPostgresUrl() } : {}),
+    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
     ...overrides,
   };
-  return { env, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+  return {
+    env,
+    cleanup: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      await postgres?.drop();
+    },
+  };
 }
 
 export async function startServer(t: TestContext, engine: Engine, overrides: Record<string, string> = {}): Promise<TestServer> {
@@ -80,7 +93,7 @@ export async function startServer(t: TestContext, engine: Engine, overrides: Rec
   await app.server.listen({ host: '127.0.0.1', port: config.port });
   t.after(async () => {
     await app.close();
-    cleanup();
+    await cleanup();
   });
   return { app, baseUrl: config.publicUrl, logs: () => captured };
 }

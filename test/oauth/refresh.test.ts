@@ -105,7 +105,7 @@ for (const engine of engines()) {
 describe('refresh token rotation across two server processes [postgres]', { skip: process.env.DATABASE_URL ? false : 'DATABASE_URL is not set; runs in CI' }, () => {
   it('gives concurrent refreshes arriving at different servers the same pair', async (t) => {
     const first = await startServer(t, 'postgres');
-    const shared = await testEnv('postgres');
+    const shared = await testEnv('sqlite');
     const cfg = first.app.config;
     const second = await startServer(t, 'postgres', {
       DATABASE_URL: first.app.config.databaseUrl!,
@@ -114,7 +114,7 @@ describe('refresh token rotation across two server processes [postgres]', { skip
       PARQEX_ENCRYPTION_KEY: cfg.secrets.encryptionKey.toString('base64'),
       PORT: shared.env.PORT!,
     });
-    shared.cleanup();
+    await shared.cleanup();
     const tokens = await sandboxTokens(first.baseUrl);
     const secondUrl = `http://127.0.0.1:${second.app.config.port}`;
     const results = await Promise.all([first.baseUrl, secondUrl, first.baseUrl, secondUrl].map((url) =>
