@@ -6,6 +6,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { Kysely } from 'kysely';
 import type Provider from 'oidc-provider';
 import type { DestinationStream } from 'pino';
@@ -127,7 +128,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   server.get(metadataPath, { schema: { tags: ['OAuth'], summary: 'Authorization server metadata (RFC 8414)' } }, async () => authorizationServerMetadata(config.publicUrl));
   await server.register(oauthMount, { provider });
   for (const prefix of apiPrefixes) {
-    await server.register(resourceApi, { prefix, db, verifyBearer: bearerVerifier(provider) });
+    await server.register(resourceApi, { prefix, db, verifyBearer: bearerVerifier(provider), documented: prefix === apiPrefixes[0] });
   }
   await server.register(webPages, {
     db,
@@ -137,6 +138,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     throttle: config.login,
   });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  // The reference UI runs its own scripts: its routes carry their own CSP instead of the pages' script-src 'none'.
+  await server.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { url: '/openapi.json' } as never });
 
   const housekeeping = startHousekeeping({ db, log: server.log, refreshGraceSeconds: config.oauth.refreshGraceSeconds });
   return {

@@ -14,6 +14,11 @@ export interface ApiDeps {
   verifyBearer: BearerVerifier;
 }
 
+export interface ApiOptions extends ApiDeps {
+  /** The aliases answer the same routes but stay out of the OpenAPI document. */
+  documented: boolean;
+}
+
 export const apiPrefixes = ['/oauth/v1/endpoints', '/api/oauth/v1/endpoints', '/oauth/v1/endpoint', '/api/oauth/v1/endpoint'];
 
 /** Known paths and their methods, for 405 answers. */
@@ -21,8 +26,13 @@ const routeMethods: Record<string, string[]> = {
   'user-info': ['GET'],
 };
 
-export async function resourceApi(app: FastifyInstance, options: ApiDeps): Promise<void> {
+export async function resourceApi(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const deps: ApiDeps = { db: options.db, verifyBearer: options.verifyBearer };
+  if (!options.documented) {
+    app.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
+  }
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('cache-control', 'no-store');

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { startServer } from '../helpers/build-app.ts';
+
+describe('GET /openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document generated from the routes, each with a tag, a summary and response schemas', async (t) => {
+    const { baseUrl } = await startServer(t, 'sqlite');
+    const document = await (await fetch(`${baseUrl}/openapi.json`)).json() as { openapi: string; paths: Record<string, Record<string, any>> };
+    const result = await new Validator().validate(document as never);
+    assert.equal(result.valid, true, JSON.stringify(result.errors));
+    assert.equal(document.openapi, '3.1.0');
+    assert.ok(document.paths['/oauth/v1/endpoints/user-info']?.get, 'user-info is documented');
+    assert.ok(!Object.keys(document.paths).some((path) => path.startsWith('/api/') || path.startsWith('/oauth/v1/endpoint/')), 'aliases are not documented twice');
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        assert.ok(operation.tags?.length, `${method} ${path} has a tag`);
+        assert.ok(operation.summary, `${method} ${path} has a summary`);
+        assert.ok(Object.keys(operation.responses ?? {}).some((status) => status.startsWith('2')), `${method} ${path} documents its success`);
+      }
+    }
+    assert.ok(!Object.keys(document.paths).some((path) => path.startsWith('/oauth/v2/')), 'the OAuth endpoints are described in docs/oauth.md, not as API routes');
+    const docs = await fetch(`${baseUrl}/docs/`);
+    assert.equal(docs.status, 200);
+    assert.match(await docs.text(), /swagger/i);
+  });
+});
