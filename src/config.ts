@@ -2,6 +2,7 @@
 // bad deployment fails at start with one message listing every problem.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export type Environment = 'development' | 'production';
@@ -134,10 +135,19 @@ function parseBoolean(raw: string): boolean | Invalid {
   return new Invalid('must be true or false');
 }
 
-function parseTrustProxy(raw: string): boolean | number | string[] {
+function parseTrustProxy(raw: string): boolean | number | string[] | Invalid {
   if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
   if (/^\d+$/.test(raw)) return Number(raw);
-  return raw.split(',').map((part) => part.trim()).filter(Boolean);
+  const entries = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  const bad = entries.filter((entry) => !isAddressOrCidr(entry));
+  return bad.length === 0 ? entries : new Invalid(`must be true, false, a hop count, or addresses/CIDRs; not ${bad.join(', ')}`);
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
 function checkPublicUrl(raw: string, production: boolean): string | undefined {
@@ -148,7 +158,7 @@ function checkPublicUrl(raw: string, production: boolean): string | undefined {
     return 'must be an absolute URL such as https://parqex.example.com';
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must use http or https';
-  if (url.pathname !== '/' || url.search || url.hash || raw.replace(/\/$/, '') !== url.origin) {
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password || /[?#]/.test(raw)) {
     return 'must be an origin (scheme, host and optional port) without a path, query or fragment';
   }
   if (production && url.protocol !== 'https:') return 'must use https in production';
@@ -174,7 +184,7 @@ function readSecrets(env: Env, production: boolean, dataDir: string, problems: s
   }
   const encryptionKey = Buffer.from(keyRaw, 'base64');
   if (encryptionKey.length !== 32) problems.push('PARQEX_ENCRYPTION_KEY: must be 32 bytes, base64-encoded');
-  return { cookieKeys: Object.freeze(cookieKeys), encryptionKey };
+  return Object.freeze({ cookieKeys: Object.freeze(cookieKeys), encryptionKey });
 }
 
 /** Development keeps generated secrets in the data dir so sessions survive restarts. */

@@ -1,6 +1,5 @@
 // The `parqex` command. The only module that reads the environment.
 import { parseArgs } from 'node:util';
-import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DomainError } from './access/errors.ts';
 import { createClient, describeClient, importClient, listRegisteredClients, removeClient, rotateClientSecret, type ClientRegistration } from './oauth/clients.ts';
@@ -55,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(config: Config): Promise<number> {
+  // Loaded here so the other commands start without the HTTP stack.
+  const { buildApp } = await import('./app.ts');
   const app = await buildApp(config);
   try {
     await app.server.listen({ host: config.host, port: config.port });

@@ -245,3 +245,19 @@ describe('loadConfig', () => {
     }, TypeError);
   });
 });
+
+describe('loadConfig [reported edge cases]', () => {
+  const base = { PARQEX_COOKIE_SECRETS: 'c'.repeat(40), PARQEX_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), PARQEX_DATA_DIR: '/tmp/parqex-config-edge' };
+  it('refuses a PARQEX_TRUST_PROXY that is not true, false, a count or addresses', () => {
+    assert.throws(() => loadConfig({ ...base, PARQEX_TRUST_PROXY: 'garbage' }), /PARQEX_TRUST_PROXY/);
+    assert.throws(() => loadConfig({ ...base, PARQEX_TRUST_PROXY: '10.0.0.0/33' }), /PARQEX_TRUST_PROXY/);
+    assert.deepEqual(loadConfig({ ...base, PARQEX_TRUST_PROXY: '::1, 10.0.0.0/8' }).trustProxy, ['::1', '10.0.0.0/8']);
+  });
+  it('accepts an origin written with upper case or its default port', () => {
+    assert.equal(loadConfig({ ...base, PARQEX_PUBLIC_URL: 'https://API.example.com' }).publicUrl, 'https://api.example.com');
+    assert.equal(loadConfig({ ...base, PARQEX_PUBLIC_URL: 'https://api.example.com:443/' }).publicUrl, 'https://api.example.com');
+  });
+  it('freezes the secrets too', () => {
+    assert.ok(Object.isFrozen(loadConfig(base).secrets));
+  });
+});
