@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import type Provider from 'oidc-provider';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
+import { DomainError } from './access/errors.ts';
 import { resourceApi, apiPrefixes } from './api/index.ts';
 import { healthRoutes } from './health.ts';
 import { bearerVerifier } from './oauth/bearer.ts';
@@ -56,7 +57,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (config.env === 'production') {
       const present = await sandboxPresence(db);
       if (present.people > 0 || present.clients > 0) {
-        throw new Error(`refusing to start in production: the database holds sandbox data (${present.people} people, ${present.clients} clients) whose passwords are public`);
+        throw new DomainError('invalid', `refusing to start in production: the database holds sandbox data (${present.people} people, ${present.clients} clients) whose passwords are public`);
       }
     }
     if (config.sandbox) await seedSandbox(db, rules);

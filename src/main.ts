@@ -174,8 +174,9 @@ async function clients(config: Config, argv: string[]): Promise<number> {
         return;
       }
       case 'show': {
-        const client = target ? await describeClient(db, target) : undefined;
-        if (!client) throw new DomainError('not_found', `no client ${target ?? '(missing CLIENT_ID)'}`);
+        if (!target) throw new DomainError('invalid', 'CLIENT_ID is required');
+        const client = await describeClient(db, target);
+        if (!client) throw new DomainError('not_found', `no client ${target}`);
         print(client, Object.entries(client).map(([k, v]) => `${k.padEnd(18)} ${Array.isArray(v) ? v.join(' ') : String(v)}`).join('\n'));
         return;
       }

@@ -200,10 +200,10 @@ describe('parqex clients list, show, rotate-secret and delete', () => {
     assert.equal(typeof json<ClientView>(['clients', 'show', issued.client_id]).secret_rotated_at, 'number');
   });
 
-  it('rotate-secret of a public client or an unknown id exits 3', (t) => {
+  it('rotate-secret refuses a public client (exit 2) and an unknown id (exit 3)', (t) => {
     const { json, run } = cli(t);
     const pub = json<Issued>(['clients', 'create', ...demo, '--type', 'public']);
-    assertRefused(run(['clients', 'rotate-secret', pub.client_id, '--json']), 3, /no confidential client/);
+    assertRefused(run(['clients', 'rotate-secret', pub.client_id, '--json']), 2, /public client: it has no secret/);
     assertRefused(run(['clients', 'rotate-secret', '123456789012345678.localhost', '--json']), 3);
   });
 
@@ -216,9 +216,9 @@ describe('parqex clients list, show, rotate-secret and delete', () => {
     assert.deepEqual(json(['clients', 'list']), []);
   });
 
-  it('show without a CLIENT_ID exits 3 and says it is missing', (t) => {
+  it('show without a CLIENT_ID exits 2 and says it is required', (t) => {
     const { run } = cli(t);
-    assertRefused(run(['clients', 'show']), 3, /missing CLIENT_ID/);
+    assertRefused(run(['clients', 'show']), 2, /CLIENT_ID is required/);
   });
 });
 

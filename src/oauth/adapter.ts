@@ -35,7 +35,8 @@ function modelAdapter(db: Kysely<Database>, box: Box, model: string): Adapter {
         model,
         id_hash: hashSecret(id),
         payload: box.seal(JSON.stringify(keepsId ? payload : rest)),
-        grant_id: payload.grantId ?? null,
+        // A Grant is filed under its own id, so revoking it removes it with its tokens.
+        grant_id: payload.grantId ?? (model === 'Grant' ? id : null),
         uid: keepsId ? (payload.uid ?? null) : null,
         expires_at: expiresIn ? Math.floor(Date.now() / 1000) + expiresIn : null,
       });
@@ -57,7 +58,7 @@ function modelAdapter(db: Kysely<Database>, box: Box, model: string): Adapter {
       await models.destroyModel(db, model, hashSecret(id));
     },
     async revokeByGrantId(grantId) {
-      await models.destroyByGrantId(db, grantId);
+      await models.destroyByGrantId(db, model, grantId);
     },
   };
 }

@@ -53,6 +53,8 @@ export async function importClient(db: Kysely<Database>, rules: ClientRules, cli
 }
 
 export async function rotateClientSecret(db: Kysely<Database>, clientId: string): Promise<IssuedCredentials> {
+  const existing = await repo.findClient(db, clientId);
+  if (existing?.type === 'public') throw new DomainError('invalid', `${clientId} is a public client: it has no secret to rotate`);
   const secret = generateSecret();
   if (!(await repo.updateClientSecret(db, clientId, hashSecret(secret), Math.floor(Date.now() / 1000)))) {
     throw new DomainError('not_found', `no confidential client ${clientId}`);

@@ -31,7 +31,8 @@ export function providerConfiguration(settings: OAuthSettings, parts: Pick<Confi
     jwks: { keys: [settings.signingKey] },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      // RFC 7009: a client revokes only its own tokens; others are answered 200 and left alone.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       // Spec 3: introspection is for the token's own client (no separate resource servers here).
       introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: false },

@@ -53,7 +53,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   compareHashedClientSecrets(provider);
 
   provider.use(refreshGrace({ db: deps.db, box: deps.box, graceSeconds: deps.refreshGraceSeconds, tokenPath: oauthRoutes.token }));
-  provider.use(tokenResponseExtensions);
+  provider.use(responseExtensions);
 
   provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => {
     deps.log.error({ err: error, path: ctx.path, method: ctx.method }, 'oauth server error');
@@ -67,17 +67,24 @@ export function buildProvider(deps: ProviderDeps): Provider {
 }
 
 /**
- * Spec 3, step 3: `user_id` (Extension), the person's stable id, as
- * account-linking platforms require; and `Pragma: no-cache` beside the
- * provider's `Cache-Control: no-store`, for HTTP/1.0 caches (RFC 6749 5.1).
+ * Where our answers differ from oidc-provider's: `user_id` in token responses
+ * (spec 3, step 3, for account-linking platforms); `Pragma: no-cache` beside
+ * `Cache-Control: no-store` (RFC 6749 5.1); the implicit read scope never
+ * shown; and RFC 6749 5.2's invalid_client when no client authentication came.
  */
-async function tokenResponseExtensions(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+async function responseExtensions(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
   await next();
   const route = ctx.oidc?.route;
   const body = ctx.body as Record<string, unknown> | undefined;
   if (route === 'token') ctx.set('Pragma', 'no-cache');
   // Every secret reaches the provider as Basic (compat/client-credentials.ts); only a client that sent Basic gets a Basic challenge.
   if (ctx.status === 401 && !(ctx.req as RawRequest).basicPresented) ctx.remove('WWW-Authenticate');
+  // RFC 6749 5.2: a request with no client authentication at all is invalid_client (401), not invalid_request.
+  if (ctx.status === 400 && body?.error === 'invalid_request' && body.error_description === 'no client authentication mechanism provided') {
+    ctx.status = 401;
+    ctx.body = { error: 'invalid_client', error_description: 'client authentication is required' };
+    return;
+  }
   if ((route !== 'token' && route !== 'introspection') || ctx.status !== 200 || !body) return;
   const { scope, ...rest } = body;
   const visibleScope = typeof scope === 'string' ? withoutImplicitScope(scope) : undefined;

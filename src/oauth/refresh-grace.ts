@@ -62,7 +62,8 @@ export function refreshGrace(deps: RefreshGraceDeps) {
       }
       const inWindow = Date.now() - row.created_at <= deps.graceSeconds * 1000;
       if (inWindow && row.credentials_hash === credentialsHash) {
-        return answer(ctx, JSON.parse(deps.box.open(row.response)) as StoredResponse);
+        const stored = JSON.parse(deps.box.open(row.response)) as StoredResponse;
+        return answer(ctx, withElapsedLifetime(stored, Date.now() - row.created_at));
       }
       return reuseAfterWindow(ctx, next, client.type);
     }
@@ -88,6 +89,13 @@ async function lead(ctx: KoaContextWithOIDC, next: () => Promise<void>, deps: Re
 function reuseAfterWindow(ctx: KoaContextWithOIDC, next: () => Promise<void>, clientType: 'confidential' | 'public'): Promise<void> | void {
   if (clientType === 'public') return next(); // oidc-provider revokes the whole grant (RFC 9700 4.14.2)
   return answer(ctx, { status: 400, body: { error: 'invalid_grant', error_description: 'refresh token already used' } });
+}
+
+/** The replayed pair is the same tokens, so its `expires_in` counts down from when they were issued. */
+function withElapsedLifetime(stored: StoredResponse, elapsedMs: number): StoredResponse {
+  const body = stored.body as Record<string, unknown>;
+  if (typeof body.expires_in !== 'number') return stored;
+  return { ...stored, body: { ...body, expires_in: Math.max(0, body.expires_in - Math.floor(elapsedMs / 1000)) } };
 }
 
 async function alreadyConsumed(db: Kysely<Database>, tokenHash: string): Promise<boolean> {

@@ -2,11 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import * as peopleAndAccounts from './migrations/0001-people-and-accounts.ts';
 import * as oauth from './migrations/0002-oauth.ts';
+import * as access from './migrations/0003-access.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
   '0001-people-and-accounts': peopleAndAccounts,
   '0002-oauth': oauth,
+  '0003-access': access,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {

@@ -25,6 +25,15 @@ for (const engine of engines()) {
       assert.deepEqual(Object.keys(after.body), ['errors']);
     });
 
+    it('revoking an access token leaves the grant: the person need not authorize again', async (t) => {
+      const { baseUrl, app } = await startServer(t, engine);
+      const client = sandbox.client(baseUrl).web;
+      const tokens = await sandboxTokens(baseUrl);
+      await post(baseUrl, 'revoke', { token: tokens.access_token }, { authorization: basic(client.client_id, client.client_secret) });
+      const grants = await app.db.selectFrom('oauth_models').select('model').where('model', '=', 'Grant').execute();
+      assert.equal(grants.length, 1);
+    });
+
     it('revoking a refresh token ends the access tokens of its grant', async (t) => {
       const { baseUrl } = await startServer(t, engine);
       const client = sandbox.client(baseUrl).web;

@@ -111,6 +111,9 @@ for (const engine of engines()) {
       const unknown = await postToken(baseUrl, { grant_type: 'password', client_id: client.client_id, client_secret: client.client_secret });
       assert.equal(unknown.status, 400);
       assert.equal(unknown.body.error, 'unsupported_grant_type');
+      const anonymous = await postToken(baseUrl, { grant_type: 'authorization_code', code: 'x', redirect_uri: sandbox.redirectUri });
+      assert.equal(anonymous.status, 401);
+      assert.equal(anonymous.body.error, 'invalid_client');
       const missing = await postToken(baseUrl, { grant_type: 'authorization_code', client_id: client.client_id, client_secret: client.client_secret });
       assert.equal(missing.status, 400);
       assert.equal(missing.body.error, 'invalid_request');

@@ -40,7 +40,12 @@ export async function destroyModel(db: Kysely<Database>, model: string, idHash: 
   await db.deleteFrom('oauth_models').where('model', '=', model).where('id_hash', '=', idHash).execute();
 }
 
-export async function destroyByGrantId(db: Kysely<Database>, grantId: string): Promise<void> {
+export async function destroyByGrantId(db: Kysely<Database>, model: string, grantId: string): Promise<void> {
+  await db.deleteFrom('oauth_models').where('model', '=', model).where('grant_id', '=', grantId).execute();
+}
+
+/** Everything issued under a grant, and the grant itself. */
+export async function destroyGrant(db: Kysely<Database>, grantId: string): Promise<void> {
   await db.deleteFrom('oauth_models').where('grant_id', '=', grantId).execute();
 }
 
