@@ -22,7 +22,7 @@ import { buildProvider } from './oauth/provider.ts';
 import { startHousekeeping } from './oauth/housekeeping.ts';
 import { metadataPath } from './oauth/routes.ts';
 import { seedSandbox, sandboxPresence } from './sandbox/seed.ts';
-import { createBox } from './security/encryption.ts';
+import { createBox, deriveKey } from './security/encryption.ts';
 import type { Database } from './store/database.ts';
 import { openDatabase, type Engine } from './store/dialect.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -51,6 +51,8 @@ export interface BuildOptions {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const { db, engine } = openDatabase(config);
+  const box = createBox(config.secrets.encryptionKey);
+  const settings = { db, box, pinKey: deriveKey(config.secrets.encryptionKey, 'pin lookup') };
   try {
     await migrateToLatest(db, engine);
     const rules = { apiHost: new URL(config.publicUrl).hostname, production: config.env === 'production' };
@@ -60,14 +62,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         throw new DomainError('invalid', `refusing to start in production: the database holds sandbox data (${present.people} people, ${present.clients} clients) whose passwords are public`);
       }
     }
-    if (config.sandbox) await seedSandbox(db, rules);
+    if (config.sandbox) await seedSandbox(db, rules, settings);
   } catch (error) {
     await db.destroy();
     throw error;
   }
 
   const secureCookies = config.env === 'production';
-  const box = createBox(config.secrets.encryptionKey);
   const server = Fastify({
     loggerInstance: createLogger(config.logLevel, options.logStream),
     trustProxy: trustProxyOption(config.trustProxy),

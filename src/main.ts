@@ -6,6 +6,7 @@ import { createClient, describeClient, importClient, listRegisteredClients, remo
 import { oauthRoutes } from './oauth/routes.ts';
 import { sandboxClients, sandboxPassword, sandboxPeople, sandboxRedirectUris, seedSandbox } from './sandbox/seed.ts';
 import { openDatabase } from './store/dialect.ts';
+import { createBox, deriveKey } from './security/encryption.ts';
 import { migrateToLatest } from './store/migrate.ts';
 
 const usage = `Usage: parqex <command>
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     case 'seed':
       if (config.env === 'production') throw new DomainError('invalid', 'the sandbox is never created in production');
       return withDatabase(config, async (db) => {
-        await seedSandbox(db, clientRules(config));
+        await seedSandbox(db, clientRules(config), { db, box: createBox(config.secrets.encryptionKey), pinKey: deriveKey(config.secrets.encryptionKey, 'pin lookup') });
         process.stdout.write('sandbox ready\n');
       });
     case 'clients':

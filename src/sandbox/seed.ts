@@ -7,6 +7,12 @@ import { addMemberIfAbsent, insertAccountIfAbsent } from '../store/repositories/
 import { countSandboxClients } from '../store/repositories/clients.ts';
 import { countSandboxPeople, insertPersonIfAbsent } from '../store/repositories/people.ts';
 import { describeClient, importClient, type ClientRules } from '../oauth/clients.ts';
+import { updateSettings, readSettings, type SettingsDeps } from '../access/settings.ts';
+import { hashSecret } from '../security/secrets.ts';
+import { insertDevice, insertDoor } from '../store/repositories/doors.ts';
+import { upsertDoorAccess } from '../store/repositories/door-access.ts';
+import { insertVehicleIfAbsent } from '../store/repositories/vehicles.ts';
+import type { WeeklyHours } from '../access/schedules.ts';
 
 export const sandboxPassword = 'parqex-sandbox';
 
@@ -20,6 +26,28 @@ export const sandboxAccounts = {
   residence: { id: '5a0d0000-0000-4000-8000-0000000000a1', name: 'Sandbox Residence' },
   neighbor: { id: '5a0d0000-0000-4000-8000-0000000000a2', name: 'Neighbor House' },
 } as const;
+
+/** Controllers of the sandbox; the claim codes are what ships in the box. */
+export const sandboxDevices = {
+  a: { id: '5a0d0000-0000-4000-8000-0000000000d1', blackbox_code: 'a1b2c3d4e5f60001', claimCode: 'SANDBOX-A', account: 'residence', entities: 4 },
+  b: { id: '5a0d0000-0000-4000-8000-0000000000d2', blackbox_code: 'a1b2c3d4e5f60002', claimCode: 'SANDBOX-B', account: 'residence', entities: 2 },
+  neighbor: { id: '5a0d0000-0000-4000-8000-0000000000d3', blackbox_code: 'a1b2c3d4e5f60003', claimCode: 'SANDBOX-N', account: 'neighbor', entities: 1 },
+  /** Unclaimed, for trying the claim flow. */
+  spare: { id: '5a0d0000-0000-4000-8000-0000000000d4', blackbox_code: 'a1b2c3d4e5f60004', claimCode: 'SANDBOX-SPARE', account: null, entities: 2 },
+} as const;
+
+export const sandboxDoors = {
+  garage: { id: '5a0d0000-0000-4000-8000-0000000000e1', device: 'a', entity_number: 1, name: 'Garage', kind: 'stateful', door_type: 'garage', sensor: 1, auto_close_delay: 0 },
+  gate: { id: '5a0d0000-0000-4000-8000-0000000000e2', device: 'a', entity_number: 2, name: 'Driveway Gate', kind: 'stateful', door_type: 'gate', sensor: 1, auto_close_delay: 60 },
+  lobby: { id: '5a0d0000-0000-4000-8000-0000000000e3', device: 'a', entity_number: 3, name: 'Lobby Door', kind: 'momentary', door_type: 'pedestrian', sensor: 0, auto_close_delay: 0 },
+  sideGarage: { id: '5a0d0000-0000-4000-8000-0000000000e4', device: 'b', entity_number: 1, name: 'Side Garage', kind: 'stateful', door_type: 'garage', sensor: 0, auto_close_delay: 0 },
+  neighborGarage: { id: '5a0d0000-0000-4000-8000-0000000000e5', device: 'neighbor', entity_number: 1, name: 'Neighbor Garage', kind: 'stateful', door_type: 'garage', sensor: 1, auto_close_delay: 0 },
+} as const;
+
+/** Sam may use the gate from 06:00 to 22:00, every day, in his time zone. */
+export const samGateHours: WeeklyHours = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '06:00', end: '22:00' }];
+
+export const sandboxPins = { alex: '1357', sam: '2468', nora: '9753' } as const;
 
 export const sandboxRedirectUris = [
   'http://localhost:8080/callback',
@@ -40,7 +68,7 @@ export function sandboxClients(apiHost: string) {
   };
 }
 
-export async function seedSandbox(db: Kysely<Database>, rules: ClientRules): Promise<void> {
+export async function seedSandbox(db: Kysely<Database>, rules: ClientRules, settings: SettingsDeps): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
   const passwordHash = await hashPassword(sandboxPassword);
   for (const person of Object.values(sandboxPeople)) {
@@ -52,6 +80,13 @@ export async function seedSandbox(db: Kysely<Database>, rules: ClientRules): Pro
   await addMemberIfAbsent(db, { account_id: sandboxAccounts.residence.id, person_id: sandboxPeople.alex.id, role: 'admin', created_at: now });
   await addMemberIfAbsent(db, { account_id: sandboxAccounts.residence.id, person_id: sandboxPeople.sam.id, role: 'user', created_at: now });
   await addMemberIfAbsent(db, { account_id: sandboxAccounts.neighbor.id, person_id: sandboxPeople.nora.id, role: 'admin', created_at: now });
+
+  await seedControllers(db, now);
+  for (const [key, pin] of Object.entries(sandboxPins)) {
+    const personId = sandboxPeople[key as keyof typeof sandboxPins].id;
+    if ((await readSettings(settings, personId)).pin === null) await updateSettings(settings, personId, { pin });
+  }
+  await insertVehicleIfAbsent(db, { id: '5a0d0000-0000-4000-8000-0000000000f1', person_id: sandboxPeople.alex.id, plate: 'PQX1001', region: 'US-NY', make: 'Tesla', model: 'Model 3', color: 'white', created_at: now });
 
   const clients = sandboxClients(rules.apiHost);
   if (!(await describeClient(db, clients.web.client_id))) {
@@ -76,6 +111,48 @@ export async function seedSandbox(db: Kysely<Database>, rules: ClientRules): Pro
       isSandbox: true,
     });
   }
+}
+
+async function seedControllers(db: Kysely<Database>, now: number): Promise<void> {
+  for (const device of Object.values(sandboxDevices)) {
+    await insertDevice(db, {
+      id: device.id,
+      account_id: device.account ? sandboxAccounts[device.account].id : null,
+      blackbox_code: device.blackbox_code,
+      claim_code_hash: hashSecret(device.claimCode),
+      number_of_entities_controlled: device.entities,
+      active: 1,
+      last_contact: null,
+      software_version: '0',
+      time_before_door_open_alert: 900,
+      bluetooth_onboard: 1,
+      bluetooth_mac_address: `a1b2c3${device.blackbox_code.slice(-6)}`,
+      is_sandbox: 1,
+      created_at: now,
+    });
+  }
+  for (const door of Object.values(sandboxDoors)) {
+    await insertDoor(db, {
+      id: door.id,
+      device_id: sandboxDevices[door.device].id,
+      entity_number: door.entity_number,
+      name: door.name,
+      kind: door.kind,
+      door_type: door.door_type,
+      state: 'CLOSED',
+      last_toggled: null,
+      active: 1,
+      auto_close_enabled: door.auto_close_delay > 0 ? 1 : 0,
+      auto_close_delay: door.auto_close_delay,
+      sensor: door.sensor,
+      sensor_mac_address: door.sensor ? `5e5500${door.id.slice(-6)}` : '000000000000',
+      sensor_battery_level: door.sensor ? 87 : 0,
+      created_at: now,
+    });
+  }
+  const grantedBy = sandboxPeople.alex.id;
+  await upsertDoorAccess(db, { door_id: sandboxDoors.gate.id, person_id: sandboxPeople.sam.id, granted_by: grantedBy, starts_at: null, ends_at: null, weekly_hours: JSON.stringify(samGateHours), created_at: now });
+  await upsertDoorAccess(db, { door_id: sandboxDoors.lobby.id, person_id: sandboxPeople.sam.id, granted_by: grantedBy, starts_at: null, ends_at: null, weekly_hours: null, created_at: now });
 }
 
 /** Production refuses to start on a database that holds the sandbox's public passwords. */

@@ -1,6 +1,6 @@
 // AES-256-GCM for what must be read back (keypad PINs, webhook signing secrets,
 // token payloads). The output is self-describing so the key can be rotated later.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 
@@ -26,4 +26,9 @@ export function createBox(key: Buffer): Box {
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
     },
   };
+}
+
+/** A separate key per purpose, derived from the one configured key (HKDF). */
+export function deriveKey(key: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `parqex ${purpose}`, 32));
 }

@@ -1,6 +1,6 @@
 // Table types. Booleans are 0/1 integers and times are Unix epoch numbers on
 // both engines, so every repository reads the same shapes from either.
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 export interface Database {
   people: PeopleTable;
@@ -11,6 +11,17 @@ export interface Database {
   refresh_rotations: RefreshRotationsTable;
   login_failures: LoginFailuresTable;
   web_sessions: WebSessionsTable;
+  devices: DevicesTable;
+  doors: DoorsTable;
+  door_names: DoorNamesTable;
+  door_access: DoorAccessTable;
+  person_settings: PersonSettingsTable;
+  vehicles: VehiclesTable;
+  authorizations: AuthorizationsTable;
+  authorization_doors: AuthorizationDoorsTable;
+  invitations: InvitationsTable;
+  access_events: AccessEventsTable;
+  mail: MailTable;
 }
 
 export interface PeopleTable {
@@ -38,6 +49,8 @@ export interface AccountMembersTable {
   account_id: string;
   person_id: string;
   role: Role;
+  /** A User allowed to give time-boxed guest access to their doors (GuestAccess). */
+  can_share: Generated<number>;
   created_at: number;
 }
 
@@ -102,3 +115,130 @@ export type NewPerson = Insertable<PeopleTable>;
 export type Account = Selectable<AccountsTable>;
 export type ClientRow = Selectable<ClientsTable>;
 export type NewClient = Insertable<ClientsTable>;
+
+export interface DevicesTable {
+  id: string;
+  account_id: string | null;
+  blackbox_code: string;
+  claim_code_hash: string;
+  number_of_entities_controlled: number;
+  active: number;
+  last_contact: number | null;
+  software_version: string;
+  time_before_door_open_alert: number;
+  bluetooth_onboard: number;
+  bluetooth_mac_address: string;
+  is_sandbox: number;
+  created_at: number;
+}
+
+export type DoorKind = 'momentary' | 'stateful';
+export type DoorType = 'garage' | 'gate' | 'pedestrian' | 'elevator';
+export type DoorState = 'OPEN' | 'CLOSED';
+
+export interface DoorsTable {
+  id: string;
+  device_id: string;
+  entity_number: number;
+  name: string;
+  kind: DoorKind;
+  door_type: DoorType;
+  state: DoorState;
+  last_toggled: number | null;
+  active: number;
+  auto_close_enabled: number;
+  auto_close_delay: number;
+  sensor: number;
+  sensor_mac_address: string;
+  sensor_battery_level: number;
+  created_at: number;
+}
+
+export interface DoorNamesTable {
+  person_id: string;
+  door_id: string;
+  name: string;
+}
+
+export interface DoorAccessTable {
+  door_id: string;
+  person_id: string;
+  granted_by: string | null;
+  starts_at: number | null;
+  ends_at: number | null;
+  /** JSON WeeklyHours, in the person's time zone; null: any time. */
+  weekly_hours: string | null;
+  created_at: number;
+}
+
+export interface PersonSettingsTable {
+  person_id: string;
+  notifications_enabled: number;
+  notification_tone: string;
+  time_zone: string;
+  pin_sealed: string | null;
+  /** Keyed hash of the PIN, for uniqueness checks and keypad look-ups. */
+  pin_lookup: string | null;
+  share_pin_with_apps: number;
+}
+
+export interface VehiclesTable {
+  id: string;
+  person_id: string;
+  plate: string;
+  region: string;
+  make: string;
+  model: string;
+  color: string;
+  created_at: number;
+}
+
+export interface AuthorizationsTable {
+  grant_id: string;
+  person_id: string;
+  client_id: string;
+  scopes: string;
+  /** 1: every door the person may use, now and later; 0: exactly authorization_doors. */
+  all_doors: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface AuthorizationDoorsTable {
+  grant_id: string;
+  door_id: string;
+}
+
+export interface InvitationsTable {
+  id: string;
+  token_hash: string;
+  email: string;
+  invited_by: string;
+  door_ids: string;
+  starts_at: number | null;
+  ends_at: number | null;
+  weekly_hours: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: string | null;
+}
+
+export interface AccessEventsTable {
+  id: string;
+  door_id: string;
+  device_id: string;
+  person_id: string | null;
+  channel: string;
+  door_state: DoorState;
+  was_success: number;
+  occurred_at: number;
+}
+
+export interface MailTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  body: string;
+  created_at: number;
+}

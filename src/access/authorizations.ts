@@ -1,0 +1,54 @@
+// The applications a person authorized, and the doors each may reach.
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.ts';
+import * as repo from '../store/repositories/authorizations.ts';
+import { destroyGrant } from '../store/repositories/oauth-models.ts';
+import { DomainError } from './errors.ts';
+import type { Viewer } from './door-policy.ts';
+
+export interface GrantedDoors {
+  /** Every door the person may use, now and later. */
+  all: boolean;
+  doorIds: string[];
+}
+
+export async function recordAuthorization(db: Kysely<Database>, input: { grantId: string; personId: string; clientId: string; scopes: string[]; doors: GrantedDoors }): Promise<void> {
+  await repo.insertAuthorization(db, {
+    grant_id: input.grantId,
+    person_id: input.personId,
+    client_id: input.clientId,
+    scopes: input.scopes.join(' '),
+    all_doors: input.doors.all ? 1 : 0,
+    created_at: Math.floor(Date.now() / 1000),
+  }, input.doors.all ? [] : input.doors.doorIds);
+}
+
+/** The viewer an access token speaks for: its person, limited to its grant's doors. */
+export async function viewerForGrant(db: Kysely<Database>, grantId: string, personId: string): Promise<Viewer | undefined> {
+  const authorization = await repo.findAuthorization(db, grantId);
+  if (!authorization || authorization.person_id !== personId) return undefined;
+  const doorIds = authorization.all_doors === 1 ? [] : await repo.authorizedDoorIds(db, grantId);
+  return { personId, grant: { allDoors: authorization.all_doors === 1, doorIds: new Set(doorIds) } };
+}
+
+export async function listAuthorizations(db: Kysely<Database>, personId: string) {
+  const rows = await repo.authorizationsOfPerson(db, personId);
+  return Promise.all(rows.map(async (row) => ({
+    grantId: row.grant_id,
+    clientId: row.client_id,
+    clientName: row.client_name ?? row.client_id,
+    scopes: row.scopes.split(' ').filter((scope) => scope && scope !== 'read'),
+    allDoors: row.all_doors === 1,
+    doorIds: row.all_doors === 1 ? [] : await repo.authorizedDoorIds(db, row.grant_id),
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+  })));
+}
+
+/** Revokes an application: its grant and every token issued under it end at once. */
+export async function revokeAuthorization(db: Kysely<Database>, personId: string, grantId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (!(await repo.deleteAuthorization(trx, personId, grantId))) throw new DomainError('not_found', 'No such application.');
+    await destroyGrant(trx, grantId);
+  });
+}

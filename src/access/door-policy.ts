@@ -1,0 +1,88 @@
+// Who sees which door and who may operate it now (spec 1 and 4): the single
+// place those rules live. A door the caller cannot see is "not found", never
+// "forbidden", so nothing about other people's doors leaks.
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.ts';
+import { doorsOfPerson, type PersonDoorRow } from '../store/repositories/doors.ts';
+import { DomainError } from './errors.ts';
+import { checkSchedule, type AccessWindow, type ScheduleVerdict, type WeeklyHours } from './schedules.ts';
+
+/** The person asking, and for an application the doors its grant covers. */
+export interface Viewer {
+  personId: string;
+  grant?: { allDoors: boolean; doorIds: ReadonlySet<string> };
+}
+
+export type Relationship = 'Owner' | 'Has Access';
+
+export interface VisibleDoor {
+  row: PersonDoorRow;
+  id: string;
+  /** This person's name for the door. */
+  name: string;
+  relationship: Relationship;
+  /** null for the Admin, who may always operate the account's doors. */
+  window: AccessWindow | null;
+}
+
+export async function visibleDoors(db: Kysely<Database>, viewer: Viewer, at = new Date()): Promise<VisibleDoor[]> {
+  const rows = await doorsOfPerson(db, viewer.personId);
+  return rows.flatMap((row) => {
+    const door = toVisibleDoor(row, viewer, at);
+    return door ? [door] : [];
+  });
+}
+
+export async function requireVisibleDoor(db: Kysely<Database>, viewer: Viewer, doorId: string | undefined, at = new Date()): Promise<VisibleDoor> {
+  const rows = doorId ? await doorsOfPerson(db, viewer.personId, doorId) : [];
+  const door = rows[0] && toVisibleDoor(rows[0], viewer, at);
+  if (!door) throw new DomainError('not_found', 'No such door.');
+  return door;
+}
+
+function toVisibleDoor(row: PersonDoorRow, viewer: Viewer, at: Date): VisibleDoor | undefined {
+  const owner = row.admin_role !== null;
+  // An access window that has ended is over: the door is gone from this person's view.
+  if (!owner && row.ends_at !== null && row.ends_at * 1000 <= at.getTime()) return undefined;
+  if (viewer.grant) {
+    if (row.third_party_access !== 1) return undefined;
+    if (!viewer.grant.allDoors && !viewer.grant.doorIds.has(row.door_id)) return undefined;
+  }
+  return {
+    row,
+    id: row.door_id,
+    name: row.personal_name ?? row.admin_name,
+    relationship: owner ? 'Owner' : 'Has Access',
+    window: owner ? null : {
+      startsAt: row.starts_at,
+      endsAt: row.ends_at,
+      weeklyHours: row.weekly_hours ? JSON.parse(row.weekly_hours) as WeeklyHours : null,
+    },
+  };
+}
+
+/** Whether the person may operate a door they can see, at this instant, in their time zone. */
+export function operateVerdict(door: VisibleDoor, at: Date, timeZone: string): ScheduleVerdict {
+  return door.window ? checkSchedule(door.window, at, timeZone) : { allowed: true };
+}
+
+export function requireOperableNow(door: VisibleDoor, at: Date, timeZone: string): void {
+  const verdict = operateVerdict(door, at, timeZone);
+  if (verdict.allowed) return;
+  const messages = {
+    not_started: `Your access to ${door.name} has not started yet.`,
+    ended: `Your access to ${door.name} has ended.`,
+    outside_hours: `You may not operate ${door.name} at this time of day.`,
+  } as const;
+  throw new DomainError('forbidden', messages[verdict.reason]);
+}
+
+/** Spec 2, Extension: what a toggle may ask of this door, by its kind and sensor (so clients can predict 428 and 501). */
+export function doorCapabilities(row: Pick<PersonDoorRow, 'kind' | 'sensor'>) {
+  const sensorless = row.kind === 'stateful' && row.sensor !== 1;
+  return {
+    canOpen: !sensorless,
+    canClose: row.kind === 'stateful' && !sensorless,
+    stateKnown: row.kind === 'momentary' || row.sensor === 1,
+  };
+}

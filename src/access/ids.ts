@@ -1,0 +1,18 @@
+// Spec 2, "Ids": UUIDs, accepted in either form and case; written as 32 hex
+// for devices and doors, dashed for people.
+const COMPACT = /^[0-9a-f]{32}$/i;
+const DASHED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The stored (dashed, lowercase) form, or undefined when the input is no id. */
+export function parseId(input: unknown): string | undefined {
+  if (typeof input !== 'string') return undefined;
+  const value = input.trim();
+  if (DASHED.test(value)) return value.toLowerCase();
+  if (!COMPACT.test(value)) return undefined;
+  const hex = value.toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function compactId(id: string): string {
+  return id.replace(/-/g, '').toLowerCase();
+}

@@ -1,0 +1,84 @@
+// A person's settings (spec 4, "Get User Settings"). The keypad PIN is read
+// back by applications, so it is kept sealed, with a keyed hash beside it for
+// uniqueness checks and keypad look-ups.
+import { createHmac } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Box } from '../security/encryption.ts';
+import type { Database } from '../store/database.ts';
+import { findSettings, pinTakenNearby, saveSettings } from '../store/repositories/settings.ts';
+import { DomainError } from './errors.ts';
+import { isTimeZone } from './schedules.ts';
+
+export interface SettingsDeps {
+  db: Kysely<Database>;
+  box: Box;
+  /** Key of the keyed PIN hash. */
+  pinKey: Buffer;
+}
+
+export interface Settings {
+  notificationsEnabled: boolean;
+  notificationTone: string;
+  timeZone: string;
+  pin: string | null;
+  sharePinWithApps: boolean;
+}
+
+export const defaultTimeZone = 'America/New_York';
+
+const defaults = { notifications_enabled: 1, notification_tone: 'door_open', time_zone: defaultTimeZone, pin_sealed: null, pin_lookup: null, share_pin_with_apps: 1 };
+
+export async function readSettings(deps: SettingsDeps, personId: string): Promise<Settings> {
+  const row = (await findSettings(deps.db, personId)) ?? { person_id: personId, ...defaults };
+  return {
+    notificationsEnabled: row.notifications_enabled === 1,
+    notificationTone: row.notification_tone,
+    timeZone: row.time_zone,
+    pin: row.pin_sealed ? deps.box.open(row.pin_sealed) : null,
+    sharePinWithApps: row.share_pin_with_apps === 1,
+  };
+}
+
+export async function personTimeZone(db: Kysely<Database>, personId: string): Promise<string> {
+  return (await findSettings(db, personId))?.time_zone ?? defaultTimeZone;
+}
+
+/** What applications see: the PIN only while the person shares it (on by default). */
+export function settingsForApplications(settings: Settings) {
+  return {
+    door_open_alert_notification_enabled: settings.notificationsEnabled,
+    door_open_alert_notification_tone: settings.notificationTone,
+    time_zone: settings.timeZone,
+    pin_code: settings.sharePinWithApps && settings.pin ? settings.pin : '',
+  };
+}
+
+export function pinLookup(pinKey: Buffer, pin: string): string {
+  return createHmac('sha256', pinKey).update(pin).digest('base64url');
+}
+
+export async function updateSettings(deps: SettingsDeps, personId: string, changes: Partial<Settings>): Promise<Settings> {
+  const current = await readSettings(deps, personId);
+  const next = { ...current, ...changes };
+  if (!isTimeZone(next.timeZone)) throw new DomainError('invalid', `Unknown time zone: ${next.timeZone}.`);
+  if (!/^[a-z0-9_]{1,40}$/.test(next.notificationTone)) throw new DomainError('invalid', 'The notification tone must be a short name such as door_open.');
+  let lookup: string | null = null;
+  if (next.pin !== null) {
+    // A keypad identifies the person by the PIN alone, so it must be unique among everyone they share an account with.
+    if (!/^\d{4,8}$/.test(next.pin)) throw new DomainError('invalid', 'A PIN is 4 to 8 digits.');
+    lookup = pinLookup(deps.pinKey, next.pin);
+    if (next.pin !== current.pin && await pinTakenNearby(deps.db, personId, lookup)) {
+      throw new DomainError('invalid', 'This PIN cannot be used. Please choose another one.');
+    }
+  }
+  await saveSettings(deps.db, {
+    person_id: personId,
+    notifications_enabled: next.notificationsEnabled ? 1 : 0,
+    notification_tone: next.notificationTone,
+    time_zone: next.timeZone,
+    pin_sealed: next.pin === null ? null : deps.box.seal(next.pin),
+    pin_lookup: lookup,
+    share_pin_with_apps: next.sharePinWithApps ? 1 : 0,
+  });
+  return next;
+}

@@ -1,0 +1,101 @@
+// Doors as one person meets them: every door of an account they administer,
+// and every door they were given access to, with their name for it, their
+// access window, its device and the account's Admin. A repository answers
+// "which rows"; whether the person may see or operate them is access/'s call.
+import type { Kysely } from 'kysely';
+import type { Database, DoorKind, DoorState, DoorType } from '../database.ts';
+
+export interface PersonDoorRow {
+  door_id: string;
+  entity_number: number;
+  admin_name: string;
+  personal_name: string | null;
+  kind: DoorKind;
+  door_type: DoorType;
+  state: DoorState;
+  last_toggled: number | null;
+  door_active: number;
+  auto_close_enabled: number;
+  auto_close_delay: number;
+  sensor: number;
+  sensor_mac_address: string;
+  sensor_battery_level: number;
+  device_id: string;
+  blackbox_code: string;
+  number_of_entities_controlled: number;
+  device_active: number;
+  last_contact: number | null;
+  software_version: string;
+  time_before_door_open_alert: number;
+  bluetooth_onboard: number;
+  bluetooth_mac_address: string;
+  account_id: string;
+  account_name: string;
+  third_party_access: number;
+  owner_first_name: string | null;
+  owner_last_name: string | null;
+  /** Non-null when the person administers the door's account. */
+  admin_role: string | null;
+  /** Non-null when the person was given access to the door. */
+  access_person_id: string | null;
+  starts_at: number | null;
+  ends_at: number | null;
+  weekly_hours: string | null;
+}
+
+export function doorsOfPerson(db: Kysely<Database>, personId: string, doorId?: string): Promise<PersonDoorRow[]> {
+  let query = db.selectFrom('doors')
+    .innerJoin('devices', 'devices.id', 'doors.device_id')
+    .innerJoin('accounts', 'accounts.id', 'devices.account_id')
+    .leftJoin('account_members as mine', (join) => join
+      .onRef('mine.account_id', '=', 'accounts.id').on('mine.person_id', '=', personId).on('mine.role', '=', 'admin'))
+    .leftJoin('door_access', (join) => join.onRef('door_access.door_id', '=', 'doors.id').on('door_access.person_id', '=', personId))
+    .leftJoin('door_names', (join) => join.onRef('door_names.door_id', '=', 'doors.id').on('door_names.person_id', '=', personId))
+    .leftJoin('account_members as admin', (join) => join.onRef('admin.account_id', '=', 'accounts.id').on('admin.role', '=', 'admin'))
+    .leftJoin('people as owner', 'owner.id', 'admin.person_id')
+    .select([
+      'doors.id as door_id', 'doors.entity_number', 'doors.name as admin_name', 'door_names.name as personal_name',
+      'doors.kind', 'doors.door_type', 'doors.state', 'doors.last_toggled', 'doors.active as door_active',
+      'doors.auto_close_enabled', 'doors.auto_close_delay', 'doors.sensor', 'doors.sensor_mac_address', 'doors.sensor_battery_level',
+      'devices.id as device_id', 'devices.blackbox_code', 'devices.number_of_entities_controlled', 'devices.active as device_active',
+      'devices.last_contact', 'devices.software_version', 'devices.time_before_door_open_alert', 'devices.bluetooth_onboard',
+      'devices.bluetooth_mac_address', 'accounts.id as account_id', 'accounts.name as account_name', 'accounts.third_party_access',
+      'owner.first_name as owner_first_name', 'owner.last_name as owner_last_name', 'mine.role as admin_role',
+      'door_access.person_id as access_person_id', 'door_access.starts_at', 'door_access.ends_at', 'door_access.weekly_hours',
+    ])
+    .where((eb) => eb.or([eb('mine.person_id', 'is not', null), eb('door_access.person_id', 'is not', null)]));
+  if (doorId) query = query.where('doors.id', '=', doorId);
+  return query.orderBy('accounts.name').orderBy('devices.blackbox_code').orderBy('doors.entity_number').execute();
+}
+
+export async function insertDevice(db: Kysely<Database>, device: Database['devices']): Promise<void> {
+  await db.insertInto('devices').values(device).onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+export async function insertDoor(db: Kysely<Database>, door: Database['doors']): Promise<void> {
+  await db.insertInto('doors').values(door).onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+export function findDeviceByBlackbox(db: Kysely<Database>, blackboxCode: string) {
+  return db.selectFrom('devices').select(['id', 'account_id', 'claim_code_hash', 'active']).where('blackbox_code', '=', blackboxCode).executeTakeFirst();
+}
+
+export async function assignDevice(db: Kysely<Database>, deviceId: string, accountId: string): Promise<boolean> {
+  const result = await db.updateTable('devices').set({ account_id: accountId }).where('id', '=', deviceId).where('account_id', 'is', null).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function setDeviceActive(db: Kysely<Database>, deviceId: string, active: boolean): Promise<boolean> {
+  const result = await db.updateTable('devices').set({ active: active ? 1 : 0 }).where('id', '=', deviceId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export function doorsOfAccount(db: Kysely<Database>, accountId: string) {
+  return db.selectFrom('doors').innerJoin('devices', 'devices.id', 'doors.device_id')
+    .select(['doors.id', 'doors.name', 'doors.device_id']).where('devices.account_id', '=', accountId).orderBy('doors.name').execute();
+}
+
+export async function setPersonalDoorName(db: Kysely<Database>, personId: string, doorId: string, name: string): Promise<void> {
+  await db.insertInto('door_names').values({ person_id: personId, door_id: doorId, name })
+    .onConflict((oc) => oc.columns(['person_id', 'door_id']).doUpdateSet({ name })).execute();
+}
