@@ -1,16 +1,21 @@
 // Bearer authentication for the resource API (RFC 6750). A door is never
 // looked up before this has run (spec 4).
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { viewerForGrant } from '../access/authorizations.ts';
+import type { Viewer } from '../access/door-policy.ts';
 import type { BearerVerifier, Principal } from '../oauth/bearer.ts';
+import type { Database } from '../store/database.ts';
 import { sendErrors } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    viewer: Viewer | null;
   }
 }
 
-export function bearerAuth(verify: BearerVerifier) {
+export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
     const match = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match) {
@@ -18,10 +23,12 @@ export function bearerAuth(verify: BearerVerifier) {
       return sendErrors(reply, 401, 'An access token is required: send it as "Authorization: Bearer <token>".');
     }
     const principal = await verify(match[1]!);
-    if (!principal) {
+    const viewer = principal && await viewerForGrant(db, principal.grantId, principal.personId);
+    if (!principal || !viewer) {
       reply.header('www-authenticate', 'Bearer error="invalid_token", error_description="The access token is invalid, expired or revoked."');
       return sendErrors(reply, 401, 'The access token is invalid, expired or revoked.');
     }
     request.principal = principal;
+    request.viewer = viewer;
   };
 }

@@ -34,6 +34,7 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
     });
   }
   app.decorateRequest('principal', null);
+  app.decorateRequest('viewer', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('cache-control', 'no-store');
   });
@@ -66,7 +67,7 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
   });
 
   await app.register(async (authenticated) => {
-    authenticated.addHook('onRequest', bearerAuth(deps.verifyBearer));
+    authenticated.addHook('onRequest', bearerAuth(deps.verifyBearer, deps.db));
     await authenticated.register(userInfoRoute, deps);
   });
 }

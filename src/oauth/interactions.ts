@@ -16,7 +16,9 @@ export interface Interaction {
 export interface Interactions {
   current(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
   finishLogin(req: IncomingMessage, res: ServerResponse, accountId: string): Promise<string>;
-  finishConsent(req: IncomingMessage, res: ServerResponse, interaction: Interaction): Promise<string>;
+  /** Saves the grant for the interaction's scopes and returns its id; nothing is final until finishConsent. */
+  createGrant(interaction: Interaction): Promise<string>;
+  finishConsent(req: IncomingMessage, res: ServerResponse, grantId: string): Promise<string>;
   deny(req: IncomingMessage, res: ServerResponse): Promise<string>;
   endSession(sessionId: string): Promise<void>;
 }
@@ -40,11 +42,13 @@ export function interactions(provider: Provider): Interactions {
     finishLogin(req, res, accountId) {
       return provider.interactionResult(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
     },
-    async finishConsent(req, res, interaction) {
+    async createGrant(interaction) {
       if (!interaction.accountId) throw new Error('consent without a logged-in person');
       const grant = new provider.Grant({ accountId: interaction.accountId, clientId: interaction.clientId });
       if (interaction.scopes.length > 0) grant.addOIDCScope(interaction.scopes.join(' '));
-      const grantId = await grant.save();
+      return grant.save();
+    },
+    finishConsent(req, res, grantId) {
       return provider.interactionResult(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     },
     deny(req, res) {

@@ -1,6 +1,9 @@
-// Consent (spec 3, step 1): the application, what each scope lets it do, and
-// ALLOW or DENY, asked on every authorization request.
+// Consent (spec 3, step 1): the application, what each scope lets it do, the
+// person's doors grouped by account (all ticked; unticking limits the grant),
+// and ALLOW or DENY, asked on every authorization request.
 import type { FastifyInstance } from 'fastify';
+import { recordAuthorization } from '../access/authorizations.ts';
+import { visibleDoors, type VisibleDoor } from '../access/door-policy.ts';
 import { personProfile } from '../access/people.ts';
 import { describeClient } from '../oauth/clients.ts';
 import { isScope, scopeDescriptions } from '../oauth/scopes.ts';
@@ -11,15 +14,28 @@ import { sendPage, type WebDeps } from './index.ts';
 const uidParams = { type: 'object', properties: { uid: { type: 'string', maxLength: 200 } }, required: ['uid'] } as const;
 const decisionBody = {
   type: 'object',
-  properties: { decision: { type: 'string', enum: ['allow', 'deny'] }, _csrf: { type: 'string', maxLength: 500 } },
+  properties: {
+    decision: { type: 'string', enum: ['allow', 'deny'] },
+    _csrf: { type: 'string', maxLength: 500 },
+    doors: { anyOf: [{ type: 'string', maxLength: 64 }, { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 64 } }] },
+  },
   required: ['decision'],
 } as const;
+
+interface DecisionBody {
+  decision: 'allow' | 'deny';
+  doors?: string | string[];
+}
 
 export async function consentPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   app.get<{ Params: { uid: string } }>('/consent/:uid', { schema: { hide: true, params: uidParams } }, async (request, reply) => {
     const interaction = await deps.interactions.current(request.raw, reply.raw);
     if (interaction.prompt !== 'consent' || !interaction.accountId) return reply.redirect(`/login/${interaction.uid}`, 303);
-    const [client, person] = await Promise.all([describeClient(deps.db, interaction.clientId), personProfile(deps.db, interaction.accountId)]);
+    const [client, person, doors] = await Promise.all([
+      describeClient(deps.db, interaction.clientId),
+      personProfile(deps.db, interaction.accountId),
+      visibleDoors(deps.db, { personId: interaction.accountId }),
+    ]);
     const name = client?.name ?? interaction.clientId;
     return sendPage(reply, layout({ title: `Authorize ${name}`, sandbox: deps.sandbox }, html`
 <h1>Allow ${name} to use your ParqEx account?</h1>
@@ -32,12 +48,13 @@ export async function consentPages(app: FastifyInstance, deps: WebDeps): Promise
 <p>Signed in as <strong>${person.firstName} ${person.lastName}</strong> (${person.email}).</p>
 <p>${name} will be able to:</p>
 <ul class="scopes">
-  <li>See your name, your doors and their state, and your access history</li>
+  <li>See your name, the doors you choose below and their state, and their access history</li>
   <li>See your settings, including your keypad PIN</li>
   ${interaction.scopes.filter(isScope).map((scope) => html`<li>${scopeDescriptions[scope]}</li>`)}
 </ul>
 <form method="post" action="/consent/${interaction.uid}">
   <input type="hidden" name="_csrf" value="${reply.generateCsrf()}">
+  ${doors.length > 0 ? doorChoices(doors) : html`<p class="muted">You have no doors yet.</p>`}
   <div class="actions">
     <button type="submit" name="decision" value="deny" class="secondary">DENY</button>
     <button type="submit" name="decision" value="allow">ALLOW</button>
@@ -46,15 +63,34 @@ export async function consentPages(app: FastifyInstance, deps: WebDeps): Promise
 <p class="muted">You can remove this access at any time from your account page.</p>`));
   });
 
-  app.post<{ Params: { uid: string }; Body: { decision: 'allow' | 'deny' } }>('/consent/:uid', {
+  app.post<{ Params: { uid: string }; Body: DecisionBody }>('/consent/:uid', {
     schema: { hide: true, params: uidParams, body: decisionBody },
     preHandler: app.csrfProtection,
   }, async (request, reply) => {
     const interaction = await deps.interactions.current(request.raw, reply.raw);
     if (interaction.prompt !== 'consent' || !interaction.accountId) return reply.redirect(`/login/${interaction.uid}`, 303);
-    const returnTo = request.body.decision === 'allow'
-      ? await deps.interactions.finishConsent(request.raw, reply.raw, interaction)
-      : await deps.interactions.deny(request.raw, reply.raw);
-    return reply.redirect(returnTo, 303);
+    if (request.body.decision === 'deny') return reply.redirect(await deps.interactions.deny(request.raw, reply.raw), 303);
+
+    const offered = await visibleDoors(deps.db, { personId: interaction.accountId });
+    const ticked = new Set([request.body.doors ?? []].flat());
+    const chosen = offered.filter((door) => ticked.has(door.id)).map((door) => door.id);
+    const grantId = await deps.interactions.createGrant(interaction);
+    await recordAuthorization(deps.db, {
+      grantId,
+      personId: interaction.accountId,
+      clientId: interaction.clientId,
+      scopes: interaction.scopes,
+      // Nothing unticked means every door, now and later; any other choice stays fixed.
+      doors: { all: chosen.length === offered.length, doorIds: chosen },
+    });
+    return reply.redirect(await deps.interactions.finishConsent(request.raw, reply.raw, grantId), 303);
   });
+}
+
+function doorChoices(doors: VisibleDoor[]) {
+  const accounts = [...new Set(doors.map((door) => door.row.account_name))];
+  return html`<fieldset class="doors"><legend>Doors it may use</legend>
+${accounts.map((account) => html`<p class="account">${account}</p>
+${doors.filter((door) => door.row.account_name === account).map((door) => html`<label class="door"><input type="checkbox" name="doors" value="${door.id}" checked> ${door.name}</label>`)}`)}
+</fieldset>`;
 }

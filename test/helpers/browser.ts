@@ -17,13 +17,13 @@ export class Browser {
     this.baseUrl = baseUrl;
   }
 
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Step> {
+  async request(url: string, init: { method?: string; form?: Record<string, string | string[]> } = {}): Promise<Step> {
     const target = new URL(url, this.baseUrl).toString();
     const headers: Record<string, string> = { cookie: await this.jar.getCookieString(target) };
     let body: string | undefined;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
+      body = new URLSearchParams(Object.entries(init.form).flatMap(([name, value]) => [value].flat().map((item): [string, string] => [name, item]))).toString();
     }
     const response = await fetch(target, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     for (const cookie of response.headers.getSetCookie()) await this.jar.setCookie(cookie, target);
@@ -48,6 +48,11 @@ export function csrfToken(page: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(page);
   if (!match) throw new Error(`no CSRF token in page:\n${page.slice(0, 500)}`);
   return match[1]!;
+}
+
+/** The door checkboxes of the consent page, as a browser would submit them (ticked ones). */
+export function tickedDoors(page: string): string[] {
+  return [...page.matchAll(/name="doors" value="([^"]+)" checked/g)].map((match) => match[1]!);
 }
 
 export function formAction(page: string): string {

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { sandboxClients, sandboxPassword, sandboxPeople, sandboxRedirectUris } from '../../src/sandbox/seed.ts';
-import { Browser, csrfToken, formAction } from './browser.ts';
+import { Browser, csrfToken, formAction, tickedDoors } from './browser.ts';
 
 export const sandbox = {
   people: sandboxPeople,
@@ -17,6 +17,8 @@ export interface AuthorizeOptions {
   password?: string;
   decision?: 'allow' | 'deny';
   browser?: Browser;
+  /** Door ids to untick on the consent page. */
+  untick?: string[];
 }
 
 /** Runs authorization request, login and consent; returns the redirect that leaves the server. */
@@ -33,7 +35,8 @@ export async function authorize(baseUrl: string, options: AuthorizeOptions): Pro
   }
   if (step.url.includes('/consent/')) {
     assert.equal(step.status, 200, `consent page: ${step.body.slice(0, 300)}`);
-    const consent = await browser.request(formAction(step.body), { form: { _csrf: csrfToken(step.body), decision: options.decision ?? 'allow' } });
+    const doors = tickedDoors(step.body).filter((door) => !options.untick?.includes(door));
+    const consent = await browser.request(formAction(step.body), { form: { _csrf: csrfToken(step.body), decision: options.decision ?? 'allow', doors } });
     assert.equal(consent.status, 303);
     step = await browser.follow(consent.location!);
   }
@@ -59,9 +62,9 @@ export async function tokenRequest(baseUrl: string, query: string, init: Request
 }
 
 /** The whole documented flow for the sandbox web client: returns the token response. */
-export async function sandboxTokens(baseUrl: string, options: { scope?: string; email?: string } = {}) {
+export async function sandboxTokens(baseUrl: string, options: { scope?: string; email?: string; untick?: string[] } = {}) {
   const client = sandbox.client(baseUrl).web;
-  const redirect = await authorize(baseUrl, { query: authorizationQuery(baseUrl, options.scope !== undefined ? { scope: options.scope } : {}), email: options.email });
+  const redirect = await authorize(baseUrl, { query: authorizationQuery(baseUrl, options.scope !== undefined ? { scope: options.scope } : {}), email: options.email, untick: options.untick });
   const code = redirect.searchParams.get('code');
   assert.ok(code, `no code in ${redirect}`);
   const token = await tokenRequest(baseUrl, new URLSearchParams({
