@@ -130,7 +130,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   server.get(metadataPath, { schema: { tags: ['OAuth'], summary: 'Authorization server metadata (RFC 8414)' } }, async () => authorizationServerMetadata(config.publicUrl));
   await server.register(oauthMount, { provider });
   for (const prefix of apiPrefixes) {
-    await server.register(resourceApi, { prefix, db, verifyBearer: bearerVerifier(provider), documented: prefix === apiPrefixes[0] });
+    await server.register(resourceApi, { prefix, db, settings, verifyBearer: bearerVerifier(provider), documented: prefix === apiPrefixes[0] });
   }
   await server.register(webPages, {
     db,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { listMemberships } from '../store/repositories/accounts.ts';
 import { findPersonById } from '../store/repositories/people.ts';
+import { vehiclesOfPerson } from '../store/repositories/vehicles.ts';
 import { DomainError } from './errors.ts';
 
 export interface PersonProfile {
@@ -21,4 +22,9 @@ export async function personProfile(db: Kysely<Database>, personId: string): Pro
 export async function personAccounts(db: Kysely<Database>, personId: string) {
   const rows = await listMemberships(db, personId);
   return rows.map((row) => ({ accountId: row.account_id, name: row.account_name, role: row.role }));
+}
+
+export async function listVehicles(db: Kysely<Database>, personId: string) {
+  const rows = await vehiclesOfPerson(db, personId);
+  return rows.map(({ plate, region, make, model, color }) => ({ plate, region, make, model, color }));
 }

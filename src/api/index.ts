@@ -5,6 +5,9 @@ import type { Kysely } from 'kysely';
 import { DomainError } from '../access/errors.ts';
 import type { BearerVerifier } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
+import type { SettingsDeps } from '../access/settings.ts';
+import { syncRoutes } from './routes/sync.ts';
+import { settingsRoute } from './routes/settings.ts';
 import { bearerAuth } from './auth.ts';
 import { sendErrors, statusFor, unexpectedMessage } from './errors.ts';
 import { userInfoRoute } from './routes/user-info.ts';
@@ -12,6 +15,7 @@ import { userInfoRoute } from './routes/user-info.ts';
 export interface ApiDeps {
   db: Kysely<Database>;
   verifyBearer: BearerVerifier;
+  settings: SettingsDeps;
 }
 
 export interface ApiOptions extends ApiDeps {
@@ -23,11 +27,12 @@ export const apiPrefixes = ['/oauth/v1/endpoints', '/api/oauth/v1/endpoints', '/
 
 /** Known paths and their methods, for 405 answers. */
 const routeMethods: Record<string, string[]> = {
-  'user-info': ['GET'],
+  'user-info': ['GET', 'POST'],
+  sync: ['GET', 'POST'],
 };
 
 export async function resourceApi(app: FastifyInstance, options: ApiOptions): Promise<void> {
-  const deps: ApiDeps = { db: options.db, verifyBearer: options.verifyBearer };
+  const deps: ApiDeps = { db: options.db, verifyBearer: options.verifyBearer, settings: options.settings };
   if (!options.documented) {
     app.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, hide: true };
@@ -69,5 +74,7 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
   await app.register(async (authenticated) => {
     authenticated.addHook('onRequest', bearerAuth(deps.verifyBearer, deps.db));
     await authenticated.register(userInfoRoute, deps);
+    await authenticated.register(settingsRoute, deps);
+    await authenticated.register(syncRoutes, deps);
   });
 }

@@ -1,5 +1,50 @@
+// Shared response shapes (spec 2); they also keep fields from leaking.
 import { Type } from 'typebox';
 
 export const errorEnvelope = Type.Object({
   errors: Type.Array(Type.Object({ message: Type.String() })),
 }, { description: 'The documented error envelope' });
+
+const Timestamp = Type.Union([Type.String({ description: 'UTC, "YYYY-MM-DD HH:MM:SS"' }), Type.Null()]);
+
+export const Door = Type.Object({
+  id: Type.String({ description: '32 lowercase hex' }),
+  entity_number: Type.Integer(),
+  name: Type.String({ description: "This person's name for the door" }),
+  state: Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSED')]),
+  last_toggled: Timestamp,
+  active: Type.Boolean(),
+  user_relationship: Type.Union([Type.Literal('Owner'), Type.Literal('Has Access')]),
+  door_auto_close_enabled: Type.Boolean(),
+  door_auto_close_delay: Type.Integer(),
+  bluetooth_sensor: Type.Boolean(),
+  bluetooth_sensor_mac_address: Type.String(),
+  bluetooth_sensor_battery_level: Type.Integer(),
+  image: Type.String({ description: 'Deprecated; always ""' }),
+  light: Type.Boolean({ description: 'Deprecated; always false' }),
+  sensor: Type.Boolean({ description: 'Deprecated; always false' }),
+  door_type: Type.Union([Type.Literal('garage'), Type.Literal('gate'), Type.Literal('pedestrian'), Type.Literal('elevator')]),
+  can_open: Type.Boolean({ description: 'Extension: a toggle to OPEN can be asked of this door (by kind and sensor)' }),
+  can_close: Type.Boolean({ description: 'Extension: a toggle to CLOSED can be asked of this door' }),
+  state_known: Type.Boolean({ description: 'Extension: false when no sensor reports the position' }),
+});
+
+export const Device = Type.Object({
+  id: Type.String({ description: '32 lowercase hex' }),
+  blackbox_code: Type.String(),
+  number_of_entities_controlled: Type.Integer(),
+  doors: Type.Array(Door),
+  last_contact: Timestamp,
+  active: Type.Boolean(),
+  registered: Type.Boolean(),
+  owner_first_name: Type.String(),
+  owner_last_name: Type.String(),
+  software_version: Type.String(),
+  time_before_door_open_alert: Type.Integer(),
+  bluetooth_onboard: Type.Boolean(),
+  bluetooth_mac_address: Type.String(),
+});
+
+export const Vehicle = Type.Object({ plate: Type.String(), region: Type.String(), make: Type.String(), model: Type.String(), color: Type.String() });
+
+export const bearerSecurity = [{ bearer: [] }];

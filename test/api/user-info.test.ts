@@ -23,7 +23,10 @@ for (const engine of engines()) {
       const { baseUrl } = await startServer(t, engine);
       const { access_token } = await sandboxTokens(baseUrl, { scope: 'profile' });
       const { body } = await userInfo(baseUrl, access_token);
-      assert.deepEqual(body.data, { id: sandbox.people.alex.id, first_name: 'Alex', last_name: 'Admin', email_address: sandbox.people.alex.email, phone: null });
+      assert.deepEqual(body.data, {
+        id: sandbox.people.alex.id, first_name: 'Alex', last_name: 'Admin', email_address: sandbox.people.alex.email, phone: null,
+        vehicles: [{ plate: 'PQX1001', region: 'US-NY', make: 'Tesla', model: 'Model 3', color: 'white' }],
+      });
     });
 
     it('answers 401 with a bare Bearer challenge without a token, and invalid_token for a made-up one', async (t) => {
@@ -46,7 +49,7 @@ for (const engine of engines()) {
       assert.ok(Array.isArray((await unknown.json() as any).errors));
       const wrongMethod = await fetch(`${baseUrl}/oauth/v1/endpoints/user-info`, { method: 'DELETE' });
       assert.equal(wrongMethod.status, 405);
-      assert.equal(wrongMethod.headers.get('allow'), 'GET');
+      assert.equal(wrongMethod.headers.get('allow'), 'GET, POST');
       assert.ok(Array.isArray((await wrongMethod.json() as any).errors));
     });
 

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../index.ts';
 import { personProfile } from '../../access/people.ts';
-import { errorEnvelope } from '../schemas.ts';
+import { bearerSecurity, errorEnvelope, Vehicle } from '../schemas.ts';
+import { unixNow } from '../format.ts';
+import { listVehicles } from '../../access/people.ts';
 
 const UserInfo = Type.Object({
   id: Type.String({ description: 'The person\'s id, a dashed lowercase UUID' }),
@@ -10,6 +12,7 @@ const UserInfo = Type.Object({
   last_name: Type.String(),
   email_address: Type.Optional(Type.String({ description: 'Extension: with the `profile` scope' })),
   phone: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Extension: with the `profile` scope' })),
+  vehicles: Type.Optional(Type.Array(Vehicle, { description: 'Extension: with the `profile` scope' })),
 });
 
 export async function userInfoRoute(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -17,8 +20,8 @@ export async function userInfoRoute(app: FastifyInstance, deps: ApiDeps): Promis
     schema: {
       tags: ['People'],
       summary: 'Get user info',
-      description: 'The person who authorized the token. With the `profile` scope also their email address and phone.',
-      security: [{ bearer: [] }],
+      description: 'The person who authorized the token. With the `profile` scope also their email address, phone and vehicles.',
+      security: bearerSecurity,
       response: {
         200: Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data: UserInfo }),
         401: errorEnvelope,
@@ -27,10 +30,12 @@ export async function userInfoRoute(app: FastifyInstance, deps: ApiDeps): Promis
   }, async (request) => {
     const principal = request.principal!;
     const person = await personProfile(deps.db, principal.personId);
-    const profile = principal.scopes.has('profile') ? { email_address: person.email, phone: person.phone } : {};
+    const profile = principal.scopes.has('profile')
+      ? { email_address: person.email, phone: person.phone, vehicles: await listVehicles(deps.db, person.id) }
+      : {};
     return {
       success: true as const,
-      timestamp: Math.floor(Date.now() / 1000),
+      timestamp: unixNow(),
       data: { id: person.id, first_name: person.firstName, last_name: person.lastName, ...profile },
     };
   });
