@@ -7,6 +7,7 @@ import type { BearerVerifier } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
 import type { SettingsDeps } from '../access/settings.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { toggleHistoryRoute } from './routes/toggle-history.ts';
 import { settingsRoute } from './routes/settings.ts';
 import { bearerAuth } from './auth.ts';
 import { sendErrors, statusFor, unexpectedMessage } from './errors.ts';
@@ -29,6 +30,7 @@ export const apiPrefixes = ['/oauth/v1/endpoints', '/api/oauth/v1/endpoints', '/
 const routeMethods: Record<string, string[]> = {
   'user-info': ['GET', 'POST'],
   sync: ['GET', 'POST'],
+  'toggle-history': ['GET'],
 };
 
 export async function resourceApi(app: FastifyInstance, options: ApiOptions): Promise<void> {
@@ -76,5 +78,6 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
     await authenticated.register(userInfoRoute, deps);
     await authenticated.register(settingsRoute, deps);
     await authenticated.register(syncRoutes, deps);
+    await authenticated.register(toggleHistoryRoute, deps);
   });
 }

@@ -1,0 +1,148 @@
+// Access history (spec 4, "Get Access History"): by door, device or person,
+// in the person's time zone, newest first; the Admin sees every event of the
+// account's doors, a User only their own. Paging is opt-in and a documented
+// client's unpaged window is never cut short silently.
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, DoorState } from '../store/database.ts';
+import { findAccessEvents, insertAccessEvent } from '../store/repositories/access-events.ts';
+import { requireVisibleDoor, visibleDoors, type Viewer, type VisibleDoor } from './door-policy.ts';
+import { DomainError } from './errors.ts';
+import { parseId } from './ids.ts';
+import { isLocalDate, localDateRange, localToday, shiftLocalDate } from './schedules.ts';
+import { personTimeZone } from './settings.ts';
+
+export interface HistoryQuery {
+  history_type?: string;
+  door_id?: string;
+  device_id?: string;
+  start_date?: string;
+  end_date?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface HistoryEvent {
+  id: string;
+  doorId: string;
+  doorName: string;
+  doorState: DoorState;
+  channel: string;
+  person: { id: string; firstName: string; lastName: string; email: string } | null;
+  wasSuccess: boolean;
+  occurredAt: number;
+}
+
+export const UNPAGED_LIMIT = 10_000;
+const DEFAULT_DAYS = 30;
+
+export async function accessHistory(db: Kysely<Database>, viewer: Viewer, query: HistoryQuery, at = new Date()): Promise<{ events: HistoryEvent[]; nextCursor?: string }> {
+  const type = query.history_type ?? (query.door_id !== undefined ? 'door' : query.device_id !== undefined ? 'device' : 'user');
+  const doors = await doorsFor(db, viewer, type, query, at);
+  const timeZone = await personTimeZone(db, viewer.personId);
+  const { from, to } = dateWindow(query, timeZone, at);
+  const paged = query.limit !== undefined || query.cursor !== undefined;
+  const pageSize = query.limit ?? 100;
+  const before = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;
+
+  const own = type === 'user';
+  const rows = await findAccessEvents(db, {
+    allEventsOf: own ? [] : doors.filter((door) => door.relationship === 'Owner').map((door) => door.id),
+    ownEventsOf: own ? doors.map((door) => door.id) : doors.filter((door) => door.relationship !== 'Owner').map((door) => door.id),
+    personId: viewer.personId,
+    from,
+    to,
+    before,
+    limit: (paged ? pageSize : UNPAGED_LIMIT) + 1,
+  });
+  if (!paged && rows.length > UNPAGED_LIMIT) {
+    throw new DomainError('invalid', `More than ${UNPAGED_LIMIT} events fall in this window: narrow start_date and end_date, or page with limit and cursor.`);
+  }
+  const page = rows.slice(0, paged ? pageSize : UNPAGED_LIMIT);
+  const names = new Map(doors.map((door) => [door.id, door.name]));
+  const events = page.map((row) => ({
+    id: row.id,
+    doorId: row.door_id,
+    doorName: names.get(row.door_id) ?? '',
+    doorState: row.door_state,
+    channel: row.channel,
+    person: row.person_id ? { id: row.person_id, firstName: row.first_name ?? '', lastName: row.last_name ?? '', email: row.email ?? '' } : null,
+    wasSuccess: row.was_success === 1,
+    occurredAt: row.occurred_at,
+  }));
+  const last = page.at(-1);
+  return paged && rows.length > pageSize && last ? { events, nextCursor: encodeCursor(last.occurred_at, last.id) } : { events };
+}
+
+async function doorsFor(db: Kysely<Database>, viewer: Viewer, type: string, query: HistoryQuery, at: Date): Promise<VisibleDoor[]> {
+  switch (type) {
+    case 'door': {
+      if (query.door_id === undefined) throw new DomainError('invalid', 'door_id is required when history_type is door.');
+      const id = parseId(query.door_id);
+      if (!id) throw new DomainError('invalid', 'door_id is not a valid id.');
+      return [await requireVisibleDoor(db, viewer, id, at)];
+    }
+    case 'device': {
+      if (query.device_id === undefined) throw new DomainError('invalid', 'device_id is required when history_type is device.');
+      const id = parseId(query.device_id);
+      if (!id) throw new DomainError('invalid', 'device_id is not a valid id.');
+      const doors = (await visibleDoors(db, viewer, at)).filter((door) => door.row.device_id === id);
+      if (doors.length === 0) throw new DomainError('not_found', 'No such device.');
+      return doors;
+    }
+    case 'user':
+      return visibleDoors(db, viewer, at);
+    default:
+      throw new DomainError('invalid', 'history_type must be door, device or user.');
+  }
+}
+
+function dateWindow(query: HistoryQuery, timeZone: string, at: Date): { from: number; to: number } {
+  for (const field of ['start_date', 'end_date'] as const) {
+    const value = query[field];
+    if (value !== undefined && !isLocalDate(value)) throw new DomainError('invalid', `${field} must be a date as YYYY-MM-DD.`);
+  }
+  const end = query.end_date ?? (query.start_date !== undefined ? shiftLocalDate(query.start_date, DEFAULT_DAYS - 1) : localToday(at, timeZone));
+  const start = query.start_date ?? shiftLocalDate(end, -(DEFAULT_DAYS - 1));
+  if (start > end) throw new DomainError('invalid', 'start_date must not be after end_date.');
+  return localDateRange(start, end, timeZone);
+}
+
+function encodeCursor(occurredAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([occurredAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { occurredAt: number; id: string } {
+  try {
+    const [occurredAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof occurredAt === 'number' && typeof id === 'string') return { occurredAt, id };
+  } catch {
+    // fall through
+  }
+  throw new DomainError('invalid', 'cursor is not one this server gave out.');
+}
+
+export interface NewAccessEvent {
+  doorId: string;
+  deviceId: string;
+  personId: string | null;
+  channel: string;
+  doorState: DoorState;
+  wasSuccess: boolean;
+  occurredAt?: number;
+}
+
+export async function recordAccessEvent(db: Kysely<Database>, event: NewAccessEvent): Promise<string> {
+  const id = randomUUID();
+  await insertAccessEvent(db, {
+    id,
+    door_id: event.doorId,
+    device_id: event.deviceId,
+    person_id: event.personId,
+    channel: event.channel,
+    door_state: event.doorState,
+    was_success: event.wasSuccess ? 1 : 0,
+    occurred_at: event.occurredAt ?? Math.floor(Date.now() / 1000),
+  });
+  return id;
+}

@@ -1,0 +1,41 @@
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Database } from '../database.ts';
+
+export async function insertAccessEvent(db: Kysely<Database>, row: Database['access_events']): Promise<void> {
+  await db.insertInto('access_events').values(row).execute();
+}
+
+export interface EventQuery {
+  /** Doors whose every event is wanted (the Admin's view). */
+  allEventsOf: string[];
+  /** Doors of which only `personId`'s own events are wanted (a User's view). */
+  ownEventsOf: string[];
+  personId: string;
+  from: number;
+  to: number;
+  /** Keyset position: events strictly older than this (occurred_at, id). */
+  before?: { occurredAt: number; id: string };
+  limit: number;
+}
+
+export function findAccessEvents(db: Kysely<Database>, query: EventQuery) {
+  if (query.allEventsOf.length === 0 && query.ownEventsOf.length === 0) return Promise.resolve([]);
+  let select = db.selectFrom('access_events')
+    .leftJoin('people', 'people.id', 'access_events.person_id')
+    .select(['access_events.id', 'access_events.door_id', 'access_events.door_state', 'access_events.channel', 'access_events.was_success',
+      'access_events.occurred_at', 'access_events.person_id', 'people.first_name', 'people.last_name', 'people.email'])
+    .where((eb) => eb.or([
+      ...(query.allEventsOf.length ? [eb('access_events.door_id', 'in', query.allEventsOf)] : []),
+      ...(query.ownEventsOf.length ? [eb.and([eb('access_events.door_id', 'in', query.ownEventsOf), eb('access_events.person_id', '=', query.personId)])] : []),
+    ]))
+    .where('access_events.occurred_at', '>=', query.from)
+    .where('access_events.occurred_at', '<', query.to);
+  if (query.before) {
+    const { occurredAt, id } = query.before;
+    select = select.where((eb: ExpressionBuilder<Database, 'access_events'>) => eb.or([
+      eb('access_events.occurred_at', '<', occurredAt),
+      eb.and([eb('access_events.occurred_at', '=', occurredAt), eb('access_events.id', '<', id)]),
+    ]));
+  }
+  return select.orderBy('access_events.occurred_at', 'desc').orderBy('access_events.id', 'desc').limit(query.limit).execute();
+}
