@@ -18,3 +18,14 @@ export function listMemberships(db: Kysely<Database>, personId: string) {
     .orderBy('accounts.name')
     .execute();
 }
+
+export function findMembership(db: Kysely<Database>, accountId: string, personId: string) {
+  return db.selectFrom('account_members').select(['role', 'can_share'])
+    .where('account_id', '=', accountId).where('person_id', '=', personId).executeTakeFirst();
+}
+
+/** GuestAccess: whether a User may share the doors they use (spec 1). */
+export async function setMemberSharing(db: Kysely<Database>, accountId: string, personId: string, canShare: boolean): Promise<void> {
+  await db.updateTable('account_members').set({ can_share: canShare ? 1 : 0 })
+    .where('account_id', '=', accountId).where('person_id', '=', personId).execute();
+}

@@ -12,3 +12,11 @@ export async function deleteDoorAccess(db: Kysely<Database>, personId: string, d
   const result = await db.deleteFrom('door_access').where('person_id', '=', personId).where('door_id', 'in', doorIds).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Only the access this granter gave: a sharing User removes their own guests, nobody else's. */
+export async function deleteDoorAccessGrantedBy(db: Kysely<Database>, personId: string, doorIds: string[], grantedBy: string): Promise<number> {
+  if (doorIds.length === 0) return 0;
+  const result = await db.deleteFrom('door_access').where('person_id', '=', personId).where('door_id', 'in', doorIds)
+    .where('granted_by', '=', grantedBy).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
