@@ -27,6 +27,9 @@ export async function recordAuthorization(db: Kysely<Database>, input: { grantId
 export async function viewerForGrant(db: Kysely<Database>, grantId: string, personId: string): Promise<Viewer | undefined> {
   const authorization = await repo.findAuthorization(db, grantId);
   if (!authorization || authorization.person_id !== personId) return undefined;
+  // "Last used" on the account page; written at most once a minute per grant.
+  const now = Math.floor(Date.now() / 1000);
+  if (authorization.last_used_at === null || now - authorization.last_used_at >= 60) await repo.touchAuthorization(db, grantId, now);
   const doorIds = authorization.all_doors === 1 ? [] : await repo.authorizedDoorIds(db, grantId);
   return { personId, grant: { allDoors: authorization.all_doors === 1, doorIds: new Set(doorIds) } };
 }

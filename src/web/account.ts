@@ -1,26 +1,117 @@
-// The person's account page; issue "Access+ domain" grows it (applications, doors).
-import type { FastifyInstance } from 'fastify';
+// The person's account page: their accounts and doors, the applications they
+// authorized (revocable in a click), and for Admins the account switches.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { listAuthorizations, revokeAuthorization } from '../access/authorizations.ts';
+import { claimController, setThirdPartyAccess } from '../access/accounts.ts';
+import { visibleDoors } from '../access/door-policy.ts';
+import { DomainError } from '../access/errors.ts';
 import { personAccounts, personProfile } from '../access/people.ts';
 import { endWebSession, personForWebSession } from '../access/web-sessions.ts';
 import { providerSessionCookie } from '../oauth/interactions.ts';
+import { isScope, scopeDescriptions } from '../oauth/scopes.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
 import { sendPage, webSessionCookie, webSessionId, type WebDeps } from './index.ts';
 
+const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
+
 export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  app.get('/account', { schema: { hide: true } }, async (request, reply) => {
+  const signedIn = async (request: FastifyRequest, reply: FastifyReply): Promise<string | undefined> => {
     const personId = await personForWebSession(deps.db, webSessionId(request));
-    if (!personId) return reply.redirect('/login', 303);
-    const [person, accounts] = await Promise.all([personProfile(deps.db, personId), personAccounts(deps.db, personId)]);
+    if (!personId) reply.redirect('/login', 303);
+    return personId;
+  };
+
+  const render = async (request: FastifyRequest, reply: FastifyReply, personId: string, notice?: { error?: string; info?: string }) => {
+    const [person, accounts, doors, applications] = await Promise.all([
+      personProfile(deps.db, personId), personAccounts(deps.db, personId), visibleDoors(deps.db, { personId }), listAuthorizations(deps.db, personId),
+    ]);
+    const doorNames = new Map(doors.map((door) => [door.id, door.name]));
+    const csrf = reply.generateCsrf();
+    const admin = accounts.filter((account) => account.role === 'admin');
     return sendPage(reply, layout({ title: 'Your account', sandbox: deps.sandbox }, html`
 <h1>${person.firstName} ${person.lastName}</h1>
 <p class="muted">${person.email}</p>
+${notice?.error ? html`<p class="error" role="alert">${notice.error}</p>` : ''}
+${notice?.info ? html`<p class="notice" role="status">${notice.info}</p>` : ''}
+<h2>Your doors</h2>
+${doors.length === 0 ? html`<p class="muted">No doors yet.</p>` : html`<table class="list"><tbody>
+${doors.map((door) => html`<tr><td>${door.name}</td><td class="muted">${door.row.account_name} · ${door.relationship}</td></tr>`)}
+</tbody></table>`}
+<h2>Applications you authorized</h2>
+${applications.length === 0 ? html`<p class="muted">None.</p>` : html`<table class="list"><tbody>
+${applications.map((application) => html`<tr>
+  <td><strong>${application.clientName}</strong><br>
+    <span class="muted">${application.scopes.filter(isScope).map((scope) => scopeDescriptions[scope]).join('; ') || 'Read only'}</span><br>
+    <span class="muted">Doors: ${application.allDoors ? 'all, including doors added later' : application.doorIds.map((id) => doorNames.get(id) ?? 'a door you no longer have').join(', ') || 'none'}</span><br>
+    <span class="muted">Last used: ${application.lastUsedAt ? new Date(application.lastUsedAt * 1000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'never'}</span></td>
+  <td><form method="post" action="/account/applications/${application.grantId}/revoke" class="inline">
+    <input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">Remove</button></form></td>
+</tr>`)}
+</tbody></table>`}
 <h2>Accounts</h2>
 <ul>${accounts.map((account) => html`<li>${account.name} (${account.role === 'admin' ? 'Admin' : 'User'})</li>`)}</ul>
+${admin.map((account) => html`
+<h3>${account.name}</h3>
+<form method="post" action="/account/accounts/${account.accountId}/third-party">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <input type="hidden" name="enabled" value="${account.thirdPartyAccess ? 'false' : 'true'}">
+  <p>Third-party applications: <strong>${account.thirdPartyAccess ? 'allowed' : 'switched off'}</strong></p>
+  <button type="submit" class="secondary">${account.thirdPartyAccess ? 'Switch off for every application' : 'Allow applications again'}</button>
+</form>
+<form method="post" action="/account/accounts/${account.accountId}/controllers">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <label for="serial-${account.accountId}">Add a controller: serial number</label>
+  <input id="serial-${account.accountId}" name="blackbox_code" type="text" inputmode="text" autocomplete="off" required maxlength="32">
+  <label for="claim-${account.accountId}">Claim code (inside the box)</label>
+  <input id="claim-${account.accountId}" name="claim_code" type="text" autocomplete="off" required maxlength="64">
+  <button type="submit">Add controller</button>
+</form>`)}
 <form method="post" action="/logout">
-  <input type="hidden" name="_csrf" value="${reply.generateCsrf()}">
+  <input type="hidden" name="_csrf" value="${csrf}">
   <button type="submit" class="secondary">Sign out</button>
 </form>`));
+  };
+
+  app.get('/account', { schema: { hide: true } }, async (request, reply) => {
+    const personId = await signedIn(request, reply);
+    return personId ? render(request, reply, personId) : reply;
+  });
+
+  app.post<{ Params: { id: string } }>('/account/applications/:id/revoke', { schema: { hide: true, params: idParams }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const personId = await signedIn(request, reply);
+    if (!personId) return reply;
+    await revokeAuthorization(deps.db, personId, request.params.id);
+    return reply.redirect('/account', 303);
+  });
+
+  app.post<{ Params: { id: string }; Body: { enabled: string } }>('/account/accounts/:id/third-party', {
+    schema: { hide: true, params: idParams, body: { type: 'object', properties: { enabled: { type: 'string', enum: ['true', 'false'] }, _csrf: { type: 'string' } }, required: ['enabled'] } },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const personId = await signedIn(request, reply);
+    if (!personId) return reply;
+    await setThirdPartyAccess(deps.db, personId, request.params.id, request.body.enabled === 'true');
+    return reply.redirect('/account', 303);
+  });
+
+  app.post<{ Params: { id: string }; Body: { blackbox_code: string; claim_code: string } }>('/account/accounts/:id/controllers', {
+    schema: {
+      hide: true,
+      params: idParams,
+      body: { type: 'object', properties: { blackbox_code: { type: 'string', maxLength: 32 }, claim_code: { type: 'string', maxLength: 64 }, _csrf: { type: 'string' } }, required: ['blackbox_code', 'claim_code'] },
+    },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const personId = await signedIn(request, reply);
+    if (!personId) return reply;
+    try {
+      await claimController(deps.db, personId, request.params.id, request.body.blackbox_code, request.body.claim_code);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'invalid') return render(request, reply.code(400), personId, { error: error.message });
+      throw error;
+    }
+    return reply.redirect('/account', 303);
   });
 
   // Signing out ends the web session and the authorization server's browser

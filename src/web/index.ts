@@ -39,8 +39,9 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
     if (error instanceof errors.SessionNotFound || error instanceof errors.OIDCProviderError) {
       return sendPage(reply.code(400), errorPage(deps.sandbox, 'This sign-in has expired', 'The authorization request is no longer valid. Return to the application and start again.'));
     }
-    if (error instanceof DomainError && error.code === 'not_found') {
-      return sendPage(reply.code(404), errorPage(deps.sandbox, 'Not found', 'There is nothing here.'));
+    if (error instanceof DomainError) {
+      const status = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, rate_limited: 429 }[error.code];
+      return sendPage(reply.code(status), errorPage(deps.sandbox, status === 404 ? 'Not found' : 'This cannot be done', error.message));
     }
     if (error.statusCode && error.statusCode < 500) {
       return sendPage(reply.code(error.statusCode), errorPage(deps.sandbox, 'Bad request', 'The request could not be understood.'));

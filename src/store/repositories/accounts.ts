@@ -13,7 +13,7 @@ export async function addMemberIfAbsent(db: Kysely<Database>, member: { account_
 export function listMemberships(db: Kysely<Database>, personId: string) {
   return db.selectFrom('account_members')
     .innerJoin('accounts', 'accounts.id', 'account_members.account_id')
-    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role'])
+    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role', 'account_members.can_share', 'accounts.third_party_access'])
     .where('account_members.person_id', '=', personId)
     .orderBy('accounts.name')
     .execute();
@@ -28,4 +28,8 @@ export function findMembership(db: Kysely<Database>, accountId: string, personId
 export async function setMemberSharing(db: Kysely<Database>, accountId: string, personId: string, canShare: boolean): Promise<void> {
   await db.updateTable('account_members').set({ can_share: canShare ? 1 : 0 })
     .where('account_id', '=', accountId).where('person_id', '=', personId).execute();
+}
+
+export async function setThirdPartyAccessFlag(db: Kysely<Database>, accountId: string, enabled: boolean): Promise<void> {
+  await db.updateTable('accounts').set({ third_party_access: enabled ? 1 : 0 }).where('id', '=', accountId).execute();
 }

@@ -1,0 +1,36 @@
+// What an account's Admin manages on the account itself.
+import type { Kysely } from 'kysely';
+import { secretMatches } from '../security/secrets.ts';
+import type { Database } from '../store/database.ts';
+import { listMemberships } from '../store/repositories/accounts.ts';
+import { assignDevice, findDeviceByBlackbox } from '../store/repositories/doors.ts';
+import { setThirdPartyAccessFlag } from '../store/repositories/accounts.ts';
+import { DomainError } from './errors.ts';
+
+async function requireAdmin(db: Kysely<Database>, personId: string, accountId: string): Promise<void> {
+  const memberships = await listMemberships(db, personId);
+  const membership = memberships.find((m) => m.account_id === accountId);
+  if (!membership) throw new DomainError('not_found', 'No such account.');
+  if (membership.role !== 'admin') throw new DomainError('forbidden', 'Only the account\'s Admin can do this.');
+}
+
+/** Spec 3: an Admin can switch third-party access off; the account's doors then vanish from every application. */
+export async function setThirdPartyAccess(db: Kysely<Database>, personId: string, accountId: string, enabled: boolean): Promise<void> {
+  await requireAdmin(db, personId, accountId);
+  await setThirdPartyAccessFlag(db, accountId, enabled);
+}
+
+/**
+ * Spec 2: the serial printed on a controller is public, so claiming one also
+ * needs the claim code that ships inside its box. Both failures read the same.
+ */
+export async function claimController(db: Kysely<Database>, personId: string, accountId: string, blackboxCode: string, claimCode: string): Promise<string> {
+  await requireAdmin(db, personId, accountId);
+  const serial = blackboxCode.trim().toLowerCase();
+  const device = /^[0-9a-f]{16}$/.test(serial) ? await findDeviceByBlackbox(db, serial) : undefined;
+  const refused = new DomainError('invalid', 'That serial number and claim code do not match a controller that can be claimed.');
+  if (!device || !secretMatches(claimCode.trim(), device.claim_code_hash)) throw refused;
+  if (device.account_id !== null || !(await assignDevice(db, device.id, accountId))) throw refused;
+  return device.id;
+}
+
