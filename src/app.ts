@@ -14,6 +14,7 @@ import type { Config } from './config.ts';
 import { DomainError } from './access/errors.ts';
 import { resourceApi, apiPrefixes } from './api/index.ts';
 import { healthRoutes } from './health.ts';
+import { createRateLimits } from './api/rate-limit.ts';
 import { bearerVerifier } from './oauth/bearer.ts';
 import { interactions } from './oauth/interactions.ts';
 import { authorizationServerMetadata } from './oauth/metadata.ts';
@@ -129,8 +130,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await server.register(healthRoutes, { db });
   server.get(metadataPath, { schema: { tags: ['OAuth'], summary: 'Authorization server metadata (RFC 8414)' } }, async () => authorizationServerMetadata(config.publicUrl));
   await server.register(oauthMount, { provider });
+  // One set of counters for every alias: a prefix is no way around a limit.
+  const limits = createRateLimits(config.rateLimits);
+  const verifyBearer = bearerVerifier(provider);
   for (const prefix of apiPrefixes) {
-    await server.register(resourceApi, { prefix, db, settings, verifyBearer: bearerVerifier(provider), documented: prefix === apiPrefixes[0] });
+    await server.register(resourceApi, { prefix, db, settings, limits, verifyBearer, documented: prefix === apiPrefixes[0] });
   }
   await server.register(webPages, {
     db,
@@ -153,6 +157,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       housekeeping.stop();
       await server.close();
+      await limits.close();
       await db.destroy();
     },
   };

@@ -32,6 +32,17 @@ export interface Config {
     readonly refreshTokenIdleTtl: number;
     readonly refreshGraceSeconds: number;
   };
+  readonly rateLimits: {
+    readonly perTokenPerMinute: number;
+    readonly perPersonPerMinute: number;
+    /** Shared counters across processes when set. */
+    readonly redisUrl: string | undefined;
+  };
+  readonly mail: {
+    /** smtp:// or smtps://; unset: development keeps mail in the /dev/mailbox, production cannot send mail. */
+    readonly smtpUrl: string | undefined;
+    readonly from: string;
+  };
   readonly login: {
     readonly maxFailuresPerAccount: number;
     readonly maxFailuresPerAddress: number;
@@ -40,7 +51,7 @@ export interface Config {
 }
 
 /** Names of the variables whose values must never reach a log. */
-export const secretVariables = ['PARQEX_COOKIE_SECRETS', 'PARQEX_ENCRYPTION_KEY', 'DATABASE_URL'] as const;
+export const secretVariables = ['PARQEX_COOKIE_SECRETS', 'PARQEX_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL'] as const;
 
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -93,6 +104,16 @@ export function loadConfig(env: Env): Config {
     maxFailuresPerAddress: read('PARQEX_LOGIN_MAX_FAILURES_PER_ADDRESS', 20, (raw) => parseInteger(raw, 1, 100000)),
     lockoutSeconds: read('PARQEX_LOGIN_LOCKOUT_SECONDS', 900, (raw) => parseInteger(raw, 1, 86400)),
   };
+  const rateLimits = {
+    perTokenPerMinute: read('PARQEX_RATE_LIMIT_PER_TOKEN', 120, (raw) => parseInteger(raw, 1, 1_000_000)),
+    perPersonPerMinute: read('PARQEX_RATE_LIMIT_PER_PERSON', 600, (raw) => parseInteger(raw, 1, 1_000_000)),
+    redisUrl: read<string | undefined>('REDIS_URL', undefined, (raw) => (/^rediss?:\/\//.test(raw) ? raw : new Invalid('must be a redis:// or rediss:// URL'))),
+  };
+  const mail = {
+    smtpUrl: read<string | undefined>('SMTP_URL', undefined, parseSmtpUrl),
+    from: read('MAIL_FROM', 'ParqEx <no-reply@localhost>', (raw) =>
+      /^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(raw) ? raw : new Invalid('must be an address, optionally with a name: ParqEx <no-reply@example.com>')),
+  };
   const logLevel = read('LOG_LEVEL', 'info', (raw) =>
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw) ? raw : new Invalid('must be one of fatal, error, warn, info, debug, trace, silent'));
 
@@ -113,6 +134,8 @@ export function loadConfig(env: Env): Config {
     secrets: secrets!,
     oauth: Object.freeze(oauth),
     login: Object.freeze(login),
+    mail: Object.freeze(mail),
+    rateLimits: Object.freeze(rateLimits),
   });
 }
 
@@ -127,6 +150,16 @@ function parseInteger(raw: string, min: number, max: number): number | Invalid {
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || value > max) return new Invalid(`must be a whole number from ${min} to ${max}`);
   return value;
+}
+
+function parseSmtpUrl(raw: string): string | Invalid {
+  try {
+    const url = new URL(raw);
+    if ((url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname) return raw;
+  } catch {
+    // reported below, without echoing the value: it may hold a password
+  }
+  return new Invalid('must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.com:587');
 }
 
 function parseBoolean(raw: string): boolean | Invalid {

@@ -7,6 +7,7 @@ import type { Viewer } from '../access/door-policy.ts';
 import type { BearerVerifier, Principal } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
 import { sendErrors } from './errors.ts';
+import type { RateLimits } from './rate-limit.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,7 +16,7 @@ declare module 'fastify' {
   }
 }
 
-export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>) {
+export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits: RateLimits) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
     const match = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match) {
@@ -27,6 +28,11 @@ export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>) {
     if (!principal || !viewer) {
       reply.header('www-authenticate', 'Bearer error="invalid_token", error_description="The access token is invalid, expired or revoked."');
       return sendErrors(reply, 401, 'The access token is invalid, expired or revoked.');
+    }
+    const wait = await limits.consume(match[1]!, principal.personId);
+    if (wait !== undefined) {
+      reply.header('retry-after', String(wait));
+      return sendErrors(reply, 429, `Too many requests. Try again in ${wait} seconds.`);
     }
     request.principal = principal;
     request.viewer = viewer;

@@ -6,6 +6,7 @@ import { DomainError } from '../access/errors.ts';
 import type { BearerVerifier } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
 import type { SettingsDeps } from '../access/settings.ts';
+import type { RateLimits } from './rate-limit.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { toggleHistoryRoute } from './routes/toggle-history.ts';
 import { settingsRoute } from './routes/settings.ts';
@@ -17,6 +18,7 @@ export interface ApiDeps {
   db: Kysely<Database>;
   verifyBearer: BearerVerifier;
   settings: SettingsDeps;
+  limits: RateLimits;
 }
 
 export interface ApiOptions extends ApiDeps {
@@ -34,7 +36,7 @@ const routeMethods: Record<string, string[]> = {
 };
 
 export async function resourceApi(app: FastifyInstance, options: ApiOptions): Promise<void> {
-  const deps: ApiDeps = { db: options.db, verifyBearer: options.verifyBearer, settings: options.settings };
+  const deps: ApiDeps = { db: options.db, verifyBearer: options.verifyBearer, settings: options.settings, limits: options.limits };
   if (!options.documented) {
     app.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, hide: true };
@@ -74,7 +76,7 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
   });
 
   await app.register(async (authenticated) => {
-    authenticated.addHook('onRequest', bearerAuth(deps.verifyBearer, deps.db));
+    authenticated.addHook('onRequest', bearerAuth(deps.verifyBearer, deps.db, deps.limits));
     await authenticated.register(userInfoRoute, deps);
     await authenticated.register(settingsRoute, deps);
     await authenticated.register(syncRoutes, deps);

@@ -1,0 +1,159 @@
+// Invite User (spec 4, internal): an Admin shares the account's doors by
+// email; a User with the sharing permission shares doors they may use, for a
+// limited time within their own access. The person invited gets a
+// single-use link that expires after 7 days; only its hash is stored.
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Mailer } from '../mail/mailer.ts';
+import { generateSecret, hashSecret } from '../security/secrets.ts';
+import type { Database } from '../store/database.ts';
+import { findMembership } from '../store/repositories/accounts.ts';
+import { deleteInvitation, findInvitationByTokenHash, insertInvitation, invitedDoors, type InvitationRow } from '../store/repositories/invitations.ts';
+import { findPersonByEmail } from '../store/repositories/people.ts';
+import { visibleDoors, type Viewer, type VisibleDoor } from './door-policy.ts';
+import { DomainError } from './errors.ts';
+import { readDoorIds, readEmail } from './invitation-input.ts';
+import { invitationMail } from './invitation-mail.ts';
+import { personProfile } from './people.ts';
+import type { WeeklyHours } from './schedules.ts';
+import { exceedsOwnAccess, readShareWindow, type ShareWindow, type ShareWindowInput } from './share-window.ts';
+
+export interface InvitationDeps {
+  db: Kysely<Database>;
+  mailer: Mailer;
+  /** The origin links in the mail point to. */
+  publicUrl: string;
+}
+
+export interface InviteInput extends ShareWindowInput {
+  email_address?: string;
+  door_ids?: unknown;
+}
+
+export interface Invitation extends ShareWindow {
+  id: string;
+  email: string;
+  doorIds: string[];
+  expiresAt: number;
+}
+
+export const invitationSeconds = 7 * 86400;
+
+export async function inviteToDoors(deps: InvitationDeps, viewer: Viewer, input: InviteInput, at = new Date()): Promise<Invitation> {
+  const now = Math.floor(at.getTime() / 1000);
+  const email = readEmail(input.email_address);
+  const doorIds = readDoorIds(input.door_ids);
+  const window = readShareWindow(input, now);
+  const doors = await shareableDoors(deps.db, viewer, doorIds, window, at);
+  const refused = doors.find((door) => door instanceof DomainError);
+  if (refused) throw refused;
+  const inviter = await personProfile(deps.db, viewer.personId);
+  if (inviter.email.toLowerCase() === email) throw new DomainError('invalid', 'Invalid email_address: you cannot invite yourself.');
+
+  const token = generateSecret();
+  const invitation: Invitation = { id: randomUUID(), email, doorIds, ...window, expiresAt: now + invitationSeconds };
+  await insertInvitation(deps.db, {
+    id: invitation.id,
+    token_hash: hashSecret(token),
+    email,
+    invited_by: viewer.personId,
+    door_ids: JSON.stringify(doorIds),
+    starts_at: window.startsAt,
+    ends_at: window.endsAt,
+    weekly_hours: window.weeklyHours ? JSON.stringify(window.weeklyHours) : null,
+    created_at: now,
+    expires_at: invitation.expiresAt,
+    accepted_at: null,
+    accepted_by: null,
+  });
+  const letter = invitationMail({
+    to: email,
+    inviter,
+    doors: (doors as VisibleDoor[]).map((door) => ({ name: door.row.admin_name, accountName: door.row.account_name })),
+    window,
+    link: `${deps.publicUrl}/invitations/${token}`,
+    expiresAt: invitation.expiresAt,
+  });
+  try {
+    await deps.mailer.send(letter);
+  } catch (error) {
+    // An invitation nobody was told about must not linger.
+    await deleteInvitation(deps.db, invitation.id);
+    throw error;
+  }
+  return invitation;
+}
+
+/**
+ * Each door in order, or the error that refuses it: a door the person cannot
+ * see is not found; one they see but may not share is forbidden; a window
+ * beyond a sharing User's own is invalid, naming the field.
+ */
+export async function shareableDoors(db: Kysely<Database>, viewer: Viewer, doorIds: string[], window: ShareWindow, at: Date): Promise<(VisibleDoor | DomainError)[]> {
+  const now = Math.floor(at.getTime() / 1000);
+  const visible = new Map((await visibleDoors(db, viewer, at)).map((door) => [door.id, door]));
+  const sharing = new Map<string, boolean>();
+  const results: (VisibleDoor | DomainError)[] = [];
+  for (const id of doorIds) {
+    const door = visible.get(id);
+    if (!door) {
+      results.push(new DomainError('not_found', 'No such door.'));
+      continue;
+    }
+    if (door.relationship === 'Owner') {
+      results.push(door);
+      continue;
+    }
+    if (!sharing.has(door.row.account_id)) {
+      sharing.set(door.row.account_id, (await findMembership(db, door.row.account_id, viewer.personId))?.can_share === 1);
+    }
+    if (!sharing.get(door.row.account_id)) {
+      results.push(new DomainError('forbidden', 'You may not share this door.'));
+      continue;
+    }
+    const problem = exceedsOwnAccess(window, door.window!, door.name, now);
+    results.push(problem ? new DomainError('invalid', problem) : door);
+  }
+  return results;
+}
+
+export const invalidLink = 'This invitation link is no longer valid.';
+
+/** The invitation behind a link, if it can still be used. */
+export async function requireUsableInvitation(db: Kysely<Database>, token: string, now: number): Promise<InvitationRow> {
+  const invitation = token ? await findInvitationByTokenHash(db, hashSecret(token)) : undefined;
+  if (!invitation || invitation.accepted_at !== null || invitation.expires_at <= now) throw new DomainError('not_found', invalidLink);
+  return invitation;
+}
+
+export interface InvitationView {
+  email: string;
+  inviter: { firstName: string; lastName: string; email: string };
+  doors: { name: string; accountName: string }[];
+  startsAt: number | null;
+  endsAt: number | null;
+  weeklyHours: WeeklyHours | null;
+  expiresAt: number;
+  /** Whether the invited address already has a login. */
+  loginExists: boolean;
+}
+
+/** What the invitation page shows the holder of a link. */
+export async function describeInvitation(db: Kysely<Database>, token: string, at = new Date()): Promise<InvitationView> {
+  const invitation = await requireUsableInvitation(db, token, Math.floor(at.getTime() / 1000));
+  const [inviter, doors, login] = await Promise.all([
+    personProfile(db, invitation.invited_by),
+    invitedDoors(db, JSON.parse(invitation.door_ids) as string[]),
+    findPersonByEmail(db, invitation.email),
+  ]);
+  return {
+    email: invitation.email,
+    inviter: { firstName: inviter.firstName, lastName: inviter.lastName, email: inviter.email },
+    doors: doors.map((door) => ({ name: door.name, accountName: door.account_name })),
+    startsAt: invitation.starts_at,
+    endsAt: invitation.ends_at,
+    weeklyHours: invitation.weekly_hours ? JSON.parse(invitation.weekly_hours) as WeeklyHours : null,
+    expiresAt: invitation.expires_at,
+    loginExists: login !== undefined,
+  };
+}

@@ -1,0 +1,41 @@
+// Rate limits per token and per person (spec 4: 429 with Retry-After). In
+// memory by default; in Redis when REDIS_URL is set, so several server
+// processes share one count.
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+export interface RateLimitSettings {
+  perTokenPerMinute: number;
+  perPersonPerMinute: number;
+  redisUrl: string | undefined;
+}
+
+export interface RateLimits {
+  /** Counts one request; returns the seconds to wait when a limit is exceeded. */
+  consume(token: string, personId: string): Promise<number | undefined>;
+  close(): Promise<void>;
+}
+
+export function createRateLimits(settings: RateLimitSettings): RateLimits {
+  const redis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
+  const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => redis
+    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `parqex:rl:${keyPrefix}`, points, duration: 60, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: 60 }) })
+    : new RateLimiterMemory({ keyPrefix, points, duration: 60 });
+  const perToken = limiter('token', settings.perTokenPerMinute);
+  const perPerson = limiter('person', settings.perPersonPerMinute);
+  return {
+    async consume(token, personId) {
+      // Counters are keyed by a hash: no token reaches Redis.
+      const tokenKey = createHash('sha256').update(token).digest('base64url');
+      const results = await Promise.allSettled([perToken.consume(tokenKey), perPerson.consume(personId)]);
+      const waits = results.flatMap((result) => (result.status === 'rejected' && result.reason instanceof RateLimiterRes ? [result.reason.msBeforeNext] : []));
+      const failure = results.find((result) => result.status === 'rejected' && !(result.reason instanceof RateLimiterRes));
+      if (failure) throw (failure as PromiseRejectedResult).reason;
+      return waits.length ? Math.max(1, Math.ceil(Math.max(...waits) / 1000)) : undefined;
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}

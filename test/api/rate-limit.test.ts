@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { startServer } from '../helpers/build-app.ts';
+import { sandbox, sandboxTokens, userInfo } from '../helpers/oauth.ts';
+
+describe('API rate limits', () => {
+  it('answers 429 with Retry-After once a token spends its budget, without touching other people', async (t) => {
+    const { baseUrl } = await startServer(t, 'sqlite', { PARQEX_RATE_LIMIT_PER_TOKEN: '5' });
+    const alex = await sandboxTokens(baseUrl);
+    const statuses = [];
+    for (let i = 0; i < 6; i += 1) statuses.push((await userInfo(baseUrl, alex.access_token)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
+    const limited = await userInfo(baseUrl, alex.access_token);
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    assert.match(limited.body.errors[0].message, /Too many requests/);
+    // Another alias is the same API and the same budget.
+    const alias = await fetch(`${baseUrl}/api/oauth/v1/endpoint/user-info`, { headers: { authorization: `Bearer ${alex.access_token}` } });
+    assert.equal(alias.status, 429);
+    const sam = await sandboxTokens(baseUrl, { email: sandbox.people.sam.email });
+    assert.equal((await userInfo(baseUrl, sam.access_token)).status, 200);
+  });
+
+  it('counts every token of one person against the per-person budget', async (t) => {
+    const { baseUrl } = await startServer(t, 'sqlite', { PARQEX_RATE_LIMIT_PER_PERSON: '4' });
+    const first = await sandboxTokens(baseUrl);
+    const second = await sandboxTokens(baseUrl);
+    for (let i = 0; i < 2; i += 1) {
+      assert.equal((await userInfo(baseUrl, first.access_token)).status, 200);
+      assert.equal((await userInfo(baseUrl, second.access_token)).status, 200);
+    }
+    assert.equal((await userInfo(baseUrl, second.access_token)).status, 429);
+  });
+
+  it('shares the counts between two server processes through Redis', { skip: process.env.REDIS_URL ? false : 'REDIS_URL is not set; runs in CI' }, async (t) => {
+    // A fresh Redis database number is not available everywhere; unique tokens keep the keys apart.
+    const shared = { PARQEX_RATE_LIMIT_PER_TOKEN: '4', REDIS_URL: process.env.REDIS_URL!, PARQEX_ENCRYPTION_KEY: randomBytes(32).toString('base64'), PARQEX_COOKIE_SECRETS: randomBytes(32).toString('base64url') };
+    const one = await startServer(t, 'sqlite', shared);
+    const tokens = await sandboxTokens(one.baseUrl);
+    // The second process reads the same SQLite file, so it accepts the same token.
+    const two = await startServer(t, 'sqlite', { ...shared, PARQEX_DATA_DIR: one.app.config.dataDir });
+    const statuses = [];
+    for (const base of [one.baseUrl, two.baseUrl, one.baseUrl, two.baseUrl, one.baseUrl]) statuses.push((await userInfo(base, tokens.access_token)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
+  });
+});
