@@ -1,6 +1,7 @@
 // Composition root: builds the store, services, provider and the Fastify app.
 // Tests call the same function; nothing here is a module-level singleton.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { sendErrors, statusFor, unexpectedMessage } from './api/errors.ts';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -30,6 +31,9 @@ import { migrateToLatest } from './store/migrate.ts';
 import { oauthErrorPage } from './web/error-page.ts';
 import { webPages } from './web/index.ts';
 import { createLogger } from './logging.ts';
+import { mailboxMailer } from './mail/mailbox.ts';
+import { unconfiguredMailer } from './mail/mailer.ts';
+import { smtpMailer } from './mail/smtp.ts';
 
 export interface App {
   server: FastifyInstance;
@@ -98,8 +102,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     try {
       done(null, JSON.parse(body as string));
     } catch {
-      done(Object.assign(new Error('The request body is not valid JSON.'), { statusCode: 400 }), undefined);
+      done(new DomainError('invalid', 'The request body is not valid JSON.'), undefined);
     }
+  });
+  // Routes outside the API and the pages (health, metadata) answer errors in the API's envelope too.
+  server.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) return sendErrors(reply, statusFor[error.code], error.message);
+    if (error.statusCode && error.statusCode < 500) return sendErrors(reply, error.statusCode, error.message);
+    request.log.error({ err: error }, 'request failed');
+    return sendErrors(reply, 500, unexpectedMessage);
   });
   // Clients are told to send Accept-Encoding: gzip (spec 4); honour it for every body size.
   await server.register(compress, { global: true, threshold: 0, encodings: ['gzip', 'deflate'] });
@@ -132,9 +143,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await server.register(oauthMount, { provider });
   // One set of counters for every alias: a prefix is no way around a limit.
   const limits = createRateLimits(config.rateLimits);
+  // Mail goes over SMTP when SMTP_URL is set; otherwise development keeps it for /dev/mailbox and production cannot send it.
+  const devMailbox = !config.mail.smtpUrl && config.env !== 'production';
+  const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : devMailbox ? mailboxMailer(db) : unconfiguredMailer();
+  if (!config.mail.smtpUrl && !devMailbox) server.log.warn('SMTP_URL is not set: invitation emails cannot be sent');
   const verifyBearer = bearerVerifier(provider);
   for (const prefix of apiPrefixes) {
-    await server.register(resourceApi, { prefix, db, settings, limits, verifyBearer, documented: prefix === apiPrefixes[0] });
+    await server.register(resourceApi, { prefix, db, settings, limits, verifyBearer, mailer, publicUrl: config.publicUrl, documented: prefix === apiPrefixes[0] });
   }
   await server.register(webPages, {
     db,
@@ -142,6 +157,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     sandbox: config.sandbox,
     secureCookies,
     throttle: config.login,
+    devMailbox,
   });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   // The reference UI runs its own scripts: its routes carry their own CSP instead of the pages' script-src 'none'.

@@ -6,10 +6,13 @@ import pino, { type DestinationStream } from 'pino';
 
 const OAUTH_PATH = /^\/oauth\/v2\//;
 
+// An invitation link is a single-use secret: redacted in its path and where it is carried as ?next=.
+const INVITATION_TOKEN = /((?:\/|%2f)invitations(?:\/|%2f))[^/?#&]+/gi;
+
 export function redactUrl(url: string): string {
-  const [path, query] = url.split(/\?(.*)/s);
-  if (query === undefined) return url;
-  return OAUTH_PATH.test(path ?? '') ? `${path}?[redacted]` : url;
+  const [path, query] = url.replace(INVITATION_TOKEN, '$1[redacted]').split(/\?(.*)/s);
+  if (query === undefined) return path ?? url;
+  return OAUTH_PATH.test(path ?? '') ? `${path}?[redacted]` : `${path}?${query}`;
 }
 
 export function createLogger(level: string, stream?: DestinationStream): FastifyBaseLogger {

@@ -311,7 +311,10 @@ describe('parqex migrate and seed', () => {
     assert.equal(web[0]!.is_sandbox, true);
     assert.equal(web[0]!.type, 'confidential');
     assert.equal(list.filter((c) => c.client_id === '100000000000000002.localhost').length, 1);
-    assert.equal(list.length, 2);
+    const firstParty = list.filter((c) => c.client_id === '100000000000000003.localhost');
+    assert.equal(firstParty.length, 1);
+    assert.equal(firstParty[0]!.first_party, true);
+    assert.equal(list.length, 3);
   });
 });
 

@@ -31,7 +31,7 @@ export async function viewerForGrant(db: Kysely<Database>, grantId: string, pers
   const now = Math.floor(Date.now() / 1000);
   if (authorization.last_used_at === null || now - authorization.last_used_at >= 60) await repo.touchAuthorization(db, grantId, now);
   const doorIds = authorization.all_doors === 1 ? [] : await repo.authorizedDoorIds(db, grantId);
-  return { personId, grant: { allDoors: authorization.all_doors === 1, doorIds: new Set(doorIds) } };
+  return { personId, grant: { allDoors: authorization.all_doors === 1, doorIds: new Set(doorIds), thirdParty: authorization.first_party !== 1 } };
 }
 
 export async function listAuthorizations(db: Kysely<Database>, personId: string) {

@@ -10,7 +10,8 @@ import { checkSchedule, type AccessWindow, type ScheduleVerdict, type WeeklyHour
 /** The person asking, and for an application the doors its grant covers. */
 export interface Viewer {
   personId: string;
-  grant?: { allDoors: boolean; doorIds: ReadonlySet<string> };
+  /** `thirdParty`: an application not ParqEx's own, which an Admin's switch can shut out. */
+  grant?: { allDoors: boolean; doorIds: ReadonlySet<string>; thirdParty: boolean };
 }
 
 export type Relationship = 'Owner' | 'Has Access';
@@ -45,7 +46,7 @@ function toVisibleDoor(row: PersonDoorRow, viewer: Viewer, at: Date): VisibleDoo
   // An access window that has ended is over: the door is gone from this person's view.
   if (!owner && row.ends_at !== null && row.ends_at * 1000 <= at.getTime()) return undefined;
   if (viewer.grant) {
-    if (row.third_party_access !== 1) return undefined;
+    if (viewer.grant.thirdParty && row.third_party_access !== 1) return undefined;
     if (!viewer.grant.allDoors && !viewer.grant.doorIds.has(row.door_id)) return undefined;
   }
   return {

@@ -13,11 +13,16 @@ import { settingsRoute } from './routes/settings.ts';
 import { bearerAuth } from './auth.ts';
 import { sendErrors, statusFor, unexpectedMessage } from './errors.ts';
 import { userInfoRoute } from './routes/user-info.ts';
+import { inviteRoutes } from './routes/invite.ts';
+import type { Mailer } from '../mail/mailer.ts';
 
 export interface ApiDeps {
   db: Kysely<Database>;
   verifyBearer: BearerVerifier;
   settings: SettingsDeps;
+  /** Invitations: mail and the origin of its links. */
+  mailer: Mailer;
+  publicUrl: string;
   limits: RateLimits;
 }
 
@@ -33,10 +38,11 @@ const routeMethods: Record<string, string[]> = {
   'user-info': ['GET', 'POST'],
   sync: ['GET', 'POST'],
   'toggle-history': ['GET'],
+  invite: ['POST', 'DELETE'],
 };
 
 export async function resourceApi(app: FastifyInstance, options: ApiOptions): Promise<void> {
-  const deps: ApiDeps = { db: options.db, verifyBearer: options.verifyBearer, settings: options.settings, limits: options.limits };
+  const deps: ApiDeps = { db: options.db, verifyBearer: options.verifyBearer, settings: options.settings, mailer: options.mailer, publicUrl: options.publicUrl, limits: options.limits };
   if (!options.documented) {
     app.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, hide: true };
@@ -65,11 +71,14 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
     }
     if (error.validation) {
       const first = error.validation[0];
-      const field = (first?.instancePath || (first?.params as { missingProperty?: string } | undefined)?.missingProperty || error.validationContext) ?? 'request';
+      // An unknown field is named too (additionalProperties: false), not only a missing one.
+      const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+      const field = (first?.instancePath || params?.missingProperty || params?.additionalProperty || error.validationContext) ?? 'request';
       return sendErrors(reply, 400, `Invalid ${String(field).replace(/^\//, '').replace(/\//g, '.')}: ${first?.message ?? 'malformed'}.`);
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendErrors(reply, error.statusCode, error.statusCode === 413 ? 'The request body is too large.' : 'Malformed request.');
+      const messages: Record<number, string> = { 413: 'The request body is too large.', 415: 'Send JSON (Content-Type: application/json).' };
+      return sendErrors(reply, error.statusCode, messages[error.statusCode] ?? 'Malformed request.');
     }
     request.log.error({ err: error }, 'api request failed');
     return sendErrors(reply, 500, unexpectedMessage);
@@ -78,6 +87,7 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
   await app.register(async (authenticated) => {
     authenticated.addHook('onRequest', bearerAuth(deps.verifyBearer, deps.db, deps.limits));
     await authenticated.register(userInfoRoute, deps);
+    await authenticated.register(inviteRoutes, deps);
     await authenticated.register(settingsRoute, deps);
     await authenticated.register(syncRoutes, deps);
     await authenticated.register(toggleHistoryRoute, deps);

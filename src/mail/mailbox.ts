@@ -10,7 +10,8 @@ export function mailboxMailer(db: Kysely<Database>): Mailer {
   return {
     async send(message) {
       await insertMail(db, {
-        id: randomUUID(),
+        // Milliseconds first: mail sent within the same second still lists newest first.
+        id: `${Date.now().toString(16).padStart(12, '0')}-${randomUUID()}`,
         to_address: message.to,
         subject: oneLine(message.subject),
         body: message.text,

@@ -27,13 +27,13 @@ export const sandboxAccounts = {
   neighbor: { id: '5a0d0000-0000-4000-8000-0000000000a2', name: 'Neighbor House' },
 } as const;
 
-/** Controllers of the sandbox; the claim codes are what ships in the box. */
+/** Controllers of the sandbox; the claim codes are what ships in the box; the secrets sign them in to MQTT (public, like every sandbox password). */
 export const sandboxDevices = {
-  a: { id: '5a0d0000-0000-4000-8000-0000000000d1', blackbox_code: 'a1b2c3d4e5f60001', claimCode: 'SANDBOX-A', account: 'residence', entities: 4 },
-  b: { id: '5a0d0000-0000-4000-8000-0000000000d2', blackbox_code: 'a1b2c3d4e5f60002', claimCode: 'SANDBOX-B', account: 'residence', entities: 2 },
-  neighbor: { id: '5a0d0000-0000-4000-8000-0000000000d3', blackbox_code: 'a1b2c3d4e5f60003', claimCode: 'SANDBOX-N', account: 'neighbor', entities: 1 },
+  a: { id: '5a0d0000-0000-4000-8000-0000000000d1', secret: 'sandbox-device-secret-a', blackbox_code: 'a1b2c3d4e5f60001', claimCode: 'SANDBOX-A', account: 'residence', entities: 4 },
+  b: { id: '5a0d0000-0000-4000-8000-0000000000d2', secret: 'sandbox-device-secret-b', blackbox_code: 'a1b2c3d4e5f60002', claimCode: 'SANDBOX-B', account: 'residence', entities: 2 },
+  neighbor: { id: '5a0d0000-0000-4000-8000-0000000000d3', secret: 'sandbox-device-secret-neighbor', blackbox_code: 'a1b2c3d4e5f60003', claimCode: 'SANDBOX-N', account: 'neighbor', entities: 1 },
   /** Unclaimed, for trying the claim flow. */
-  spare: { id: '5a0d0000-0000-4000-8000-0000000000d4', blackbox_code: 'a1b2c3d4e5f60004', claimCode: 'SANDBOX-SPARE', account: null, entities: 2 },
+  spare: { id: '5a0d0000-0000-4000-8000-0000000000d4', secret: 'sandbox-device-secret-spare', blackbox_code: 'a1b2c3d4e5f60004', claimCode: 'SANDBOX-SPARE', account: null, entities: 2 },
 } as const;
 
 export const sandboxDoors = {
@@ -65,6 +65,11 @@ export function sandboxClients(apiHost: string) {
       client_id: `100000000000000002.${apiHost}`,
       redirect_uris: ['com.parqex.sandbox:/oauth', 'http://127.0.0.1/callback'],
     },
+    /** ParqEx's own app: the only kind of client the internal routes (invite) answer. */
+    firstParty: {
+      client_id: `100000000000000003.${apiHost}`,
+      client_secret: 'parqex-sandbox-first-party-secret-0003',
+    },
   };
 }
 
@@ -78,6 +83,7 @@ export async function seedSandbox(db: Kysely<Database>, rules: ClientRules, sett
     await insertAccountIfAbsent(db, { ...account, is_sandbox: 1, created_at: now });
   }
   await addMemberIfAbsent(db, { account_id: sandboxAccounts.residence.id, person_id: sandboxPeople.alex.id, role: 'admin', created_at: now });
+  // Sam is a plain User: no sharing permission (can_share stays 0), so he cannot invite anyone.
   await addMemberIfAbsent(db, { account_id: sandboxAccounts.residence.id, person_id: sandboxPeople.sam.id, role: 'user', created_at: now });
   await addMemberIfAbsent(db, { account_id: sandboxAccounts.neighbor.id, person_id: sandboxPeople.nora.id, role: 'admin', created_at: now });
 
@@ -111,6 +117,16 @@ export async function seedSandbox(db: Kysely<Database>, rules: ClientRules, sett
       isSandbox: true,
     });
   }
+  if (!(await describeClient(db, clients.firstParty.client_id))) {
+    await importClient(db, rules, clients.firstParty.client_id, clients.firstParty.client_secret, {
+      name: 'ParqEx Mobile (sandbox)',
+      description: 'A first-party sandbox client: like ParqEx\'s own apps, it may call the internal routes (invite).',
+      redirectUris: sandboxRedirectUris,
+      firstParty: true,
+      environment: 'development',
+      isSandbox: true,
+    });
+  }
 }
 
 async function seedControllers(db: Kysely<Database>, now: number): Promise<void> {
@@ -120,6 +136,7 @@ async function seedControllers(db: Kysely<Database>, now: number): Promise<void>
       account_id: device.account ? sandboxAccounts[device.account].id : null,
       blackbox_code: device.blackbox_code,
       claim_code_hash: hashSecret(device.claimCode),
+      secret_hash: hashSecret(device.secret),
       number_of_entities_controlled: device.entities,
       active: 1,
       last_contact: null,

@@ -22,6 +22,7 @@ export interface Database {
   invitations: InvitationsTable;
   access_events: AccessEventsTable;
   mail: MailTable;
+  door_commands: DoorCommandsTable;
 }
 
 export interface PeopleTable {
@@ -130,6 +131,8 @@ export interface DevicesTable {
   bluetooth_mac_address: string;
   is_sandbox: number;
   created_at: number;
+  secret_hash: string | null;
+  online: Generated<number>;
 }
 
 export type DoorKind = 'momentary' | 'stateful';
@@ -241,4 +244,25 @@ export interface MailTable {
   subject: string;
   body: string;
   created_at: number;
+}
+
+export type CommandStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface DoorCommandsTable {
+  /** Also the toggle_id (32 upper-case hex) and the MQTT command_id. */
+  id: string;
+  door_id: string;
+  device_id: string;
+  entity_number: number;
+  person_id: string | null;
+  client_id: string | null;
+  channel: string;
+  requested_state: DoorState;
+  status: CommandStatus;
+  reason: string | null;
+  idempotency_key: string | null;
+  /** Unix milliseconds. */
+  created_at: number;
+  expires_at: number;
+  finished_at: number | null;
 }

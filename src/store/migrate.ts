@@ -3,12 +3,14 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migrat
 import * as peopleAndAccounts from './migrations/0001-people-and-accounts.ts';
 import * as oauth from './migrations/0002-oauth.ts';
 import * as access from './migrations/0003-access.ts';
+import * as controllers from './migrations/0004-controllers.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
   '0001-people-and-accounts': peopleAndAccounts,
   '0002-oauth': oauth,
   '0003-access': access,
+  '0004-controllers': controllers,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {

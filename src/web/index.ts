@@ -12,6 +12,8 @@ import { accountPages } from './account.ts';
 import { consentPages } from './consent.ts';
 import { errorPage } from './error-page.ts';
 import { loginPages } from './login.ts';
+import { invitationPages } from './invitations.ts';
+import { mailboxPage } from './mailbox.ts';
 
 export interface WebDeps {
   db: Kysely<Database>;
@@ -19,6 +21,8 @@ export interface WebDeps {
   sandbox: boolean;
   secureCookies: boolean;
   throttle: ThrottlePolicy;
+  /** Serve /dev/mailbox: mail stays in the database (development without SMTP_URL). */
+  devMailbox: boolean;
 }
 
 export const webSessionCookie = 'parqex_web_session';
@@ -57,6 +61,8 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   await app.register(loginPages, deps);
   await app.register(consentPages, deps);
   await app.register(accountPages, deps);
+  await app.register(invitationPages, deps);
+  await app.register(mailboxPage, deps);
 }
 
 export function sendPage(reply: FastifyReply, page: string) {

@@ -5,6 +5,7 @@ import { DomainError } from '../access/errors.ts';
 import { personForWebSession, startWebSession, webSessionSeconds } from '../access/web-sessions.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
+import { safeNextPath } from './next-path.ts';
 import { sendPage, setWebSession, webSessionId, type WebDeps } from './index.ts';
 
 interface LoginBody {
@@ -40,16 +41,23 @@ export async function loginPages(app: FastifyInstance, deps: WebDeps): Promise<v
     return reply.redirect(await deps.interactions.finishLogin(request.raw, reply.raw, personId), 303);
   });
 
-  app.get('/login', { schema: { hide: true } }, async (request, reply) => {
-    if (await personForWebSession(deps.db, webSessionId(request))) return reply.redirect('/account', 303);
-    return sendPage(reply, loginForm(deps, { action: '/login', csrf: reply.generateCsrf() }));
+  // `?next=` (a path on this site, such as an invitation link) is where a successful sign-in leads.
+  app.get<{ Querystring: { next?: unknown } }>('/login', { schema: { hide: true } }, async (request, reply) => {
+    const next = safeNextPath(request.query.next);
+    if (await personForWebSession(deps.db, webSessionId(request))) return reply.redirect(next ?? '/account', 303);
+    return sendPage(reply, loginForm(deps, { action: loginAction(next), csrf: reply.generateCsrf() }));
   });
 
-  app.post<{ Body: LoginBody }>('/login', { schema: { hide: true, body: loginBody }, preHandler: app.csrfProtection }, async (request, reply) => {
-    const personId = await signIn(deps, request, reply, '/login');
+  app.post<{ Body: LoginBody; Querystring: { next?: unknown } }>('/login', { schema: { hide: true, body: loginBody }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const next = safeNextPath(request.query.next);
+    const personId = await signIn(deps, request, reply, loginAction(next));
     if (!personId) return reply;
-    return reply.redirect('/account', 303);
+    return reply.redirect(next ?? '/account', 303);
   });
+}
+
+function loginAction(next: string | undefined): string {
+  return next ? `/login?next=${encodeURIComponent(next)}` : '/login';
 }
 
 /** Checks the credentials; on failure renders the form again with the reason and returns undefined. */

@@ -70,10 +70,12 @@ describe('door policy', () => {
   it('limits an application to its grant and to accounts that allow third-party access', async (t) => {
     const { app } = await startServer(t, 'sqlite');
     const alex = sandboxPeople.alex.id;
-    const onlyGate = await visibleDoors(app.db, { personId: alex, grant: { allDoors: false, doorIds: new Set([sandboxDoors.gate.id]) } });
+    const onlyGate = await visibleDoors(app.db, { personId: alex, grant: { allDoors: false, doorIds: new Set([sandboxDoors.gate.id]), thirdParty: true } });
     assert.deepEqual(onlyGate.map((door) => door.name), ['Driveway Gate']);
     await app.db.updateTable('accounts').set({ third_party_access: 0 }).execute();
-    assert.deepEqual(await visibleDoors(app.db, { personId: alex, grant: { allDoors: true, doorIds: new Set() } }), []);
+    assert.deepEqual(await visibleDoors(app.db, { personId: alex, grant: { allDoors: true, doorIds: new Set(), thirdParty: true } }), []);
+    const ownApp = await visibleDoors(app.db, { personId: alex, grant: { allDoors: true, doorIds: new Set(), thirdParty: false } });
+    assert.equal(ownApp.length, 4, "ParqEx's own (first-party) apps are not shut out by the switch");
     assert.equal((await visibleDoors(app.db, { personId: alex })).length, 4, 'the web pages still show them');
   });
 });

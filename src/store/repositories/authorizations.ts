@@ -10,8 +10,10 @@ export async function insertAuthorization(db: Kysely<Database>, row: { grant_id:
 }
 
 export function findAuthorization(db: Kysely<Database>, grantId: string) {
-  return db.selectFrom('authorizations').select(['grant_id', 'person_id', 'client_id', 'scopes', 'all_doors', 'created_at', 'last_used_at'])
-    .where('grant_id', '=', grantId).executeTakeFirst();
+  return db.selectFrom('authorizations').leftJoin('clients', 'clients.client_id', 'authorizations.client_id')
+    .select(['authorizations.grant_id', 'authorizations.person_id', 'authorizations.client_id', 'authorizations.scopes', 'authorizations.all_doors',
+      'authorizations.created_at', 'authorizations.last_used_at', 'clients.first_party'])
+    .where('authorizations.grant_id', '=', grantId).executeTakeFirst();
 }
 
 export async function authorizedDoorIds(db: Kysely<Database>, grantId: string): Promise<string[]> {

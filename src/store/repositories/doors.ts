@@ -2,7 +2,7 @@
 // and every door they were given access to, with their name for it, their
 // access window, its device and the account's Admin. A repository answers
 // "which rows"; whether the person may see or operate them is access/'s call.
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Database, DoorKind, DoorState, DoorType } from '../database.ts';
 
 export interface PersonDoorRow {
@@ -68,7 +68,7 @@ export function doorsOfPerson(db: Kysely<Database>, personId: string, doorId?: s
   return query.orderBy('accounts.name').orderBy('devices.blackbox_code').orderBy('doors.entity_number').execute();
 }
 
-export async function insertDevice(db: Kysely<Database>, device: Database['devices']): Promise<void> {
+export async function insertDevice(db: Kysely<Database>, device: Insertable<Database['devices']>): Promise<void> {
   await db.insertInto('devices').values(device).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
 
