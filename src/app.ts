@@ -16,6 +16,8 @@ import { DomainError } from './access/errors.ts';
 import { resourceApi, apiPrefixes } from './api/index.ts';
 import { healthRoutes } from './health.ts';
 import { createRateLimits } from './api/rate-limit.ts';
+import { startDeviceSide } from './devices/device-side.ts';
+import { startSandboxControllers } from './devices/simulator/sandbox.ts';
 import { bearerVerifier } from './oauth/bearer.ts';
 import { interactions } from './oauth/interactions.ts';
 import { authorizationServerMetadata } from './oauth/metadata.ts';
@@ -41,6 +43,8 @@ export interface App {
   engine: Engine;
   provider: Provider;
   config: Config;
+  /** Where controllers connect. */
+  brokerUrl: string;
   close(): Promise<void>;
 }
 
@@ -143,13 +147,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await server.register(oauthMount, { provider });
   // One set of counters for every alias: a prefix is no way around a limit.
   const limits = createRateLimits(config.rateLimits);
+  const devices = await startDeviceSide(config.devices, { db, pinKey: settings.pinKey, log: server.log, development: config.env === 'development' }).catch(async (error: unknown) => {
+    await limits.close();
+    await server.close();
+    await db.destroy();
+    throw error;
+  });
+  const simulated = config.sandbox && config.devices.simulator ? await startSandboxControllers(devices.brokerUrl, config.devices.simulatorTravelMs) : [];
   // Mail goes over SMTP when SMTP_URL is set; otherwise development keeps it for /dev/mailbox and production cannot send it.
   const devMailbox = !config.mail.smtpUrl && config.env !== 'production';
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : devMailbox ? mailboxMailer(db) : unconfiguredMailer();
   if (!config.mail.smtpUrl && !devMailbox) server.log.warn('SMTP_URL is not set: invitation emails cannot be sent');
   const verifyBearer = bearerVerifier(provider);
   for (const prefix of apiPrefixes) {
-    await server.register(resourceApi, { prefix, db, settings, limits, verifyBearer, mailer, publicUrl: config.publicUrl, documented: prefix === apiPrefixes[0] });
+    await server.register(resourceApi, { prefix, db, settings, limits, verifyBearer, mailer, toggle: devices.toggle, publicUrl: config.publicUrl, documented: prefix === apiPrefixes[0] });
   }
   await server.register(webPages, {
     db,
@@ -158,6 +169,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     secureCookies,
     throttle: config.login,
     devMailbox,
+    settings,
   });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   // The reference UI runs its own scripts: its routes carry their own CSP instead of the pages' script-src 'none'.
@@ -170,10 +182,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     engine,
     provider,
     config,
+    brokerUrl: devices.brokerUrl,
     async close() {
       housekeeping.stop();
       await server.close();
       await limits.close();
+      await Promise.all(simulated.map((controller) => controller.stop()));
+      await devices.close();
       await db.destroy();
     },
   };

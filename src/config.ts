@@ -32,6 +32,20 @@ export interface Config {
     readonly refreshTokenIdleTtl: number;
     readonly refreshGraceSeconds: number;
   };
+  readonly devices: {
+    /** The embedded broker (when no MQTT_URL): where it listens. */
+    readonly mqttHost: string;
+    readonly mqttPort: number;
+    /** False when MQTT_PORT was left at its default, which development may replace when it is taken. */
+    readonly mqttPortExplicit: boolean;
+    /** An external broker the platform joins as a privileged client (Mosquitto, EMQX). */
+    readonly mqttUrl: string | undefined;
+    /** How long a toggle waits for the controller's answer. */
+    readonly toggleDeadlineMs: number;
+    /** Run the sandbox controllers in the simulator (development). */
+    readonly simulator: boolean;
+    readonly simulatorTravelMs: number;
+  };
   readonly rateLimits: {
     readonly perTokenPerMinute: number;
     readonly perPersonPerMinute: number;
@@ -51,7 +65,7 @@ export interface Config {
 }
 
 /** Names of the variables whose values must never reach a log. */
-export const secretVariables = ['PARQEX_COOKIE_SECRETS', 'PARQEX_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL'] as const;
+export const secretVariables = ['PARQEX_COOKIE_SECRETS', 'PARQEX_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'MQTT_URL'] as const;
 
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -104,6 +118,15 @@ export function loadConfig(env: Env): Config {
     maxFailuresPerAddress: read('PARQEX_LOGIN_MAX_FAILURES_PER_ADDRESS', 20, (raw) => parseInteger(raw, 1, 100000)),
     lockoutSeconds: read('PARQEX_LOGIN_LOCKOUT_SECONDS', 900, (raw) => parseInteger(raw, 1, 86400)),
   };
+  const devices = {
+    mqttHost: read('MQTT_HOST', '127.0.0.1', (raw) => raw),
+    mqttPort: read('MQTT_PORT', 1883, (raw) => parseInteger(raw, 0, 65535)),
+    mqttPortExplicit: Boolean(env.MQTT_PORT?.trim()),
+    mqttUrl: read<string | undefined>('MQTT_URL', undefined, (raw) => (/^mqtts?:\/\//.test(raw) ? raw : new Invalid('must be an mqtt:// or mqtts:// URL'))),
+    toggleDeadlineMs: read('PARQEX_TOGGLE_DEADLINE_MS', 8000, (raw) => parseInteger(raw, 100, 120_000)),
+    simulator: read('PARQEX_SIMULATOR', !production, parseBoolean),
+    simulatorTravelMs: read('PARQEX_SIMULATOR_TRAVEL_MS', 3000, (raw) => parseInteger(raw, 0, 120_000)),
+  };
   const rateLimits = {
     perTokenPerMinute: read('PARQEX_RATE_LIMIT_PER_TOKEN', 120, (raw) => parseInteger(raw, 1, 1_000_000)),
     perPersonPerMinute: read('PARQEX_RATE_LIMIT_PER_PERSON', 600, (raw) => parseInteger(raw, 1, 1_000_000)),
@@ -136,6 +159,7 @@ export function loadConfig(env: Env): Config {
     login: Object.freeze(login),
     mail: Object.freeze(mail),
     rateLimits: Object.freeze(rateLimits),
+    devices: Object.freeze(devices),
   });
 }
 

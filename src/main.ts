@@ -199,19 +199,19 @@ async function clients(config: Config, argv: string[]): Promise<number> {
   });
 }
 
+// A command is over once main settles: exit with its code rather than wait for
+// client libraries (MQTT, database pools) to let go of their last handles.
 main(process.argv.slice(2)).then((code) => {
-  if (code !== undefined) process.exitCode = code;
+  process.exit(code ?? 0);
 }, (error: unknown) => {
   if (error instanceof ConfigError || error instanceof DomainError) {
     process.stderr.write(`parqex: ${error.message}\n`);
-    process.exitCode = error instanceof DomainError && error.code === 'not_found' ? 3 : 2;
-    return;
+    process.exit(error instanceof DomainError && error.code === 'not_found' ? 3 : 2);
   }
   if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`parqex: ${error.message}\n\n${usage}\n`);
-    process.exitCode = 2;
-    return;
+    process.exit(2);
   }
   process.stderr.write(`parqex: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
+  process.exit(1);
 });

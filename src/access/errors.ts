@@ -6,6 +6,12 @@ export const errorCodes = [
   'forbidden',
   'not_found',
   'rate_limited',
+  'device_offline',
+  'busy',
+  'sensor_required',
+  'not_supported',
+  'device_timeout',
+  'device_failed',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
@@ -16,12 +22,18 @@ export class DomainError extends Error {
   readonly detail: string | undefined;
   /** Seconds until a retry can succeed (rate_limited). */
   readonly retryAfter: number | undefined;
+  /** The caller's name for the door, once the door is known to be visible to them. */
+  readonly doorName: string | undefined;
+  /** The scope that was missing (forbidden for want of a scope). */
+  readonly scope: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { detail?: string; retryAfter?: number } = {}) {
+  constructor(code: ErrorCode, message: string, options: { detail?: string; retryAfter?: number; doorName?: string; scope?: string } = {}) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.detail = options.detail;
     this.retryAfter = options.retryAfter;
+    this.doorName = options.doorName;
+    this.scope = options.scope;
   }
 }

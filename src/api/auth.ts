@@ -8,6 +8,7 @@ import type { BearerVerifier, Principal } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
 import { sendErrors } from './errors.ts';
 import type { RateLimits } from './rate-limit.ts';
+import { sendToggleError, usesToggleEnvelope } from './toggle-envelope.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,20 +20,21 @@ declare module 'fastify' {
 export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits: RateLimits) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
     const match = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    const send = (status: number, message: string) => (usesToggleEnvelope(request) ? sendToggleError(reply, status, undefined, message) : sendErrors(reply, status, message));
     if (!match) {
       reply.header('www-authenticate', 'Bearer');
-      return sendErrors(reply, 401, 'An access token is required: send it as "Authorization: Bearer <token>".');
+      return send(401, 'An access token is required: send it as "Authorization: Bearer <token>".');
     }
     const principal = await verify(match[1]!);
     const viewer = principal && await viewerForGrant(db, principal.grantId, principal.personId);
     if (!principal || !viewer) {
       reply.header('www-authenticate', 'Bearer error="invalid_token", error_description="The access token is invalid, expired or revoked."');
-      return sendErrors(reply, 401, 'The access token is invalid, expired or revoked.');
+      return send(401, 'The access token is invalid, expired or revoked.');
     }
     const wait = await limits.consume(match[1]!, principal.personId);
     if (wait !== undefined) {
       reply.header('retry-after', String(wait));
-      return sendErrors(reply, 429, `Too many requests. Try again in ${wait} seconds.`);
+      return send(429, `Too many requests. Try again in ${wait} seconds.`);
     }
     request.principal = principal;
     request.viewer = viewer;

@@ -8,6 +8,14 @@ export const statusFor: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   rate_limited: 429,
+  // Spec 4: an offline controller is answered like a door that can't be found.
+  device_offline: 404,
+  busy: 409,
+  sensor_required: 428,
+  not_supported: 501,
+  device_timeout: 504,
+  // Extension: the controller answered that it could not do it (a jammed door).
+  device_failed: 502,
 };
 
 export const unexpectedMessage = 'The server encountered an unexpected condition that prevented it from fulfilling the request.';

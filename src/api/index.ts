@@ -7,6 +7,9 @@ import type { BearerVerifier } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
 import type { SettingsDeps } from '../access/settings.ts';
 import type { RateLimits } from './rate-limit.ts';
+import type { ToggleDeps } from '../access/toggle-door.ts';
+import { toggleRoutes } from './routes/toggle.ts';
+import { sendToggleError, usesToggleEnvelope } from './toggle-envelope.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { toggleHistoryRoute } from './routes/toggle-history.ts';
 import { settingsRoute } from './routes/settings.ts';
@@ -24,6 +27,7 @@ export interface ApiDeps {
   mailer: Mailer;
   publicUrl: string;
   limits: RateLimits;
+  toggle: ToggleDeps;
 }
 
 export interface ApiOptions extends ApiDeps {
@@ -38,11 +42,12 @@ const routeMethods: Record<string, string[]> = {
   'user-info': ['GET', 'POST'],
   sync: ['GET', 'POST'],
   'toggle-history': ['GET'],
+  toggle: ['POST'],
   invite: ['POST', 'DELETE'],
 };
 
 export async function resourceApi(app: FastifyInstance, options: ApiOptions): Promise<void> {
-  const deps: ApiDeps = { db: options.db, verifyBearer: options.verifyBearer, settings: options.settings, mailer: options.mailer, publicUrl: options.publicUrl, limits: options.limits };
+  const { documented: _documented, prefix: _prefix, ...deps } = options as ApiOptions & { prefix?: string };
   if (!options.documented) {
     app.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, hide: true };
@@ -64,24 +69,29 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
     return sendErrors(reply, 404, 'Not found.');
   });
 
+  // One handler; the route picks the envelope (toggle has its own, spec 4).
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const send = (status: number, message: string, doorName?: string) => (usesToggleEnvelope(request)
+      ? sendToggleError(reply, status, doorName, message)
+      : sendErrors(reply, status, message));
     if (error instanceof DomainError) {
       if (error.retryAfter) reply.header('retry-after', String(error.retryAfter));
-      return sendErrors(reply, statusFor[error.code], error.message);
+      if (error.scope) reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${error.scope}"`);
+      return send(statusFor[error.code], error.message, error.doorName);
     }
     if (error.validation) {
       const first = error.validation[0];
       // An unknown field is named too (additionalProperties: false), not only a missing one.
       const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
       const field = (first?.instancePath || params?.missingProperty || params?.additionalProperty || error.validationContext) ?? 'request';
-      return sendErrors(reply, 400, `Invalid ${String(field).replace(/^\//, '').replace(/\//g, '.')}: ${first?.message ?? 'malformed'}.`);
+      return send(400, `Invalid ${String(field).replace(/^\//, '').replace(/\//g, '.')}: ${first?.message ?? 'malformed'}.`);
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       const messages: Record<number, string> = { 413: 'The request body is too large.', 415: 'Send JSON (Content-Type: application/json).' };
-      return sendErrors(reply, error.statusCode, messages[error.statusCode] ?? 'Malformed request.');
+      return send(error.statusCode === 413 || error.statusCode === 415 ? error.statusCode : 400, messages[error.statusCode] ?? 'Malformed request.');
     }
     request.log.error({ err: error }, 'api request failed');
-    return sendErrors(reply, 500, unexpectedMessage);
+    return send(500, unexpectedMessage);
   });
 
   await app.register(async (authenticated) => {
@@ -91,5 +101,6 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
     await authenticated.register(settingsRoute, deps);
     await authenticated.register(syncRoutes, deps);
     await authenticated.register(toggleHistoryRoute, deps);
+    await authenticated.register(toggleRoutes, deps);
   });
 }

@@ -1,19 +1,36 @@
-// The person's account page: their accounts and doors, the applications they
-// authorized (revocable in a click), and for Admins the account switches.
+// The person's account page: their doors (each renamable, for them alone),
+// their settings, the applications they authorized (revocable in a click),
+// and for Admins the account switches.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listAuthorizations, revokeAuthorization } from '../access/authorizations.ts';
 import { claimController, setThirdPartyAccess } from '../access/accounts.ts';
+import { changeSettings } from '../access/change-settings.ts';
+import { renameDoor } from '../access/door-names.ts';
 import { visibleDoors } from '../access/door-policy.ts';
 import { DomainError } from '../access/errors.ts';
+import { parseId } from '../access/ids.ts';
 import { personAccounts, personProfile } from '../access/people.ts';
+import { readSettings } from '../access/settings.ts';
 import { endWebSession, personForWebSession } from '../access/web-sessions.ts';
 import { providerSessionCookie } from '../oauth/interactions.ts';
 import { isScope, scopeDescriptions } from '../oauth/scopes.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
 import { sendPage, webSessionCookie, webSessionId, type WebDeps } from './index.ts';
+import { settingsChanges, settingsFormSchema, settingsSection, settingsView, submittedView, type SettingsFormBody } from './settings-form.ts';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
+const doorNameBody = { type: 'object', properties: { name: { type: 'string', maxLength: 1000 }, _csrf: { type: 'string', maxLength: 500 } } } as const;
+
+/** What to say on the page: a general message, or a refusal shown beside the form it concerns. */
+interface Notice {
+  error?: string;
+  info?: string;
+  settings?: { error: string; body: SettingsFormBody };
+  door?: { id: string | undefined; error: string; name: string };
+}
+
+const savedMessages: Record<string, string> = { settings: 'Settings saved.', door: 'Door name saved.' };
 
 export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const signedIn = async (request: FastifyRequest, reply: FastifyReply): Promise<string | undefined> => {
@@ -22,10 +39,12 @@ export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise
     return personId;
   };
 
-  const render = async (request: FastifyRequest, reply: FastifyReply, personId: string, notice?: { error?: string; info?: string }) => {
-    const [person, accounts, doors, applications] = await Promise.all([
+  const render = async (request: FastifyRequest, reply: FastifyReply, personId: string, notice?: Notice) => {
+    const [person, accounts, doors, applications, settings] = await Promise.all([
       personProfile(deps.db, personId), personAccounts(deps.db, personId), visibleDoors(deps.db, { personId }), listAuthorizations(deps.db, personId),
+      readSettings(deps.settings, personId),
     ]);
+    const shownSettings = notice?.settings ? submittedView(settingsView(settings), notice.settings.body) : settingsView(settings);
     const doorNames = new Map(doors.map((door) => [door.id, door.name]));
     const csrf = reply.generateCsrf();
     const admin = accounts.filter((account) => account.role === 'admin');
@@ -36,8 +55,21 @@ ${notice?.error ? html`<p class="error" role="alert">${notice.error}</p>` : ''}
 ${notice?.info ? html`<p class="notice" role="status">${notice.info}</p>` : ''}
 <h2>Your doors</h2>
 ${doors.length === 0 ? html`<p class="muted">No doors yet.</p>` : html`<table class="list"><tbody>
-${doors.map((door) => html`<tr><td>${door.name}</td><td class="muted">${door.row.account_name} · ${door.relationship}</td></tr>`)}
+${doors.map((door) => {
+    const refused = notice?.door?.id === door.id ? notice.door : undefined;
+    return html`<tr><td>${door.name}<br><span class="muted">${door.row.account_name} · ${door.relationship}</span>
+  <details class="rename"${refused ? html` open` : ''}><summary>Rename</summary>
+  <form method="post" action="/account/doors/${door.id}/name">
+    <input type="hidden" name="_csrf" value="${csrf}">
+    <label for="door-name-${door.id}">Your name for this door</label>
+    ${refused ? html`<p class="error" role="alert">${refused.error}</p>` : ''}
+    <input id="door-name-${door.id}" name="name" type="text" required maxlength="60" autocomplete="off" value="${refused ? refused.name : door.name}">
+    <p class="muted">Only you see this name${door.name !== door.row.admin_name ? html`; the Admin calls it ${door.row.admin_name}` : ''}.</p>
+    <button type="submit" class="secondary">Save name</button>
+  </form></details></td></tr>`;
+  })}
 </tbody></table>`}
+${settingsSection(shownSettings, csrf, notice?.settings?.error)}
 <h2>Applications you authorized</h2>
 ${applications.length === 0 ? html`<p class="muted">None.</p>` : html`<table class="list"><tbody>
 ${applications.map((application) => html`<tr>
@@ -73,9 +105,45 @@ ${admin.map((account) => html`
 </form>`));
   };
 
-  app.get('/account', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Querystring: { saved?: unknown } }>('/account', { schema: { hide: true } }, async (request, reply) => {
     const personId = await signedIn(request, reply);
-    return personId ? render(request, reply, personId) : reply;
+    const saved = typeof request.query.saved === 'string' ? savedMessages[request.query.saved] : undefined;
+    return personId ? render(request, reply, personId, saved ? { info: saved } : undefined) : reply;
+  });
+
+  app.post<{ Body: SettingsFormBody | undefined }>('/account/settings', {
+    schema: { hide: true, body: settingsFormSchema },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const personId = await signedIn(request, reply);
+    if (!personId) return reply;
+    const body = request.body ?? {};
+    try {
+      await changeSettings(deps.settings, personId, settingsChanges(body));
+    } catch (error) {
+      if (!(error instanceof DomainError) || (error.code !== 'invalid' && error.code !== 'rate_limited')) throw error;
+      if (error.retryAfter) reply.header('retry-after', String(error.retryAfter));
+      return render(request, reply.code(error.code === 'rate_limited' ? 429 : 400), personId, { settings: { error: error.message, body } });
+    }
+    return reply.redirect('/account?saved=settings', 303);
+  });
+
+  app.post<{ Params: { id: string }; Body: { name?: string } | undefined }>('/account/doors/:id/name', {
+    schema: { hide: true, params: idParams, body: doorNameBody },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const personId = await signedIn(request, reply);
+    if (!personId) return reply;
+    const name = request.body?.name ?? '';
+    try {
+      await renameDoor(deps.db, personId, request.params.id, name);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'invalid') {
+        return render(request, reply.code(400), personId, { door: { id: parseId(request.params.id), error: error.message, name } });
+      }
+      throw error;
+    }
+    return reply.redirect('/account?saved=door', 303);
   });
 
   app.post<{ Params: { id: string } }>('/account/applications/:id/revoke', { schema: { hide: true, params: idParams }, preHandler: app.csrfProtection }, async (request, reply) => {

@@ -5,7 +5,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { errors } from 'oidc-provider';
 import { DomainError } from '../access/errors.ts';
+import { statusFor } from '../api/errors.ts';
 import type { ThrottlePolicy } from '../access/login-throttle.ts';
+import type { SettingsDeps } from '../access/settings.ts';
 import type { Interactions } from '../oauth/interactions.ts';
 import type { Database } from '../store/database.ts';
 import { accountPages } from './account.ts';
@@ -21,6 +23,8 @@ export interface WebDeps {
   sandbox: boolean;
   secureCookies: boolean;
   throttle: ThrottlePolicy;
+  /** The person's settings (the account page's Settings form). */
+  settings: SettingsDeps;
   /** Serve /dev/mailbox: mail stays in the database (development without SMTP_URL). */
   devMailbox: boolean;
 }
@@ -44,7 +48,7 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
       return sendPage(reply.code(400), errorPage(deps.sandbox, 'This sign-in has expired', 'The authorization request is no longer valid. Return to the application and start again.'));
     }
     if (error instanceof DomainError) {
-      const status = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, rate_limited: 429 }[error.code];
+      const status = statusFor[error.code];
       return sendPage(reply.code(status), errorPage(deps.sandbox, status === 404 ? 'Not found' : 'This cannot be done', error.message));
     }
     if (error.statusCode && error.statusCode < 500) {

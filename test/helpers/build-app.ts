@@ -67,6 +67,9 @@ export async function testEnv(engine: Engine, overrides: Record<string, string> 
     PARQEX_COOKIE_SECRETS: randomBytes(32).toString('base64url'),
     PARQEX_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'info',
+    // A broker of its own on a free port; suites start the simulated controllers they need.
+    MQTT_PORT: '0',
+    PARQEX_SIMULATOR: 'false',
     ...(postgres ? { DATABASE_URL: postgres.url } : {}),
     ...overrides,
   };

@@ -1,0 +1,166 @@
+// Toggle Access Point (spec 4), as named steps: the door must be visible and
+// covered by the grant, the scope must allow the requested state, the person
+// must be allowed now, the door must be able to do it; then one command to the
+// controller, whose answer decides the outcome. Every attempt on a visible
+// door lands in the access history, refused ones included.
+import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
+import type { Database, DoorState } from '../store/database.ts';
+import * as commands from '../store/repositories/door-commands.ts';
+import { findDevice } from '../store/repositories/devices.ts';
+import type { DoorCommands } from './door-commands.ts';
+import { doorCapabilities, requireOperableNow, requireVisibleDoor, type Viewer, type VisibleDoor } from './door-policy.ts';
+import { DomainError, type ErrorCode } from './errors.ts';
+import { recordAccessEvent } from './history.ts';
+import { personTimeZone } from './settings.ts';
+
+export interface ToggleDeps {
+  db: Kysely<Database>;
+  commands: DoorCommands;
+  /** How long to wait for the controller (spec: 8 s by default). */
+  deadlineMs: number;
+}
+
+export interface ToggleRequest {
+  doorId: string | undefined;
+  state: DoorState;
+  /** How the request arrived: "API: <application>", "ParqEx Web", "Keypad"... */
+  channel: string;
+  /** The application's client id; null for ParqEx's own pages. */
+  clientId: string | null;
+  /** The token's scopes; undefined when no OAuth scope applies (web pages, keypad). */
+  scopes?: ReadonlySet<string>;
+  idempotencyKey?: string;
+}
+
+export interface PendingToggle {
+  toggleId: string;
+  door: VisibleDoor;
+  state: DoorState;
+}
+
+export interface ToggleOutcome {
+  toggleId: string;
+  doorId: string;
+  doorName: string;
+  state: DoorState;
+}
+
+/** Runs every check and sends nothing yet; the returned toggle is claimed (no other command for this door until it ends). */
+export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: ToggleRequest): Promise<PendingToggle | ToggleOutcome> {
+  const key = request.idempotencyKey ? idempotencyKey(viewer, request) : undefined;
+  if (key) {
+    const earlier = await commands.findCommandByKey(deps.db, key);
+    if (earlier) return replay(deps, viewer, earlier.id);
+  }
+  const door = await requireVisibleDoor(deps.db, viewer, request.doorId);
+  const refuse = async (code: ErrorCode, message: string, extra: { scope?: string } = {}) => {
+    await recordAttempt(deps.db, door, viewer, request, false);
+    throw new DomainError(code, message, { doorName: door.name, ...extra });
+  };
+  const scope = request.state === 'OPEN' ? 'opendoor' : 'closedoor';
+  if (request.scopes && !request.scopes.has(scope)) {
+    await refuse('forbidden', `This application may not ${request.state === 'OPEN' ? 'open' : 'close'} doors: it needs the ${scope} scope.`, { scope });
+  }
+  try {
+    requireOperableNow(door, new Date(), await personTimeZone(deps.db, viewer.personId));
+  } catch (error) {
+    if (error instanceof DomainError) await refuse(error.code, error.message);
+    throw error;
+  }
+  const capabilities = doorCapabilities(door.row);
+  if (!capabilities.canOpen && !capabilities.canClose) await refuse('sensor_required', `${door.name} requires a door sensor.`);
+  if (request.state === 'CLOSED' && !capabilities.canClose) await refuse('not_supported', `${door.name} cannot be closed; it re-locks by itself.`);
+  const device = await findDevice(deps.db, door.row.device_id);
+  if (!device || device.active !== 1 || device.online !== 1) await refuse('device_offline', `The controller of ${door.name} is offline.`);
+
+  const toggleId = randomBytes(16).toString('hex').toUpperCase();
+  const now = Date.now();
+  const claimed = await commands.insertPendingCommand(deps.db, {
+    id: toggleId,
+    door_id: door.id,
+    device_id: door.row.device_id,
+    entity_number: door.row.entity_number,
+    person_id: viewer.personId,
+    client_id: request.clientId,
+    channel: request.channel,
+    requested_state: request.state,
+    idempotency_key: key ?? null,
+    created_at: now,
+    expires_at: now + deps.deadlineMs,
+  });
+  if (!claimed) {
+    // The same key raced in from another request: answer with that one's outcome.
+    const raced = key ? await commands.findCommandByKey(deps.db, key) : undefined;
+    if (raced) return replay(deps, viewer, raced.id);
+    await refuse('busy', `${door.name} is still carrying out an earlier request. Try again in a few seconds.`);
+  }
+  return { toggleId, door, state: request.state };
+}
+
+/** Sends the claimed command and waits for the controller's answer (or the deadline). */
+export async function completeToggle(deps: ToggleDeps, viewer: Viewer, pending: PendingToggle, channel: string): Promise<ToggleOutcome> {
+  const row = await commands.findCommand(deps.db, pending.toggleId);
+  const answer = await deps.commands.execute({
+    id: pending.toggleId,
+    deviceId: pending.door.row.device_id,
+    entityNumber: pending.door.row.entity_number,
+    action: pending.state === 'OPEN' ? 'open' : 'close',
+    expiresAt: row?.expires_at ?? Date.now() + deps.deadlineMs,
+  });
+  const reason: ErrorCode | undefined = !answer.answered || answer.result === 'expired' ? 'device_timeout' : answer.result === 'ok' ? undefined : 'device_failed';
+  await commands.finishCommand(deps.db, pending.toggleId, reason ? 'failed' : 'succeeded', reason ?? null, Date.now());
+  await recordAttempt(deps.db, pending.door, viewer, { channel, state: pending.state }, reason === undefined);
+  if (reason) throw failure(reason, pending.door.name);
+  return { toggleId: pending.toggleId, doorId: pending.door.id, doorName: pending.door.name, state: pending.state };
+}
+
+export async function toggleDoor(deps: ToggleDeps, viewer: Viewer, request: ToggleRequest): Promise<ToggleOutcome> {
+  const started = await startToggle(deps, viewer, request);
+  return 'door' in started ? completeToggle(deps, viewer, started, request.channel) : started;
+}
+
+export interface ToggleStatus {
+  toggleId: string;
+  doorId: string;
+  state: DoorState;
+  status: 'pending' | 'succeeded' | 'failed';
+  reason: string | null;
+}
+
+/** Extension: the outcome of an earlier (asynchronous) toggle, for the person and application that sent it. */
+export async function toggleStatus(db: Kysely<Database>, viewer: Viewer, clientId: string | null, toggleId: string): Promise<ToggleStatus> {
+  const row = /^[0-9A-Fa-f]{32}$/.test(toggleId) ? await commands.findCommand(db, toggleId.toUpperCase()) : undefined;
+  if (!row || row.person_id !== viewer.personId || row.client_id !== clientId) throw new DomainError('not_found', 'No such toggle.');
+  return { toggleId: row.id, doorId: row.door_id, state: row.requested_state, status: row.status, reason: row.reason };
+}
+
+/** A retried request with the same key: wait for the first one and give its outcome. */
+async function replay(deps: ToggleDeps, viewer: Viewer, toggleId: string): Promise<ToggleOutcome> {
+  for (;;) {
+    const row = await commands.findCommand(deps.db, toggleId);
+    if (!row) throw new DomainError('not_found', 'No such door.');
+    if (row.status !== 'pending' || row.expires_at + 2000 < Date.now()) {
+      const door = await requireVisibleDoor(deps.db, viewer, row.door_id);
+      if (row.status === 'succeeded') return { toggleId: row.id, doorId: row.door_id, doorName: door.name, state: row.requested_state };
+      throw failure((row.reason as ErrorCode | null) ?? 'device_timeout', door.name);
+    }
+    await sleep(50);
+  }
+}
+
+function failure(code: ErrorCode, doorName: string): DomainError {
+  const message = code === 'device_failed'
+    ? `The controller of ${doorName} reported that it could not carry out the request.`
+    : `The controller of ${doorName} did not answer in time; the door was not moved.`;
+  return new DomainError(code, message, { doorName });
+}
+
+function idempotencyKey(viewer: Viewer, request: ToggleRequest): string {
+  return createHash('sha256').update(`${request.clientId ?? 'web'}\n${viewer.personId}\n${request.idempotencyKey}`).digest('base64url');
+}
+
+async function recordAttempt(db: Kysely<Database>, door: VisibleDoor, viewer: Viewer, request: { channel: string; state: DoorState }, wasSuccess: boolean): Promise<void> {
+  await recordAccessEvent(db, { doorId: door.id, deviceId: door.row.device_id, personId: viewer.personId, channel: request.channel, doorState: request.state, wasSuccess });
+}

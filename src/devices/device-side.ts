@@ -1,0 +1,70 @@
+// Starts the device side: the embedded broker (or a connection to an external
+// one) and the platform's gateway, with the report handlers behind it.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import { DomainError } from '../access/errors.ts';
+import type { DoorCommands } from '../access/door-commands.ts';
+import type { ToggleDeps } from '../access/toggle-door.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../store/database.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
+import { DeviceGateway } from './gateway.ts';
+import { reportHandlers } from './reports.ts';
+
+export interface DeviceSide {
+  /** The domain's way to move doors. */
+  toggle: ToggleDeps;
+  /** Where controllers connect (the embedded broker, or the external one). */
+  brokerUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startDeviceSide(config: Config['devices'], deps: { db: Kysely<Database>; pinKey: Buffer; log: FastifyBaseLogger; development: boolean }): Promise<DeviceSide> {
+  const fallbackAllowed = deps.development;
+  let gateway: DeviceGateway | undefined;
+  const commands: DoorCommands = {
+    execute: (command) => (gateway ? gateway.execute(command) : Promise.resolve({ answered: false })),
+  };
+  const toggle: ToggleDeps = { db: deps.db, commands, deadlineMs: config.toggleDeadlineMs };
+  const handlers = reportHandlers({
+    db: deps.db,
+    toggle,
+    pinKey: deps.pinKey,
+    onError: (error, context) => deps.log.warn({ err: error, ...context }, 'device message not handled'),
+  });
+
+  let broker: EmbeddedBroker | undefined;
+  let brokerUrl: string;
+  if (config.mqttUrl) {
+    const url = new URL(config.mqttUrl);
+    const username = url.username ? decodeURIComponent(url.username) : undefined;
+    const password = url.password ? decodeURIComponent(url.password) : undefined;
+    url.username = '';
+    url.password = '';
+    brokerUrl = url.toString();
+    gateway = await DeviceGateway.connect({ url: brokerUrl, username, password, shared: true }, handlers);
+  } else {
+    const start = (port: number) => startEmbeddedBroker(deps.db, { host: config.mqttHost, port });
+    const taken = `MQTT_PORT ${config.mqttPort} on ${config.mqttHost} is already in use`;
+    broker = await start(config.mqttPort).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      // Left at its default in development (a local Mosquitto often holds 1883): any free port will do for the simulator.
+      if (!config.mqttPortExplicit && fallbackAllowed) {
+        const fallback = await start(0);
+        deps.log.warn(`${taken}; the embedded broker listens on ${fallback.port} instead (set MQTT_PORT to choose)`);
+        return fallback;
+      }
+      throw new DomainError('invalid', `${taken}; set MQTT_PORT to a free port, or MQTT_URL to use that broker`);
+    });
+    brokerUrl = `mqtt://${config.mqttHost.includes(':') ? `[${config.mqttHost}]` : config.mqttHost}:${broker.port}`;
+    gateway = await DeviceGateway.connect({ url: brokerUrl, ...broker.platform, shared: false }, handlers);
+  }
+  return {
+    toggle,
+    brokerUrl,
+    async close() {
+      await gateway?.close();
+      await broker?.close();
+    },
+  };
+}

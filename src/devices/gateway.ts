@@ -1,0 +1,115 @@
+// The platform's MQTT client: sends door commands and waits for the matching
+// acknowledgement, and hands state reports, events and status changes to the
+// handlers. With an external broker, several platform processes split the
+// device traffic through MQTT 5 shared subscriptions; acknowledgements are not
+// shared, because only the process that sent a command is waiting for it.
+import { randomBytes } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { CommandAnswer, DoorCommand, DoorCommands } from '../access/door-commands.ts';
+import { decode, encode, parseTopic, platformSubscription, topic, type DeviceEvent, type StateReport } from './protocol.ts';
+
+export interface GatewayHandlers {
+  state(deviceId: string, report: StateReport): Promise<void>;
+  event(deviceId: string, event: DeviceEvent): Promise<void>;
+  status(deviceId: string, online: boolean): Promise<void>;
+  /** Something went wrong handling a message; the message is dropped, the gateway goes on. */
+  error(error: unknown, context: { deviceId: string; channel: string }): void;
+}
+
+export interface GatewayOptions {
+  url: string;
+  username?: string;
+  password?: string;
+  /** MQTT 5 with shared subscriptions (external brokers); 3.1.1 for the embedded one. */
+  shared: boolean;
+  /** The group that platform processes share device traffic in. */
+  group?: string;
+}
+
+export class DeviceGateway implements DoorCommands {
+  readonly #client: MqttClient;
+  readonly #waiting = new Map<string, (answer: CommandAnswer) => void>();
+
+  private constructor(client: MqttClient) {
+    this.#client = client;
+  }
+
+  static async connect(options: GatewayOptions, handlers: GatewayHandlers): Promise<DeviceGateway> {
+    const client = await mqtt.connectAsync(options.url, {
+      clientId: `parqex-platform-${randomBytes(6).toString('hex')}`,
+      username: options.username,
+      password: options.password,
+      protocolVersion: options.shared ? 5 : 4,
+      clean: true,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+    });
+    const gateway = new DeviceGateway(client);
+    client.on('message', (name, payload) => gateway.#dispatch(name, payload, handlers));
+    const share = (filter: string) => (options.shared ? `$share/${options.group ?? 'parqex'}/${filter}` : filter);
+    await client.subscribeAsync({
+      [platformSubscription('acks')]: { qos: 1 },
+      [share(platformSubscription('state'))]: { qos: 1 },
+      [share(platformSubscription('events'))]: { qos: 1 },
+      [share(platformSubscription('status'))]: { qos: 1 },
+    });
+    return gateway;
+  }
+
+  async execute(command: DoorCommand): Promise<CommandAnswer> {
+    const answer = new Promise<CommandAnswer>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiting.delete(command.id);
+        resolve({ answered: false });
+      }, Math.max(0, command.expiresAt - Date.now()));
+      this.#waiting.set(command.id, (value) => {
+        clearTimeout(timer);
+        this.#waiting.delete(command.id);
+        resolve(value);
+      });
+    });
+    await this.#client.publishAsync(topic(command.deviceId, 'commands'), encode({
+      command_id: command.id,
+      entity_number: command.entityNumber,
+      action: command.action,
+      expires_at: command.expiresAt,
+    }), { qos: 1 });
+    return answer;
+  }
+
+  async close(): Promise<void> {
+    for (const resolve of this.#waiting.values()) resolve({ answered: false });
+    await this.#client.endAsync(true);
+  }
+
+  #dispatch(name: string, payload: Buffer, handlers: GatewayHandlers): void {
+    const parsed = parseTopic(name);
+    if (!parsed) return;
+    const { deviceId, channel } = parsed;
+    const fail = (error: unknown) => handlers.error(error, { deviceId, channel });
+    switch (channel) {
+      case 'acks': {
+        const ack = decode('acks', payload);
+        if (ack) this.#waiting.get(ack.command_id)?.({ answered: true, result: ack.result, state: ack.state });
+        return;
+      }
+      case 'state': {
+        const report = decode('state', payload);
+        if (report) handlers.state(deviceId, report).catch(fail);
+        return;
+      }
+      case 'events': {
+        const event = decode('events', payload);
+        if (event) handlers.event(deviceId, event).catch(fail);
+        return;
+      }
+      case 'status': {
+        const status = decode('status', payload);
+        if (status) handlers.status(deviceId, status.online).catch(fail);
+        return;
+      }
+      case 'commands':
+        return;
+    }
+  }
+}

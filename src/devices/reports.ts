@@ -1,0 +1,126 @@
+// What the platform does with what controllers report: presence, door states
+// (the only source of state, last_toggled, sensor and battery), and events at
+// the door (keypad, licence plate, forced open, auto-close).
+import type { Kysely } from 'kysely';
+import { DomainError } from '../access/errors.ts';
+import { recordAccessEvent } from '../access/history.ts';
+import { pinLookup } from '../access/settings.ts';
+import { toggleDoor, type ToggleDeps } from '../access/toggle-door.ts';
+import type { Database } from '../store/database.ts';
+import * as devices from '../store/repositories/devices.ts';
+import { recentSucceededCommand } from '../store/repositories/door-commands.ts';
+import type { GatewayHandlers } from './gateway.ts';
+import type { DeviceEvent, StateReport } from './protocol.ts';
+
+export interface ReportDeps {
+  db: Kysely<Database>;
+  toggle: ToggleDeps;
+  pinKey: Buffer;
+  onError: (error: unknown, context: { deviceId: string; channel: string }) => void;
+  /** Wrong keypad PINs tolerated per controller within `keypadWindowMs` before the keypad is ignored. */
+  keypadMaxFailures?: number;
+  keypadWindowMs?: number;
+}
+
+/** A state change within this long of a command (or an auto-close) that explains it is not a "Door Sensor" event. */
+const EXPLAINED_WITHIN_S = 120;
+
+export function reportHandlers(deps: ReportDeps): GatewayHandlers {
+  const keypadFailures = new Map<string, number[]>();
+  return {
+    async status(deviceId, online) {
+      await devices.setDeviceOnline(deps.db, deviceId, online, nowSeconds());
+    },
+    async state(deviceId, report) {
+      await applyStateReport(deps.db, deviceId, report);
+    },
+    async event(deviceId, event) {
+      await devices.touchDevice(deps.db, deviceId, nowSeconds());
+      const door = await devices.doorByEntity(deps.db, deviceId, event.entity_number);
+      if (!door) return;
+      switch (event.type) {
+        case 'keypad':
+          return keypad(deps, keypadFailures, deviceId, door.id, event);
+        case 'plate':
+          return plate(deps, deviceId, door.id, event);
+        case 'forced_open':
+          await recordAccessEvent(deps.db, { doorId: door.id, deviceId, personId: null, channel: 'Door Sensor', doorState: 'OPEN', wasSuccess: false, occurredAt: seconds(event.at) });
+          return;
+        case 'auto_close':
+          await recordAccessEvent(deps.db, { doorId: door.id, deviceId, personId: null, channel: 'Auto Close', doorState: 'CLOSED', wasSuccess: true, occurredAt: seconds(event.at) });
+          return;
+      }
+    },
+    error: deps.onError,
+  };
+}
+
+export async function applyStateReport(db: Kysely<Database>, deviceId: string, report: StateReport): Promise<void> {
+  const now = nowSeconds();
+  await devices.touchDevice(db, deviceId, now, report.software_version);
+  const doors = new Map((await devices.doorsOfDevice(db, deviceId)).map((door) => [door.entity_number, door]));
+  for (const reported of report.doors) {
+    const door = doors.get(reported.entity_number);
+    if (!door) continue;
+    const changed = reported.state !== door.state;
+    const changedAt = reported.changed_at !== undefined ? seconds(reported.changed_at) : now;
+    await devices.updateDoorReport(db, door.id, {
+      state: reported.state,
+      ...(changed ? { last_toggled: changedAt } : {}),
+      ...(reported.sensor !== undefined ? { sensor: reported.sensor ? 1 : 0 } : {}),
+      ...(reported.battery !== undefined ? { sensor_battery_level: reported.battery } : {}),
+    });
+    if (changed && !(await explained(db, door, reported.state, now))) {
+      await recordAccessEvent(db, { doorId: door.id, deviceId, personId: null, channel: 'Door Sensor', doorState: reported.state, wasSuccess: true, occurredAt: changedAt });
+    }
+  }
+}
+
+async function explained(db: Kysely<Database>, door: { id: string; kind: string }, state: 'OPEN' | 'CLOSED', now: number): Promise<boolean> {
+  // A door strike re-locks by itself after every pulse.
+  if (door.kind === 'momentary' && state === 'CLOSED') return true;
+  const command = await recentSucceededCommand(db, door.id, (now - EXPLAINED_WITHIN_S) * 1000);
+  if (command?.requested_state === state) return true;
+  return state === 'CLOSED' && (await devices.recentEventOnDoor(db, door.id, 'Auto Close', now - EXPLAINED_WITHIN_S)) !== undefined;
+}
+
+async function keypad(deps: ReportDeps, failures: Map<string, number[]>, deviceId: string, doorId: string, event: Extract<DeviceEvent, { type: 'keypad' }>): Promise<void> {
+  const window = deps.keypadWindowMs ?? 5 * 60_000;
+  const recent = (failures.get(deviceId) ?? []).filter((at) => at > Date.now() - window);
+  const refuse = async () => {
+    failures.set(deviceId, [...recent, Date.now()]);
+    await recordAccessEvent(deps.db, { doorId, deviceId, personId: null, channel: 'Keypad', doorState: 'OPEN', wasSuccess: false, occurredAt: seconds(event.at) });
+  };
+  // Guessing PINs at one keypad: past the limit every entry is refused until the window passes.
+  if (recent.length >= (deps.keypadMaxFailures ?? 5)) return refuse();
+  const member = /^\d{4,8}$/.test(event.pin) ? await devices.memberByPinLookup(deps.db, deviceId, pinLookup(deps.pinKey, event.pin)) : undefined;
+  if (!member) return refuse();
+  await openFor(deps, member.person_id, doorId, 'Keypad');
+}
+
+async function plate(deps: ReportDeps, deviceId: string, doorId: string, event: Extract<DeviceEvent, { type: 'plate' }>): Promise<void> {
+  const normalized = event.plate.replace(/[\s-]/g, '').toUpperCase();
+  const members = await devices.membersByPlate(deps.db, deviceId, normalized);
+  if (members.length === 0) {
+    await recordAccessEvent(deps.db, { doorId, deviceId, personId: null, channel: 'LPR', doorState: 'OPEN', wasSuccess: false, occurredAt: seconds(event.at) });
+    return;
+  }
+  await openFor(deps, members[0]!.person_id, doorId, 'LPR');
+}
+
+/** Opens on behalf of a person identified at the door; refusals are recorded by the toggle itself. */
+async function openFor(deps: ReportDeps, personId: string, doorId: string, channel: string): Promise<void> {
+  try {
+    await toggleDoor(deps.toggle, { personId }, { doorId, state: 'OPEN', channel, clientId: null });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+  }
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function seconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}

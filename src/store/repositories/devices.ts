@@ -1,0 +1,66 @@
+// Controllers as the device side sees them: credentials, presence, reports.
+import type { Kysely } from 'kysely';
+import type { Database, DoorState } from '../database.ts';
+
+export function findDeviceSecret(db: Kysely<Database>, deviceId: string) {
+  return db.selectFrom('devices').select(['secret_hash', 'active']).where('id', '=', deviceId).executeTakeFirst();
+}
+
+export async function setDeviceSecret(db: Kysely<Database>, deviceId: string, secretHash: string): Promise<boolean> {
+  const result = await db.updateTable('devices').set({ secret_hash: secretHash }).where('id', '=', deviceId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function setDeviceOnline(db: Kysely<Database>, deviceId: string, online: boolean, at: number): Promise<void> {
+  await db.updateTable('devices').set({ online: online ? 1 : 0, last_contact: at }).where('id', '=', deviceId).execute();
+}
+
+export async function touchDevice(db: Kysely<Database>, deviceId: string, at: number, softwareVersion?: string): Promise<void> {
+  await db.updateTable('devices').set({ last_contact: at, ...(softwareVersion !== undefined ? { software_version: softwareVersion } : {}) })
+    .where('id', '=', deviceId).execute();
+}
+
+export function findDevice(db: Kysely<Database>, deviceId: string) {
+  return db.selectFrom('devices').select(['id', 'account_id', 'active', 'online', 'number_of_entities_controlled']).where('id', '=', deviceId).executeTakeFirst();
+}
+
+export function doorsOfDevice(db: Kysely<Database>, deviceId: string) {
+  return db.selectFrom('doors').select(['id', 'entity_number', 'state', 'last_toggled', 'kind', 'sensor']).where('device_id', '=', deviceId).execute();
+}
+
+export async function updateDoorReport(db: Kysely<Database>, doorId: string, report: { state: DoorState; last_toggled?: number; sensor?: number; sensor_battery_level?: number }): Promise<void> {
+  await db.updateTable('doors').set(report).where('id', '=', doorId).execute();
+}
+
+export function listDevices(db: Kysely<Database>) {
+  return db.selectFrom('devices').leftJoin('accounts', 'accounts.id', 'devices.account_id')
+    .select(['devices.id', 'devices.blackbox_code', 'devices.active', 'devices.online', 'devices.last_contact', 'devices.software_version',
+      'devices.number_of_entities_controlled', 'devices.is_sandbox', 'accounts.name as account_name'])
+    .orderBy('devices.created_at').orderBy('devices.id').execute();
+}
+
+export function doorByEntity(db: Kysely<Database>, deviceId: string, entityNumber: number) {
+  return db.selectFrom('doors').select(['id', 'kind', 'state']).where('device_id', '=', deviceId).where('entity_number', '=', entityNumber).executeTakeFirst();
+}
+
+/** The member of the controller's account whose keypad PIN has this keyed hash. */
+export function memberByPinLookup(db: Kysely<Database>, deviceId: string, pinLookup: string) {
+  return db.selectFrom('devices')
+    .innerJoin('account_members', 'account_members.account_id', 'devices.account_id')
+    .innerJoin('person_settings', 'person_settings.person_id', 'account_members.person_id')
+    .select('account_members.person_id').where('devices.id', '=', deviceId).where('person_settings.pin_lookup', '=', pinLookup)
+    .executeTakeFirst();
+}
+
+/** Members of the controller's account with a vehicle of this plate. */
+export function membersByPlate(db: Kysely<Database>, deviceId: string, plate: string) {
+  return db.selectFrom('devices')
+    .innerJoin('account_members', 'account_members.account_id', 'devices.account_id')
+    .innerJoin('vehicles', 'vehicles.person_id', 'account_members.person_id')
+    .select('account_members.person_id').where('devices.id', '=', deviceId).where('vehicles.plate', '=', plate)
+    .execute();
+}
+
+export function recentEventOnDoor(db: Kysely<Database>, doorId: string, channel: string, since: number) {
+  return db.selectFrom('access_events').select('id').where('door_id', '=', doorId).where('channel', '=', channel).where('occurred_at', '>=', since).executeTakeFirst();
+}

@@ -1,0 +1,36 @@
+// Simulated controllers for the sandbox devices, connected to a test server's broker.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TestContext } from 'node:test';
+import type { App } from '../../src/app.ts';
+import { SimulatedController } from '../../src/devices/simulator/controller.ts';
+import { sandboxDevices, sandboxDoors } from '../../src/sandbox/seed.ts';
+
+export type SandboxDeviceKey = 'a' | 'b' | 'neighbor';
+
+export async function sandboxController(t: TestContext, app: App, key: SandboxDeviceKey, options: { travelMs?: number } = {}): Promise<SimulatedController> {
+  const controller = new SimulatedController({
+    url: app.brokerUrl,
+    deviceId: sandboxDevices[key].id,
+    secret: sandboxDevices[key].secret,
+    travelMs: options.travelMs ?? 30,
+    doors: Object.values(sandboxDoors).filter((door) => door.device === key).map((door) => ({
+      entityNumber: door.entity_number,
+      kind: door.kind,
+      sensor: door.sensor === 1,
+      ...(door.auto_close_delay > 0 ? { autoCloseDelayMs: door.auto_close_delay * 1000 } : {}),
+    })),
+  });
+  t.after(() => controller.stop());
+  await controller.start();
+  await until(async () => (await app.db.selectFrom('devices').select('online').where('id', '=', sandboxDevices[key].id).executeTakeFirst())?.online === 1);
+  return controller;
+}
+
+/** Polls a condition (the platform handles device messages asynchronously). */
+export async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
