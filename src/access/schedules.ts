@@ -68,8 +68,17 @@ export function weeklyHoursProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-export function isTimeZone(value: string): boolean {
-  return DateTime.local().setZone(value).isValid;
+/** The IANA name in its usual spelling, or undefined: no offsets, no "local" or "system" (they would mean the server's zone). */
+export function canonicalTimeZone(value: string): string | undefined {
+  const name = value.trim();
+  if (name !== 'UTC' && !/^[A-Za-z]+(\/[A-Za-z0-9_+-]+)+$/.test(name)) return undefined;
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    // ICU may answer an older alias (America/Buenos_Aires); keep the person's valid name, in standard case.
+    return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Inclusive local dates to a UTC half-open range [from, to) in seconds. */

@@ -7,7 +7,7 @@ import type { Box } from '../security/encryption.ts';
 import type { Database } from '../store/database.ts';
 import { findSettings, pinTakenNearby, saveSettings } from '../store/repositories/settings.ts';
 import { DomainError } from './errors.ts';
-import { isTimeZone } from './schedules.ts';
+import { canonicalTimeZone } from './schedules.ts';
 
 export interface SettingsDeps {
   db: Kysely<Database>;
@@ -60,7 +60,9 @@ export function pinLookup(pinKey: Buffer, pin: string): string {
 export async function updateSettings(deps: SettingsDeps, personId: string, changes: Partial<Settings>): Promise<Settings> {
   const current = await readSettings(deps, personId);
   const next = { ...current, ...changes };
-  if (!isTimeZone(next.timeZone)) throw new DomainError('invalid', `Unknown time zone: ${next.timeZone}.`);
+  const timeZone = canonicalTimeZone(next.timeZone);
+  if (!timeZone) throw new DomainError('invalid', `Unknown time zone: ${next.timeZone}. Use an IANA name such as America/New_York.`);
+  next.timeZone = timeZone;
   if (!/^[a-z0-9_]{1,40}$/.test(next.notificationTone)) throw new DomainError('invalid', 'The notification tone must be a short name such as door_open.');
   let lookup: string | null = null;
   if (next.pin !== null) {
