@@ -8,6 +8,8 @@ import { sandboxClients, sandboxPassword, sandboxPeople, sandboxRedirectUris, se
 import { openDatabase } from './store/dialect.ts';
 import { createBox, deriveKey } from './security/encryption.ts';
 import { migrateToLatest } from './store/migrate.ts';
+import { createController, listControllers, parseDoorSpec, rotateControllerSecret, setControllerEnabled } from './devices/registry.ts';
+import { defaultBrokerUrl, startFleet } from './devices/simulator/fleet.ts';
 
 const usage = `Usage: parqex <command>
 
@@ -23,6 +25,13 @@ const usage = `Usage: parqex <command>
   clients show CLIENT_ID [--json]
   clients rotate-secret CLIENT_ID [--json]
   clients delete CLIENT_ID
+  devices create --entities N [--blackbox CODE] [--door NAME:kind:type[:sensor] ...] [--json]
+  devices list [--json]
+  devices rotate-secret DEVICE_ID [--json]
+  devices disable DEVICE_ID
+  devices enable DEVICE_ID
+  simulate [--sandbox] [--device DEVICE_ID --secret SECRET ...] [--count N]
+           [--travel-ms MS] [--url mqtt://HOST:PORT]
 
 Configuration comes from the environment; see README.md.`;
 
@@ -48,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'clients':
       return clients(config, rest);
+    case 'devices':
+      return devices(config, rest);
+    case 'simulate':
+      return simulate(config, rest);
     default:
       process.stderr.write(`unknown command: ${command}\n\n${usage}\n`);
       return 2;
@@ -197,6 +210,100 @@ async function clients(config: Config, argv: string[]): Promise<number> {
         throw new DomainError('invalid', `unknown clients action: ${action ?? '(none)'}; use create, import, list, show, rotate-secret or delete`);
     }
   });
+}
+
+async function devices(config: Config, argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      entities: { type: 'string' },
+      blackbox: { type: 'string' },
+      door: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    },
+  });
+  const [action, target] = positionals;
+  const print = (value: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+  const deviceId = () => {
+    if (!target) throw new DomainError('invalid', 'DEVICE_ID is required');
+    return target;
+  };
+  const secretNote = 'Store the secret now: it is shown once and kept only as a hash.';
+  return withDatabase(config, async (db) => {
+    switch (action) {
+      case 'create': {
+        if (values.entities === undefined) throw new DomainError('invalid', '--entities is required');
+        const doors = (values.door ?? []).map(parseDoorSpec);
+        const issued = await createController(db, { entities: wholeNumber(values.entities), blackboxCode: values.blackbox, doors });
+        print(issued, `device_id      ${issued.device_id}\nblackbox_code  ${issued.blackbox_code}\nclaim_code     ${issued.claim_code}\nsecret         ${issued.secret}\n`
+          + 'Store the claim code and the secret now: they are shown once and kept only as hashes. The controller stays unclaimed until an Admin claims it.');
+        return;
+      }
+      case 'list': {
+        const rows = await listControllers(db);
+        print(rows, rows.map((d) => `${d.device_id}  ${d.blackbox_code}  ${(d.online ? 'online' : 'offline').padEnd(7)} ${(d.active ? '' : 'disabled').padEnd(8)} `
+          + `last contact ${String(d.last_contact ?? 'never').padEnd(10)}  v${d.software_version.padEnd(10)} ${d.account ?? '(unclaimed)'}`).join('\n') || '(no controllers)');
+        return;
+      }
+      case 'rotate-secret': {
+        const issued = await rotateControllerSecret(db, deviceId());
+        print(issued, `secret  ${issued.secret}\n${secretNote} The old secret no longer signs in.`);
+        return;
+      }
+      case 'disable':
+      case 'enable': {
+        const result = await setControllerEnabled(db, deviceId(), action === 'enable');
+        print(result, `${action}d ${result.device_id}`);
+        return;
+      }
+      default:
+        throw new DomainError('invalid', `unknown devices action: ${action ?? '(none)'}; use create, list, rotate-secret, disable or enable`);
+    }
+  });
+}
+
+async function simulate(config: Config, argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sandbox: { type: 'boolean' },
+      device: { type: 'string', multiple: true },
+      secret: { type: 'string', multiple: true },
+      count: { type: 'string' },
+      'travel-ms': { type: 'string' },
+      url: { type: 'string' },
+    },
+  });
+  const ids = values.device ?? [];
+  const secrets = values.secret ?? [];
+  if (ids.length !== secrets.length) throw new DomainError('invalid', 'give one --secret for each --device');
+  const count = values.count === undefined ? 0 : wholeNumber(values.count, '--count', 1, 1000);
+  const travelMs = values['travel-ms'] === undefined ? config.devices.simulatorTravelMs : wholeNumber(values['travel-ms'], '--travel-ms', 0, 120_000);
+  if (!values.sandbox && ids.length === 0 && count === 0) throw new DomainError('invalid', 'nothing to simulate: give --sandbox, --device DEVICE_ID --secret SECRET, or --count N');
+  if (config.env === 'production' && (values.sandbox || count > 0)) throw new DomainError('invalid', 'sandbox and throw-away controllers are never run in production');
+  const url = values.url ?? defaultBrokerUrl(config.devices);
+  if (!/^mqtts?:\/\/[^/]/.test(url)) throw new DomainError('invalid', '--url must be an mqtt:// or mqtts:// URL');
+  const report = (line: string) => process.stdout.write(`${line}\n`);
+  return withDatabase(config, async (db) => {
+    const fleet = await startFleet(db, { url, travelMs, sandbox: values.sandbox ?? false, devices: ids.map((id, i) => ({ deviceId: id, secret: secrets[i]! })), count, report });
+    report(`${fleet.controllers.length} simulated controller(s) on ${url}; Ctrl-C to stop`);
+    const signal = await new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    // A second signal does not wait for the goodbyes.
+    process.once(signal, () => process.exit(1));
+    await fleet.stop();
+    report('stopped');
+  });
+}
+
+/** A decimal whole number within bounds; anything else is refused. */
+function wholeNumber(raw: string, name = '--entities', min = 1, max = 100): number {
+  const value = /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!(value >= min && value <= max)) throw new DomainError('invalid', `${name} must be a whole number from ${min} to ${max}`);
+  return value;
 }
 
 // A command is over once main settles: exit with its code rather than wait for

@@ -60,7 +60,8 @@ export async function startEmbeddedBroker(db: Kysely<Database>, options: { host:
       if (who === PLATFORM_USER) return done(null, subscription);
       const parsed = parseTopic(subscription.topic);
       if (parsed && parsed.deviceId === who && parsed.channel === 'commands') return done(null, subscription);
-      done(new Error('not authorized'), null);
+      // Refused, not disconnected: the SUBACK carries 0x80 for this filter.
+      done(null, null);
     },
   });
   const server: Server = createServer(broker.handle);

@@ -48,6 +48,8 @@ export class SimulatedController {
   /** Physical movements, for tests: a duplicated command must not add one. */
   movements = 0;
   failures: Failures = {};
+  /** Told of every command the controller answers (`repeated`: a duplicate, answered again without moving). */
+  onCommand: ((command: Command, ack: Ack, repeated: boolean) => void) | undefined;
   readonly #options: ControllerOptions;
   readonly #doors: Map<number, DoorModel>;
   readonly #seen = new Map<string, Ack>();
@@ -134,6 +136,7 @@ export class SimulatedController {
     const earlier = this.#seen.get(command.command_id);
     if (earlier) {
       // Acted on once already: answer again, move nothing.
+      this.onCommand?.(command, earlier, true);
       void this.#publish('acks', earlier);
       return;
     }
@@ -154,6 +157,7 @@ export class SimulatedController {
       ack = { command_id: command.command_id, result: 'ok', state: door.state };
     }
     this.#seen.set(command.command_id, ack);
+    this.onCommand?.(command, ack, false);
     if (!this.failures.dropAck) void this.#publish('acks', ack);
   }
 

@@ -64,3 +64,16 @@ export function membersByPlate(db: Kysely<Database>, deviceId: string, plate: st
 export function recentEventOnDoor(db: Kysely<Database>, doorId: string, channel: string, since: number) {
   return db.selectFrom('access_events').select('id').where('door_id', '=', doorId).where('channel', '=', channel).where('occurred_at', '>=', since).executeTakeFirst();
 }
+
+/** A controller's doors as its own hardware knows them (the simulator runs them). */
+export function doorSetupOfDevice(db: Kysely<Database>, deviceId: string) {
+  return db.selectFrom('doors').select(['entity_number', 'kind', 'sensor', 'state', 'auto_close_enabled', 'auto_close_delay'])
+    .where('device_id', '=', deviceId).orderBy('entity_number').execute();
+}
+
+/** Removes those of these controllers that nobody claimed; their doors go with them. */
+export async function deleteUnclaimedDevices(db: Kysely<Database>, deviceIds: string[]): Promise<number> {
+  if (deviceIds.length === 0) return 0;
+  const result = await db.deleteFrom('devices').where('id', 'in', deviceIds).where('account_id', 'is', null).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
