@@ -243,7 +243,7 @@ async function devices(config: Config, argv: string[]): Promise<number> {
       case 'list': {
         const rows = await listControllers(db);
         print(rows, rows.map((d) => `${d.device_id}  ${d.blackbox_code}  ${(d.online ? 'online' : 'offline').padEnd(7)} ${(d.active ? '' : 'disabled').padEnd(8)} `
-          + `last contact ${String(d.last_contact ?? 'never').padEnd(10)}  v${d.software_version.padEnd(10)} ${d.account ?? '(unclaimed)'}`).join('\n') || '(no controllers)');
+          + `last contact ${String(d.last_contact ?? 'never').padEnd(10)}  software ${d.software_version.padEnd(10)} ${d.account ?? '(unclaimed)'}`).join('\n') || '(no controllers)');
         return;
       }
       case 'rotate-secret': {

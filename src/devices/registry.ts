@@ -95,7 +95,7 @@ export function parseDoorSpec(text: string): DoorSpec {
   const type = parts.pop() as DoorType;
   const kind = parts.pop() as DoorKind;
   if (!doorKinds.includes(kind)) throw bad(`the kind must be ${doorKinds.join(' or ')}`);
-  if (!doorTypes.includes(type)) throw bad(`the type must be ${doorTypes.join(', ')} (then optionally :sensor)`);
+  if (!doorTypes.includes(type)) throw bad(`the type must be ${doorTypes.slice(0, -1).join(', ')} or ${doorTypes.at(-1)} (then optionally :sensor)`);
   try {
     return { name: readDoorName(parts.join(':')), kind, type, sensor };
   } catch (error) {
