@@ -8,7 +8,7 @@ import { pinLookup } from '../access/settings.ts';
 import { toggleDoor, type ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
 import * as devices from '../store/repositories/devices.ts';
-import { recentSucceededCommand } from '../store/repositories/door-commands.ts';
+import { recentCommand } from '../store/repositories/door-commands.ts';
 import type { GatewayHandlers } from './gateway.ts';
 import type { DeviceEvent, StateReport } from './protocol.ts';
 
@@ -79,22 +79,24 @@ export async function applyStateReport(db: Kysely<Database>, deviceId: string, r
 async function explained(db: Kysely<Database>, door: { id: string; kind: string }, state: 'OPEN' | 'CLOSED', now: number): Promise<boolean> {
   // A door strike re-locks by itself after every pulse.
   if (door.kind === 'momentary' && state === 'CLOSED') return true;
-  const command = await recentSucceededCommand(db, door.id, (now - EXPLAINED_WITHIN_S) * 1000);
+  const command = await recentCommand(db, door.id, (now - EXPLAINED_WITHIN_S) * 1000);
   if (command?.requested_state === state) return true;
   return state === 'CLOSED' && (await devices.recentEventOnDoor(db, door.id, 'Auto Close', now - EXPLAINED_WITHIN_S)) !== undefined;
 }
 
 async function keypad(deps: ReportDeps, failures: Map<string, number[]>, deviceId: string, doorId: string, event: Extract<DeviceEvent, { type: 'keypad' }>): Promise<void> {
   const window = deps.keypadWindowMs ?? 5 * 60_000;
-  const recent = (failures.get(deviceId) ?? []).filter((at) => at > Date.now() - window);
-  const refuse = async () => {
-    failures.set(deviceId, [...recent, Date.now()]);
-    await recordAccessEvent(deps.db, { doorId, deviceId, personId: null, channel: 'Keypad', doorState: 'OPEN', wasSuccess: false, occurredAt: seconds(event.at) });
-  };
+  // Entries count as failures until proven right, and before any await: events
+  // are handled concurrently, and a burst of guesses must not slip past the limit.
+  const attempt = Date.now();
+  const recent = (failures.get(deviceId) ?? []).filter((at) => at > attempt - window);
+  failures.set(deviceId, [...recent, attempt]);
+  const refuse = () => recordAccessEvent(deps.db, { doorId, deviceId, personId: null, channel: 'Keypad', doorState: 'OPEN', wasSuccess: false, occurredAt: seconds(event.at) });
   // Guessing PINs at one keypad: past the limit every entry is refused until the window passes.
-  if (recent.length >= (deps.keypadMaxFailures ?? 5)) return refuse();
+  if (recent.length >= (deps.keypadMaxFailures ?? 5)) return void (await refuse());
   const member = /^\d{4,8}$/.test(event.pin) ? await devices.memberByPinLookup(deps.db, deviceId, pinLookup(deps.pinKey, event.pin)) : undefined;
-  if (!member) return refuse();
+  if (!member) return void (await refuse());
+  failures.set(deviceId, (failures.get(deviceId) ?? []).filter((at) => at !== attempt));
   await openFor(deps, member.person_id, doorId, 'Keypad');
 }
 

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { compactId } from '../../src/access/ids.ts';
 import { sandboxDevices, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
-import { engines, startServer } from '../helpers/build-app.ts';
-import { sandboxController, until } from '../helpers/controllers.ts';
+import { engines, startServer as startServerOn } from '../helpers/build-app.ts';
+import { brokers, sandboxController, until } from '../helpers/controllers.ts';
 import { sandbox, sandboxTokens } from '../helpers/oauth.ts';
 
 async function toggle(baseUrl: string, token: string, doorId: string, state: string, headers: Record<string, string> = {}) {
@@ -20,10 +20,17 @@ async function doorRow(app: { db: any }, id: string) {
   return app.db.selectFrom('doors').select(['state', 'last_toggled']).where('id', '=', id).executeTakeFirstOrThrow() as Promise<{ state: string; last_toggled: number | null }>;
 }
 
-for (const engine of engines()) {
-  describe(`POST /oauth/v1/endpoints/toggle [${engine}]`, () => {
+// Every engine on the embedded broker; the last engine (PostgreSQL in CI) on Mosquitto as well.
+const variants = [
+  ...engines().map((engine) => ({ engine, broker: brokers()[0]! })),
+  ...brokers().slice(1).map((broker) => ({ engine: engines().at(-1)!, broker })),
+];
+
+for (const { engine, broker } of variants) {
+  const startServer = (t: Parameters<typeof startServerOn>[0], overrides: Record<string, string> = {}) => startServerOn(t, engine, { ...broker.env, ...overrides });
+  describe(`POST /oauth/v1/endpoints/toggle [${engine}] [${broker.name} broker]`, () => {
     it('opens the sandbox garage: 200 after the ack, the reported state in sync, and the app in the history', async (t) => {
-      const { baseUrl, app } = await startServer(t, engine);
+      const { baseUrl, app } = await startServer(t);
       const controller = await sandboxController(t, app, 'a');
       const { access_token } = await sandboxTokens(baseUrl);
       const before = Math.floor(Date.now() / 1000);
@@ -47,7 +54,7 @@ for (const engine of engines()) {
     });
 
     it('answers 404 with the documented sentence while the controller is offline', async (t) => {
-      const { baseUrl, app } = await startServer(t, engine);
+      const { baseUrl, app } = await startServer(t);
       const controller = await sandboxController(t, app, 'a');
       const { access_token } = await sandboxTokens(baseUrl);
       controller.goOffline();
@@ -60,7 +67,7 @@ for (const engine of engines()) {
     });
 
     it('answers 504 when the controller does not answer, and the door never moves afterwards', async (t) => {
-      const { baseUrl, app } = await startServer(t, engine, { PARQEX_TOGGLE_DEADLINE_MS: '300' });
+      const { baseUrl, app } = await startServer(t, { PARQEX_TOGGLE_DEADLINE_MS: '300' });
       const controller = await sandboxController(t, app, 'a');
       const { access_token } = await sandboxTokens(baseUrl);
       controller.failures.slowMs = 600;
@@ -76,7 +83,7 @@ for (const engine of engines()) {
     });
 
     it('answers 428 for either toggle of a door without a sensor, and 501 for closing a momentary door', async (t) => {
-      const { baseUrl, app } = await startServer(t, engine);
+      const { baseUrl, app } = await startServer(t);
       await sandboxController(t, app, 'a');
       await sandboxController(t, app, 'b');
       const { access_token } = await sandboxTokens(baseUrl);
@@ -91,7 +98,7 @@ for (const engine of engines()) {
     });
 
     it('answers 409 to a second toggle while the first is still unanswered', async (t) => {
-      const { baseUrl, app } = await startServer(t, engine);
+      const { baseUrl, app } = await startServer(t);
       const controller = await sandboxController(t, app, 'a');
       const { access_token } = await sandboxTokens(baseUrl);
       controller.failures.slowMs = 400;
@@ -106,7 +113,7 @@ for (const engine of engines()) {
     });
 
     it('answers 403 with insufficient_scope for a state the token may not ask for', async (t) => {
-      const { baseUrl, app } = await startServer(t, engine);
+      const { baseUrl, app } = await startServer(t);
       const controller = await sandboxController(t, app, 'a');
       const { access_token } = await sandboxTokens(baseUrl, { scope: 'closedoor' });
       const answer = await toggle(baseUrl, access_token, sandboxDoors.garage.id, 'OPEN');
@@ -116,7 +123,7 @@ for (const engine of engines()) {
     });
 
     it('refuses Sam on the gate at 23:00 his time with 403, and records the refused attempt', async (t) => {
-      const { baseUrl, app } = await startServer(t, engine);
+      const { baseUrl, app } = await startServer(t);
       const controller = await sandboxController(t, app, 'a');
       const { access_token } = await sandboxTokens(baseUrl, { email: sandbox.people.sam.email });
       t.mock.timers.enable({ apis: ['Date'], now: new Date('2026-06-10T23:00:00-04:00') });
@@ -130,7 +137,7 @@ for (const engine of engines()) {
     });
 
     it('never shows or operates a door unticked at consent: 404 like an unknown door', async (t) => {
-      const { baseUrl, app } = await startServer(t, engine);
+      const { baseUrl, app } = await startServer(t);
       const controller = await sandboxController(t, app, 'a');
       const { access_token } = await sandboxTokens(baseUrl, { untick: [sandboxDoors.garage.id] });
       const answer = await toggle(baseUrl, access_token, sandboxDoors.garage.id, 'OPEN');
@@ -140,7 +147,7 @@ for (const engine of engines()) {
     });
 
     it('answers bad bodies and tokens in the toggle envelope', async (t) => {
-      const { baseUrl } = await startServer(t, engine);
+      const { baseUrl } = await startServer(t);
       const { access_token } = await sandboxTokens(baseUrl);
       const unknownState = await toggle(baseUrl, access_token, sandboxDoors.garage.id, 'AJAR');
       assert.equal(unknownState.status, 400);
@@ -159,7 +166,7 @@ for (const engine of engines()) {
     });
 
     it('moves the door once for two requests with the same Idempotency-Key, and once for a redelivered command', async (t) => {
-      const { baseUrl, app } = await startServer(t, engine);
+      const { baseUrl, app } = await startServer(t);
       const controller = await sandboxController(t, app, 'a');
       const { access_token } = await sandboxTokens(baseUrl);
       const first = await toggle(baseUrl, access_token, sandboxDoors.lobby.id, 'OPEN', { 'idempotency-key': 'retry-1' });
@@ -175,7 +182,7 @@ for (const engine of engines()) {
     });
 
     it('answers 202 with a toggle_id at once with Prefer: respond-async, and reports the outcome', async (t) => {
-      const { baseUrl, app } = await startServer(t, engine);
+      const { baseUrl, app } = await startServer(t);
       const controller = await sandboxController(t, app, 'a');
       const { access_token } = await sandboxTokens(baseUrl);
       controller.failures.slowMs = 200;
@@ -191,3 +198,33 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('two platform processes on Mosquitto and PostgreSQL', { skip: process.env.MQTT_URL && process.env.DATABASE_URL ? false : 'MQTT_URL and DATABASE_URL are not both set; runs in CI' }, () => {
+  it('toggles through either process and handles each device message once', async (t) => {
+    const first = await startServerOn(t, 'postgres', { MQTT_URL: process.env.MQTT_URL! });
+    const cfg = first.app.config;
+    const second = await startServerOn(t, 'postgres', {
+      MQTT_URL: process.env.MQTT_URL!,
+      DATABASE_URL: cfg.databaseUrl!,
+      PARQEX_COOKIE_SECRETS: cfg.secrets.cookieKeys.join(','),
+      PARQEX_ENCRYPTION_KEY: cfg.secrets.encryptionKey.toString('base64'),
+    });
+    const controller = await sandboxController(t, first.app, 'a');
+    const { access_token } = await sandboxTokens(first.baseUrl);
+    const viaFirst = await toggle(first.baseUrl, access_token, sandboxDoors.garage.id, 'OPEN');
+    assert.equal(viaFirst.status, 200, JSON.stringify(viaFirst.body));
+    await until(async () => (await doorRow(first.app, sandboxDoors.garage.id)).state === 'OPEN');
+    const viaSecond = await toggle(second.baseUrl, access_token, sandboxDoors.garage.id, 'CLOSED');
+    assert.equal(viaSecond.status, 200, JSON.stringify(viaSecond.body));
+    await until(async () => (await doorRow(first.app, sandboxDoors.garage.id)).state === 'CLOSED');
+    assert.equal(controller.movements, 2);
+    // A move with no command behind it: exactly one history row, though two processes listen.
+    await controller.forceOpen(sandboxDoors.garage.entity_number);
+    await until(async () => (await first.app.db.selectFrom('access_events').select('id').where('door_id', '=', sandboxDoors.garage.id).where('channel', '=', 'Door Sensor').execute()).length >= 2);
+    await sleep(300);
+    const sensorRows = await first.app.db.selectFrom('access_events').select(['was_success']).where('door_id', '=', sandboxDoors.garage.id).where('channel', '=', 'Door Sensor').execute();
+    assert.deepEqual(sensorRows.map((row) => row.was_success).sort(), [0, 1], 'one forced-open event and one state change, each once');
+    const apiRows = await first.app.db.selectFrom('access_events').select('channel').where('door_id', '=', sandboxDoors.garage.id).where('channel', '=', 'API: Sandbox Smart Home').execute();
+    assert.equal(apiRows.length, 2);
+  });
+});

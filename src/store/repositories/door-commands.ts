@@ -24,10 +24,14 @@ export function findCommandByKey(db: Kysely<Database>, key: string) {
   return db.selectFrom('door_commands').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
 }
 
-/** The last command that brought a door to a state, to tell a commanded move from one the sensor saw alone. */
-export function recentSucceededCommand(db: Kysely<Database>, doorId: string, since: number) {
+/**
+ * The latest command sent to a door since a time, answered or still waiting for
+ * its ack (the state report may overtake the ack), to tell a commanded move
+ * from one the sensor saw alone.
+ */
+export function recentCommand(db: Kysely<Database>, doorId: string, since: number) {
   return db.selectFrom('door_commands').select(['id', 'requested_state']).where('door_id', '=', doorId)
-    .where('status', '=', 'succeeded').where('finished_at', '>=', since).orderBy('finished_at', 'desc').executeTakeFirst();
+    .where('status', 'in', ['pending', 'succeeded']).where('created_at', '>=', since).orderBy('created_at', 'desc').executeTakeFirst();
 }
 
 /** Commands whose process died before the answer: failed once their deadline has passed. */
