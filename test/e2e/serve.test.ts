@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { freePort } from '../helpers/build-app.ts';
+import { sandboxTokens } from '../helpers/oauth.ts';
+import { sandboxDoors } from '../../src/sandbox/seed.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -56,6 +58,15 @@ describe('parqex serve', () => {
     assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     assert.deepEqual(await ready.json(), { status: 'ok' });
+    // The sandbox controllers run in the simulator: a toggle really reaches one and is acknowledged.
+    const base = `http://localhost:${port}`;
+    const { access_token } = await sandboxTokens(base);
+    const toggled = await fetch(`${base}/oauth/v1/endpoints/toggle`, {
+      method: 'POST', headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ door_id: sandboxDoors.lobby.id, door_state: 'OPEN' }),
+    });
+    assert.equal(toggled.status, 200, await toggled.clone().text());
+    assert.equal((await toggled.json() as { message: string }).message, '200');
     assert.equal(await server.stop(), 0);
   });
 
