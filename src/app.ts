@@ -159,8 +159,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : devMailbox ? mailboxMailer(db) : unconfiguredMailer();
   if (!config.mail.smtpUrl && !devMailbox) server.log.warn('SMTP_URL is not set: invitation emails cannot be sent');
   const verifyBearer = bearerVerifier(provider);
+  // Applications are held to the per-door limit; people at the door (keypad, plates) are not.
+  const apiToggle = { ...devices.toggle, doorLimit: (doorId: string) => limits.consumeDoor(doorId) };
   for (const prefix of apiPrefixes) {
-    await server.register(resourceApi, { prefix, db, settings, limits, verifyBearer, mailer, toggle: devices.toggle, publicUrl: config.publicUrl, documented: prefix === apiPrefixes[0] });
+    await server.register(resourceApi, { prefix, db, settings, limits, verifyBearer, mailer, toggle: apiToggle, publicUrl: config.publicUrl, documented: prefix === apiPrefixes[0] });
   }
   await server.register(webPages, {
     db,

@@ -49,6 +49,7 @@ export interface Config {
   readonly rateLimits: {
     readonly perTokenPerMinute: number;
     readonly perPersonPerMinute: number;
+    readonly perDoorPerMinute: number;
     /** Shared counters across processes when set. */
     readonly redisUrl: string | undefined;
   };
@@ -130,6 +131,7 @@ export function loadConfig(env: Env): Config {
   const rateLimits = {
     perTokenPerMinute: read('PARQEX_RATE_LIMIT_PER_TOKEN', 120, (raw) => parseInteger(raw, 1, 1_000_000)),
     perPersonPerMinute: read('PARQEX_RATE_LIMIT_PER_PERSON', 600, (raw) => parseInteger(raw, 1, 1_000_000)),
+    perDoorPerMinute: read('PARQEX_RATE_LIMIT_PER_DOOR', 10, (raw) => parseInteger(raw, 1, 1_000_000)),
     redisUrl: read<string | undefined>('REDIS_URL', undefined, (raw) => (/^rediss?:\/\//.test(raw) ? raw : new Invalid('must be a redis:// or rediss:// URL'))),
   };
   const mail = {

@@ -20,6 +20,8 @@ export interface ToggleDeps {
   commands: DoorCommands;
   /** How long to wait for the controller (spec: 8 s by default). */
   deadlineMs: number;
+  /** Seconds to wait before this door may be toggled again, or undefined. */
+  doorLimit?: (doorId: string) => Promise<number | undefined>;
 }
 
 export interface ToggleRequest {
@@ -74,6 +76,12 @@ export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: Tog
   if (request.state === 'CLOSED' && !capabilities.canClose) await refuse('not_supported', `${door.name} cannot be closed; it re-locks by itself.`);
   const device = await findDevice(deps.db, door.row.device_id);
   if (!device || device.active !== 1 || device.online !== 1) await refuse('device_offline', `The controller of ${door.name} is offline.`);
+
+  const wait = await deps.doorLimit?.(door.id);
+  if (wait !== undefined) {
+    await recordAttempt(deps.db, door, viewer, request, false);
+    throw new DomainError('rate_limited', `${door.name} was toggled too often. Try again in ${wait} seconds.`, { doorName: door.name, retryAfter: wait });
+  }
 
   const toggleId = randomBytes(16).toString('hex').toUpperCase();
   const now = Date.now();

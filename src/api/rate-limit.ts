@@ -8,12 +8,15 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 export interface RateLimitSettings {
   perTokenPerMinute: number;
   perPersonPerMinute: number;
+  perDoorPerMinute: number;
   redisUrl: string | undefined;
 }
 
 export interface RateLimits {
   /** Counts one request; returns the seconds to wait when a limit is exceeded. */
   consume(token: string, personId: string): Promise<number | undefined>;
+  /** Toggles of one door, whoever sends them (a garage door needs ~20 s to travel). */
+  consumeDoor(doorId: string): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,16 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
     : new RateLimiterMemory({ keyPrefix, points, duration: 60 });
   const perToken = limiter('token', settings.perTokenPerMinute);
   const perPerson = limiter('person', settings.perPersonPerMinute);
+  const perDoor = limiter('door', settings.perDoorPerMinute);
+  const waitFor = async (consumption: Promise<unknown>) => {
+    try {
+      await consumption;
+      return undefined;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      throw error;
+    }
+  };
   return {
     async consume(token, personId) {
       // Counters are keyed by a hash: no token reaches Redis.
@@ -33,6 +46,9 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
       const failure = results.find((result) => result.status === 'rejected' && !(result.reason instanceof RateLimiterRes));
       if (failure) throw (failure as PromiseRejectedResult).reason;
       return waits.length ? Math.max(1, Math.ceil(Math.max(...waits) / 1000)) : undefined;
+    },
+    consumeDoor(doorId) {
+      return waitFor(perDoor.consume(doorId));
     },
     async close() {
       redis?.disconnect();

@@ -45,3 +45,28 @@ describe('API rate limits', () => {
     assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
   });
 });
+
+describe('toggle rate limit per door', () => {
+  it('answers 429 in the toggle envelope once a door was toggled too often, and records the refusal', async (t) => {
+    const { sandboxController } = await import('../helpers/controllers.ts');
+    const { sandboxDoors } = await import('../../src/sandbox/seed.ts');
+    const { baseUrl, app } = await startServer(t, 'sqlite', { PARQEX_RATE_LIMIT_PER_DOOR: '2' });
+    const controller = await sandboxController(t, app, 'a');
+    const { access_token } = await sandboxTokens(baseUrl);
+    const statuses: number[] = [];
+    let last: Record<string, unknown> = {};
+    for (let i = 0; i < 3; i += 1) {
+      const response = await fetch(`${baseUrl}/oauth/v1/endpoints/toggle`, {
+        method: 'POST', headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ door_id: sandboxDoors.lobby.id, door_state: 'OPEN' }),
+      });
+      statuses.push(response.status);
+      if (response.status === 429) assert.ok(Number(response.headers.get('retry-after')) >= 1);
+      last = await response.json() as Record<string, unknown>;
+    }
+    assert.deepEqual(statuses, [200, 200, 429]);
+    assert.equal(last.success, false);
+    assert.match(String(last.message), /Lobby Door was toggled too often/);
+    assert.equal(controller.movements, 2);
+  });
+});
