@@ -172,6 +172,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     throttle: config.login,
     devMailbox,
     settings,
+    toggle: devices.toggle,
   });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   // The reference UI runs its own scripts: its routes carry their own CSP instead of the pages' script-src 'none'.

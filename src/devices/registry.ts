@@ -162,7 +162,11 @@ function requireEntities(value: number): number {
 
 function requireDoorsFit(doors: DoorSpec[], entities: number): DoorSpec[] {
   if (doors.length > entities) throw new DomainError('invalid', `${doors.length} doors do not fit a controller of ${entities} entities`);
-  return doors;
+  return doors.map((door) => {
+    if (!doorKinds.includes(door.kind)) throw new DomainError('invalid', `a door's kind must be ${doorKinds.join(' or ')}`);
+    if (!doorTypes.includes(door.type)) throw new DomainError('invalid', `a door's type must be ${doorTypes.join(', ')}`);
+    return { ...door, name: readDoorName(door.name) };
+  });
 }
 
 async function requireFreeBlackboxCode(db: Kysely<Database>, input: string): Promise<string> {

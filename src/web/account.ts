@@ -15,6 +15,7 @@ import { endWebSession, personForWebSession } from '../access/web-sessions.ts';
 import { providerSessionCookie } from '../oauth/interactions.ts';
 import { isScope, scopeDescriptions } from '../oauth/scopes.ts';
 import { html } from './html.ts';
+import { doorControlRoutes, doorControls } from './door-controls.ts';
 import { layout } from './layout.ts';
 import { sendPage, webSessionCookie, webSessionId, type WebDeps } from './index.ts';
 import { settingsChanges, settingsFormSchema, settingsSection, settingsView, submittedView, type SettingsFormBody } from './settings-form.ts';
@@ -57,7 +58,8 @@ ${notice?.info ? html`<p class="notice" role="status">${notice.info}</p>` : ''}
 ${doors.length === 0 ? html`<p class="muted">No doors yet.</p>` : html`<table class="list"><tbody>
 ${doors.map((door) => {
     const refused = notice?.door?.id === door.id ? notice.door : undefined;
-    return html`<tr><td>${door.name}<br><span class="muted">${door.row.account_name} · ${door.relationship}</span>
+    return html`<tr><td>${door.name} <span class="muted">(${door.row.state})</span><br><span class="muted">${door.row.account_name} · ${door.relationship}</span>
+  ${doorControls(door, csrf)}
   <details class="rename"${refused ? html` open` : ''}><summary>Rename</summary>
   <form method="post" action="/account/doors/${door.id}/name">
     <input type="hidden" name="_csrf" value="${csrf}">
@@ -145,6 +147,8 @@ ${admin.map((account) => html`
     }
     return reply.redirect('/account?saved=door', 303);
   });
+
+  doorControlRoutes(app, { toggle: deps.toggle, signedIn, renderWith: (request, reply, personId, notice) => render(request, reply, personId, notice) });
 
   app.post<{ Params: { id: string } }>('/account/applications/:id/revoke', { schema: { hide: true, params: idParams }, preHandler: app.csrfProtection }, async (request, reply) => {
     const personId = await signedIn(request, reply);

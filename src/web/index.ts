@@ -9,6 +9,7 @@ import { statusFor } from '../api/errors.ts';
 import type { ThrottlePolicy } from '../access/login-throttle.ts';
 import type { SettingsDeps } from '../access/settings.ts';
 import type { Interactions } from '../oauth/interactions.ts';
+import type { ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
 import { accountPages } from './account.ts';
 import { consentPages } from './consent.ts';
@@ -27,6 +28,8 @@ export interface WebDeps {
   settings: SettingsDeps;
   /** Serve /dev/mailbox: mail stays in the database (development without SMTP_URL). */
   devMailbox: boolean;
+  /** The open and close buttons of the account page. */
+  toggle: ToggleDeps;
 }
 
 export const webSessionCookie = 'parqex_web_session';
