@@ -1,7 +1,11 @@
 // What the platform does with what controllers report: presence, door states
 // (the only source of state, last_toggled, sensor and battery), and events at
 // the door (keypad, licence plate, forced open, auto-close).
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { compactId } from '../access/ids.ts';
+import { appendEvent } from '../events/outbox.ts';
+import { doorEventName, nobody } from '../events/types.ts';
+import { findPersonById } from '../store/repositories/people.ts';
 import { DomainError } from '../access/errors.ts';
 import { recordAccessEvent } from '../access/history.ts';
 import { pinLookup } from '../access/settings.ts';
@@ -64,24 +68,55 @@ export async function applyStateReport(db: Kysely<Database>, deviceId: string, r
     if (!door) continue;
     const changed = reported.state !== door.state;
     const changedAt = reported.changed_at !== undefined ? seconds(reported.changed_at) : now;
-    await devices.updateDoorReport(db, door.id, {
-      state: reported.state,
-      ...(changed ? { last_toggled: changedAt } : {}),
-      ...(reported.sensor !== undefined ? { sensor: reported.sensor ? 1 : 0 } : {}),
-      ...(reported.battery !== undefined ? { sensor_battery_level: reported.battery } : {}),
+    // The new state, its history row and its webhook event are one change.
+    await db.transaction().execute(async (trx) => {
+      await devices.updateDoorReport(trx, door.id, {
+        state: reported.state,
+        ...(changed ? { last_toggled: changedAt } : {}),
+        ...(reported.sensor !== undefined ? { sensor: reported.sensor ? 1 : 0 } : {}),
+        ...(reported.battery !== undefined ? { sensor_battery_level: reported.battery } : {}),
+      });
+      if (!changed) return;
+      const cause = await causeOf(trx, door, reported.state, now);
+      if (cause.kind === 'none') {
+        await recordAccessEvent(trx, { doorId: door.id, deviceId, personId: null, channel: 'Door Sensor', doorState: reported.state, wasSuccess: true, occurredAt: changedAt });
+      }
+      await announceDoorState(trx, { doorId: door.id, entityNumber: door.entity_number, deviceId, state: reported.state, occurredAt: changedAt, cause });
     });
-    if (changed && !(await explained(db, door, reported.state, now))) {
-      await recordAccessEvent(db, { doorId: door.id, deviceId, personId: null, channel: 'Door Sensor', doorState: reported.state, wasSuccess: true, occurredAt: changedAt });
-    }
   }
 }
 
-async function explained(db: Kysely<Database>, door: { id: string; kind: string }, state: 'OPEN' | 'CLOSED', now: number): Promise<boolean> {
-  // A door strike re-locks by itself after every pulse.
-  if (door.kind === 'momentary' && state === 'CLOSED') return true;
+type Cause = { kind: 'command'; toggleId: string; personId: string | null; channel: string } | { kind: 'auto_close' } | { kind: 'relock' } | { kind: 'none' };
+
+async function causeOf(db: Kysely<Database>, door: { id: string; kind: string }, state: 'OPEN' | 'CLOSED', now: number): Promise<Cause> {
   const command = await recentCommand(db, door.id, (now - EXPLAINED_WITHIN_S) * 1000);
-  if (command?.requested_state === state) return true;
-  return state === 'CLOSED' && (await devices.recentEventOnDoor(db, door.id, 'Auto Close', now - EXPLAINED_WITHIN_S)) !== undefined;
+  if (command?.requested_state === state) return { kind: 'command', toggleId: command.id, personId: command.person_id, channel: command.channel };
+  // A door strike re-locks by itself after every pulse.
+  if (door.kind === 'momentary' && state === 'CLOSED') return { kind: 'relock' };
+  if (state === 'CLOSED' && (await devices.recentEventOnDoor(db, door.id, 'Auto Close', now - EXPLAINED_WITHIN_S)) !== undefined) return { kind: 'auto_close' };
+  return { kind: 'none' };
+}
+
+async function announceDoorState(trx: Transaction<Database>, change: { doorId: string; entityNumber: number; deviceId: string; state: 'OPEN' | 'CLOSED'; occurredAt: number; cause: Cause }): Promise<void> {
+  const { cause } = change;
+  const person = cause.kind === 'command' && cause.personId ? await findPersonById(trx, cause.personId) : undefined;
+  const owner = await devices.doorOwnerId(trx, change.doorId);
+  const channel = cause.kind === 'command' ? cause.channel : cause.kind === 'auto_close' ? 'Auto Close' : 'Door Sensor';
+  await appendEvent(trx, {
+    type: doorEventName(change.entityNumber, change.state),
+    doorId: change.doorId,
+    deviceId: change.deviceId,
+    occurredAt: change.occurredAt,
+    data: {
+      toggleID: cause.kind === 'command' ? cause.toggleId : '',
+      doorID: compactId(change.doorId),
+      doorState: change.state,
+      channel,
+      deviceID: compactId(change.deviceId),
+      doorOwnerUserID: owner ? compactId(owner) : '',
+      userThatToggled: person ? { firstName: person.first_name, lastName: person.last_name, emailAddress: person.email } : nobody,
+    },
+  });
 }
 
 async function keypad(deps: ReportDeps, failures: Map<string, number[]>, deviceId: string, doorId: string, event: Extract<DeviceEvent, { type: 'keypad' }>): Promise<void> {

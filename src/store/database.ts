@@ -23,6 +23,10 @@ export interface Database {
   access_events: AccessEventsTable;
   mail: MailTable;
   door_commands: DoorCommandsTable;
+  outbox_events: OutboxEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export interface PeopleTable {
@@ -265,4 +269,60 @@ export interface DoorCommandsTable {
   created_at: number;
   expires_at: number;
   finished_at: number | null;
+}
+
+export interface OutboxEventsTable {
+  /** 32 upper-case hex. */
+  id: string;
+  type: string;
+  category: string;
+  door_id: string | null;
+  device_id: string | null;
+  /** JSON list of the people the event concerns; null: everyone who can see the door. */
+  person_ids: string | null;
+  /** JSON: the type's own fields. */
+  data: string;
+  occurred_at: number;
+  fanned_out_at: number | null;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  client_id: string;
+  url: string;
+  /** JSON list of event names, categories, or "*". */
+  event_types: string;
+  api_key_sealed: string;
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_until: number | null;
+  enabled: number;
+  disabled_reason: string | null;
+  failing_since: number | null;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  /** 32 upper-case hex: the body's `id` and the `webhook-id` header. */
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  person_id: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  /** Unix milliseconds. */
+  next_attempt_at: number;
+  leased_until: number | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempted_at: number;
+  status_code: number | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+  error: string | null;
 }

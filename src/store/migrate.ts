@@ -4,6 +4,7 @@ import * as peopleAndAccounts from './migrations/0001-people-and-accounts.ts';
 import * as oauth from './migrations/0002-oauth.ts';
 import * as access from './migrations/0003-access.ts';
 import * as controllers from './migrations/0004-controllers.ts';
+import * as webhooks from './migrations/0005-webhooks.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '0002-oauth': oauth,
   '0003-access': access,
   '0004-controllers': controllers,
+  '0005-webhooks': webhooks,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {

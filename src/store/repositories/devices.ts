@@ -77,3 +77,11 @@ export async function deleteUnclaimedDevices(db: Kysely<Database>, deviceIds: st
   const result = await db.deleteFrom('devices').where('id', 'in', deviceIds).where('account_id', 'is', null).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** The Admin of the account a door's controller belongs to. */
+export async function doorOwnerId(db: Kysely<Database>, doorId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('doors').innerJoin('devices', 'devices.id', 'doors.device_id')
+    .innerJoin('account_members', 'account_members.account_id', 'devices.account_id')
+    .select('account_members.person_id').where('doors.id', '=', doorId).where('account_members.role', '=', 'admin').executeTakeFirst();
+  return row?.person_id;
+}

@@ -30,7 +30,7 @@ export function findCommandByKey(db: Kysely<Database>, key: string) {
  * from one the sensor saw alone.
  */
 export function recentCommand(db: Kysely<Database>, doorId: string, since: number) {
-  return db.selectFrom('door_commands').select(['id', 'requested_state']).where('door_id', '=', doorId)
+  return db.selectFrom('door_commands').select(['id', 'requested_state', 'person_id', 'channel']).where('door_id', '=', doorId)
     .where('status', 'in', ['pending', 'succeeded']).where('created_at', '>=', since).orderBy('created_at', 'desc').executeTakeFirst();
 }
 

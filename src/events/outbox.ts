@@ -1,0 +1,33 @@
+// Appending an event: it needs the transaction of the change that causes it,
+// so an event without its change (or a change without its event) cannot be written.
+import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/database.ts';
+import { insertOutboxEvent } from '../store/repositories/outbox.ts';
+import { categoryOf, type EventName } from './types.ts';
+
+export interface NewEvent {
+  type: EventName;
+  doorId?: string;
+  deviceId?: string;
+  /** The people it concerns; omitted: everyone who can see the door. */
+  personIds?: string[];
+  data: Record<string, unknown>;
+  occurredAt?: number;
+}
+
+export async function appendEvent(trx: Transaction<Database>, event: NewEvent): Promise<string> {
+  const id = randomBytes(16).toString('hex').toUpperCase();
+  await insertOutboxEvent(trx, {
+    id,
+    type: event.type,
+    category: categoryOf(event.type),
+    door_id: event.doorId ?? null,
+    device_id: event.deviceId ?? null,
+    person_ids: event.personIds ? JSON.stringify(event.personIds) : null,
+    data: JSON.stringify(event.data),
+    occurred_at: event.occurredAt ?? Math.floor(Date.now() / 1000),
+    fanned_out_at: null,
+  });
+  return id;
+}

@@ -1,0 +1,43 @@
+// Every event the platform announces, with its category and its own fields:
+// the one place webhook shapes are defined (docs/webhooks.md is the catalogue).
+import type { DoorState } from '../store/database.ts';
+
+export const categories = ['access', 'management', 'enforcer'] as const;
+export type Category = (typeof categories)[number];
+
+export interface PersonRef {
+  firstName: string;
+  lastName: string;
+  emailAddress: string;
+}
+
+/** Fields of each event type, in the documented camelCase shape. Door events are `door<N>_open` / `door<N>_close`. */
+export interface EventFields {
+  door: { toggleID: string; doorID: string; doorState: DoorState; channel: string; deviceID: string; doorOwnerUserID: string; userThatToggled: PersonRef };
+  toggle_failed: { toggleID: string; doorID: string; deviceID: string; requestedState: DoorState; reason: string; channel: string; userThatToggled: PersonRef };
+  controller_online: { deviceID: string };
+  controller_offline: { deviceID: string };
+  unauthorized_attempt: { doorID: string; deviceID: string; channel: string; reason: string; userThatToggled: PersonRef };
+}
+
+export type EventName = Exclude<keyof EventFields, 'door'> | `door${number}_${'open' | 'close'}`;
+
+export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N>_open' | 'door<N>_close', { category: Category; description: string }> = {
+  'door<N>_open': { category: 'access', description: 'A door of channel N reached OPEN, as its controller reported.' },
+  'door<N>_close': { category: 'access', description: 'A door of channel N reached CLOSED, as its controller reported.' },
+  toggle_failed: { category: 'access', description: 'A toggle reached the controller but failed (no answer in time, or the controller could not do it).' },
+  controller_online: { category: 'access', description: 'A controller connected.' },
+  controller_offline: { category: 'access', description: 'A controller went offline.' },
+  unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, an unknown plate, or a door forced open.' },
+};
+
+export function categoryOf(type: string): Category {
+  if (/^door\d+_(open|close)$/.test(type)) return 'access';
+  return eventCatalogue[type as keyof typeof eventCatalogue]?.category ?? 'access';
+}
+
+export function doorEventName(entityNumber: number, state: DoorState): EventName {
+  return `door${entityNumber}_${state === 'OPEN' ? 'open' : 'close'}`;
+}
+
+export const nobody: PersonRef = { firstName: '', lastName: '', emailAddress: '' };

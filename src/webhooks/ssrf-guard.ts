@@ -1,0 +1,106 @@
+// Where a webhook may be delivered (spec section 5): HTTPS only (plain http to loopback in
+// development), and outside development never to loopback, private, link-local, metadata or
+// other internal addresses. The dispatcher calls this at registration and again before each
+// delivery, and connects only to the addresses returned, so a name that is re-pointed at an
+// internal address after registration (DNS rebinding) is refused then too.
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+
+export type LookupAddress = { address: string; family: number };
+export type Lookup = (host: string) => Promise<LookupAddress[]>;
+
+export interface DestinationOptions {
+  production: boolean;
+  lookup?: Lookup;
+}
+
+export type DestinationCheck = { ok: true; addresses: string[] } | { ok: false; reason: string };
+
+const internalRanges: ReadonlyArray<readonly [string, number, 'ipv4' | 'ipv6']> = [
+  ['0.0.0.0', 8, 'ipv4'], // "this network", includes 0.0.0.0
+  ['10.0.0.0', 8, 'ipv4'],
+  ['100.64.0.0', 10, 'ipv4'], // carrier-grade NAT
+  ['127.0.0.0', 8, 'ipv4'],
+  ['169.254.0.0', 16, 'ipv4'], // link-local, includes the 169.254.169.254 metadata service
+  ['172.16.0.0', 12, 'ipv4'],
+  ['192.0.0.0', 24, 'ipv4'], // IETF protocol assignments
+  ['192.168.0.0', 16, 'ipv4'],
+  ['198.18.0.0', 15, 'ipv4'], // benchmarking
+  ['224.0.0.0', 4, 'ipv4'], // multicast
+  ['240.0.0.0', 4, 'ipv4'], // reserved, includes 255.255.255.255
+  ['::', 96, 'ipv6'], // unspecified, loopback and the deprecated IPv4-compatible form
+  ['fc00::', 7, 'ipv6'], // unique local
+  ['fe80::', 10, 'ipv6'], // link-local
+  ['fec0::', 10, 'ipv6'], // deprecated site-local
+  ['ff00::', 8, 'ipv6'], // multicast
+];
+
+// BlockList also matches IPv4-mapped IPv6 (::ffff:127.0.0.1) against the IPv4 ranges.
+const internal = new BlockList();
+for (const [network, prefix, family] of internalRanges) internal.addSubnet(network, prefix, family);
+
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+
+const internalNames = new Set(['localhost', 'metadata', 'metadata.google.internal', 'instance-data', 'instance-data.ec2.internal']);
+
+function isInternalName(host: string): boolean {
+  return internalNames.has(host) || host.endsWith('.localhost');
+}
+
+/** The IPv4 address inside a NAT64 well-known-prefix address (64:ff9b::a.b.c.d), if any. */
+function nat64Embedded(address: string): string | undefined {
+  const match = /^64:ff9b::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(new URL(`http://[${address}]/`).hostname.slice(1, -1));
+  if (!match) return undefined;
+  const value = (Number.parseInt(match[1]!, 16) << 16) | Number.parseInt(match[2]!, 16);
+  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 0xff).join('.');
+}
+
+function isInternalAddress(address: string): boolean {
+  const bare = address.replace(/%.*$/, ''); // a zone id (fe80::1%eth0) says nothing about the range
+  if (isIPv4(bare)) return internal.check(bare, 'ipv4');
+  if (!isIPv6(bare)) return true; // not an address at all: refuse rather than guess
+  const embedded = nat64Embedded(bare);
+  return internal.check(bare, 'ipv6') || (embedded !== undefined && internal.check(embedded, 'ipv4'));
+}
+
+function isLoopbackAddress(address: string): boolean {
+  if (isIPv4(address)) return loopback.check(address, 'ipv4');
+  return isIPv6(address) && loopback.check(address, 'ipv6');
+}
+
+async function resolve(host: string, lookup: Lookup): Promise<string[] | undefined> {
+  if (isIPv4(host) || isIPv6(host)) return [host];
+  try {
+    const found = await lookup(host);
+    return found.length > 0 ? found.map((entry) => entry.address) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const defaultLookup: Lookup = (host) => dnsLookup(host, { all: true });
+
+export async function checkDestination(url: string, options: DestinationOptions): Promise<DestinationCheck> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, reason: 'not a valid URL' };
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { ok: false, reason: `scheme ${parsed.protocol} is not allowed; use https` };
+  if (parsed.username !== '' || parsed.password !== '') return { ok: false, reason: 'URLs with credentials are not allowed' };
+
+  // URL has already lower-cased the host and normalised IPv4 spellings (0x7f.1, 2130706433).
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  const plainHttp = parsed.protocol === 'http:';
+  if (plainHttp && options.production) return { ok: false, reason: 'https is required' };
+  if (options.production && isInternalName(host)) return { ok: false, reason: 'host is an internal name' };
+
+  const addresses = await resolve(host, options.lookup ?? defaultLookup);
+  if (addresses === undefined) return { ok: false, reason: 'host does not resolve' };
+  if (plainHttp && !addresses.every(isLoopbackAddress)) return { ok: false, reason: 'plain http is allowed only to loopback in development; use https' };
+  if (options.production && addresses.some(isInternalAddress)) return { ok: false, reason: 'host is or resolves to a loopback, private, link-local or reserved address' };
+  return { ok: true, addresses };
+}
