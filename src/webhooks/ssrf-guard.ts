@@ -57,8 +57,13 @@ function nat64Embedded(address: string): string | undefined {
   return [24, 16, 8, 0].map((shift) => (value >>> shift) & 0xff).join('.');
 }
 
+/** An address without its zone id (fe80::1%eth0), which says nothing about the range. */
+function withoutZone(address: string): string {
+  return address.replace(/%.*$/, '');
+}
+
 function isInternalAddress(address: string): boolean {
-  const bare = address.replace(/%.*$/, ''); // a zone id (fe80::1%eth0) says nothing about the range
+  const bare = withoutZone(address);
   if (isIPv4(bare)) return internal.check(bare, 'ipv4');
   if (!isIPv6(bare)) return true; // not an address at all: refuse rather than guess
   const embedded = nat64Embedded(bare);
@@ -66,8 +71,9 @@ function isInternalAddress(address: string): boolean {
 }
 
 function isLoopbackAddress(address: string): boolean {
-  if (isIPv4(address)) return loopback.check(address, 'ipv4');
-  return isIPv6(address) && loopback.check(address, 'ipv6');
+  const bare = withoutZone(address);
+  if (isIPv4(bare)) return loopback.check(bare, 'ipv4');
+  return isIPv6(bare) && loopback.check(bare, 'ipv6');
 }
 
 async function resolve(host: string, lookup: Lookup): Promise<string[] | undefined> {

@@ -29,7 +29,7 @@ export interface FleetOptions {
 
 export interface Fleet {
   controllers: SimulatedController[];
-  /** Says goodbye (offline) for every controller and removes the unclaimed throw-away ones. */
+  /** Says goodbye (offline) for every controller and removes the unclaimed throw-away ones; once. */
   stop(): Promise<void>;
 }
 
@@ -53,12 +53,16 @@ export async function startFleet(db: Kysely<Database>, options: FleetOptions): P
   const throwAway: string[] = [];
   const controllers: SimulatedController[] = [];
   let supervisor: { stop(): void } | undefined;
+  let stopped: Promise<void> | undefined;
   const fleet: Fleet = {
     controllers,
-    async stop() {
-      supervisor?.stop();
-      await Promise.all(controllers.map((controller) => controller.stop()));
-      await deleteUnclaimedDevices(db, throwAway);
+    stop() {
+      stopped ??= (async () => {
+        supervisor?.stop();
+        await Promise.all(controllers.map((controller) => controller.stop()));
+        await deleteUnclaimedDevices(db, throwAway);
+      })();
+      return stopped;
     },
   };
   try {

@@ -1,0 +1,120 @@
+// Webhook endpoints, deliveries and attempts. Leasing uses FOR UPDATE SKIP
+// LOCKED on PostgreSQL so several processes deliver without doubling up.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../database.ts';
+
+export async function insertEndpoint(db: Kysely<Database>, row: Database['webhook_endpoints']): Promise<void> {
+  await db.insertInto('webhook_endpoints').values(row).execute();
+}
+
+export function endpointsOfClient(db: Kysely<Database>, clientId: string) {
+  return db.selectFrom('webhook_endpoints').selectAll().where('client_id', '=', clientId).orderBy('created_at').execute();
+}
+
+export function findEndpoint(db: Kysely<Database>, id: string) {
+  return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function enabledEndpoints(db: Kysely<Database>) {
+  return db.selectFrom('webhook_endpoints').select(['id', 'client_id', 'event_types']).where('enabled', '=', 1).execute();
+}
+
+export async function updateEndpoint(db: Kysely<Database>, id: string, changes: Partial<Database['webhook_endpoints']>): Promise<boolean> {
+  const result = await db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function deleteEndpoint(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Who can see a door: its account's Admin and everyone given access to it. */
+export async function peopleWhoSeeDoor(db: Kysely<Database>, doorId: string): Promise<string[]> {
+  const admins = await db.selectFrom('doors').innerJoin('devices', 'devices.id', 'doors.device_id')
+    .innerJoin('account_members', 'account_members.account_id', 'devices.account_id')
+    .select('account_members.person_id').where('doors.id', '=', doorId).where('account_members.role', '=', 'admin').execute();
+  const users = await db.selectFrom('door_access').select('person_id').where('door_id', '=', doorId).execute();
+  return [...new Set([...admins, ...users].map((row) => row.person_id))];
+}
+
+export function authorizationsFor(db: Kysely<Database>, personIds: string[], clientIds: string[]) {
+  if (personIds.length === 0 || clientIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('authorizations').select(['grant_id', 'person_id', 'client_id'])
+    .where('person_id', 'in', personIds).where('client_id', 'in', clientIds).execute();
+}
+
+export async function insertDeliveries(trx: Transaction<Database>, rows: Database['webhook_deliveries'][]): Promise<void> {
+  if (rows.length === 0) return;
+  await trx.insertInto('webhook_deliveries').values(rows)
+    .onConflict((oc) => oc.columns(['event_id', 'person_id', 'endpoint_id']).doNothing()).execute();
+}
+
+export function lockEventsToFanOut(trx: Transaction<Database>, limit: number, skipLocked: boolean) {
+  let query = trx.selectFrom('outbox_events').selectAll().where('fanned_out_at', 'is', null).orderBy('occurred_at').orderBy('id').limit(limit);
+  if (skipLocked) query = query.forUpdate().skipLocked();
+  return query.execute();
+}
+
+export async function markEventsFannedOut(trx: Transaction<Database>, ids: string[], at: number): Promise<void> {
+  if (ids.length) await trx.updateTable('outbox_events').set({ fanned_out_at: at }).where('id', 'in', ids).execute();
+}
+
+export interface LeasedDelivery {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  person_id: string;
+  attempts: number;
+  created_at: number;
+}
+
+/** Takes up to `limit` due deliveries for `leaseMs`; another process skips them meanwhile. */
+export async function leaseDueDeliveries(db: Kysely<Database>, now: number, leaseMs: number, limit: number, skipLocked: boolean): Promise<LeasedDelivery[]> {
+  return db.transaction().execute(async (trx) => {
+    let due = trx.selectFrom('webhook_deliveries').select('id')
+      .where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<', now)]))
+      .orderBy('created_at').orderBy('id').limit(limit);
+    if (skipLocked) due = due.forUpdate().skipLocked();
+    const ids = (await due.execute()).map((row) => row.id);
+    if (ids.length === 0) return [];
+    return trx.updateTable('webhook_deliveries').set({ leased_until: now + leaseMs }).where('id', 'in', ids)
+      .returning(['id', 'event_id', 'endpoint_id', 'person_id', 'attempts', 'created_at']).execute();
+  });
+}
+
+export function findEvent(db: Kysely<Database>, id: string) {
+  return db.selectFrom('outbox_events').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function recordAttempt(db: Kysely<Database>, row: Database['webhook_attempts'], outcome: { deliveryId: string; status: 'pending' | 'delivered' | 'dead'; attempts: number; nextAttemptAt: number; deliveredAt: number | null }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('webhook_attempts').values(row).execute();
+    await trx.updateTable('webhook_deliveries').set({
+      status: outcome.status, attempts: outcome.attempts, next_attempt_at: outcome.nextAttemptAt, delivered_at: outcome.deliveredAt, leased_until: null,
+    }).where('id', '=', outcome.deliveryId).execute();
+  });
+}
+
+export function deliveriesOfEndpoint(db: Kysely<Database>, endpointId: string, limit: number) {
+  return db.selectFrom('webhook_deliveries').innerJoin('outbox_events', 'outbox_events.id', 'webhook_deliveries.event_id')
+    .select(['webhook_deliveries.id', 'webhook_deliveries.status', 'webhook_deliveries.attempts', 'webhook_deliveries.created_at',
+      'webhook_deliveries.delivered_at', 'webhook_deliveries.next_attempt_at', 'outbox_events.type'])
+    .where('webhook_deliveries.endpoint_id', '=', endpointId).orderBy('webhook_deliveries.created_at', 'desc').limit(limit).execute();
+}
+
+export function attemptsOfDelivery(db: Kysely<Database>, deliveryId: string) {
+  return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempted_at').execute();
+}
+
+export async function requeueDelivery(db: Kysely<Database>, deliveryId: string, now: number): Promise<boolean> {
+  const result = await db.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now, leased_until: null })
+    .where('id', '=', deliveryId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function countDeliveries(db: Kysely<Database>) {
+  const rows = await db.selectFrom('webhook_deliveries').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+}

@@ -1,0 +1,50 @@
+// Turns outbox events into deliveries: one per (event, authorizing person,
+// endpoint), only for people the event concerns who authorized the endpoint's
+// application, and only where that authorization covers the event's door.
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { viewerForGrant } from '../access/authorizations.ts';
+import { requireVisibleDoor } from '../access/door-policy.ts';
+import type { Database } from '../store/database.ts';
+import * as repo from '../store/repositories/webhooks.ts';
+import { subscribes } from './endpoints.ts';
+
+export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolean; batch?: number; now?: number }): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const events = await repo.lockEventsToFanOut(trx, options.batch ?? 200, options.skipLocked);
+    if (events.length === 0) return 0;
+    const endpoints = (await repo.enabledEndpoints(trx)).map((endpoint) => ({ ...endpoint, types: JSON.parse(endpoint.event_types) as string[] }));
+    const now = options.now ?? Date.now();
+    for (const event of events) {
+      const wanting = endpoints.filter((endpoint) => subscribes(endpoint.types, event.type, event.category));
+      if (wanting.length === 0) continue;
+      const people = event.person_ids ? JSON.parse(event.person_ids) as string[] : event.door_id ? await repo.peopleWhoSeeDoor(trx, event.door_id) : [];
+      const authorizations = await repo.authorizationsFor(trx, people, [...new Set(wanting.map((endpoint) => endpoint.client_id))]);
+      const rows: Database['webhook_deliveries'][] = [];
+      for (const authorization of authorizations) {
+        if (event.door_id && !(await covers(trx, authorization, event.door_id))) continue;
+        for (const endpoint of wanting.filter((candidate) => candidate.client_id === authorization.client_id)) {
+          rows.push({
+            id: randomBytes(16).toString('hex').toUpperCase(), event_id: event.id, endpoint_id: endpoint.id, person_id: authorization.person_id,
+            status: 'pending', attempts: 0, next_attempt_at: now, leased_until: null, created_at: now, delivered_at: null,
+          });
+        }
+      }
+      // A person with two grants for one application still gets one delivery: the unique key drops the second.
+      await repo.insertDeliveries(trx, rows);
+    }
+    await repo.markEventsFannedOut(trx, events.map((event) => event.id), Math.floor(now / 1000));
+    return events.length;
+  });
+}
+
+async function covers(db: Kysely<Database>, authorization: { grant_id: string; person_id: string }, doorId: string): Promise<boolean> {
+  const viewer = await viewerForGrant(db, authorization.grant_id, authorization.person_id);
+  if (!viewer) return false;
+  try {
+    await requireVisibleDoor(db, viewer, doorId);
+    return true;
+  } catch {
+    return false;
+  }
+}

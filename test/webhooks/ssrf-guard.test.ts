@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkDestination, type Lookup } from '../../src/webhooks/ssrf-guard.ts';
+
+// Never real DNS: names resolve from this table, anything else fails as ENOTFOUND would.
+const zone: Record<string, string[]> = {
+  'public.example': ['93.184.216.34'],
+  'dual.example': ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'],
+  'internal.example': ['10.0.0.5'],
+  'rebind.example': ['93.184.216.34', '192.168.1.20'],
+  'mapped.example': ['::ffff:169.254.169.254'],
+  'nat64.example': ['64:ff9b::a00:5'],
+  'nat64-public.example': ['64:ff9b::5db8:d822'],
+  'zoned.example': ['fe80::1%eth0'],
+  localhost: ['127.0.0.1', '::1'],
+};
+const lookups: string[] = [];
+const lookup: Lookup = async (host) => {
+  lookups.push(host);
+  const addresses = zone[host];
+  if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+  return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+};
+
+const production = { production: true, lookup };
+const development = { production: false, lookup };
+
+async function refused(url: string, options: typeof production, reason?: RegExp): Promise<void> {
+  const result = await checkDestination(url, options);
+  assert.equal(result.ok, false, `${url} should be refused`);
+  if (reason && !result.ok) assert.match(result.reason, reason);
+}
+
+describe('webhook destination guard', () => {
+  for (const url of [
+    'https://127.0.0.1/hook',
+    'https://127.8.9.10/hook',
+    'https://10.0.0.1/hook',
+    'https://172.16.0.1/hook',
+    'https://192.168.0.1/hook',
+    'https://100.64.0.1/hook',
+    'https://169.254.169.254/latest/meta-data/',
+    'https://0.0.0.0/hook',
+    'https://[::1]/hook',
+    'https://[::]/hook',
+    'https://[fd12:3456::1]/hook',
+    'https://[fe80::1]/hook',
+    'https://[::ffff:127.0.0.1]/hook',
+    'https://[::ffff:10.0.0.1]/hook',
+    'https://0x7f.1/hook',
+    'https://2130706433/hook',
+  ]) {
+    it(`refuses an internal address in production [${url}]`, () => refused(url, production, /address/));
+  }
+
+  for (const url of ['https://localhost/hook', 'https://LOCALHOST./hook', 'https://api.localhost/hook', 'https://metadata.google.internal/computeMetadata/v1/']) {
+    it(`refuses an internal name in production without looking it up [${url}]`, async () => {
+      lookups.length = 0;
+      await refused(url, production, /internal name/);
+      assert.deepEqual(lookups, []);
+    });
+  }
+
+  it('refuses a name that resolves to a private address in production', () => refused('https://internal.example/hook', production, /resolves/));
+
+  it('refuses a name when any one of its addresses is private [DNS rebinding]', () => refused('https://rebind.example/hook', production, /resolves/));
+
+  it('refuses a name that resolves to an IPv4-mapped metadata address in production', () => refused('https://mapped.example/hook', production));
+
+  it('refuses a name that resolves to a NAT64 form of a private address in production', () => refused('https://nat64.example/hook', production));
+
+  it('refuses a name that resolves to a link-local address with a zone id in production', () => refused('https://zoned.example/hook', production));
+
+  it('refuses a name that does not resolve', () => refused('https://missing.example/hook', production, /does not resolve/));
+
+  it('allows a public address literal and looks nothing up', async () => {
+    lookups.length = 0;
+    assert.deepEqual(await checkDestination('https://93.184.216.34/', production), { ok: true, addresses: ['93.184.216.34'] });
+    assert.deepEqual(lookups, []);
+  });
+
+  it('allows a name that resolves to public addresses and returns them all for the connection', async () => {
+    assert.deepEqual(await checkDestination('https://public.example/hook', production), { ok: true, addresses: ['93.184.216.34'] });
+    assert.deepEqual(await checkDestination('https://dual.example:8443/hook', production), {
+      ok: true,
+      addresses: ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'],
+    });
+  });
+
+  it('allows a NAT64 form of a public address', async () => {
+    assert.equal((await checkDestination('https://nat64-public.example/hook', production)).ok, true);
+  });
+
+  it('allows plain http to loopback in development', async () => {
+    assert.deepEqual(await checkDestination('http://127.0.0.1:8080/hook', development), { ok: true, addresses: ['127.0.0.1'] });
+    assert.deepEqual(await checkDestination('http://[::1]:8080/hook', development), { ok: true, addresses: ['::1'] });
+    assert.deepEqual(await checkDestination('http://localhost:8080/hook', development), { ok: true, addresses: ['127.0.0.1', '::1'] });
+  });
+
+  it('allows https to internal addresses in development', async () => {
+    assert.equal((await checkDestination('https://10.0.0.1/hook', development)).ok, true);
+  });
+
+  it('refuses plain http in production [loopback]', () => refused('http://127.0.0.1:8080/hook', production, /https is required/));
+
+  it('refuses plain http to anything but loopback [production] [development]', async () => {
+    await refused('http://example.com/hook', production, /https/);
+    await refused('http://public.example/hook', development, /only to loopback/);
+    await refused('http://10.0.0.1/hook', development, /only to loopback/);
+  });
+
+  for (const url of ['ftp://93.184.216.34/hook', 'file:///etc/passwd', 'ws://127.0.0.1/hook', 'gopher://127.0.0.1:6379/_', 'javascript:alert(1)']) {
+    it(`refuses a scheme other than https [${url}]`, async () => {
+      await refused(url, production, /scheme/);
+      await refused(url, development, /scheme/);
+    });
+  }
+
+  for (const url of ['https://user:pass@public.example/hook', 'https://user@public.example/hook', 'http://user:pass@127.0.0.1:8080/hook']) {
+    it(`refuses a URL with credentials [${url}]`, async () => {
+      await refused(url, production, /credentials/);
+      await refused(url, development, /credentials/);
+    });
+  }
+
+  it('checks address literals and internal names without a lookup function [default lookup unused]', async () => {
+    assert.deepEqual(await checkDestination('https://93.184.216.34/', { production: true }), { ok: true, addresses: ['93.184.216.34'] });
+    assert.equal((await checkDestination('https://169.254.169.254/', { production: true })).ok, false);
+    assert.equal((await checkDestination('https://localhost/', { production: true })).ok, false);
+  });
+
+  it('refuses a string that is not a URL', () => refused('not a url', production, /valid URL/));
+});
