@@ -17,6 +17,8 @@ import { resourceApi, apiPrefixes } from './api/index.ts';
 import { healthRoutes } from './health.ts';
 import { createRateLimits } from './api/rate-limit.ts';
 import { startDeviceSide } from './devices/device-side.ts';
+import { WebhookDispatcher } from './webhooks/dispatcher.ts';
+import { describeClient } from './oauth/clients.ts';
 import { startSandboxControllers } from './devices/simulator/sandbox.ts';
 import { bearerVerifier } from './oauth/bearer.ts';
 import { interactions } from './oauth/interactions.ts';
@@ -179,6 +181,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await server.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { url: '/openapi.json' } as never });
 
   const housekeeping = startHousekeeping({ db, log: server.log, refreshGraceSeconds: config.oauth.refreshGraceSeconds });
+  const dispatcher = new WebhookDispatcher({
+    db,
+    box,
+    skipLocked: engine === 'postgres',
+    production: config.env === 'production',
+    log: server.log,
+    onDisabled: async (endpoint) => {
+      const client = await describeClient(db, endpoint.client_id);
+      server.log.warn({ endpoint: endpoint.id, client: endpoint.client_id }, 'webhook endpoint disabled after failing for days');
+      if (client?.contact_email) {
+        await mailer.send({ to: client.contact_email, subject: 'ParqEx webhook endpoint disabled', text: `Your endpoint ${endpoint.url} for ${client.name} failed for days and was disabled. Fix it, then enable it again with \`parqex webhooks enable\` or the webhooks API.` }).catch(() => undefined);
+      }
+    },
+  });
+  if (config.webhooks.dispatch) dispatcher.start(config.webhooks.intervalMs);
   return {
     server,
     db,
@@ -188,6 +205,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     brokerUrl: devices.brokerUrl,
     async close() {
       housekeeping.stop();
+      await dispatcher.stop();
       await server.close();
       await limits.close();
       await Promise.all(simulated.map((controller) => controller.stop()));

@@ -46,6 +46,11 @@ export interface Config {
     readonly simulator: boolean;
     readonly simulatorTravelMs: number;
   };
+  readonly webhooks: {
+    /** Deliver webhooks from this process (every process may; none delivers one twice). */
+    readonly dispatch: boolean;
+    readonly intervalMs: number;
+  };
   readonly rateLimits: {
     readonly perTokenPerMinute: number;
     readonly perPersonPerMinute: number;
@@ -128,6 +133,10 @@ export function loadConfig(env: Env): Config {
     simulator: read('PARQEX_SIMULATOR', !production, parseBoolean),
     simulatorTravelMs: read('PARQEX_SIMULATOR_TRAVEL_MS', 3000, (raw) => parseInteger(raw, 0, 120_000)),
   };
+  const webhooks = {
+    dispatch: read('PARQEX_WEBHOOKS', true, parseBoolean),
+    intervalMs: read('PARQEX_WEBHOOK_INTERVAL_MS', 250, (raw) => parseInteger(raw, 10, 60_000)),
+  };
   const rateLimits = {
     perTokenPerMinute: read('PARQEX_RATE_LIMIT_PER_TOKEN', 120, (raw) => parseInteger(raw, 1, 1_000_000)),
     perPersonPerMinute: read('PARQEX_RATE_LIMIT_PER_PERSON', 600, (raw) => parseInteger(raw, 1, 1_000_000)),
@@ -162,6 +171,7 @@ export function loadConfig(env: Env): Config {
     mail: Object.freeze(mail),
     rateLimits: Object.freeze(rateLimits),
     devices: Object.freeze(devices),
+    webhooks: Object.freeze(webhooks),
   });
 }
 

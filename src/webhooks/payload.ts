@@ -1,0 +1,17 @@
+// The JSON body of one delivery: the event's own fields in the documented
+// envelope (spec 5): id, eventType, eventOccurred and eventOccurredUTC the same
+// instant, and userID naming the authorizing person this delivery is for.
+import { compactId } from '../access/ids.ts';
+import type { Database } from '../store/database.ts';
+
+export function deliveryBody(event: Pick<Database['outbox_events'], 'type' | 'data' | 'occurred_at'>, delivery: { id: string; person_id: string }): string {
+  const fields = JSON.parse(event.data) as Record<string, unknown>;
+  return JSON.stringify({
+    id: delivery.id,
+    eventType: event.type,
+    ...fields,
+    eventOccurred: event.occurred_at,
+    eventOccurredUTC: new Date(event.occurred_at * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    userID: compactId(delivery.person_id),
+  });
+}
