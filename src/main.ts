@@ -10,6 +10,7 @@ import { createBox, deriveKey } from './security/encryption.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { createController, listControllers, parseDoorSpec, rotateControllerSecret, setControllerEnabled } from './devices/registry.ts';
 import { defaultBrokerUrl, startFleet } from './devices/simulator/fleet.ts';
+import { webhooksCommand } from './cli/webhooks.ts';
 
 const usage = `Usage: parqex <command>
 
@@ -32,6 +33,10 @@ const usage = `Usage: parqex <command>
   devices enable DEVICE_ID
   simulate [--sandbox] [--device DEVICE_ID --secret SECRET ...] [--count N]
            [--travel-ms MS] [--url mqtt://HOST:PORT]
+  webhooks create --client-id ID --url URL [--event TYPE ...] [--json]
+  webhooks list --client-id ID [--json]
+  webhooks disable|enable|rotate-secret|delete|deliveries ENDPOINT_ID --client-id ID [--limit N] [--json]
+  webhooks redeliver DELIVERY_ID --client-id ID [--json]
 
 Configuration comes from the environment; see README.md.`;
 
@@ -61,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       return devices(config, rest);
     case 'simulate':
       return simulate(config, rest);
+    case 'webhooks':
+      return webhooksCommand(config, rest);
     default:
       process.stderr.write(`unknown command: ${command}\n\n${usage}\n`);
       return 2;

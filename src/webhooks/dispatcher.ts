@@ -30,7 +30,8 @@ export interface DispatcherDeps {
   log?: { warn(obj: object, msg: string): void };
 }
 
-const LEASE_MS = 60_000;
+// Longer than a delivery can take (5 s timeout), short enough that a crashed process's leases free up soon.
+const LEASE_MS = 15_000;
 const RESPONSE_EXCERPT_BYTES = 2048;
 const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
 

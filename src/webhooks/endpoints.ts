@@ -55,6 +55,12 @@ export async function setEndpointEnabled(deps: EndpointDeps, clientId: string, e
   await repo.updateEndpoint(deps.db, endpoint.id, { enabled: enabled ? 1 : 0, disabled_reason: enabled ? null : 'disabled by its developer', failing_since: null });
 }
 
+export async function removeEndpoint(deps: EndpointDeps, clientId: string, endpointId: string): Promise<{ id: string }> {
+  const endpoint = await ownEndpoint(deps.db, clientId, endpointId);
+  await repo.deleteEndpoint(deps.db, endpoint.id);
+  return { id: endpoint.id };
+}
+
 export async function listEndpoints(deps: EndpointDeps, clientId: string) {
   const rows = await repo.endpointsOfClient(deps.db, clientId);
   return rows.map((row) => ({
@@ -63,7 +69,8 @@ export async function listEndpoints(deps: EndpointDeps, clientId: string) {
 }
 
 export async function ownEndpoint(db: Kysely<Database>, clientId: string, endpointId: string) {
-  const endpoint = await repo.findEndpoint(db, endpointId);
+  // Ids are 32 lowercase hex; either case is accepted.
+  const endpoint = await repo.findEndpoint(db, endpointId.trim().toLowerCase());
   if (!endpoint || endpoint.client_id !== clientId) throw new DomainError('not_found', 'No such webhook endpoint.');
   return endpoint;
 }

@@ -99,13 +99,27 @@ export async function recordAttempt(db: Kysely<Database>, row: Database['webhook
 
 export function deliveriesOfEndpoint(db: Kysely<Database>, endpointId: string, limit: number) {
   return db.selectFrom('webhook_deliveries').innerJoin('outbox_events', 'outbox_events.id', 'webhook_deliveries.event_id')
-    .select(['webhook_deliveries.id', 'webhook_deliveries.status', 'webhook_deliveries.attempts', 'webhook_deliveries.created_at',
-      'webhook_deliveries.delivered_at', 'webhook_deliveries.next_attempt_at', 'outbox_events.type'])
-    .where('webhook_deliveries.endpoint_id', '=', endpointId).orderBy('webhook_deliveries.created_at', 'desc').limit(limit).execute();
+    .select(['webhook_deliveries.id', 'webhook_deliveries.person_id', 'webhook_deliveries.status', 'webhook_deliveries.attempts', 'webhook_deliveries.created_at',
+      'webhook_deliveries.delivered_at', 'webhook_deliveries.next_attempt_at', 'outbox_events.type', 'outbox_events.occurred_at'])
+    .where('webhook_deliveries.endpoint_id', '=', endpointId)
+    .orderBy('webhook_deliveries.created_at', 'desc').orderBy('outbox_events.occurred_at', 'desc').orderBy('webhook_deliveries.id').limit(limit).execute();
 }
 
 export function attemptsOfDelivery(db: Kysely<Database>, deliveryId: string) {
   return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempted_at').execute();
+}
+
+/** The attempts at several deliveries, oldest first. */
+export function attemptsOfDeliveries(db: Kysely<Database>, deliveryIds: string[]) {
+  if (deliveryIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('attempted_at').orderBy('id').execute();
+}
+
+/** A delivery, only when it goes to an endpoint of this client. */
+export function findDeliveryOfClient(db: Kysely<Database>, clientId: string, deliveryId: string) {
+  return db.selectFrom('webhook_deliveries').innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
+    .select(['webhook_deliveries.id', 'webhook_deliveries.endpoint_id', 'webhook_deliveries.status', 'webhook_endpoints.enabled'])
+    .where('webhook_deliveries.id', '=', deliveryId).where('webhook_endpoints.client_id', '=', clientId).executeTakeFirst();
 }
 
 export async function requeueDelivery(db: Kysely<Database>, deliveryId: string, now: number): Promise<boolean> {
