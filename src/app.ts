@@ -14,6 +14,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { DomainError } from './access/errors.ts';
 import { resourceApi, apiPrefixes } from './api/index.ts';
+import { webhookEndpointsApi, webhooksPrefix } from './api/webhook-endpoints.ts';
 import { healthRoutes } from './health.ts';
 import { createRateLimits } from './api/rate-limit.ts';
 import { startDeviceSide } from './devices/device-side.ts';
@@ -166,6 +167,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   for (const prefix of apiPrefixes) {
     await server.register(resourceApi, { prefix, db, settings, limits, verifyBearer, mailer, toggle: apiToggle, publicUrl: config.publicUrl, documented: prefix === apiPrefixes[0] });
   }
+  await server.register(webhookEndpointsApi, { prefix: webhooksPrefix, db, box, production: config.env === 'production' });
   await server.register(webPages, {
     db,
     interactions: interactions(provider),

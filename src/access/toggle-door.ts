@@ -14,6 +14,9 @@ import { doorCapabilities, requireOperableNow, requireVisibleDoor, type Viewer, 
 import { DomainError, type ErrorCode } from './errors.ts';
 import { recordAccessEvent } from './history.ts';
 import { personTimeZone } from './settings.ts';
+import { compactId } from './ids.ts';
+import { appendEvent } from '../events/outbox.ts';
+import { personRef } from '../events/person-ref.ts';
 
 export interface ToggleDeps {
   db: Kysely<Database>;
@@ -58,7 +61,16 @@ export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: Tog
   }
   const door = await requireVisibleDoor(deps.db, viewer, request.doorId);
   const refuse = async (code: ErrorCode, message: string, extra: { scope?: string } = {}) => {
-    await recordAttempt(deps.db, door, viewer, request, false);
+    await deps.db.transaction().execute(async (trx) => {
+      await recordAttempt(trx, door, viewer, request, false);
+      // Not allowed (scope, hours): the enforcer's concern. Doors that cannot do it, or busy ones, are not.
+      if (code === 'forbidden') {
+        await appendEvent(trx, {
+          type: 'unauthorized_attempt', doorId: door.id, deviceId: door.row.device_id,
+          data: { doorID: compactId(door.id), deviceID: compactId(door.row.device_id), channel: request.channel, reason: message, userThatToggled: await personRef(trx, viewer.personId) },
+        });
+      }
+    });
     throw new DomainError(code, message, { doorName: door.name, ...extra });
   };
   const scope = request.state === 'OPEN' ? 'opendoor' : 'closedoor';
@@ -118,8 +130,20 @@ export async function completeToggle(deps: ToggleDeps, viewer: Viewer, pending: 
     expiresAt: row?.expires_at ?? Date.now() + deps.deadlineMs,
   });
   const reason: ErrorCode | undefined = !answer.answered || answer.result === 'expired' ? 'device_timeout' : answer.result === 'ok' ? undefined : 'device_failed';
-  await commands.finishCommand(deps.db, pending.toggleId, reason ? 'failed' : 'succeeded', reason ?? null, Date.now());
-  await recordAttempt(deps.db, pending.door, viewer, { channel, state: pending.state }, reason === undefined);
+  await deps.db.transaction().execute(async (trx) => {
+    await commands.finishCommand(trx, pending.toggleId, reason ? 'failed' : 'succeeded', reason ?? null, Date.now());
+    await recordAttempt(trx, pending.door, viewer, { channel, state: pending.state }, reason === undefined);
+    if (reason) {
+      await appendEvent(trx, {
+        type: 'toggle_failed', doorId: pending.door.id, deviceId: pending.door.row.device_id,
+        data: {
+          toggleID: pending.toggleId, doorID: compactId(pending.door.id), deviceID: compactId(pending.door.row.device_id), requestedState: pending.state,
+          reason: reason === 'device_timeout' ? 'no answer in time' : `controller answered ${answer.answered ? answer.result : 'nothing'}`,
+          channel, userThatToggled: await personRef(trx, viewer.personId),
+        },
+      });
+    }
+  });
   if (reason) throw failure(reason, pending.door.name);
   return { toggleId: pending.toggleId, doorId: pending.door.id, doorName: pending.door.name, state: pending.state };
 }

@@ -33,7 +33,11 @@ export function reportHandlers(deps: ReportDeps): GatewayHandlers {
   const keypadFailures = new Map<string, number[]>();
   return {
     async status(deviceId, online) {
-      await devices.setDeviceOnline(deps.db, deviceId, online, nowSeconds());
+      await deps.db.transaction().execute(async (trx) => {
+        // Every platform process hears the retained status; only the one whose update changed it announces it.
+        if (!(await devices.changeDeviceOnline(trx, deviceId, online, nowSeconds()))) return;
+        await appendEvent(trx, { type: online ? 'controller_online' : 'controller_offline', deviceId, personIds: await devices.peopleOfDevice(trx, deviceId), data: { deviceID: compactId(deviceId) } });
+      });
     },
     async state(deviceId, report) {
       await applyStateReport(deps.db, deviceId, report);
@@ -48,7 +52,7 @@ export function reportHandlers(deps: ReportDeps): GatewayHandlers {
         case 'plate':
           return plate(deps, deviceId, door.id, event);
         case 'forced_open':
-          await recordAccessEvent(deps.db, { doorId: door.id, deviceId, personId: null, channel: 'Door Sensor', doorState: 'OPEN', wasSuccess: false, occurredAt: seconds(event.at) });
+          await refusedAtDoor(deps.db, { doorId: door.id, deviceId, channel: 'Door Sensor', reason: 'door forced open', at: event.at });
           return;
         case 'auto_close':
           await recordAccessEvent(deps.db, { doorId: door.id, deviceId, personId: null, channel: 'Auto Close', doorState: 'CLOSED', wasSuccess: true, occurredAt: seconds(event.at) });
@@ -126,7 +130,7 @@ async function keypad(deps: ReportDeps, failures: Map<string, number[]>, deviceI
   const attempt = Date.now();
   const recent = (failures.get(deviceId) ?? []).filter((at) => at > attempt - window);
   failures.set(deviceId, [...recent, attempt]);
-  const refuse = () => recordAccessEvent(deps.db, { doorId, deviceId, personId: null, channel: 'Keypad', doorState: 'OPEN', wasSuccess: false, occurredAt: seconds(event.at) });
+  const refuse = () => refusedAtDoor(deps.db, { doorId, deviceId, channel: 'Keypad', reason: 'wrong keypad PIN', at: event.at });
   // Guessing PINs at one keypad: past the limit every entry is refused until the window passes.
   if (recent.length >= (deps.keypadMaxFailures ?? 5)) return void (await refuse());
   const member = /^\d{4,8}$/.test(event.pin) ? await devices.memberByPinLookup(deps.db, deviceId, pinLookup(deps.pinKey, event.pin)) : undefined;
@@ -139,10 +143,21 @@ async function plate(deps: ReportDeps, deviceId: string, doorId: string, event: 
   const normalized = event.plate.replace(/[\s-]/g, '').toUpperCase();
   const members = await devices.membersByPlate(deps.db, deviceId, normalized);
   if (members.length === 0) {
-    await recordAccessEvent(deps.db, { doorId, deviceId, personId: null, channel: 'LPR', doorState: 'OPEN', wasSuccess: false, occurredAt: seconds(event.at) });
+    await refusedAtDoor(deps.db, { doorId, deviceId, channel: 'LPR', reason: 'unknown plate', at: event.at });
     return;
   }
   await openFor(deps, members[0]!.person_id, doorId, 'LPR');
+}
+
+/** Someone at the door who may not pass: a refused history row and an enforcer event, together. */
+async function refusedAtDoor(db: Kysely<Database>, attempt: { doorId: string; deviceId: string; channel: string; reason: string; at: number }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await recordAccessEvent(trx, { doorId: attempt.doorId, deviceId: attempt.deviceId, personId: null, channel: attempt.channel, doorState: 'OPEN', wasSuccess: false, occurredAt: seconds(attempt.at) });
+    await appendEvent(trx, {
+      type: 'unauthorized_attempt', doorId: attempt.doorId, deviceId: attempt.deviceId, occurredAt: seconds(attempt.at),
+      data: { doorID: compactId(attempt.doorId), deviceID: compactId(attempt.deviceId), channel: attempt.channel, reason: attempt.reason, userThatToggled: nobody },
+    });
+  });
 }
 
 /** Opens on behalf of a person identified at the door; refusals are recorded by the toggle itself. */

@@ -58,7 +58,7 @@ ${notice?.info ? html`<p class="notice" role="status">${notice.info}</p>` : ''}
 ${doors.length === 0 ? html`<p class="muted">No doors yet.</p>` : html`<table class="list"><tbody>
 ${doors.map((door) => {
     const refused = notice?.door?.id === door.id ? notice.door : undefined;
-    return html`<tr><td>${door.name} <span class="muted">(${door.row.state})</span><br><span class="muted">${door.row.account_name} · ${door.relationship}</span>
+    return html`<tr><td>${door.name}<br><span class="muted">${door.row.account_name} · ${door.relationship} · ${door.row.state === 'OPEN' ? 'open' : 'closed'}</span>
   ${doorControls(door, csrf)}
   <details class="rename"${refused ? html` open` : ''}><summary>Rename</summary>
   <form method="post" action="/account/doors/${door.id}/name">

@@ -53,6 +53,7 @@ export class SimulatedController {
   readonly #options: ControllerOptions;
   readonly #doors: Map<number, DoorModel>;
   readonly #seen = new Map<string, Ack>();
+  readonly #inProgress = new Set<string>();
   #client: MqttClient | undefined;
 
   constructor(options: ControllerOptions) {
@@ -133,6 +134,7 @@ export class SimulatedController {
 
   #onCommand(command: Command): void {
     if (this.failures.ignoreCommands) return;
+    if (this.#inProgress.has(command.command_id)) return;
     const earlier = this.#seen.get(command.command_id);
     if (earlier) {
       // Acted on once already: answer again, move nothing.
@@ -140,7 +142,12 @@ export class SimulatedController {
       void this.#publish('acks', earlier);
       return;
     }
-    const run = () => this.#execute(command);
+    // Claimed at once: a redelivery during a slow answer must not run it twice.
+    this.#inProgress.add(command.command_id);
+    const run = () => {
+      this.#inProgress.delete(command.command_id);
+      this.#execute(command);
+    };
     if (this.failures.slowMs) setTimeout(run, this.failures.slowMs);
     else run();
   }

@@ -85,3 +85,19 @@ export async function doorOwnerId(db: Kysely<Database>, doorId: string): Promise
     .select('account_members.person_id').where('doors.id', '=', doorId).where('account_members.role', '=', 'admin').executeTakeFirst();
   return row?.person_id;
 }
+
+/** Everyone who can see a door of this controller: its account's Admin and people given access to one of its doors. */
+export async function peopleOfDevice(db: Kysely<Database>, deviceId: string): Promise<string[]> {
+  const admins = await db.selectFrom('devices').innerJoin('account_members', 'account_members.account_id', 'devices.account_id')
+    .select('account_members.person_id').where('devices.id', '=', deviceId).where('account_members.role', '=', 'admin').execute();
+  const users = await db.selectFrom('door_access').innerJoin('doors', 'doors.id', 'door_access.door_id')
+    .select('door_access.person_id').where('doors.device_id', '=', deviceId).execute();
+  return [...new Set([...admins, ...users].map((row) => row.person_id))];
+}
+
+/** Sets presence; true only for the one caller that actually changed it (several processes hear the same status). */
+export async function changeDeviceOnline(db: Kysely<Database>, deviceId: string, online: boolean, at: number): Promise<boolean> {
+  const result = await db.updateTable('devices').set({ online: online ? 1 : 0, last_contact: at })
+    .where('id', '=', deviceId).where('online', '!=', online ? 1 : 0).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,0 +1,46 @@
+// HTTP Basic authentication with an application's client credentials, for
+// the routes an application calls about itself (the webhooks API). The id and
+// secret are form-url-encoded before Basic encoding (RFC 6749 section 2.3.1);
+// generated secrets use only [A-Za-z0-9_-] (spec 3), which the encoding leaves
+// as is, so clients that skip it still work.
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { DomainError } from '../access/errors.ts';
+import { authenticateClient } from '../oauth/authenticate-client.ts';
+import type { Database } from '../store/database.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated application, on routes behind clientBasicAuth. */
+    applicationId: string | null;
+  }
+}
+
+export const basicChallenge = 'Basic realm="ParqEx webhooks", charset="UTF-8"';
+
+export function clientBasicAuth(db: Kysely<Database>) {
+  return async function authenticateApplication(request: FastifyRequest): Promise<void> {
+    const credentials = parseBasic(request.headers.authorization);
+    if (!credentials) throw new DomainError('unauthenticated', 'Client credentials are required: send them as "Authorization: Basic base64(client_id:client_secret)".');
+    const clientId = await authenticateClient(db, credentials.clientId, credentials.secret);
+    if (!clientId) throw new DomainError('unauthenticated', 'The client credentials are invalid.');
+    request.applicationId = clientId;
+  };
+}
+
+export function parseBasic(header: string | undefined): { clientId: string; secret: string } | undefined {
+  const match = /^basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+}
+
+function formDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, '%20'));
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,159 @@
+// The webhooks API (docs/webhooks.md): an application manages its own webhook
+// endpoints and deliveries, authenticated with its client credentials (HTTP
+// Basic), not a person's token. Its own scope: auth hook, error and not-found
+// handlers, then one route per line of the table below.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { Type, type Static, type TSchema } from 'typebox';
+import { DomainError } from '../access/errors.ts';
+import { endpointDeliveries, redeliver, type DeliveryReport } from '../webhooks/deliveries.ts';
+import { createEndpoint, listEndpoints, removeEndpoint, rotateEndpointSecret, setEndpointEnabled, type EndpointDeps } from '../webhooks/endpoints.ts';
+import { basicChallenge, clientBasicAuth } from './client-basic-auth.ts';
+import { sendErrors, statusFor, unexpectedMessage } from './errors.ts';
+import { apiTimestamp, unixNow } from './format.ts';
+import { errorEnvelope } from './schemas.ts';
+
+export const webhooksPrefix = '/oauth/v1/webhooks';
+
+const EventTypes = Type.Array(Type.String({ maxLength: 64 }), {
+  maxItems: 50,
+  description: 'Event names (door1_open; door<N>_open for every door), categories (access, management, enforcer), or "*" for all. Default ["*"].',
+});
+const CreateBody = Type.Object({
+  url: Type.String({ maxLength: 2048, description: 'https; plain http only to a loopback address in development' }),
+  event_types: Type.Optional(EventTypes),
+}, { additionalProperties: false });
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const DeliveriesQuery = Type.Object({
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: 'How many of the most recent deliveries, 1 to 100; default 20' })),
+}, { additionalProperties: false });
+
+const Timestamp = Type.Union([Type.String({ description: 'UTC "YYYY-MM-DD HH:MM:SS"' }), Type.Null()]);
+const Endpoint = Type.Object({
+  id: Type.String({ description: '32 lowercase hex' }),
+  url: Type.String(),
+  event_types: Type.Array(Type.String()),
+  enabled: Type.Boolean(),
+  disabled_reason: Type.Union([Type.String(), Type.Null()]),
+});
+const CreatedEndpoint = Type.Object({
+  id: Type.String({ description: '32 lowercase hex' }),
+  url: Type.String(),
+  event_types: Type.Array(Type.String()),
+  api_key: Type.String({ description: 'Sent with every delivery as X-ParqEx-Api-Key. Shown once.' }),
+  signing_secret: Type.String({ description: 'whsec_<base64>: verifies webhook-signature. Shown once.' }),
+});
+const RotatedSecret = Type.Object({
+  id: Type.String(),
+  signing_secret: Type.String({ description: 'The new secret. Shown once.' }),
+  previous_secret_valid_until: Type.String({ description: 'UTC "YYYY-MM-DD HH:MM:SS": until then deliveries carry a signature by each secret' }),
+});
+const Attempt = Type.Object({
+  attempted_at: Type.String({ description: 'UTC "YYYY-MM-DD HH:MM:SS"' }),
+  status_code: Type.Union([Type.Integer(), Type.Null()], { description: 'null when no answer came' }),
+  latency_ms: Type.Integer(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  response_excerpt: Type.Union([Type.String(), Type.Null()], { description: 'The start of the response body, at most 2 KB' }),
+});
+const Delivery = Type.Object({
+  id: Type.String({ description: 'The body\'s id and the webhook-id header: 32 UPPERCASE hex' }),
+  event_type: Type.String(),
+  user_id: Type.String({ description: 'The body\'s userID: the authorizing person, 32 lowercase hex' }),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]),
+  created_at: Type.String({ description: 'UTC "YYYY-MM-DD HH:MM:SS"' }),
+  delivered_at: Timestamp,
+  next_attempt_at: Timestamp,
+  attempts: Type.Array(Attempt),
+});
+
+const success = (data: TSchema) => Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data });
+const errors = { 400: errorEnvelope, 401: errorEnvelope, 404: errorEnvelope };
+const tags = ['Webhooks'];
+const description = 'Authenticate with the application\'s client_id and client_secret as HTTP Basic (each form-url-encoded first, RFC 6749 section 2.3.1).';
+
+export async function webhookEndpointsApi(app: FastifyInstance, options: EndpointDeps): Promise<void> {
+  const deps: EndpointDeps = { db: options.db, box: options.box, production: options.production, lookup: options.lookup };
+  app.decorateRequest('applicationId', null);
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
+  app.setNotFoundHandler(async (_request, reply) => sendErrors(reply, 404, 'Not found.'));
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) {
+      if (error.code === 'unauthenticated') reply.header('www-authenticate', basicChallenge);
+      return sendErrors(reply, statusFor[error.code], error.message);
+    }
+    if (error.validation) return sendErrors(reply, 400, validationMessage(error));
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      const messages: Record<number, string> = { 413: 'The request body is too large.', 415: 'Send JSON (Content-Type: application/json).' };
+      return sendErrors(reply, messages[error.statusCode] ? error.statusCode : 400, messages[error.statusCode] ?? 'Malformed request.');
+    }
+    request.log.error({ err: error }, 'webhooks api request failed');
+    return sendErrors(reply, 500, unexpectedMessage);
+  });
+  app.addHook('onRequest', clientBasicAuth(deps.db));
+
+  const client = (request: { applicationId: string | null }) => request.applicationId!;
+  const ok = <T>(data: T) => ({ success: true as const, timestamp: unixNow(), data });
+
+  app.post<{ Body: Static<typeof CreateBody> }>('/endpoints', {
+    schema: { tags, summary: 'Register a webhook endpoint', description, body: CreateBody, response: { 201: success(CreatedEndpoint), ...errors } },
+  }, async (request, reply) => {
+    const created = await createEndpoint(deps, client(request), { url: request.body.url, eventTypes: request.body.event_types });
+    return reply.code(201).send(ok(created));
+  });
+
+  app.get('/endpoints', {
+    schema: { tags, summary: 'List the application\'s webhook endpoints', description, response: { 200: success(Type.Array(Endpoint)), 401: errorEnvelope } },
+  }, async (request) => ok(await listEndpoints(deps, client(request))));
+
+  app.post<{ Params: Static<typeof IdParams> }>('/endpoints/:id/rotate-secret', {
+    schema: { tags, summary: 'Replace an endpoint\'s signing secret', description: `${description} The previous secret keeps signing alongside the new one for 24 hours.`, params: IdParams, response: { 200: success(RotatedSecret), ...errors } },
+  }, async (request) => {
+    const rotated = await rotateEndpointSecret(deps, client(request), request.params.id);
+    return ok({ ...rotated, previous_secret_valid_until: apiTimestamp(Math.floor(Date.parse(rotated.previous_secret_valid_until) / 1000))! });
+  });
+
+  for (const action of ['disable', 'enable'] as const) {
+    app.post<{ Params: Static<typeof IdParams> }>(`/endpoints/:id/${action}`, {
+      schema: { tags, summary: `${action === 'enable' ? 'Enable' : 'Disable'} a webhook endpoint`, description, params: IdParams, response: { 200: success(Type.Object({ id: Type.String(), enabled: Type.Boolean() })), ...errors } },
+    }, async (request) => {
+      await setEndpointEnabled(deps, client(request), request.params.id, action === 'enable');
+      return ok({ id: request.params.id.trim().toLowerCase(), enabled: action === 'enable' });
+    });
+  }
+
+  app.delete<{ Params: Static<typeof IdParams> }>('/endpoints/:id', {
+    schema: { tags, summary: 'Delete a webhook endpoint and its delivery history', description, params: IdParams, response: { 200: success(Type.Object({ id: Type.String(), deleted: Type.Literal(true) })), ...errors } },
+  }, async (request) => ok({ ...(await removeEndpoint(deps, client(request), request.params.id)), deleted: true as const }));
+
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof DeliveriesQuery> }>('/endpoints/:id/deliveries', {
+    schema: { tags, summary: 'Recent deliveries to an endpoint, with every attempt', description, params: IdParams, querystring: DeliveriesQuery, response: { 200: success(Type.Array(Delivery)), ...errors } },
+  }, async (request) => {
+    const limit = request.query.limit === undefined ? undefined : Number(request.query.limit);
+    return ok((await endpointDeliveries(deps.db, client(request), request.params.id, limit)).map(presentDelivery));
+  });
+
+  app.post<{ Params: Static<typeof IdParams> }>('/deliveries/:id/redeliver', {
+    schema: { tags, summary: 'Send a delivery again now', description: `${description} The delivery keeps its id, so receivers that dedupe on it see a duplicate.`, params: IdParams, response: { 202: success(Type.Object({ id: Type.String(), status: Type.Literal('pending') })), ...errors } },
+  }, async (request, reply) => reply.code(202).send(ok(await redeliver(deps.db, client(request), request.params.id))));
+}
+
+const seconds = (ms: number | null) => apiTimestamp(ms === null ? null : Math.floor(ms / 1000));
+
+function presentDelivery(delivery: DeliveryReport) {
+  return {
+    ...delivery,
+    created_at: seconds(delivery.created_at)!,
+    delivered_at: seconds(delivery.delivered_at),
+    next_attempt_at: seconds(delivery.next_attempt_at),
+    attempts: delivery.attempts.map((attempt) => ({ ...attempt, attempted_at: seconds(attempt.attempted_at)! })),
+  };
+}
+
+/** Names the field: the wrong one, the missing one, or the unknown one. */
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0];
+  const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+  const field = (first?.instancePath || params?.missingProperty || params?.additionalProperty || error.validationContext) ?? 'request';
+  return `Invalid ${String(field).replace(/^\//, '').replace(/\//g, '.')}: ${first?.message ?? 'malformed'}.`;
+}
