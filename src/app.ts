@@ -26,7 +26,7 @@ import { interactions } from './oauth/interactions.ts';
 import { authorizationServerMetadata } from './oauth/metadata.ts';
 import { oauthMount } from './oauth/mount.ts';
 import { buildProvider } from './oauth/provider.ts';
-import { startHousekeeping } from './oauth/housekeeping.ts';
+import { startHousekeeping } from './housekeeping.ts';
 import { metadataPath } from './oauth/routes.ts';
 import { seedSandbox, sandboxPresence } from './sandbox/seed.ts';
 import { createBox, deriveKey } from './security/encryption.ts';

@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { errorCodes } from '../src/access/errors.ts';
 import { statusFor } from '../src/api/errors.ts';
+import ts from 'typescript';
+import { eventCatalogue } from '../src/events/types.ts';
+import { retryDelaysMs } from '../src/webhooks/retry-schedule.ts';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 
@@ -12,5 +15,52 @@ describe('docs/errors.md', () => {
     const rows = [...read('docs/errors.md').matchAll(/^\| `([a-z_]+)` \| (\d{3}) \|/gm)].map((match) => [match[1]!, Number(match[2])] as const);
     assert.deepEqual(rows.map(([code]) => code).sort(), [...errorCodes].sort());
     for (const [code, status] of rows) assert.equal(status, statusFor[code as keyof typeof statusFor], code);
+  });
+});
+
+/** Each EventFields member's own field names, read from the source (they are types, not values). */
+function eventFieldsFromSource(): Map<string, string[]> {
+  const source = ts.createSourceFile('types.ts', read('src/events/types.ts'), ts.ScriptTarget.Latest);
+  const name = (node: ts.PropertyName) => (ts.isIdentifier(node) || ts.isStringLiteral(node) ? node.text : node.getText(source));
+  const fields = new Map<string, string[]>();
+  source.forEachChild((node) => {
+    if (!ts.isInterfaceDeclaration(node) || node.name.text !== 'EventFields') return;
+    for (const member of node.members) {
+      assert.ok(ts.isPropertySignature(member) && member.type && ts.isTypeLiteralNode(member.type), `EventFields.${member.name?.getText(source)} is written inline, so this test can read its fields`);
+      fields.set(name(member.name), member.type.members.map((field) => name(field.name!)));
+    }
+  });
+  return fields;
+}
+
+describe('docs/webhooks.md', () => {
+  const doc = read('docs/webhooks.md');
+  const catalogue = doc.slice(doc.indexOf('### Catalogue'), doc.indexOf('## Delivery'));
+  const sections = [...catalogue.matchAll(/^#### (.+) · ([a-z]+)\n([\s\S]*?)(?=^#### |$(?![\s\S]))/gm)].map((match) => ({
+    names: [...match[1]!.matchAll(/`([^`]+)`/g)].map((name) => name[1]!),
+    category: match[2]!,
+    fields: [...match[3]!.matchAll(/^\| `(\w+)` \|/gm)].map((field) => field[1]!),
+  }));
+
+  it('lists every event type of the catalogue once, with its category', () => {
+    const documented = sections.flatMap((section) => section.names.map((name) => [name, section.category]));
+    assert.deepEqual(documented.map(([name]) => name).sort(), Object.keys(eventCatalogue).sort());
+    for (const [name, category] of documented) assert.equal(category, eventCatalogue[name as keyof typeof eventCatalogue].category, name);
+  });
+
+  it('lists exactly the fields of each event type', () => {
+    const fields = eventFieldsFromSource();
+    for (const section of sections) {
+      for (const name of section.names) {
+        const key = name.startsWith('door<N>_') ? 'door' : name;
+        assert.deepEqual([...section.fields].sort(), [...(fields.get(key) ?? [])].sort(), name);
+      }
+    }
+  });
+
+  it('gives the retry schedule of src/webhooks/retry-schedule.ts', () => {
+    const spoken = (ms: number) => (ms === 0 ? 'immediately' : ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);
+    const rows = [...doc.matchAll(/^\| (\d+) \| ([^|]+) \| [^|]+ \|$/gm)].map((match) => [Number(match[1]), match[2]!.trim()]);
+    assert.deepEqual(rows, retryDelaysMs.map((ms, index) => [index + 1, spoken(ms)]));
   });
 });

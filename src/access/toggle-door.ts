@@ -18,6 +18,9 @@ import { compactId } from './ids.ts';
 import { appendEvent } from '../events/outbox.ts';
 import { personRef } from '../events/person-ref.ts';
 
+/** How long an Idempotency-Key answers with the first outcome (spec 4: 24 h). */
+export const IDEMPOTENCY_MS = 24 * 3600 * 1000;
+
 export interface ToggleDeps {
   db: Kysely<Database>;
   commands: DoorCommands;
@@ -55,10 +58,6 @@ export interface ToggleOutcome {
 /** Runs every check and sends nothing yet; the returned toggle is claimed (no other command for this door until it ends). */
 export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: ToggleRequest): Promise<PendingToggle | ToggleOutcome> {
   const key = request.idempotencyKey ? idempotencyKey(viewer, request) : undefined;
-  if (key) {
-    const earlier = await commands.findCommandByKey(deps.db, key);
-    if (earlier) return replay(deps, viewer, earlier.id);
-  }
   const door = await requireVisibleDoor(deps.db, viewer, request.doorId);
   const refuse = async (code: ErrorCode, message: string, extra: { scope?: string } = {}) => {
     await deps.db.transaction().execute(async (trx) => {
@@ -76,6 +75,16 @@ export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: Tog
   const scope = request.state === 'OPEN' ? 'opendoor' : 'closedoor';
   if (request.scopes && !request.scopes.has(scope)) {
     await refuse('forbidden', `This application may not ${request.state === 'OPEN' ? 'open' : 'close'} doors: it needs the ${scope} scope.`, { scope });
+  }
+  // A retry with the same key gets the first outcome, once the caller may still see and ask for it.
+  if (key) {
+    const earlier = await commands.findCommandByKey(deps.db, key, Date.now() - IDEMPOTENCY_MS);
+    if (earlier) {
+      if (earlier.door_id !== door.id || earlier.requested_state !== request.state) {
+        throw new DomainError('invalid', 'This Idempotency-Key was used for another request (a different door or state).', { doorName: door.name });
+      }
+      return replay(deps, viewer, earlier.id);
+    }
   }
   try {
     requireOperableNow(door, new Date(), await personTimeZone(deps.db, viewer.personId));
@@ -97,6 +106,8 @@ export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: Tog
 
   const toggleId = randomBytes(16).toString('hex').toUpperCase();
   const now = Date.now();
+  // A command whose process died before the answer must not hold the door forever.
+  await commands.expireStaleCommands(deps.db, now, door.id);
   const claimed = await commands.insertPendingCommand(deps.db, {
     id: toggleId,
     door_id: door.id,
@@ -112,7 +123,7 @@ export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: Tog
   });
   if (!claimed) {
     // The same key raced in from another request: answer with that one's outcome.
-    const raced = key ? await commands.findCommandByKey(deps.db, key) : undefined;
+    const raced = key ? await commands.findCommandByKey(deps.db, key, now - IDEMPOTENCY_MS) : undefined;
     if (raced) return replay(deps, viewer, raced.id);
     await refuse('busy', `${door.name} is still carrying out an earlier request. Try again in a few seconds.`);
   }
@@ -165,6 +176,10 @@ export interface ToggleStatus {
 export async function toggleStatus(db: Kysely<Database>, viewer: Viewer, clientId: string | null, toggleId: string): Promise<ToggleStatus> {
   const row = /^[0-9A-Fa-f]{32}$/.test(toggleId) ? await commands.findCommand(db, toggleId.toUpperCase()) : undefined;
   if (!row || row.person_id !== viewer.personId || row.client_id !== clientId) throw new DomainError('not_found', 'No such toggle.');
+  // The token must still cover the door (grants can narrow, access can end).
+  await requireVisibleDoor(db, viewer, row.door_id).catch(() => {
+    throw new DomainError('not_found', 'No such toggle.');
+  });
   return { toggleId: row.id, doorId: row.door_id, state: row.requested_state, status: row.status, reason: row.reason };
 }
 

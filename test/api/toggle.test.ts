@@ -228,3 +228,30 @@ describe('two platform processes on Mosquitto and PostgreSQL', { skip: process.e
     assert.equal(apiRows.length, 2);
   });
 });
+
+describe('toggle edge cases', () => {
+  it('frees a door whose command was left pending by a process that died, once its deadline passed', async (t) => {
+    const { baseUrl, app } = await startServerOn(t, 'sqlite');
+    const controller = await sandboxController(t, app, 'a');
+    const { access_token } = await sandboxTokens(baseUrl);
+    await app.db.insertInto('door_commands').values({
+      id: 'DEADBEEF'.repeat(4), door_id: sandboxDoors.garage.id, device_id: sandboxDevices.a.id, entity_number: 1, person_id: sandboxPeople.alex.id, client_id: null,
+      channel: 'API: gone', requested_state: 'OPEN', status: 'pending', reason: null, idempotency_key: null, created_at: Date.now() - 60_000, expires_at: Date.now() - 50_000, finished_at: null,
+    }).execute();
+    const answer = await toggle(baseUrl, access_token, sandboxDoors.garage.id, 'OPEN');
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(controller.movements, 1);
+  });
+
+  it('refuses an Idempotency-Key reused for another door or state, and checks the scope before replaying', async (t) => {
+    const { baseUrl, app } = await startServerOn(t, 'sqlite');
+    await sandboxController(t, app, 'a');
+    const { access_token } = await sandboxTokens(baseUrl);
+    assert.equal((await toggle(baseUrl, access_token, sandboxDoors.lobby.id, 'OPEN', { 'idempotency-key': 'k1' })).status, 200);
+    const otherDoor = await toggle(baseUrl, access_token, sandboxDoors.garage.id, 'OPEN', { 'idempotency-key': 'k1' });
+    assert.equal(otherDoor.status, 400);
+    const closeOnly = await sandboxTokens(baseUrl, { scope: 'closedoor' });
+    const replayWithoutScope = await toggle(baseUrl, closeOnly.access_token, sandboxDoors.lobby.id, 'OPEN', { 'idempotency-key': 'k1' });
+    assert.equal(replayWithoutScope.status, 403);
+  });
+});

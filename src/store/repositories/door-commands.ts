@@ -20,8 +20,8 @@ export function findCommand(db: Kysely<Database>, id: string) {
   return db.selectFrom('door_commands').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function findCommandByKey(db: Kysely<Database>, key: string) {
-  return db.selectFrom('door_commands').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+export function findCommandByKey(db: Kysely<Database>, key: string, since: number) {
+  return db.selectFrom('door_commands').selectAll().where('idempotency_key', '=', key).where('created_at', '>=', since).executeTakeFirst();
 }
 
 /**
@@ -34,10 +34,12 @@ export function recentCommand(db: Kysely<Database>, doorId: string, since: numbe
     .where('status', 'in', ['pending', 'succeeded']).where('created_at', '>=', since).orderBy('created_at', 'desc').executeTakeFirst();
 }
 
-/** Commands whose process died before the answer: failed once their deadline has passed. */
-export async function expireStaleCommands(db: Kysely<Database>, now: number): Promise<void> {
-  await db.updateTable('door_commands').set({ status: 'failed', reason: 'device_timeout', finished_at: now })
-    .where('status', '=', 'pending').where('expires_at', '<', now - 1000).execute();
+/** Commands whose process died before the answer: failed once their deadline has passed (of one door, or all). */
+export async function expireStaleCommands(db: Kysely<Database>, now: number, doorId?: string): Promise<void> {
+  let update = db.updateTable('door_commands').set({ status: 'failed', reason: 'device_timeout', finished_at: now })
+    .where('status', '=', 'pending').where('expires_at', '<', now - 1000);
+  if (doorId) update = update.where('door_id', '=', doorId);
+  await update.execute();
 }
 
 export async function deleteCommandsBefore(db: Kysely<Database>, before: number): Promise<void> {

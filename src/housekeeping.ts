@@ -1,9 +1,10 @@
-// Deletes what has expired: tokens, codes, sessions and finished refresh rotations.
+// Deletes what has expired (tokens, codes, sessions, refresh rotations, old toggles) and fails toggles whose process died.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/database.ts';
-import { deleteExpiredModels } from '../store/repositories/oauth-models.ts';
-import { deleteRotationsBefore } from '../store/repositories/refresh-rotations.ts';
+import type { Database } from './store/database.ts';
+import { deleteExpiredModels } from './store/repositories/oauth-models.ts';
+import { deleteRotationsBefore } from './store/repositories/refresh-rotations.ts';
+import { deleteCommandsBefore, expireStaleCommands } from './store/repositories/door-commands.ts';
 
 const EVERY_MS = 10 * 60 * 1000;
 
@@ -14,6 +15,9 @@ export function startHousekeeping(deps: { db: Kysely<Database>; log: FastifyBase
       const removed = await deleteExpiredModels(deps.db, Math.floor(now / 1000));
       // Rotation rows outlive their window by an hour so late duplicates still find them.
       await deleteRotationsBefore(deps.db, now - (deps.refreshGraceSeconds + 3600) * 1000);
+      // Toggles: unanswered ones of a process that died, and finished ones past the idempotency window.
+      await expireStaleCommands(deps.db, now);
+      await deleteCommandsBefore(deps.db, now - 24 * 3600 * 1000);
       if (removed > 0) deps.log.debug({ removed }, 'expired oauth records removed');
     } catch (error) {
       deps.log.warn({ err: error }, 'housekeeping failed');
