@@ -58,7 +58,7 @@ export async function webhooksCommand(config: Config, argv: string[]): Promise<n
       case 'enable': {
         const id = required('ENDPOINT_ID');
         await setEndpointEnabled(deps, clientId, id, action === 'enable');
-        print({ id: id.toLowerCase(), enabled: action === 'enable' }, `${action}d ${id.toLowerCase()}`);
+        print({ id: id.trim().toLowerCase(), enabled: action === 'enable' }, `${action}d ${id.trim().toLowerCase()}`);
         return;
       }
       case 'rotate-secret': {

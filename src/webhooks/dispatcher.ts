@@ -39,23 +39,25 @@ export class WebhookDispatcher {
   readonly #deps: DispatcherDeps;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #stopped = true;
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
   }
 
   start(intervalMs = 250): void {
+    this.#stopped = false;
     const loop = async () => {
       this.#running = this.tick().then(() => undefined, (error: unknown) => this.#deps.log?.warn({ err: error }, 'webhook dispatch failed'));
       await this.#running;
-      this.#timer = setTimeout(loop, intervalMs);
+      if (!this.#stopped) this.#timer = setTimeout(loop, intervalMs);
     };
     this.#timer = setTimeout(loop, 0);
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearTimeout(this.#timer);
-    this.#timer = undefined;
     await this.#running;
   }
 

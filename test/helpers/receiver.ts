@@ -19,7 +19,11 @@ export async function startReceiver(t: TestContext, answers: number[] = []) {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  t.after(() => new Promise<void>((resolve) => {
+    // The dispatcher's HTTP client keeps connections alive; close would wait for them.
+    server.closeAllConnections();
+    server.close(() => resolve());
+  }));
   const { port } = server.address() as { port: number };
   return { url: `http://127.0.0.1:${port}/hook`, received };
 }

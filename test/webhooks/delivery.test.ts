@@ -24,8 +24,10 @@ for (const engine of engines()) {
       const { access_token } = await sandboxTokens(baseUrl);
       const toggled = await fetch(`${baseUrl}/oauth/v1/endpoints/toggle`, { method: 'POST', headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ door_id: sandboxDoors.garage.id, door_state: 'OPEN' }) });
       const toggleId = ((await toggled.json()) as any).data.toggle_id;
-      await until(() => receiver.received.length >= 1, 10_000);
-      const [delivery] = receiver.received;
+      // The endpoint takes every event ("*"): the controller coming online came first.
+      const doorEvent = () => receiver.received.find((r) => JSON.parse(r.body).eventType === 'door1_open');
+      await until(() => doorEvent() !== undefined, 10_000);
+      const delivery = doorEvent();
       const body = JSON.parse(delivery!.body);
       // The standardwebhooks package verifies id, timestamp and signature (and rejects replays).
       new Webhook(endpoint.signing_secret).verify(delivery!.body, delivery!.headers as Record<string, string>);
