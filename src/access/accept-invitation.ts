@@ -4,7 +4,9 @@
 // works twice. The inviter's right to share is checked again at this moment:
 // a door they can no longer share is left out.
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { appendEvent } from '../events/outbox.ts';
+import { compactId } from './ids.ts';
 import { hashPassword } from '../security/passwords.ts';
 import type { Database } from '../store/database.ts';
 import { addMemberIfAbsent } from '../store/repositories/accounts.ts';
@@ -61,7 +63,7 @@ export async function signUpAndAccept(deps: AcceptDeps, token: string, input: Si
   return personId;
 }
 
-async function grantInvitedAccess(trx: Kysely<Database>, invitation: InvitationRow, personId: string, at: Date): Promise<string[]> {
+async function grantInvitedAccess(trx: Transaction<Database>, invitation: InvitationRow, personId: string, at: Date): Promise<string[]> {
   const now = seconds(at);
   if (!(await markInvitationAccepted(trx, invitation.id, personId, now))) throw new DomainError('not_found', invalidLink);
   const window: ShareWindow = {
@@ -84,6 +86,13 @@ async function grantInvitedAccess(trx: Kysely<Database>, invitation: InvitationR
       ends_at: window.endsAt,
       weekly_hours: invitation.weekly_hours,
       created_at: now,
+    });
+    await appendEvent(trx, {
+      type: 'access_granted', doorId: door.id, deviceId: door.row.device_id, personIds: [personId, invitation.invited_by], occurredAt: now,
+      data: {
+        doorID: compactId(door.id), deviceID: compactId(door.row.device_id), personID: compactId(personId), grantedByUserID: compactId(invitation.invited_by),
+        startsAt: window.startsAt === null ? null : new Date(window.startsAt * 1000).toISOString(), endsAt: window.endsAt === null ? null : new Date(window.endsAt * 1000).toISOString(),
+      },
     });
   }
   return doors.map((door) => door.id);

@@ -3,6 +3,8 @@
 // permission removes only the access they gave. Pending invitations to the
 // address for those doors are cancelled too.
 import type { Kysely } from 'kysely';
+import { appendEvent } from '../events/outbox.ts';
+import { compactId } from './ids.ts';
 import type { Database } from '../store/database.ts';
 import { findMembership } from '../store/repositories/accounts.ts';
 import { deleteDoorAccess, deleteDoorAccessGrantedBy } from '../store/repositories/door-access.ts';
@@ -47,6 +49,13 @@ export async function removeAccess(deps: { db: Kysely<Database> }, viewer: Viewe
       cancelledInvitations += 1;
     }
     if (removedAccess + cancelledInvitations === 0) throw new DomainError('not_found', 'No access or pending invitation matched.');
+    if (removedAccess > 0 && target.personId) {
+      const doorIds = [...scope.owned, ...scope.shared];
+      await appendEvent(trx, {
+        type: 'access_removed', personIds: [target.personId, viewer.personId],
+        data: { doorIDs: doorIds.map(compactId), personID: compactId(target.personId), removedByUserID: compactId(viewer.personId) },
+      });
+    }
     return { removedAccess, cancelledInvitations };
   });
 }

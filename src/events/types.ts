@@ -18,6 +18,8 @@ export interface EventFields {
   controller_online: { deviceID: string };
   controller_offline: { deviceID: string };
   unauthorized_attempt: { doorID: string; deviceID: string; channel: string; reason: string; userThatToggled: PersonRef };
+  access_granted: { doorID: string; deviceID: string; personID: string; grantedByUserID: string; startsAt: string | null; endsAt: string | null };
+  access_removed: { doorIDs: string[]; personID: string; removedByUserID: string };
 }
 
 export type EventName = Exclude<keyof EventFields, 'door'> | `door${number}_${'open' | 'close'}`;
@@ -28,6 +30,8 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   toggle_failed: { category: 'access', description: 'A toggle reached the controller but failed (no answer in time, or the controller could not do it).' },
   controller_online: { category: 'access', description: 'A controller connected.' },
   controller_offline: { category: 'access', description: 'A controller went offline.' },
+  access_granted: { category: 'management', description: 'A person was given access to a door (an invitation was accepted).' },
+  access_removed: { category: 'management', description: 'A person\'s access to doors was removed.' },
   unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, an unknown plate, or a door forced open.' },
 };
 
