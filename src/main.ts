@@ -5,9 +5,8 @@ import { DomainError } from './access/errors.ts';
 import { createClient, describeClient, importClient, listRegisteredClients, removeClient, rotateClientSecret, type ClientRegistration } from './oauth/clients.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { sandboxClients, sandboxPassword, sandboxPeople, sandboxRedirectUris, seedSandbox } from './sandbox/seed.ts';
-import { openDatabase } from './store/dialect.ts';
+import { withDatabase } from './cli/with-database.ts';
 import { createBox, deriveKey } from './security/encryption.ts';
-import { migrateToLatest } from './store/migrate.ts';
 import { createController, listControllers, parseDoorSpec, rotateControllerSecret, setControllerEnabled } from './devices/registry.ts';
 import { defaultBrokerUrl, startFleet } from './devices/simulator/fleet.ts';
 import { webhooksCommand } from './cli/webhooks.ts';
@@ -119,17 +118,6 @@ ParqEx is running at ${base} (sandbox mode: test data, public passwords)
 
   Metadata: ${base}/.well-known/oauth-authorization-server   OpenAPI: ${base}/openapi.json
 `;
-}
-
-async function withDatabase(config: Config, work: (db: ReturnType<typeof openDatabase>['db']) => Promise<void>): Promise<number> {
-  const { db, engine } = openDatabase(config);
-  try {
-    await migrateToLatest(db, engine);
-    await work(db);
-    return 0;
-  } finally {
-    await db.destroy();
-  }
 }
 
 function clientRules(config: Config) {

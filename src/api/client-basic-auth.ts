@@ -3,6 +3,7 @@
 // secret are form-url-encoded before Basic encoding (RFC 6749 section 2.3.1);
 // generated secrets use only [A-Za-z0-9_-] (spec 3), which the encoding leaves
 // as is, so clients that skip it still work.
+import { parseBasic } from '../oauth/compat/client-credentials.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { DomainError } from '../access/errors.ts';
@@ -20,7 +21,7 @@ export const basicChallenge = 'Basic realm="ParqEx webhooks", charset="UTF-8"';
 
 export function clientBasicAuth(db: Kysely<Database>) {
   return async function authenticateApplication(request: FastifyRequest): Promise<void> {
-    const credentials = parseBasic(request.headers.authorization);
+    const credentials = parseBasicCredentials(request.headers.authorization);
     if (!credentials) throw new DomainError('unauthenticated', 'Client credentials are required: send them as "Authorization: Basic base64(client_id:client_secret)".');
     const clientId = await authenticateClient(db, credentials.clientId, credentials.secret);
     if (!clientId) throw new DomainError('unauthenticated', 'The client credentials are invalid.');
@@ -28,19 +29,7 @@ export function clientBasicAuth(db: Kysely<Database>) {
   };
 }
 
-export function parseBasic(header: string | undefined): { clientId: string; secret: string } | undefined {
-  const match = /^basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? '');
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
-  return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
-}
-
-function formDecode(value: string): string {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, '%20'));
-  } catch {
-    return value;
-  }
+export function parseBasicCredentials(header: string | undefined): { clientId: string; secret: string } | undefined {
+  const credentials = header === undefined ? undefined : parseBasic(header);
+  return credentials && credentials.clientId !== '' ? credentials : undefined;
 }

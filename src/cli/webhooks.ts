@@ -2,13 +2,10 @@
 // (docs/webhooks.md). Every action names the application (--client-id) and
 // touches only its endpoints; the production rules come from the config.
 import { parseArgs } from 'node:util';
-import type { Kysely } from 'kysely';
 import { DomainError } from '../access/errors.ts';
 import type { Config } from '../config.ts';
 import { createBox } from '../security/encryption.ts';
-import type { Database } from '../store/database.ts';
-import { openDatabase } from '../store/dialect.ts';
-import { migrateToLatest } from '../store/migrate.ts';
+import { withDatabase } from './with-database.ts';
 import { endpointDeliveries, redeliver, type DeliveryReport } from '../webhooks/deliveries.ts';
 import { createEndpoint, listEndpoints, removeEndpoint, rotateEndpointSecret, setEndpointEnabled, type EndpointDeps } from '../webhooks/endpoints.ts';
 
@@ -87,17 +84,6 @@ export async function webhooksCommand(config: Config, argv: string[]): Promise<n
         throw new DomainError('invalid', `unknown webhooks action: ${action}`);
     }
   });
-}
-
-async function withDatabase(config: Config, work: (db: Kysely<Database>) => Promise<void>): Promise<number> {
-  const { db, engine } = openDatabase(config);
-  try {
-    await migrateToLatest(db, engine);
-    await work(db);
-    return 0;
-  } finally {
-    await db.destroy();
-  }
 }
 
 function wholeNumber(raw: string): number {

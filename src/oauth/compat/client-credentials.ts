@@ -31,7 +31,8 @@ function agree(name: string, fromHeader: string | undefined, fromParams: string 
   return fromHeader ?? fromParams;
 }
 
-function parseBasic(header: string): { clientId: string; secret: string } | undefined {
+/** HTTP Basic client credentials, each form-decoded (RFC 6749 2.3.1). */
+export function parseBasic(header: string): { clientId: string; secret: string } | undefined {
   const match = /^basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header);
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
