@@ -37,6 +37,8 @@ describe('parqex simulate', () => {
     await until(async () => (await online(app, issued.device_id)) === 1, 20_000).catch(() => {
       assert.fail(`the controller never came online; stdout: ${child.stdout()} stderr: ${child.stderr()}`);
     });
+    // The broker hears the controller before the parent reads the child's line: wait for the line too.
+    await until(() => child.stdout().includes('connected'), 10_000);
     assert.match(child.stdout(), new RegExp(`^controller ${issued.device_id} connected \\(2 doors\\)\\n`));
     // Its first state report arrived too.
     await until(async () => (await app.db.selectFrom('devices').select('software_version').where('id', '=', issued.device_id).executeTakeFirstOrThrow()).software_version === 'sim-1.0.0');
