@@ -18,8 +18,14 @@ export interface EventFields {
   controller_online: { deviceID: string };
   controller_offline: { deviceID: string };
   unauthorized_attempt: { doorID: string; deviceID: string; channel: string; reason: string; userThatToggled: PersonRef };
+  door_left_open: { doorID: string; deviceID: string; doorOwnerUserID: string; openSinceUTC: string; alertAfterSeconds: number };
+  sensor_battery_low: { doorID: string; deviceID: string; batteryLevel: number; threshold: number };
+  person_invited: { doorID: string; deviceID: string; emailAddress: string; invitedByUserID: string; startsAt: string | null; endsAt: string | null; expiresAt: string };
   access_granted: { doorID: string; deviceID: string; personID: string; grantedByUserID: string; startsAt: string | null; endsAt: string | null };
-  access_removed: { doorIDs: string[]; personID: string; removedByUserID: string };
+  access_changed: { doorID: string; deviceID: string; personID: string; changedByUserID: string; startsAt: string | null; endsAt: string | null };
+  access_removed: { doorID: string; deviceID: string; personID: string; removedByUserID: string };
+  vehicle_added: { vehicleID: string; personID: string; licensePlate: string; region: string };
+  vehicle_removed: { vehicleID: string; personID: string; licensePlate: string; region: string };
 }
 
 export type EventName = Exclude<keyof EventFields, 'door'> | `door${number}_${'open' | 'close'}`;
@@ -30,8 +36,14 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   toggle_failed: { category: 'access', description: 'A toggle reached the controller but failed (no answer in time, or the controller could not do it).' },
   controller_online: { category: 'access', description: 'A controller connected.' },
   controller_offline: { category: 'access', description: 'A controller went offline.' },
+  door_left_open: { category: 'access', description: 'A door stayed open longer than its time_before_door_open_alert.' },
+  sensor_battery_low: { category: 'access', description: 'A door sensor\'s battery fell below the low-battery threshold.' },
+  person_invited: { category: 'management', description: 'A person was invited to a door (one event per door of the invitation).' },
   access_granted: { category: 'management', description: 'A person was given access to a door (an invitation was accepted).' },
-  access_removed: { category: 'management', description: 'A person\'s access to doors was removed.' },
+  access_changed: { category: 'management', description: 'A person\'s access window to a door changed (a new invitation replaced it).' },
+  access_removed: { category: 'management', description: 'A person\'s access to a door was removed (one event per door).' },
+  vehicle_added: { category: 'management', description: 'A vehicle was added to a person\'s access list.' },
+  vehicle_removed: { category: 'management', description: 'A vehicle was removed from a person\'s access list.' },
   unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, an unknown plate, or a door forced open.' },
 };
 

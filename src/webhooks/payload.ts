@@ -2,6 +2,7 @@
 // envelope (spec 5): id, eventType, eventOccurred and eventOccurredUTC the same
 // instant, and userID naming the authorizing person this delivery is for.
 import { compactId } from '../access/ids.ts';
+import { utcSeconds } from '../events/time.ts';
 import type { Database } from '../store/database.ts';
 
 export function deliveryBody(event: Pick<Database['outbox_events'], 'type' | 'data' | 'occurred_at'>, delivery: { id: string; person_id: string }): string {
@@ -11,7 +12,7 @@ export function deliveryBody(event: Pick<Database['outbox_events'], 'type' | 'da
     eventType: event.type,
     ...fields,
     eventOccurred: event.occurred_at,
-    eventOccurredUTC: new Date(event.occurred_at * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    eventOccurredUTC: utcSeconds(event.occurred_at),
     userID: compactId(delivery.person_id),
   });
 }
