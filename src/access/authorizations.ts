@@ -23,15 +23,25 @@ export async function recordAuthorization(db: Kysely<Database>, input: { grantId
   }, input.doors.all ? [] : input.doors.doorIds);
 }
 
-/** The viewer an access token speaks for: its person, limited to its grant's doors. */
+/** The viewer an access token speaks for: its person, limited to its grant's doors. Marks the grant used. */
 export async function viewerForGrant(db: Kysely<Database>, grantId: string, personId: string): Promise<Viewer | undefined> {
   const authorization = await repo.findAuthorization(db, grantId);
   if (!authorization || authorization.person_id !== personId) return undefined;
   // "Last used" on the account page; written at most once a minute per grant.
   const now = Math.floor(Date.now() / 1000);
   if (authorization.last_used_at === null || now - authorization.last_used_at >= 60) await repo.touchAuthorization(db, grantId, now);
-  const doorIds = authorization.all_doors === 1 ? [] : await repo.authorizedDoorIds(db, grantId);
-  return { personId, grant: { allDoors: authorization.all_doors === 1, doorIds: new Set(doorIds), thirdParty: authorization.first_party !== 1 } };
+  return toViewer(db, authorization);
+}
+
+/** The same viewer, for the platform acting on the grant's behalf (webhooks): not a use of it. */
+export async function grantViewer(db: Kysely<Database>, grantId: string): Promise<Viewer | undefined> {
+  const authorization = await repo.findAuthorization(db, grantId);
+  return authorization && toViewer(db, authorization);
+}
+
+async function toViewer(db: Kysely<Database>, authorization: { grant_id: string; person_id: string; all_doors: number; first_party: number | null }): Promise<Viewer> {
+  const doorIds = authorization.all_doors === 1 ? [] : await repo.authorizedDoorIds(db, authorization.grant_id);
+  return { personId: authorization.person_id, grant: { allDoors: authorization.all_doors === 1, doorIds: new Set(doorIds), thirdParty: authorization.first_party !== 1 } };
 }
 
 export async function listAuthorizations(db: Kysely<Database>, personId: string) {

@@ -16,6 +16,14 @@ export interface NewEvent {
   occurredAt?: number;
 }
 
+let lastSeq = 0;
+
+/** Microseconds since the epoch, strictly increasing within this process: the order events are recorded in. */
+function nextSeq(): number {
+  lastSeq = Math.max(lastSeq + 1, Date.now() * 1000);
+  return lastSeq;
+}
+
 export async function appendEvent(trx: Transaction<Database>, event: NewEvent): Promise<string> {
   const id = randomBytes(16).toString('hex').toUpperCase();
   await insertOutboxEvent(trx, {
@@ -27,6 +35,7 @@ export async function appendEvent(trx: Transaction<Database>, event: NewEvent): 
     person_ids: event.personIds ? JSON.stringify(event.personIds) : null,
     data: JSON.stringify(event.data),
     occurred_at: event.occurredAt ?? Math.floor(Date.now() / 1000),
+    seq: nextSeq(),
     fanned_out_at: null,
   });
   return id;

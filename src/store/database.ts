@@ -159,6 +159,8 @@ export interface DoorsTable {
   sensor_mac_address: string;
   sensor_battery_level: number;
   created_at: number;
+  /** The `last_toggled` of the opening already announced as left open; null until one is. */
+  open_alert_for: Generated<number | null>;
 }
 
 export interface DoorNamesTable {
@@ -283,6 +285,8 @@ export interface OutboxEventsTable {
   /** JSON: the type's own fields. */
   data: string;
   occurred_at: number;
+  /** Recording order: microseconds, strictly increasing within a process. */
+  seq: number;
   fanned_out_at: number | null;
 }
 
@@ -298,8 +302,12 @@ export interface WebhookEndpointsTable {
   previous_secret_until: number | null;
   enabled: number;
   disabled_reason: string | null;
+  /** Unix seconds of the first failure since the last success. */
   failing_since: number | null;
   created_at: number;
+  /** Unix ms: the process named by lease_holder is delivering to it until then. */
+  leased_until: number | null;
+  lease_holder: string | null;
 }
 
 export interface WebhookDeliveriesTable {
@@ -312,7 +320,8 @@ export interface WebhookDeliveriesTable {
   attempts: number;
   /** Unix milliseconds. */
   next_attempt_at: number;
-  leased_until: number | null;
+  /** The event's `seq`: an endpoint's deliveries leave in this order. */
+  event_seq: number;
   created_at: number;
   delivered_at: number | null;
 }

@@ -5,6 +5,8 @@ import * as oauth from './migrations/0002-oauth.ts';
 import * as access from './migrations/0003-access.ts';
 import * as controllers from './migrations/0004-controllers.ts';
 import * as webhooks from './migrations/0005-webhooks.ts';
+import * as webhookOrder from './migrations/0006-webhook-order.ts';
+import * as doorOpenAlerts from './migrations/0007-door-open-alerts.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
@@ -13,6 +15,8 @@ export const migrations: Record<string, Migration> = {
   '0003-access': access,
   '0004-controllers': controllers,
   '0005-webhooks': webhooks,
+  '0006-webhook-order': webhookOrder,
+  '0007-door-open-alerts': doorOpenAlerts,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {

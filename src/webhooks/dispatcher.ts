@@ -1,6 +1,7 @@
-// Delivers webhooks: fans new outbox events out to deliveries, leases due
-// deliveries (any process may, none twice), POSTs each signed with a short
-// timeout, records every attempt, and reschedules failures. Clock, fetch and
+// Delivers webhooks: fans new outbox events out to deliveries, leases
+// endpoints that have deliveries due (one process per endpoint at a time, so
+// each endpoint gets its events in order and none twice), POSTs each
+// delivery signed, records every attempt, and reschedules failures. Clock and
 // DNS are arguments, so tests drive it against a real local receiver.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -10,6 +11,7 @@ import * as repo from '../store/repositories/webhooks.ts';
 import { fanOut } from './fan-out.ts';
 import { deliveryBody } from './payload.ts';
 import { maxAttempts, nextAttemptAt } from './retry-schedule.ts';
+import { createSender, type Sender } from './sender.ts';
 import { signDelivery } from './signing.ts';
 import { checkDestination, type Lookup } from './ssrf-guard.ts';
 
@@ -20,7 +22,6 @@ export interface DispatcherDeps {
   skipLocked: boolean;
   production: boolean;
   now?: () => number;
-  fetch?: typeof fetch;
   lookup?: Lookup;
   random?: () => number;
   timeoutMs?: number;
@@ -30,26 +31,36 @@ export interface DispatcherDeps {
   log?: { warn(obj: object, msg: string): void };
 }
 
-// Longer than a delivery can take (5 s timeout), short enough that a crashed process's leases free up soon.
+const DEFAULT_TIMEOUT_MS = 5000;
+// A crashed process's endpoints free up after this long.
 const LEASE_MS = 15_000;
-const RESPONSE_EXCERPT_BYTES = 2048;
+// Renewed before a delivery when less than this is left: more than one delivery can take.
+const RENEW_BELOW_MS = 10_000;
+// Endpoints one process works at once, and deliveries it sends one endpoint before giving it back.
+const ENDPOINTS_AT_ONCE = 32;
+const DELIVERIES_PER_LEASE = 200;
 const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
 
 export class WebhookDispatcher {
   readonly #deps: DispatcherDeps;
+  readonly #sender: Sender;
+  readonly #holder = randomBytes(8).toString('hex');
+  readonly #working = new Set<Promise<number>>();
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  #pumping: Promise<unknown> | undefined;
   #stopped = true;
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
+    this.#sender = createSender({ production: deps.production, lookup: deps.lookup, timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   }
 
+  /** Runs in the background: a slow endpoint holds up only itself, never the others. */
   start(intervalMs = 250): void {
     this.#stopped = false;
     const loop = async () => {
-      this.#running = this.tick().then(() => undefined, (error: unknown) => this.#deps.log?.warn({ err: error }, 'webhook dispatch failed'));
-      await this.#running;
+      this.#pumping = this.#pump().catch((error: unknown) => this.#deps.log?.warn({ err: error }, 'webhook dispatch failed'));
+      await this.#pumping;
       if (!this.#stopped) this.#timer = setTimeout(loop, intervalMs);
     };
     this.#timer = setTimeout(loop, 0);
@@ -58,43 +69,76 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    await this.#running;
+    await this.#pumping;
+    await Promise.allSettled(this.#working);
+    await this.#sender.close();
   }
 
-  /** One round: fan out, then deliver what is due. Returns the number of attempts made. */
+  /** One full round, waited for: fan out, then work every endpoint with deliveries due. Returns the attempts made. */
   async tick(): Promise<number> {
+    const started = await this.#pump();
+    return (await Promise.all(started)).reduce((sum, attempts) => sum + attempts, 0);
+  }
+
+  /** Fans out, then starts work on the endpoints it could lease. */
+  async #pump(): Promise<Promise<number>[]> {
     const now = this.#now();
     while (await fanOut(this.#deps.db, { skipLocked: this.#deps.skipLocked, now }) > 0) { /* until caught up */ }
-    const leased = await repo.leaseDueDeliveries(this.#deps.db, now, LEASE_MS, 100, this.#deps.skipLocked);
-    // Per endpoint in the order the events happened; endpoints in parallel.
-    const byEndpoint = Map.groupBy(leased, (delivery) => delivery.endpoint_id);
-    await Promise.all([...byEndpoint.values()].map(async (deliveries) => {
-      for (const delivery of deliveries) await this.#deliver(delivery);
-    }));
-    return leased.length;
+    const room = ENDPOINTS_AT_ONCE - this.#working.size;
+    if (room <= 0) return [];
+    const endpoints = await repo.leaseEndpoints(this.#deps.db, { now, leaseMs: LEASE_MS, holder: this.#holder, limit: room, skipLocked: this.#deps.skipLocked });
+    return endpoints.map((endpointId) => {
+      const work = this.#work(endpointId, now + LEASE_MS).catch((error: unknown) => {
+        this.#deps.log?.warn({ err: error, endpointId }, 'webhook endpoint work failed');
+        return 0;
+      });
+      this.#working.add(work);
+      void work.finally(() => this.#working.delete(work));
+      return work;
+    });
   }
 
-  async #deliver(delivery: repo.LeasedDelivery): Promise<void> {
-    const [endpoint, event] = await Promise.all([repo.findEndpoint(this.#deps.db, delivery.endpoint_id), repo.findEvent(this.#deps.db, delivery.event_id)]);
-    if (!endpoint || !event) return;
-    const started = this.#now();
-    const attempt: { status: number | null; excerpt: string | null; error: string | null } = { status: null, excerpt: null, error: null };
-    if (endpoint.enabled !== 1) {
-      attempt.error = 'endpoint disabled';
-    } else {
-      const destination = await checkDestination(endpoint.url, { production: this.#deps.production, lookup: this.#deps.lookup });
-      if (!destination.ok) {
-        attempt.error = `refused destination: ${destination.reason}`;
-      } else {
-        await this.#post(endpoint, event, delivery, started, attempt);
+  /** Sends an endpoint's due deliveries one at a time, oldest event first, while the lease lasts. */
+  async #work(endpointId: string, leasedUntil: number): Promise<number> {
+    let sent = 0;
+    try {
+      while (sent < DELIVERIES_PER_LEASE) {
+        const due = await repo.dueDeliveriesOfEndpoint(this.#deps.db, endpointId, this.#now(), Math.min(50, DELIVERIES_PER_LEASE - sent));
+        if (due.length === 0) break;
+        for (const delivery of due) {
+          const now = this.#now();
+          if (leasedUntil - now < RENEW_BELOW_MS) {
+            if (!(await repo.renewEndpointLease(this.#deps.db, endpointId, this.#holder, now, now + LEASE_MS))) return sent;
+            leasedUntil = now + LEASE_MS;
+          }
+          // Read each time: a developer may disable the endpoint or rotate its secret meanwhile.
+          const endpoint = await repo.findEndpoint(this.#deps.db, endpointId);
+          if (!endpoint || endpoint.enabled !== 1) return sent;
+          await this.#deliver(endpoint, delivery);
+          sent += 1;
+        }
       }
+      return sent;
+    } finally {
+      await repo.releaseEndpointLease(this.#deps.db, endpointId, this.#holder, this.#now());
     }
-    const delivered = attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
+  }
+
+  async #deliver(endpoint: Database['webhook_endpoints'], delivery: repo.DueDelivery): Promise<void> {
+    const event = await repo.findEvent(this.#deps.db, delivery.event_id);
+    if (!event) return;
+    const started = this.#now();
+    const body = deliveryBody(event, delivery);
+    const destination = await checkDestination(endpoint.url, { production: this.#deps.production, lookup: this.#deps.lookup });
+    const outcome = destination.ok
+      ? await this.#sender.send(endpoint.url, this.#headers(endpoint, delivery.id, started, body), body)
+      : { status: null, excerpt: null, error: `refused destination: ${destination.reason}` };
+    const delivered = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
     const attempts = delivery.attempts + 1;
     const next = delivered ? undefined : nextAttemptAt(attempts, this.#now(), this.#deps.random);
     await repo.recordAttempt(this.#deps.db, {
-      id: randomBytes(12).toString('hex'), delivery_id: delivery.id, attempted_at: started, status_code: attempt.status,
-      latency_ms: Math.max(0, Math.round(this.#now() - started)), response_excerpt: attempt.excerpt, error: attempt.error,
+      id: randomBytes(12).toString('hex'), delivery_id: delivery.id, attempted_at: started, status_code: outcome.status,
+      latency_ms: Math.max(0, Math.round(this.#now() - started)), response_excerpt: outcome.excerpt, error: outcome.error,
     }, {
       deliveryId: delivery.id,
       status: delivered ? 'delivered' : next === undefined || attempts >= maxAttempts ? 'dead' : 'pending',
@@ -105,41 +149,27 @@ export class WebhookDispatcher {
     await this.#trackHealth(endpoint, delivered);
   }
 
-  async #post(endpoint: Database['webhook_endpoints'], event: Database['outbox_events'], delivery: repo.LeasedDelivery, started: number, attempt: { status: number | null; excerpt: string | null; error: string | null }): Promise<void> {
-    const body = deliveryBody(event, delivery);
-    const now = Math.floor(started / 1000);
+  #headers(endpoint: Database['webhook_endpoints'], deliveryId: string, started: number, body: string): Record<string, string> {
     const secrets = [this.#deps.box.open(endpoint.secret_sealed)];
-    if (endpoint.previous_secret_sealed && (endpoint.previous_secret_until ?? 0) > now) secrets.push(this.#deps.box.open(endpoint.previous_secret_sealed));
-    try {
-      const response = await (this.#deps.fetch ?? fetch)(endpoint.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#deps.timeoutMs ?? 5000),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'ParqEx-Webhooks/1',
-          'x-parqex-api-key': this.#deps.box.open(endpoint.api_key_sealed),
-          ...signDelivery(secrets, delivery.id, new Date(started), body),
-        },
-        body,
-      });
-      attempt.status = response.status;
-      attempt.excerpt = await readExcerpt(response);
-    } catch (error) {
-      attempt.error = error instanceof Error ? error.message.slice(0, 300) : 'request failed';
-    }
+    if (endpoint.previous_secret_sealed && (endpoint.previous_secret_until ?? 0) > Math.floor(started / 1000)) secrets.push(this.#deps.box.open(endpoint.previous_secret_sealed));
+    return {
+      'content-type': 'application/json',
+      'user-agent': 'ParqEx-Webhooks/1',
+      'x-parqex-api-key': this.#deps.box.open(endpoint.api_key_sealed),
+      ...signDelivery(secrets, deliveryId, new Date(started), body),
+    };
   }
 
   async #trackHealth(endpoint: Database['webhook_endpoints'], delivered: boolean): Promise<void> {
-    const now = this.#now();
+    const now = Math.floor(this.#now() / 1000);
     if (delivered) {
       if (endpoint.failing_since !== null) await repo.updateEndpoint(this.#deps.db, endpoint.id, { failing_since: null });
       return;
     }
     if (endpoint.failing_since === null) {
       await repo.updateEndpoint(this.#deps.db, endpoint.id, { failing_since: now });
-    } else if (endpoint.enabled === 1 && now - endpoint.failing_since >= (this.#deps.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS)) {
-      await repo.updateEndpoint(this.#deps.db, endpoint.id, { enabled: 0, disabled_reason: `no successful delivery since ${new Date(endpoint.failing_since).toISOString()}` });
+    } else if ((now - endpoint.failing_since) * 1000 >= (this.#deps.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS)) {
+      await repo.updateEndpoint(this.#deps.db, endpoint.id, { enabled: 0, disabled_reason: `no successful delivery since ${new Date(endpoint.failing_since * 1000).toISOString()}` });
       await this.#deps.onDisabled?.(endpoint);
     }
   }
@@ -147,20 +177,4 @@ export class WebhookDispatcher {
   #now(): number {
     return this.#deps.now?.() ?? Date.now();
   }
-}
-
-/** Reads at most a small excerpt of the response: a receiver cannot make us buffer a large body. */
-async function readExcerpt(response: Response): Promise<string | null> {
-  if (!response.body) return null;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < RESPONSE_EXCERPT_BYTES) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-  }
-  await reader.cancel().catch(() => undefined);
-  return Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
 }

@@ -34,7 +34,7 @@ export async function createEndpoint(deps: EndpointDeps, clientId: string, input
   await repo.insertEndpoint(deps.db, {
     id, client_id: clientId, url: input.url, event_types: JSON.stringify(eventTypes),
     api_key_sealed: deps.box.seal(apiKey), secret_sealed: deps.box.seal(secret), previous_secret_sealed: null, previous_secret_until: null,
-    enabled: 1, disabled_reason: null, failing_since: null, created_at: Math.floor(Date.now() / 1000),
+    enabled: 1, disabled_reason: null, failing_since: null, created_at: Math.floor(Date.now() / 1000), leased_until: null, lease_holder: null,
   });
   return { id, url: input.url, event_types: eventTypes, api_key: apiKey, signing_secret: secret };
 }

@@ -3,8 +3,9 @@
 // application, and only where that authorization covers the event's door.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { viewerForGrant } from '../access/authorizations.ts';
+import { grantViewer } from '../access/authorizations.ts';
 import { requireVisibleDoor } from '../access/door-policy.ts';
+import { DomainError } from '../access/errors.ts';
 import type { Database } from '../store/database.ts';
 import * as repo from '../store/repositories/webhooks.ts';
 import { subscribes } from './endpoints.ts';
@@ -22,11 +23,11 @@ export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolea
       const authorizations = await repo.authorizationsFor(trx, people, [...new Set(wanting.map((endpoint) => endpoint.client_id))]);
       const rows: Database['webhook_deliveries'][] = [];
       for (const authorization of authorizations) {
-        if (event.door_id && !(await covers(trx, authorization, event.door_id))) continue;
+        if (event.door_id && !(await covers(trx, authorization.grant_id, event))) continue;
         for (const endpoint of wanting.filter((candidate) => candidate.client_id === authorization.client_id)) {
           rows.push({
             id: randomBytes(16).toString('hex').toUpperCase(), event_id: event.id, endpoint_id: endpoint.id, person_id: authorization.person_id,
-            status: 'pending', attempts: 0, next_attempt_at: now, leased_until: null, created_at: now, delivered_at: null,
+            status: 'pending', attempts: 0, next_attempt_at: now, event_seq: event.seq, created_at: now, delivered_at: null,
           });
         }
       }
@@ -38,13 +39,21 @@ export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolea
   });
 }
 
-async function covers(db: Kysely<Database>, authorization: { grant_id: string; person_id: string }, doorId: string): Promise<boolean> {
-  const viewer = await viewerForGrant(db, authorization.grant_id, authorization.person_id);
-  if (!viewer) return false;
+/**
+ * Whether a grant reaches an event's door. A door event needs the door in
+ * the person's view through the grant now; a management event (access given,
+ * changed, removed) needs only the door among the doors the grant was given,
+ * since the person may just have lost the door itself.
+ */
+async function covers(db: Kysely<Database>, grantId: string, event: { door_id: string | null; category: string }): Promise<boolean> {
+  const viewer = await grantViewer(db, grantId);
+  if (!viewer?.grant || !event.door_id) return false;
+  if (event.category === 'management') return viewer.grant.allDoors || viewer.grant.doorIds.has(event.door_id);
   try {
-    await requireVisibleDoor(db, viewer, doorId);
+    await requireVisibleDoor(db, viewer, event.door_id);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof DomainError) return false;
+    throw error;
   }
 }

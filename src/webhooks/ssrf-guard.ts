@@ -1,10 +1,11 @@
 // Where a webhook may be delivered (spec section 5): HTTPS only (plain http to loopback in
 // development), and outside development never to loopback, private, link-local, metadata or
-// other internal addresses. The dispatcher calls this at registration and again before each
-// delivery, and connects only to the addresses returned, so a name that is re-pointed at an
-// internal address after registration (DNS rebinding) is refused then too.
+// other internal addresses. `checkDestination` runs at registration and before each delivery
+// (for a clear refusal); `connectLookup` runs when the delivery's socket connects and checks
+// the very addresses it connects to, so a name re-pointed at an internal address between the
+// check and the connection (DNS rebinding) is refused too.
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { BlockList, isIPv4, isIPv6, type LookupFunction } from 'node:net';
 
 export type LookupAddress = { address: string; family: number };
 export type Lookup = (host: string) => Promise<LookupAddress[]>;
@@ -109,4 +110,23 @@ export async function checkDestination(url: string, options: DestinationOptions)
   if (plainHttp && !addresses.every(isLoopbackAddress)) return { ok: false, reason: 'plain http is allowed only to loopback in development; use https' };
   if (options.production && addresses.some(isInternalAddress)) return { ok: false, reason: 'host is or resolves to a loopback, private, link-local or reserved address' };
   return { ok: true, addresses };
+}
+
+/**
+ * A `net.connect` lookup: resolves like `checkDestination` and, in
+ * production, fails the connection when any address is internal.
+ */
+export function connectLookup(options: DestinationOptions): LookupFunction {
+  const lookup = options.lookup ?? defaultLookup;
+  return (hostname, lookupOptions, callback) => {
+    lookup(hostname).then((found) => {
+      const usable = lookupOptions.family === 4 || lookupOptions.family === 6 ? found.filter((entry) => entry.family === lookupOptions.family) : found;
+      if (usable.length === 0) return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' }), '');
+      if (options.production && usable.some((entry) => isInternalAddress(entry.address))) {
+        return callback(Object.assign(new Error(`refused destination: ${hostname} resolves to an internal address`), { code: 'EREFUSEDDESTINATION' }), '');
+      }
+      if (lookupOptions.all) return callback(null, usable);
+      callback(null, usable[0]!.address, usable[0]!.family);
+    }, (error: NodeJS.ErrnoException) => callback(error, ''));
+  };
 }

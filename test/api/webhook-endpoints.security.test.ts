@@ -87,8 +87,8 @@ for (const engine of engines()) {
       const endpoint = (await owner('POST', '/endpoints', { url: 'http://127.0.0.1:9/hook' })).body.data;
       const now = Date.now();
       await app.db.transaction().execute(async (trx) => {
-        await trx.insertInto('outbox_events').values({ id: 'E'.repeat(32), type: 'controller_online', category: 'access', door_id: null, device_id: null, person_ids: '[]', data: '{}', occurred_at: Math.floor(now / 1000), fanned_out_at: now }).execute();
-        await trx.insertInto('webhook_deliveries').values({ id: 'D'.repeat(32), event_id: 'E'.repeat(32), endpoint_id: endpoint.id, person_id: sandbox.people.alex.id, status: 'dead', attempts: 8, next_attempt_at: now, leased_until: null, created_at: now, delivered_at: null }).execute();
+        await trx.insertInto('outbox_events').values({ id: 'E'.repeat(32), type: 'controller_online', category: 'access', door_id: null, device_id: null, person_ids: '[]', data: '{}', occurred_at: Math.floor(now / 1000), seq: now * 1000, fanned_out_at: now }).execute();
+        await trx.insertInto('webhook_deliveries').values({ id: 'D'.repeat(32), event_id: 'E'.repeat(32), endpoint_id: endpoint.id, person_id: sandbox.people.alex.id, status: 'dead', attempts: 8, next_attempt_at: now, event_seq: now * 1000, created_at: now, delivered_at: null }).execute();
       });
       const refused = await other('POST', `/deliveries/${'D'.repeat(32)}/redeliver`);
       assert.equal(refused.status, 404);

@@ -1,5 +1,5 @@
-// Webhook endpoints, deliveries and attempts. Leasing uses FOR UPDATE SKIP
-// LOCKED on PostgreSQL so several processes deliver without doubling up.
+// Webhook endpoints, deliveries and attempts. Endpoints are leased (FOR UPDATE
+// SKIP LOCKED on PostgreSQL) so several processes deliver without doubling up.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database.ts';
 
@@ -51,7 +51,7 @@ export async function insertDeliveries(trx: Transaction<Database>, rows: Databas
 }
 
 export function lockEventsToFanOut(trx: Transaction<Database>, limit: number, skipLocked: boolean) {
-  let query = trx.selectFrom('outbox_events').selectAll().where('fanned_out_at', 'is', null).orderBy('occurred_at').orderBy('id').limit(limit);
+  let query = trx.selectFrom('outbox_events').selectAll().where('fanned_out_at', 'is', null).orderBy('seq').orderBy('id').limit(limit);
   if (skipLocked) query = query.forUpdate().skipLocked();
   return query.execute();
 }
@@ -60,28 +60,56 @@ export async function markEventsFannedOut(trx: Transaction<Database>, ids: strin
   if (ids.length) await trx.updateTable('outbox_events').set({ fanned_out_at: at }).where('id', 'in', ids).execute();
 }
 
-export interface LeasedDelivery {
-  id: string;
-  event_id: string;
-  endpoint_id: string;
-  person_id: string;
-  attempts: number;
-  created_at: number;
+/**
+ * Takes up to `limit` enabled endpoints that have deliveries due and that no
+ * process holds, for `leaseMs`, in the name of `holder`. The endpoint that
+ * was worked least recently comes first, so a busy endpoint cannot starve others.
+ */
+export async function leaseEndpoints(db: Kysely<Database>, input: { now: number; leaseMs: number; holder: string; limit: number; skipLocked: boolean }): Promise<string[]> {
+  const { now } = input;
+  return db.transaction().execute(async (trx) => {
+    let free = trx.selectFrom('webhook_endpoints').select('id')
+      .where('enabled', '=', 1)
+      .where((eb) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<', now)]))
+      .where((eb) => eb.exists(eb.selectFrom('webhook_deliveries').select('webhook_deliveries.id')
+        .whereRef('webhook_deliveries.endpoint_id', '=', 'webhook_endpoints.id')
+        .where('webhook_deliveries.status', '=', 'pending').where('webhook_deliveries.next_attempt_at', '<=', now)))
+      .orderBy(sql`coalesce(leased_until, 0)`).orderBy('id').limit(input.limit);
+    if (input.skipLocked) free = free.forUpdate().skipLocked();
+    const ids = (await free.execute()).map((row) => row.id);
+    if (ids.length === 0) return [];
+    const leased = await trx.updateTable('webhook_endpoints').set({ leased_until: now + input.leaseMs, lease_holder: input.holder })
+      .where('id', 'in', ids).where((eb) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<', now)]))
+      .returning('id').execute();
+    return leased.map((row) => row.id);
+  });
 }
 
-/** Takes up to `limit` due deliveries for `leaseMs`; another process skips them meanwhile. */
-export async function leaseDueDeliveries(db: Kysely<Database>, now: number, leaseMs: number, limit: number, skipLocked: boolean): Promise<LeasedDelivery[]> {
-  return db.transaction().execute(async (trx) => {
-    let due = trx.selectFrom('webhook_deliveries').select('id')
-      .where('status', '=', 'pending').where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<', now)]))
-      .orderBy('created_at').orderBy('id').limit(limit);
-    if (skipLocked) due = due.forUpdate().skipLocked();
-    const ids = (await due.execute()).map((row) => row.id);
-    if (ids.length === 0) return [];
-    return trx.updateTable('webhook_deliveries').set({ leased_until: now + leaseMs }).where('id', 'in', ids)
-      .returning(['id', 'event_id', 'endpoint_id', 'person_id', 'attempts', 'created_at']).execute();
-  });
+/** Extends a lease this holder still has; false when it ran out and another process may have the endpoint. */
+export async function renewEndpointLease(db: Kysely<Database>, endpointId: string, holder: string, now: number, until: number): Promise<boolean> {
+  const result = await db.updateTable('webhook_endpoints').set({ leased_until: until })
+    .where('id', '=', endpointId).where('lease_holder', '=', holder).where('leased_until', '>=', now).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Gives an endpoint back; its leased_until stays as when it was last worked, for fairness. */
+export async function releaseEndpointLease(db: Kysely<Database>, endpointId: string, holder: string, now: number): Promise<void> {
+  await db.updateTable('webhook_endpoints').set({ leased_until: now, lease_holder: null })
+    .where('id', '=', endpointId).where('lease_holder', '=', holder).execute();
+}
+
+export interface DueDelivery {
+  id: string;
+  event_id: string;
+  person_id: string;
+  attempts: number;
+}
+
+/** An endpoint's due deliveries in the order their events were recorded. */
+export function dueDeliveriesOfEndpoint(db: Kysely<Database>, endpointId: string, now: number, limit: number): Promise<DueDelivery[]> {
+  return db.selectFrom('webhook_deliveries').select(['id', 'event_id', 'person_id', 'attempts'])
+    .where('endpoint_id', '=', endpointId).where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+    .orderBy('event_seq').orderBy('id').limit(limit).execute();
 }
 
 export function findEvent(db: Kysely<Database>, id: string) {
@@ -92,7 +120,7 @@ export async function recordAttempt(db: Kysely<Database>, row: Database['webhook
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('webhook_attempts').values(row).execute();
     await trx.updateTable('webhook_deliveries').set({
-      status: outcome.status, attempts: outcome.attempts, next_attempt_at: outcome.nextAttemptAt, delivered_at: outcome.deliveredAt, leased_until: null,
+      status: outcome.status, attempts: outcome.attempts, next_attempt_at: outcome.nextAttemptAt, delivered_at: outcome.deliveredAt,
     }).where('id', '=', outcome.deliveryId).execute();
   });
 }
@@ -123,7 +151,7 @@ export function findDeliveryOfClient(db: Kysely<Database>, clientId: string, del
 }
 
 export async function requeueDelivery(db: Kysely<Database>, deliveryId: string, now: number): Promise<boolean> {
-  const result = await db.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now, leased_until: null })
+  const result = await db.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now })
     .where('id', '=', deliveryId).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
