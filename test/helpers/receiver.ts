@@ -7,15 +7,23 @@ export interface Received {
   body: string;
 }
 
-export async function startReceiver(t: TestContext, answers: number[] = []) {
+/** `answers`: status codes for the first requests, then 200. `delayMs`: how long each answer takes. */
+export async function startReceiver(t: TestContext, answers: number[] = [], options: { delayMs?: number } = {}) {
   const received: Received[] = [];
+  // The most requests that were ever in flight at once.
+  const load = { inFlight: 0, maxInFlight: 0 };
   const server = createServer((request, response) => {
+    load.inFlight += 1;
+    load.maxInFlight = Math.max(load.maxInFlight, load.inFlight);
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.statusCode = answers.shift() ?? 200;
-      response.end('ok');
+      setTimeout(() => {
+        load.inFlight -= 1;
+        response.statusCode = answers.shift() ?? 200;
+        response.end('ok');
+      }, options.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -25,5 +33,5 @@ export async function startReceiver(t: TestContext, answers: number[] = []) {
     server.close(() => resolve());
   }));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/hook`, received };
+  return { url: `http://127.0.0.1:${port}/hook`, received, load };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkDestination, type Lookup } from '../../src/webhooks/ssrf-guard.ts';
+import { checkDestination, connectLookup, type Lookup } from '../../src/webhooks/ssrf-guard.ts';
 
 // Never real DNS: names resolve from this table, anything else fails as ENOTFOUND would.
 const zone: Record<string, string[]> = {
@@ -130,4 +130,29 @@ describe('webhook destination guard', () => {
   });
 
   it('refuses a string that is not a URL', () => refused('not a url', production, /valid URL/));
+});
+
+describe('the lookup a delivery connects with', () => {
+  const resolveWith = (options: typeof production, host: string, all: boolean) => new Promise<{ error: NodeJS.ErrnoException | null; address: unknown }>((resolve) => {
+    connectLookup(options)(host, { all }, (error, address) => resolve({ error, address }));
+  });
+
+  it('refuses, in production, a name that resolves to an internal address when the socket connects', async () => {
+    for (const host of ['internal.example', 'rebind.example', 'mapped.example', 'localhost']) {
+      const { error } = await resolveWith(production, host, true);
+      assert.match(error?.message ?? '', /refused destination/, host);
+    }
+  });
+
+  it('hands the socket the checked addresses [all] and the first one [single]', async () => {
+    assert.deepEqual((await resolveWith(production, 'dual.example', true)).address, [
+      { address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1:248:1893:25c8:1946', family: 6 },
+    ]);
+    assert.equal((await resolveWith(production, 'public.example', false)).address, '93.184.216.34');
+  });
+
+  it('lets development connect to loopback, and fails a name that does not resolve', async () => {
+    assert.equal((await resolveWith(development, 'localhost', false)).address, '127.0.0.1');
+    assert.equal((await resolveWith(development, 'nowhere.example', false)).error?.code, 'ENOTFOUND');
+  });
 });
