@@ -14,7 +14,7 @@ import { openDatabase } from '../../src/store/dialect.ts';
 import type { Database } from '../../src/store/database.ts';
 import type { Kysely } from 'kysely';
 import { createEndpoint } from '../../src/webhooks/endpoints.ts';
-import { freePort, startServer } from '../helpers/build-app.ts';
+import { freePort, testEnv } from '../helpers/build-app.ts';
 import { until } from '../helpers/controllers.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 
@@ -75,25 +75,35 @@ describe('webhooks survive crashes and scale out', () => {
     assert.ok([...byEvent.values()].every((ids) => ids.size === 1), 'duplicates carry the same id');
   });
 
-  it('two processes on one PostgreSQL deliver 1,000 events with none delivered twice and each attempt recorded once', { skip: process.env.DATABASE_URL ? false : 'DATABASE_URL is not set; runs in CI', timeout: 120_000 }, async (t) => {
-    const one = await startServer(t, 'postgres', { PARQEX_WEBHOOK_INTERVAL_MS: '20' });
-    const cfg = one.app.config;
-    const two = await startServer(t, 'postgres', {
-      DATABASE_URL: cfg.databaseUrl!, PARQEX_WEBHOOK_INTERVAL_MS: '20',
-      PARQEX_COOKIE_SECRETS: cfg.secrets.cookieKeys.join(','), PARQEX_ENCRYPTION_KEY: cfg.secrets.encryptionKey.toString('base64'),
-    });
-    assert.ok(two.app);
-    const receiver = await startReceiver(t);
-    await subscribe(one.app.db, cfg.secrets.encryptionKey, sandboxClients('127.0.0.1').web.client_id, receiver.url);
-    await appendMany(one.app.db, 1000);
-    await until(() => receiver.received.length >= 1000, 60_000);
+  it('two platform processes on one PostgreSQL deliver 1,000 events to two endpoints with none delivered twice and each attempt recorded once', { skip: process.env.DATABASE_URL ? false : 'DATABASE_URL is not set; runs in CI', timeout: 120_000 }, async (t) => {
+    const shared = await testEnv('postgres', { PARQEX_WEBHOOK_INTERVAL_MS: '20', LOG_LEVEL: 'warn' });
+    t.after(shared.cleanup);
+    const ports = [await freePort(), await freePort()];
+    // One after the other: the first migrates and seeds, the second finds it done.
+    for (const port of ports) {
+      serve(t, { ...process.env, ...shared.env, PORT: String(port), PARQEX_PUBLIC_URL: `http://127.0.0.1:${ports[0]}` });
+      await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200, 30_000);
+    }
+    const { db } = openDatabase({ databaseUrl: shared.env.DATABASE_URL, sqlitePath: '' });
+    t.after(() => db.destroy());
+    const key = Buffer.from(shared.env.PARQEX_ENCRYPTION_KEY!, 'base64');
+    const receivers = [await startReceiver(t), await startReceiver(t)];
+    const clientId = sandboxClients('127.0.0.1').web.client_id;
+    await subscribe(db, key, clientId, receivers[0]!.url);
+    await createEndpoint({ db, box: createBox(key), production: false }, clientId, { url: receivers[1]!.url });
+    await appendMany(db, 1000);
+    await until(() => receivers.every((receiver) => receiver.received.length >= 1000), 60_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const ids = receiver.received.map((r) => r.headers['webhook-id']);
-    assert.equal(ids.length, 1000);
-    assert.equal(new Set(ids).size, 1000);
-    const attempts = await one.app.db.selectFrom('webhook_attempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    assert.equal(Number(attempts.n), 1000);
-    const stats = await one.app.db.selectFrom('webhook_deliveries').select(['status', 'attempts']).execute();
+    for (const receiver of receivers) {
+      const ids = receiver.received.map((r) => r.headers['webhook-id']);
+      assert.equal(ids.length, 1000);
+      assert.equal(new Set(ids).size, 1000);
+      assert.equal(receiver.load.maxInFlight, 1);
+      assert.deepEqual(receiver.received.map((r) => JSON.parse(r.body).deviceID), Array.from({ length: 1000 }, (_, i) => `n${i}`), 'in the order recorded');
+    }
+    const attempts = await db.selectFrom('webhook_attempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(attempts.n), 2000);
+    const stats = await db.selectFrom('webhook_deliveries').select(['status', 'attempts']).execute();
     assert.ok(stats.every((row) => row.status === 'delivered' && row.attempts === 1));
   });
 });

@@ -5,6 +5,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // process): occurred_at is whole seconds and a controller's own clock, so
   // neither it nor a random id can order one endpoint's deliveries.
   await db.schema.alterTable('outbox_events').addColumn('seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema.createIndex('outbox_events_unfanned').on('outbox_events').columns(['fanned_out_at', 'seq']).execute();
   await db.schema.alterTable('webhook_deliveries').addColumn('event_seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.createIndex('webhook_deliveries_endpoint_due').on('webhook_deliveries').columns(['endpoint_id', 'status', 'next_attempt_at', 'event_seq']).execute();
 

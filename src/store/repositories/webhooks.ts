@@ -105,10 +105,18 @@ export interface DueDelivery {
   attempts: number;
 }
 
-/** An endpoint's due deliveries in the order their events were recorded. */
+/**
+ * An endpoint's due deliveries in the order their events were recorded, only
+ * up to the oldest event not fanned out yet: another process may be fanning
+ * out an earlier batch, whose deliveries must not be overtaken.
+ */
 export function dueDeliveriesOfEndpoint(db: Kysely<Database>, endpointId: string, now: number, limit: number): Promise<DueDelivery[]> {
   return db.selectFrom('webhook_deliveries').select(['id', 'event_id', 'person_id', 'attempts'])
     .where('endpoint_id', '=', endpointId).where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([
+      eb.not(eb.exists(eb.selectFrom('outbox_events').select('id').where('fanned_out_at', 'is', null))),
+      eb('event_seq', '<', eb.selectFrom('outbox_events').select((inner) => inner.fn.min('seq').as('first')).where('fanned_out_at', 'is', null)),
+    ]))
     .orderBy('event_seq').orderBy('id').limit(limit).execute();
 }
 
