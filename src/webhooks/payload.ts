@@ -5,14 +5,14 @@ import { compactId } from '../access/ids.ts';
 import { utcSeconds } from '../events/time.ts';
 import type { Database } from '../store/database.ts';
 
+// Door events keep the key order of the documented example, times before the
+// owner, for receivers that compare bodies as text; other types put them last.
+const TIMES_BEFORE = 'doorOwnerUserID';
+
 export function deliveryBody(event: Pick<Database['outbox_events'], 'type' | 'data' | 'occurred_at'>, delivery: { id: string; person_id: string }): string {
-  const fields = JSON.parse(event.data) as Record<string, unknown>;
-  return JSON.stringify({
-    id: delivery.id,
-    eventType: event.type,
-    ...fields,
-    eventOccurred: event.occurred_at,
-    eventOccurredUTC: utcSeconds(event.occurred_at),
-    userID: compactId(delivery.person_id),
-  });
+  const fields = Object.entries(JSON.parse(event.data) as Record<string, unknown>);
+  const times: [string, unknown][] = [['eventOccurred', event.occurred_at], ['eventOccurredUTC', utcSeconds(event.occurred_at)]];
+  const at = fields.findIndex(([key]) => key === TIMES_BEFORE);
+  fields.splice(at === -1 ? fields.length : at, 0, ...times);
+  return JSON.stringify(Object.fromEntries([['id', delivery.id], ['eventType', event.type], ...fields, ['userID', compactId(delivery.person_id)]]));
 }
