@@ -41,6 +41,12 @@ const ENDPOINTS_AT_ONCE = 32;
 const DELIVERIES_PER_LEASE = 200;
 const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
 
+interface OpenSecrets {
+  apiKey: string;
+  /** The current signing secret, and during a rotation the previous one. */
+  signing: string[];
+}
+
 export class WebhookDispatcher {
   readonly #deps: DispatcherDeps;
   readonly #sender: Sender;
@@ -104,17 +110,19 @@ export class WebhookDispatcher {
     try {
       while (sent < DELIVERIES_PER_LEASE) {
         const due = await repo.dueDeliveriesOfEndpoint(this.#deps.db, endpointId, this.#now(), Math.min(50, DELIVERIES_PER_LEASE - sent));
-        if (due.length === 0) break;
+        // Read for each batch: a developer may disable the endpoint or rotate its secret meanwhile.
+        const endpoint = await repo.findEndpoint(this.#deps.db, endpointId);
+        if (due.length === 0 || !endpoint || endpoint.enabled !== 1) break;
+        const destination = await checkDestination(endpoint.url, { production: this.#deps.production, lookup: this.#deps.lookup });
+        const refusal = destination.ok ? undefined : `refused destination: ${destination.reason}`;
+        const sealed = this.#openSecrets(endpoint);
         for (const delivery of due) {
           const now = this.#now();
           if (leasedUntil - now < RENEW_BELOW_MS) {
             if (!(await repo.renewEndpointLease(this.#deps.db, endpointId, this.#holder, now, now + LEASE_MS))) return sent;
             leasedUntil = now + LEASE_MS;
           }
-          // Read each time: a developer may disable the endpoint or rotate its secret meanwhile.
-          const endpoint = await repo.findEndpoint(this.#deps.db, endpointId);
-          if (!endpoint || endpoint.enabled !== 1) return sent;
-          await this.#deliver(endpoint, delivery);
+          if (!(await this.#deliver(endpoint, sealed, delivery, refusal))) return sent + 1;
           sent += 1;
         }
       }
@@ -124,15 +132,15 @@ export class WebhookDispatcher {
     }
   }
 
-  async #deliver(endpoint: Database['webhook_endpoints'], delivery: repo.DueDelivery): Promise<void> {
+  /** One attempt. False when it disabled the endpoint. */
+  async #deliver(endpoint: Database['webhook_endpoints'], secrets: OpenSecrets, delivery: repo.DueDelivery, refusal: string | undefined): Promise<boolean> {
     const event = await repo.findEvent(this.#deps.db, delivery.event_id);
-    if (!event) return;
+    if (!event) return true;
     const started = this.#now();
     const body = deliveryBody(event, delivery);
-    const destination = await checkDestination(endpoint.url, { production: this.#deps.production, lookup: this.#deps.lookup });
-    const outcome = destination.ok
-      ? await this.#sender.send(endpoint.url, this.#headers(endpoint, delivery.id, started, body), body)
-      : { status: null, excerpt: null, error: `refused destination: ${destination.reason}` };
+    const outcome = refusal === undefined
+      ? await this.#sender.send(endpoint.url, this.#headers(secrets, delivery.id, started, body), body)
+      : { status: null, excerpt: null, error: refusal };
     const delivered = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
     const attempts = delivery.attempts + 1;
     const next = delivered ? undefined : nextAttemptAt(attempts, this.#now(), this.#deps.random);
@@ -146,32 +154,43 @@ export class WebhookDispatcher {
       nextAttemptAt: next ?? this.#now(),
       deliveredAt: delivered ? this.#now() : null,
     });
-    await this.#trackHealth(endpoint, delivered);
+    return this.#trackHealth(endpoint, delivered);
   }
 
-  #headers(endpoint: Database['webhook_endpoints'], deliveryId: string, started: number, body: string): Record<string, string> {
-    const secrets = [this.#deps.box.open(endpoint.secret_sealed)];
-    if (endpoint.previous_secret_sealed && (endpoint.previous_secret_until ?? 0) > Math.floor(started / 1000)) secrets.push(this.#deps.box.open(endpoint.previous_secret_sealed));
+  #openSecrets(endpoint: Database['webhook_endpoints']): OpenSecrets {
+    const previousValid = endpoint.previous_secret_sealed !== null && (endpoint.previous_secret_until ?? 0) > Math.floor(this.#now() / 1000);
     return {
-      'content-type': 'application/json',
-      'user-agent': 'ParqEx-Webhooks/1',
-      'x-parqex-api-key': this.#deps.box.open(endpoint.api_key_sealed),
-      ...signDelivery(secrets, deliveryId, new Date(started), body),
+      apiKey: this.#deps.box.open(endpoint.api_key_sealed),
+      signing: [this.#deps.box.open(endpoint.secret_sealed), ...(previousValid ? [this.#deps.box.open(endpoint.previous_secret_sealed!)] : [])],
     };
   }
 
-  async #trackHealth(endpoint: Database['webhook_endpoints'], delivered: boolean): Promise<void> {
+  #headers(secrets: OpenSecrets, deliveryId: string, started: number, body: string): Record<string, string> {
+    return {
+      'content-type': 'application/json',
+      'user-agent': 'ParqEx-Webhooks/1',
+      'x-parqex-api-key': secrets.apiKey,
+      ...signDelivery(secrets.signing, deliveryId, new Date(started), body),
+    };
+  }
+
+  /** Notes a success or a failure against the endpoint; false when this failure disabled it. */
+  async #trackHealth(endpoint: Database['webhook_endpoints'], delivered: boolean): Promise<boolean> {
     const now = Math.floor(this.#now() / 1000);
     if (delivered) {
       if (endpoint.failing_since !== null) await repo.updateEndpoint(this.#deps.db, endpoint.id, { failing_since: null });
-      return;
+      endpoint.failing_since = null;
+      return true;
     }
     if (endpoint.failing_since === null) {
       await repo.updateEndpoint(this.#deps.db, endpoint.id, { failing_since: now });
-    } else if ((now - endpoint.failing_since) * 1000 >= (this.#deps.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS)) {
-      await repo.updateEndpoint(this.#deps.db, endpoint.id, { enabled: 0, disabled_reason: `no successful delivery since ${new Date(endpoint.failing_since * 1000).toISOString()}` });
-      await this.#deps.onDisabled?.(endpoint);
+      endpoint.failing_since = now;
+      return true;
     }
+    if ((now - endpoint.failing_since) * 1000 < (this.#deps.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS)) return true;
+    await repo.updateEndpoint(this.#deps.db, endpoint.id, { enabled: 0, disabled_reason: `no successful delivery since ${new Date(endpoint.failing_since * 1000).toISOString()}` });
+    await this.#deps.onDisabled?.(endpoint);
+    return false;
   }
 
   #now(): number {
