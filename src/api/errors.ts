@@ -1,5 +1,5 @@
 // Domain error codes to HTTP, once for the resource API (spec 4, error table).
-import type { FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply } from 'fastify';
 import type { ErrorCode } from '../access/errors.ts';
 
 export const statusFor: Record<ErrorCode, number> = {
@@ -22,4 +22,12 @@ export const unexpectedMessage = 'The server encountered an unexpected condition
 
 export function sendErrors(reply: FastifyReply, status: number, message: string) {
   return reply.code(status).send({ errors: [{ message }] });
+}
+
+/** A schema refusal that names the field: the wrong one, the missing one, or the unknown one (additionalProperties: false). */
+export function validationMessage(error: Pick<FastifyError, 'validation' | 'validationContext'>): string {
+  const first = error.validation?.[0];
+  const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+  const field = (first?.instancePath || params?.missingProperty || params?.additionalProperty || error.validationContext) ?? 'request';
+  return `Invalid ${String(field).replace(/^\//, '').replace(/\//g, '.')}: ${first?.message ?? 'malformed'}.`;
 }

@@ -14,7 +14,7 @@ import { syncRoutes } from './routes/sync.ts';
 import { toggleHistoryRoute } from './routes/toggle-history.ts';
 import { settingsRoute } from './routes/settings.ts';
 import { bearerAuth } from './auth.ts';
-import { sendErrors, statusFor, unexpectedMessage } from './errors.ts';
+import { sendErrors, statusFor, unexpectedMessage, validationMessage } from './errors.ts';
 import { userInfoRoute } from './routes/user-info.ts';
 import { inviteRoutes } from './routes/invite.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -79,13 +79,7 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
       if (error.scope) reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${error.scope}"`);
       return send(statusFor[error.code], error.message, error.doorName);
     }
-    if (error.validation) {
-      const first = error.validation[0];
-      // An unknown field is named too (additionalProperties: false), not only a missing one.
-      const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
-      const field = (first?.instancePath || params?.missingProperty || params?.additionalProperty || error.validationContext) ?? 'request';
-      return send(400, `Invalid ${String(field).replace(/^\//, '').replace(/\//g, '.')}: ${first?.message ?? 'malformed'}.`);
-    }
+    if (error.validation) return send(400, validationMessage(error));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       const messages: Record<number, string> = { 413: 'The request body is too large.', 415: 'Send JSON (Content-Type: application/json).' };
       return send(error.statusCode === 413 || error.statusCode === 415 ? error.statusCode : 400, messages[error.statusCode] ?? 'Malformed request.');

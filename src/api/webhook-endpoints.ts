@@ -8,7 +8,7 @@ import { DomainError } from '../access/errors.ts';
 import { endpointDeliveries, redeliver, type DeliveryReport } from '../webhooks/deliveries.ts';
 import { createEndpoint, listEndpoints, removeEndpoint, rotateEndpointSecret, setEndpointEnabled, type EndpointDeps } from '../webhooks/endpoints.ts';
 import { basicChallenge, clientBasicAuth } from './client-basic-auth.ts';
-import { sendErrors, statusFor, unexpectedMessage } from './errors.ts';
+import { sendErrors, statusFor, unexpectedMessage, validationMessage } from './errors.ts';
 import { apiTimestamp, unixNow } from './format.ts';
 import { errorEnvelope } from './schemas.ts';
 
@@ -148,12 +148,4 @@ function presentDelivery(delivery: DeliveryReport) {
     next_attempt_at: seconds(delivery.next_attempt_at),
     attempts: delivery.attempts.map((attempt) => ({ ...attempt, attempted_at: seconds(attempt.attempted_at)! })),
   };
-}
-
-/** Names the field: the wrong one, the missing one, or the unknown one. */
-function validationMessage(error: FastifyError): string {
-  const first = error.validation?.[0];
-  const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
-  const field = (first?.instancePath || params?.missingProperty || params?.additionalProperty || error.validationContext) ?? 'request';
-  return `Invalid ${String(field).replace(/^\//, '').replace(/\//g, '.')}: ${first?.message ?? 'malformed'}.`;
 }

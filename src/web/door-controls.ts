@@ -5,6 +5,7 @@ import { doorCapabilities, type VisibleDoor } from '../access/door-policy.ts';
 import { DomainError } from '../access/errors.ts';
 import { parseId } from '../access/ids.ts';
 import { toggleDoor, type ToggleDeps } from '../access/toggle-door.ts';
+import { statusFor } from '../api/errors.ts';
 import { html } from './html.ts';
 
 export function doorControls(door: VisibleDoor, csrf: string) {
@@ -40,7 +41,8 @@ export function doorControlRoutes(app: FastifyInstance, deps: DoorControlDeps): 
       return deps.renderWith(request, reply, personId, { info: `${outcome.doorName}: ${outcome.state === 'OPEN' ? 'opening' : 'closing'}.` });
     } catch (error) {
       if (error instanceof DomainError && error.code !== 'not_found') {
-        const status = { rate_limited: 429, forbidden: 403, busy: 409, sensor_required: 428, not_supported: 501, device_offline: 503, device_timeout: 504, device_failed: 502 }[error.code as string] ?? 400;
+        // Spec 4 answers an offline controller like a missing door; a person on the page is told it is unavailable.
+        const status = error.code === 'device_offline' ? 503 : statusFor[error.code];
         return deps.renderWith(request, reply.code(status), personId, { error: error.message });
       }
       throw error;
