@@ -1,5 +1,5 @@
 // Drives the real `parqex` command as a child process, against SQLite in a
-// fresh data dir per test (the same harness as test/cli.test.ts).
+// fresh data dir per test.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
