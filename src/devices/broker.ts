@@ -7,7 +7,7 @@ import { Aedes, type Client } from 'aedes';
 import type { Kysely } from 'kysely';
 import { generateSecret, secretMatches } from '../security/secrets.ts';
 import type { Database } from '../store/database.ts';
-import { findDeviceSecret } from '../store/repositories/devices.ts';
+import { deviceSecrets, findDeviceSecret } from '../store/repositories/devices.ts';
 import { parseTopic, topic } from './protocol.ts';
 
 export interface EmbeddedBroker {
@@ -21,10 +21,14 @@ const PLATFORM_USER = 'parqex-platform';
 /** CONNACK return codes of MQTT 3.1.1. */
 const BAD_CREDENTIALS = 4;
 const NOT_AUTHORIZED = 5;
+// A controller disabled or re-keyed elsewhere (the CLI, another process) is signed out within this long.
+const DEFAULT_RECHECK_MS = 2000;
 
-export async function startEmbeddedBroker(db: Kysely<Database>, options: { host: string; port: number }): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(db: Kysely<Database>, options: { host: string; port: number; recheckMs?: number }): Promise<EmbeddedBroker> {
   const platformPassword = generateSecret();
   const identities = new WeakMap<Client, string>();
+  /** Connected controllers and the secret hash each signed in with. */
+  const signedIn = new Map<Client, { deviceId: string; secretHash: string }>();
   const broker = await Aedes.createBroker({
     preConnect(_client, packet, done) {
       // A controller's last will may only announce its own status.
@@ -45,6 +49,7 @@ export async function startEmbeddedBroker(db: Kysely<Database>, options: { host:
       findDeviceSecret(db, username).then((device) => {
         if (!device?.secret_hash || device.active !== 1 || !secretMatches(password.toString(), device.secret_hash)) return refuse();
         identities.set(client, username);
+        signedIn.set(client, { deviceId: username, secretHash: device.secret_hash });
         done(null, true);
       }, () => done(Object.assign(new Error('server unavailable'), { returnCode: 3 }), false));
     },
@@ -64,6 +69,11 @@ export async function startEmbeddedBroker(db: Kysely<Database>, options: { host:
       done(null, null);
     },
   });
+  broker.on('clientDisconnect', (client) => signedIn.delete(client));
+  const recheck = setInterval(() => {
+    signOutRevoked(db, signedIn).catch(() => { /* the next round tries again */ });
+  }, options.recheckMs ?? DEFAULT_RECHECK_MS);
+  recheck.unref();
   const server: Server = createServer(broker.handle);
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -82,10 +92,23 @@ export async function startEmbeddedBroker(db: Kysely<Database>, options: { host:
     port,
     platform: { username: PLATFORM_USER, password: platformPassword },
     async close() {
+      clearInterval(recheck);
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       // Controllers that are still connected would keep the listener open.
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Closes the connection of every controller since disabled, deleted or given a new secret. */
+async function signOutRevoked(db: Kysely<Database>, signedIn: Map<Client, { deviceId: string; secretHash: string }>): Promise<void> {
+  if (signedIn.size === 0) return;
+  const current = new Map((await deviceSecrets(db, [...new Set([...signedIn.values()].map((entry) => entry.deviceId))])).map((row) => [row.id, row]));
+  for (const [client, entry] of signedIn) {
+    const device = current.get(entry.deviceId);
+    if (device?.active === 1 && device.secret_hash === entry.secretHash) continue;
+    signedIn.delete(client);
+    client.close();
+  }
 }

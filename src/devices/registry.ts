@@ -130,7 +130,7 @@ export async function listControllers(db: Kysely<Database>): Promise<ControllerV
   }));
 }
 
-/** A new secret, shown once; the old one stops signing in at once (a session already open lasts until it reconnects). */
+/** A new secret, shown once; the old one stops signing in at once, and the embedded broker closes a session opened with it within seconds. */
 export async function rotateControllerSecret(db: Kysely<Database>, deviceIdInput: string): Promise<{ device_id: string; secret: string }> {
   const deviceId = requireDeviceId(deviceIdInput);
   const secret = generateSecret();
@@ -138,7 +138,7 @@ export async function rotateControllerSecret(db: Kysely<Database>, deviceIdInput
   return { device_id: deviceId, secret };
 }
 
-/** The platform's switch: a disabled controller cannot sign in to the embedded broker and its doors answer "offline". */
+/** The platform's switch: a disabled controller is signed out of the embedded broker, cannot sign in again, and its doors answer "offline". */
 export async function setControllerEnabled(db: Kysely<Database>, deviceIdInput: string, enabled: boolean): Promise<{ device_id: string; active: boolean }> {
   const deviceId = requireDeviceId(deviceIdInput);
   if (!(await setDeviceActive(db, deviceId, enabled))) throw noController(deviceIdInput);

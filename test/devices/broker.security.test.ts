@@ -2,11 +2,14 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import type { Kysely } from 'kysely';
 import mqtt from 'mqtt';
 import { topic } from '../../src/devices/protocol.ts';
+import { rotateControllerSecret, setControllerEnabled } from '../../src/devices/registry.ts';
 import { sandboxDevices } from '../../src/sandbox/seed.ts';
+import type { Database } from '../../src/store/database.ts';
 import { startServer } from '../helpers/build-app.ts';
-import { sandboxController } from '../helpers/controllers.ts';
+import { sandboxController, until } from '../helpers/controllers.ts';
 
 const a = sandboxDevices.a;
 const b = sandboxDevices.b;
@@ -53,4 +56,23 @@ describe('the embedded broker', () => {
       will: { topic: topic(b.id, 'status'), payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
     }));
   });
+});
+
+describe('the embedded broker re-checks who is connected', () => {
+  for (const [change, revoke] of [
+    ['disabled', (db: Kysely<Database>) => setControllerEnabled(db, a.id, false)],
+    ['given a new secret', (db: Kysely<Database>) => rotateControllerSecret(db, a.id)],
+  ] as const) {
+    it(`signs out a controller ${change} while connected, and keeps it out`, async (t) => {
+      const { app } = await startServer(t, 'sqlite');
+      const session = await mqtt.connectAsync(app.brokerUrl, { username: a.id, password: a.secret, reconnectPeriod: 0 });
+      t.after(() => { session.end(true); });
+      const bystander = await mqtt.connectAsync(app.brokerUrl, { username: b.id, password: b.secret, reconnectPeriod: 0 });
+      t.after(() => { bystander.end(true); });
+      await revoke(app.db);
+      await until(() => !session.connected, 10_000);
+      await assert.rejects(mqtt.connectAsync(app.brokerUrl, { username: a.id, password: a.secret, reconnectPeriod: 0, connectTimeout: 3000 }));
+      assert.equal(bystander.connected, true, 'other controllers stay connected');
+    });
+  }
 });

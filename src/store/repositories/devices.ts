@@ -6,6 +6,12 @@ export function findDeviceSecret(db: Kysely<Database>, deviceId: string) {
   return db.selectFrom('devices').select(['secret_hash', 'active']).where('id', '=', deviceId).executeTakeFirst();
 }
 
+/** Several controllers' credentials at once: the broker re-checks everyone connected. */
+export function deviceSecrets(db: Kysely<Database>, deviceIds: string[]) {
+  if (deviceIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('devices').select(['id', 'secret_hash', 'active']).where('id', 'in', deviceIds).execute();
+}
+
 export async function setDeviceSecret(db: Kysely<Database>, deviceId: string, secretHash: string): Promise<boolean> {
   const result = await db.updateTable('devices').set({ secret_hash: secretHash }).where('id', '=', deviceId).executeTakeFirst();
   return result.numUpdatedRows > 0n;
