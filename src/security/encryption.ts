@@ -1,6 +1,6 @@
 // AES-256-GCM for what must be read back (keypad PINs, webhook signing secrets,
 // token payloads). The output is self-describing so the key can be rotated later.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 
@@ -9,8 +9,10 @@ export interface Box {
   open(sealed: string): string;
 }
 
-export function createBox(key: Buffer): Box {
-  if (key.length !== 32) throw new Error('encryption key must be 32 bytes');
+export function createBox(rawKey: Buffer): Box {
+  if (rawKey.length !== 32) throw new Error('encryption key must be 32 bytes');
+  // Imported once: a raw Buffer would be turned into a key object on every call (token payloads are opened per request).
+  const key = createSecretKey(rawKey);
   return {
     seal(plaintext) {
       const iv = randomBytes(12);

@@ -32,16 +32,25 @@ export function openDatabase(options: StoreOptions): { db: Kysely<Database>; eng
 
 /** Kysely's SQLite dialect speaks the better-sqlite3 interface; node:sqlite differs only in argument spreading. */
 function asKyselySqlite(sqlite: DatabaseSync): SqliteDatabase {
+  // Kysely prepares every query it runs; the same few hundred SQL texts come back on every request.
+  const statements = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
   return {
     close: () => sqlite.close(),
     prepare(sql) {
+      const cached = statements.get(sql);
+      if (cached) return cached;
       const statement = sqlite.prepare(sql);
-      return {
+      const prepared = {
         reader: statement.columns().length > 0,
-        all: (parameters) => statement.all(...(parameters as never[])),
-        run: (parameters) => statement.run(...(parameters as never[])),
-        iterate: (parameters) => statement.iterate(...(parameters as never[])),
+        all: (parameters: readonly unknown[]) => statement.all(...(parameters as never[])),
+        run: (parameters: readonly unknown[]) => statement.run(...(parameters as never[])),
+        iterate: (parameters: readonly unknown[]) => statement.iterate(...(parameters as never[])),
       };
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      statements.set(sql, prepared);
+      return prepared;
     },
   };
 }
+
+const STATEMENT_CACHE_SIZE = 1000;
