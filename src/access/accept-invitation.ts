@@ -1,16 +1,18 @@
 // Accepting an invitation (spec 4, "Invite User"): only as the invited
-// address, once, before it expires. Marking it used, the membership and the
-// door access are one transaction, so access starts at once and a link never
-// works twice. The inviter's right to share is checked again at this moment:
+// address, once, before it expires. Marking it used, the membership, the
+// door access and its events are one transaction, so access starts at once
+// and a link never works twice. The inviter's right to share is checked again at this moment:
 // a door they can no longer share is left out.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
+import { utcSecondsOrNull } from '../events/time.ts';
+import type { EventFields } from '../events/types.ts';
 import { compactId } from './ids.ts';
 import { hashPassword } from '../security/passwords.ts';
 import type { Database } from '../store/database.ts';
 import { addMemberIfAbsent } from '../store/repositories/accounts.ts';
-import { upsertDoorAccess } from '../store/repositories/door-access.ts';
+import { findDoorAccess, upsertDoorAccess } from '../store/repositories/door-access.ts';
 import { markInvitationAccepted, type InvitationRow } from '../store/repositories/invitations.ts';
 import { findPersonByEmail, insertPersonIfAbsent } from '../store/repositories/people.ts';
 import type { VisibleDoor } from './door-policy.ts';
@@ -78,6 +80,8 @@ async function grantInvitedAccess(trx: Transaction<Database>, invitation: Invita
     await addMemberIfAbsent(trx, { account_id: accountId, person_id: personId, role: 'user', created_at: now });
   }
   for (const door of doors) {
+    // Read before the upsert replaces it: a new window is a change, the same one no news.
+    const before = await findDoorAccess(trx, door.id, personId);
     await upsertDoorAccess(trx, {
       door_id: door.id,
       person_id: personId,
@@ -87,15 +91,27 @@ async function grantInvitedAccess(trx: Transaction<Database>, invitation: Invita
       weekly_hours: invitation.weekly_hours,
       created_at: now,
     });
-    await appendEvent(trx, {
-      type: 'access_granted', doorId: door.id, deviceId: door.row.device_id, personIds: [personId, invitation.invited_by], occurredAt: now,
-      data: {
-        doorID: compactId(door.id), deviceID: compactId(door.row.device_id), personID: compactId(personId), grantedByUserID: compactId(invitation.invited_by),
-        startsAt: window.startsAt === null ? null : new Date(window.startsAt * 1000).toISOString(), endsAt: window.endsAt === null ? null : new Date(window.endsAt * 1000).toISOString(),
-      },
-    });
+    if (before && sameWindow(before, invitation)) continue;
+    const ids = { doorID: compactId(door.id), deviceID: compactId(door.row.device_id), personID: compactId(personId) };
+    const bounds = { startsAt: utcSecondsOrNull(window.startsAt), endsAt: utcSecondsOrNull(window.endsAt) };
+    const event = { doorId: door.id, deviceId: door.row.device_id, personIds: [personId, invitation.invited_by], occurredAt: now };
+    if (before) {
+      const data: EventFields['access_changed'] = { ...ids, changedByUserID: compactId(invitation.invited_by), ...bounds };
+      await appendEvent(trx, { type: 'access_changed', ...event, data });
+    } else {
+      const data: EventFields['access_granted'] = { ...ids, grantedByUserID: compactId(invitation.invited_by), ...bounds };
+      await appendEvent(trx, { type: 'access_granted', ...event, data });
+    }
   }
   return doors.map((door) => door.id);
+}
+
+type StoredWindow = Pick<Database['door_access'], 'starts_at' | 'ends_at' | 'weekly_hours'>;
+
+/** The whole window counts, weekly hours included, though the events show only its bounds. */
+function sameWindow(a: StoredWindow, b: StoredWindow): boolean {
+  const hours = (text: string | null) => (text === null ? null : JSON.stringify(JSON.parse(text)));
+  return a.starts_at === b.starts_at && a.ends_at === b.ends_at && hours(a.weekly_hours) === hours(b.weekly_hours);
 }
 
 function readName(field: string, value: string | undefined): string {

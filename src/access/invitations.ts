@@ -3,15 +3,19 @@
 // limited time within their own access. The person invited gets a
 // single-use link that expires after 7 days; only its hash is stored.
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { appendEvent } from '../events/outbox.ts';
+import { utcSeconds, utcSecondsOrNull } from '../events/time.ts';
+import type { EventFields } from '../events/types.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { generateSecret, hashSecret } from '../security/secrets.ts';
 import type { Database } from '../store/database.ts';
-import { findMembership } from '../store/repositories/accounts.ts';
-import { deleteInvitation, findInvitationByTokenHash, insertInvitation, invitedDoors, type InvitationRow } from '../store/repositories/invitations.ts';
+import { accountAdmins, findMembership } from '../store/repositories/accounts.ts';
+import { findInvitationByTokenHash, insertInvitation, invitedDoors, type InvitationRow } from '../store/repositories/invitations.ts';
 import { findPersonByEmail } from '../store/repositories/people.ts';
 import { visibleDoors, type Viewer, type VisibleDoor } from './door-policy.ts';
 import { DomainError } from './errors.ts';
+import { compactId } from './ids.ts';
 import { readDoorIds, readEmail } from './invitation-input.ts';
 import { invitationMail } from './invitation-mail.ts';
 import { personProfile } from './people.ts';
@@ -52,36 +56,49 @@ export async function inviteToDoors(deps: InvitationDeps, viewer: Viewer, input:
 
   const token = generateSecret();
   const invitation: Invitation = { id: randomUUID(), email, doorIds, ...window, expiresAt: now + invitationSeconds };
-  await insertInvitation(deps.db, {
-    id: invitation.id,
-    token_hash: hashSecret(token),
-    email,
-    invited_by: viewer.personId,
-    door_ids: JSON.stringify(doorIds),
-    starts_at: window.startsAt,
-    ends_at: window.endsAt,
-    weekly_hours: window.weeklyHours ? JSON.stringify(window.weeklyHours) : null,
-    created_at: now,
-    expires_at: invitation.expiresAt,
-    accepted_at: null,
-    accepted_by: null,
-  });
-  const letter = invitationMail({
+  const shared = doors as VisibleDoor[];
+  // The mail goes first: an invitation nobody was told about must not exist,
+  // nor be announced (webhooks cannot take a person_invited back). Should the
+  // write below fail after the mail, its link answers "no longer valid".
+  await deps.mailer.send(invitationMail({
     to: email,
     inviter,
-    doors: (doors as VisibleDoor[]).map((door) => ({ name: door.row.admin_name, accountName: door.row.account_name })),
+    doors: shared.map((door) => ({ name: door.row.admin_name, accountName: door.row.account_name })),
     window,
     link: `${deps.publicUrl}/invitations/${token}`,
     expiresAt: invitation.expiresAt,
+  }));
+  await deps.db.transaction().execute(async (trx) => {
+    await insertInvitation(trx, {
+      id: invitation.id,
+      token_hash: hashSecret(token),
+      email,
+      invited_by: viewer.personId,
+      door_ids: JSON.stringify(doorIds),
+      starts_at: window.startsAt,
+      ends_at: window.endsAt,
+      weekly_hours: window.weeklyHours ? JSON.stringify(window.weeklyHours) : null,
+      created_at: now,
+      expires_at: invitation.expiresAt,
+      accepted_at: null,
+      accepted_by: null,
+    });
+    await announceInvitation(trx, invitation, viewer.personId, shared, now);
   });
-  try {
-    await deps.mailer.send(letter);
-  } catch (error) {
-    // An invitation nobody was told about must not linger.
-    await deleteInvitation(deps.db, invitation.id);
-    throw error;
-  }
   return invitation;
+}
+
+/** person_invited, one per door: to the inviter and the Admin of that door's account. */
+async function announceInvitation(trx: Transaction<Database>, invitation: Invitation, inviterId: string, doors: VisibleDoor[], now: number): Promise<void> {
+  const admins = await accountAdmins(trx, [...new Set(doors.map((door) => door.row.account_id))]);
+  for (const door of doors) {
+    const doorAdmins = admins.filter((admin) => admin.account_id === door.row.account_id).map((admin) => admin.person_id);
+    const data: EventFields['person_invited'] = {
+      doorID: compactId(door.id), deviceID: compactId(door.row.device_id), emailAddress: invitation.email, invitedByUserID: compactId(inviterId),
+      startsAt: utcSecondsOrNull(invitation.startsAt), endsAt: utcSecondsOrNull(invitation.endsAt), expiresAt: utcSeconds(invitation.expiresAt),
+    };
+    await appendEvent(trx, { type: 'person_invited', doorId: door.id, deviceId: door.row.device_id, personIds: [...new Set([inviterId, ...doorAdmins])], occurredAt: now, data });
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
 // address for those doors are cancelled too.
 import type { Kysely } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
+import type { EventFields } from '../events/types.ts';
 import { compactId } from './ids.ts';
 import type { Database } from '../store/database.ts';
 import { findMembership } from '../store/repositories/accounts.ts';
@@ -35,9 +36,11 @@ export async function removeAccess(deps: { db: Kysely<Database> }, viewer: Viewe
   const scope = await managedDoors(deps.db, viewer, requested, at);
 
   return deps.db.transaction().execute(async (trx) => {
-    const removedAccess = target.personId
-      ? await deleteDoorAccess(trx, target.personId, scope.owned) + await deleteDoorAccessGrantedBy(trx, target.personId, scope.shared, viewer.personId)
-      : 0;
+    const personId = target.personId;
+    const removedDoorIds = personId
+      ? [...await deleteDoorAccess(trx, personId, scope.owned), ...await deleteDoorAccessGrantedBy(trx, personId, scope.shared, viewer.personId)]
+      : [];
+    const removedAccess = removedDoorIds.length;
     let cancelledInvitations = 0;
     for (const invitation of target.email ? await pendingInvitationsFor(trx, target.email, now) : []) {
       const doorIds = JSON.parse(invitation.door_ids) as string[];
@@ -49,12 +52,15 @@ export async function removeAccess(deps: { db: Kysely<Database> }, viewer: Viewe
       cancelledInvitations += 1;
     }
     if (removedAccess + cancelledInvitations === 0) throw new DomainError('not_found', 'No access or pending invitation matched.');
-    if (removedAccess > 0 && target.personId) {
-      const doorIds = [...scope.owned, ...scope.shared];
-      await appendEvent(trx, {
-        type: 'access_removed', personIds: [target.personId, viewer.personId],
-        data: { doorIDs: doorIds.map(compactId), personID: compactId(target.personId), removedByUserID: compactId(viewer.personId) },
-      });
+    // One event per door whose access row was really deleted, not per door asked for.
+    if (personId) {
+      for (const doorId of removedDoorIds) {
+        const deviceId = scope.devices.get(doorId)!;
+        const data: EventFields['access_removed'] = {
+          doorID: compactId(doorId), deviceID: compactId(deviceId), personID: compactId(personId), removedByUserID: compactId(viewer.personId),
+        };
+        await appendEvent(trx, { type: 'access_removed', doorId, deviceId, personIds: [personId, viewer.personId], occurredAt: now, data });
+      }
     }
     return { removedAccess, cancelledInvitations };
   });
@@ -81,7 +87,7 @@ async function findTarget(db: Kysely<Database>, who: { email: string } | { userI
  * every such door; with one, a door they cannot see is not found and one
  * they may not manage is forbidden.
  */
-async function managedDoors(db: Kysely<Database>, viewer: Viewer, requested: string[] | undefined, at: Date): Promise<{ owned: string[]; shared: string[] }> {
+async function managedDoors(db: Kysely<Database>, viewer: Viewer, requested: string[] | undefined, at: Date): Promise<{ owned: string[]; shared: string[]; devices: Map<string, string> }> {
   const visible = await visibleDoors(db, viewer, at);
   const byId = new Map(visible.map((door) => [door.id, door]));
   const sharing = new Map<string, boolean>();
@@ -98,5 +104,5 @@ async function managedDoors(db: Kysely<Database>, viewer: Viewer, requested: str
     else if (await canShare(door)) shared.push(id);
     else if (requested) throw new DomainError('forbidden', 'You may not manage access to this door.');
   }
-  return { owned, shared };
+  return { owned, shared, devices: new Map(visible.map((door) => [door.id, door.row.device_id])) };
 }

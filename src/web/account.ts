@@ -1,6 +1,6 @@
 // The person's account page: their doors (each renamable, for them alone),
-// their settings, the applications they authorized (revocable in a click),
-// and for Admins the account switches.
+// their vehicles, their settings, the applications they authorized (revocable
+// in a click), and for Admins the account switches.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listAuthorizations, revokeAuthorization } from '../access/authorizations.ts';
 import { claimController, setThirdPartyAccess } from '../access/accounts.ts';
@@ -11,6 +11,7 @@ import { DomainError } from '../access/errors.ts';
 import { parseId } from '../access/ids.ts';
 import { personAccounts, personProfile } from '../access/people.ts';
 import { readSettings } from '../access/settings.ts';
+import { personVehicles } from '../access/vehicles.ts';
 import { endWebSession, personForWebSession } from '../access/web-sessions.ts';
 import { providerSessionCookie } from '../oauth/interactions.ts';
 import { isScope, scopeDescriptions } from '../oauth/scopes.ts';
@@ -19,6 +20,7 @@ import { doorControlRoutes, doorControls } from './door-controls.ts';
 import { layout } from './layout.ts';
 import { sendPage, webSessionCookie, webSessionId, type WebDeps } from './index.ts';
 import { settingsChanges, settingsFormSchema, settingsSection, settingsView, submittedView, type SettingsFormBody } from './settings-form.ts';
+import { vehicleRoutes, vehiclesSection, type VehicleRefusal } from './vehicles-form.ts';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
 const doorNameBody = { type: 'object', properties: { name: { type: 'string', maxLength: 1000 }, _csrf: { type: 'string', maxLength: 500 } } } as const;
@@ -29,9 +31,10 @@ interface Notice {
   info?: string;
   settings?: { error: string; body: SettingsFormBody };
   door?: { id: string | undefined; error: string; name: string };
+  vehicle?: VehicleRefusal;
 }
 
-const savedMessages: Record<string, string> = { settings: 'Settings saved.', door: 'Door name saved.' };
+const savedMessages: Record<string, string> = { settings: 'Settings saved.', door: 'Door name saved.', vehicle: 'Vehicle added.', 'vehicle-removed': 'Vehicle removed.' };
 
 export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const signedIn = async (request: FastifyRequest, reply: FastifyReply): Promise<string | undefined> => {
@@ -41,9 +44,9 @@ export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise
   };
 
   const render = async (request: FastifyRequest, reply: FastifyReply, personId: string, notice?: Notice) => {
-    const [person, accounts, doors, applications, settings] = await Promise.all([
+    const [person, accounts, doors, applications, settings, vehicles] = await Promise.all([
       personProfile(deps.db, personId), personAccounts(deps.db, personId), visibleDoors(deps.db, { personId }), listAuthorizations(deps.db, personId),
-      readSettings(deps.settings, personId),
+      readSettings(deps.settings, personId), personVehicles(deps.db, personId),
     ]);
     const shownSettings = notice?.settings ? submittedView(settingsView(settings), notice.settings.body) : settingsView(settings);
     const doorNames = new Map(doors.map((door) => [door.id, door.name]));
@@ -71,6 +74,7 @@ ${doors.map((door) => {
   </form></details></td></tr>`;
   })}
 </tbody></table>`}
+${vehiclesSection(vehicles, csrf, notice?.vehicle)}
 ${settingsSection(shownSettings, csrf, notice?.settings?.error)}
 <h2>Applications you authorized</h2>
 ${applications.length === 0 ? html`<p class="muted">None.</p>` : html`<table class="list"><tbody>
@@ -149,6 +153,7 @@ ${admin.map((account) => html`
   });
 
   doorControlRoutes(app, { toggle: deps.toggle, signedIn, renderWith: (request, reply, personId, notice) => render(request, reply, personId, notice) });
+  vehicleRoutes(app, { db: deps.db, signedIn, renderWith: (request, reply, personId, notice) => render(request, reply, personId, notice) });
 
   app.post<{ Params: { id: string } }>('/account/applications/:id/revoke', { schema: { hide: true, params: idParams }, preHandler: app.csrfProtection }, async (request, reply) => {
     const personId = await signedIn(request, reply);

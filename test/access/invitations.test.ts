@@ -209,10 +209,11 @@ for (const engine of engines()) {
       assert.ok(!(await doorIdsOf(db, nora.personId)).includes(sandboxDoors.lobby.id));
     });
 
-    it('keeps no invitation when its mail cannot be sent', async (t) => {
+    it('keeps no invitation, and announces none, when its mail cannot be sent', async (t) => {
       const { db, deps } = await setup(t, engine, unconfiguredMailer());
       await assert.rejects(inviteToDoors(deps, alex, { email_address: 'guest@example.com', door_ids: [sandboxDoors.lobby.id] }), /SMTP_URL is not set/);
       assert.equal((await db.selectFrom('invitations').select('id').execute()).length, 0);
+      assert.equal((await db.selectFrom('outbox_events').select('id').where('type', '=', 'person_invited').execute()).length, 0);
     });
   });
 

@@ -52,15 +52,19 @@ describe('events announced by changes', () => {
 });
 
 describe('management events', () => {
-  it('announces access removed, to the person and the Admin', async (t) => {
+  it('announces access removed, on its door, to the person and the Admin', async (t) => {
     const { removeAccess } = await import('../../src/access/remove-access.ts');
     const { sandboxPeople } = await import('../../src/sandbox/seed.ts');
     const { app } = await startServer(t, 'sqlite', { PARQEX_WEBHOOKS: 'false' });
     await removeAccess({ db: app.db }, { personId: sandboxPeople.alex.id }, { user_id: sandboxPeople.sam.id, door_ids: [sandboxDoors.lobby.id] });
-    const rows = await app.db.selectFrom('outbox_events').select(['type', 'category', 'person_ids', 'data']).where('type', '=', 'access_removed').execute();
+    const rows = await app.db.selectFrom('outbox_events').select(['type', 'category', 'door_id', 'device_id', 'person_ids', 'data']).where('type', '=', 'access_removed').execute();
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.category, 'management');
+    assert.equal(rows[0]!.door_id, sandboxDoors.lobby.id);
+    assert.equal(rows[0]!.device_id, sandboxDevices.a.id);
     assert.deepEqual(JSON.parse(rows[0]!.person_ids!), [sandboxPeople.sam.id, sandboxPeople.alex.id]);
-    assert.deepEqual(JSON.parse(rows[0]!.data).doorIDs, [compactId(sandboxDoors.lobby.id)]);
+    assert.deepEqual(JSON.parse(rows[0]!.data), {
+      doorID: compactId(sandboxDoors.lobby.id), deviceID: compactId(sandboxDevices.a.id), personID: compactId(sandboxPeople.sam.id), removedByUserID: compactId(sandboxPeople.alex.id),
+    });
   });
 });

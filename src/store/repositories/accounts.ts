@@ -24,6 +24,13 @@ export function findMembership(db: Kysely<Database>, accountId: string, personId
     .where('account_id', '=', accountId).where('person_id', '=', personId).executeTakeFirst();
 }
 
+/** The Admin of each of these accounts (an account has one). */
+export function accountAdmins(db: Kysely<Database>, accountIds: string[]): Promise<{ account_id: string; person_id: string }[]> {
+  if (accountIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('account_members').select(['account_id', 'person_id'])
+    .where('account_id', 'in', accountIds).where('role', '=', 'admin').execute();
+}
+
 /** GuestAccess: whether a User may share the doors they use (spec 1). */
 export async function setMemberSharing(db: Kysely<Database>, accountId: string, personId: string, canShare: boolean): Promise<void> {
   await db.updateTable('account_members').set({ can_share: canShare ? 1 : 0 })

@@ -7,16 +7,23 @@ export async function upsertDoorAccess(db: Kysely<Database>, row: Database['door
   })).execute();
 }
 
-export async function deleteDoorAccess(db: Kysely<Database>, personId: string, doorIds: string[]): Promise<number> {
-  if (doorIds.length === 0) return 0;
-  const result = await db.deleteFrom('door_access').where('person_id', '=', personId).where('door_id', 'in', doorIds).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/** The person's window on one door, if they were given access to it. */
+export function findDoorAccess(db: Kysely<Database>, doorId: string, personId: string) {
+  return db.selectFrom('door_access').select(['starts_at', 'ends_at', 'weekly_hours'])
+    .where('door_id', '=', doorId).where('person_id', '=', personId).executeTakeFirst();
+}
+
+/** Returns the doors whose access row was really deleted (one event each). */
+export async function deleteDoorAccess(db: Kysely<Database>, personId: string, doorIds: string[]): Promise<string[]> {
+  if (doorIds.length === 0) return [];
+  const rows = await db.deleteFrom('door_access').where('person_id', '=', personId).where('door_id', 'in', doorIds).returning('door_id').execute();
+  return rows.map((row) => row.door_id);
 }
 
 /** Only the access this granter gave: a sharing User removes their own guests, nobody else's. */
-export async function deleteDoorAccessGrantedBy(db: Kysely<Database>, personId: string, doorIds: string[], grantedBy: string): Promise<number> {
-  if (doorIds.length === 0) return 0;
-  const result = await db.deleteFrom('door_access').where('person_id', '=', personId).where('door_id', 'in', doorIds)
-    .where('granted_by', '=', grantedBy).executeTakeFirst();
-  return Number(result.numDeletedRows);
+export async function deleteDoorAccessGrantedBy(db: Kysely<Database>, personId: string, doorIds: string[], grantedBy: string): Promise<string[]> {
+  if (doorIds.length === 0) return [];
+  const rows = await db.deleteFrom('door_access').where('person_id', '=', personId).where('door_id', 'in', doorIds)
+    .where('granted_by', '=', grantedBy).returning('door_id').execute();
+  return rows.map((row) => row.door_id);
 }

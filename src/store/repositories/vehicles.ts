@@ -1,10 +1,32 @@
+// A person's vehicles (licence-plate recognition matches their plates). The
+// owner is in every query: nobody reads or deletes another person's vehicle.
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
 
+const columns = ['id', 'plate', 'region', 'make', 'model', 'color'] as const;
+
 export function vehiclesOfPerson(db: Kysely<Database>, personId: string) {
-  return db.selectFrom('vehicles').select(['id', 'plate', 'region', 'make', 'model', 'color']).where('person_id', '=', personId).orderBy('created_at').orderBy('id').execute();
+  return db.selectFrom('vehicles').select(columns).where('person_id', '=', personId).orderBy('created_at').orderBy('id').execute();
+}
+
+export function findVehicleOfPerson(db: Kysely<Database>, personId: string, vehicleId: string) {
+  return db.selectFrom('vehicles').select(columns).where('person_id', '=', personId).where('id', '=', vehicleId).executeTakeFirst();
+}
+
+export function findVehicleByPlate(db: Kysely<Database>, personId: string, plate: string) {
+  return db.selectFrom('vehicles').select(columns).where('person_id', '=', personId).where('plate', '=', plate).executeTakeFirst();
+}
+
+export async function insertVehicle(db: Kysely<Database>, vehicle: Database['vehicles']): Promise<void> {
+  await db.insertInto('vehicles').values(vehicle).execute();
 }
 
 export async function insertVehicleIfAbsent(db: Kysely<Database>, vehicle: Database['vehicles']): Promise<void> {
   await db.insertInto('vehicles').values(vehicle).onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+/** False when the person has no such vehicle (someone else's, or gone already). */
+export async function deleteVehicleOfPerson(db: Kysely<Database>, personId: string, vehicleId: string): Promise<boolean> {
+  const result = await db.deleteFrom('vehicles').where('person_id', '=', personId).where('id', '=', vehicleId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }
