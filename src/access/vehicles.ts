@@ -37,7 +37,7 @@ export function personVehicles(db: Kysely<Database>, personId: string): Promise<
 export async function addVehicle(db: Kysely<Database>, personId: string, input: VehicleInput, at = new Date()): Promise<Vehicle> {
   const vehicle: Vehicle = {
     id: randomUUID(),
-    plate: readPlate(input.plate),                                           // invalid
+    plate: readPlate(input.plate),
     region: readDetail('region', input.region),
     make: readDetail('make', input.make),
     model: readDetail('model', input.model),
