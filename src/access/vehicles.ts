@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
 import type { EventFields } from '../events/types.ts';
 import type { Database } from '../store/database.ts';
-import { deleteVehicleOfPerson, findVehicleByPlate, findVehicleOfPerson, insertVehicle, vehiclesOfPerson } from '../store/repositories/vehicles.ts';
+import { deleteVehicleOfPerson, findVehicleOfPerson, insertVehicle, vehiclesOfPerson } from '../store/repositories/vehicles.ts';
 import { DomainError } from './errors.ts';
 import { compactId, parseId } from './ids.ts';
 
@@ -45,10 +45,9 @@ export async function addVehicle(db: Kysely<Database>, personId: string, input: 
   };
   const now = Math.floor(at.getTime() / 1000);
   await db.transaction().execute(async (trx) => {
-    if (await findVehicleByPlate(trx, personId, vehicle.plate)) {
+    if (!(await insertVehicle(trx, { ...vehicle, person_id: personId, created_at: now }))) {
       throw new DomainError('invalid', `You already have a vehicle with the licence plate ${vehicle.plate}.`);
     }
-    await insertVehicle(trx, { ...vehicle, person_id: personId, created_at: now });
     await announce(trx, 'vehicle_added', personId, vehicle, now);
   });
   return vehicle;

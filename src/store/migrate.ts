@@ -7,6 +7,7 @@ import * as controllers from './migrations/0004-controllers.ts';
 import * as webhooks from './migrations/0005-webhooks.ts';
 import * as webhookOrder from './migrations/0006-webhook-order.ts';
 import * as doorOpenAlerts from './migrations/0007-door-open-alerts.ts';
+import * as uniquePlates from './migrations/0008-unique-plates.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0005-webhooks': webhooks,
   '0006-webhook-order': webhookOrder,
   '0007-door-open-alerts': doorOpenAlerts,
+  '0008-unique-plates': uniquePlates,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {

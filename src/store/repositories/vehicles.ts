@@ -13,12 +13,10 @@ export function findVehicleOfPerson(db: Kysely<Database>, personId: string, vehi
   return db.selectFrom('vehicles').select(columns).where('person_id', '=', personId).where('id', '=', vehicleId).executeTakeFirst();
 }
 
-export function findVehicleByPlate(db: Kysely<Database>, personId: string, plate: string) {
-  return db.selectFrom('vehicles').select(columns).where('person_id', '=', personId).where('plate', '=', plate).executeTakeFirst();
-}
-
-export async function insertVehicle(db: Kysely<Database>, vehicle: Database['vehicles']): Promise<void> {
-  await db.insertInto('vehicles').values(vehicle).execute();
+/** False when the person already has a vehicle with this plate. */
+export async function insertVehicle(db: Kysely<Database>, vehicle: Database['vehicles']): Promise<boolean> {
+  const result = await db.insertInto('vehicles').values(vehicle).onConflict((oc) => oc.columns(['person_id', 'plate']).doNothing()).executeTakeFirst();
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
 export async function insertVehicleIfAbsent(db: Kysely<Database>, vehicle: Database['vehicles']): Promise<void> {
