@@ -27,6 +27,7 @@ import { authorizationServerMetadata } from './oauth/metadata.ts';
 import { oauthMount } from './oauth/mount.ts';
 import { buildProvider } from './oauth/provider.ts';
 import { startHousekeeping } from './housekeeping.ts';
+import { startOpenDoorAlerts } from './devices/open-door-alerts.ts';
 import { metadataPath } from './oauth/routes.ts';
 import { seedSandbox, sandboxPresence } from './sandbox/seed.ts';
 import { createBox, deriveKey } from './security/encryption.ts';
@@ -183,6 +184,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await server.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { url: '/openapi.json' } as never });
 
   const housekeeping = startHousekeeping({ db, log: server.log, refreshGraceSeconds: config.oauth.refreshGraceSeconds });
+  // Every process sweeps; the claim lets one of them announce each opening.
+  const doorAlerts = startOpenDoorAlerts({ db, log: server.log, intervalMs: config.devices.doorAlertIntervalMs });
   const dispatcher = new WebhookDispatcher({
     db,
     box,
@@ -207,6 +210,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     brokerUrl: devices.brokerUrl,
     async close() {
       housekeeping.stop();
+      await doorAlerts.stop();
       await dispatcher.stop();
       await server.close();
       await limits.close();

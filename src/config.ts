@@ -45,6 +45,8 @@ export interface Config {
     /** Run the sandbox controllers in the simulator (development). */
     readonly simulator: boolean;
     readonly simulatorTravelMs: number;
+    /** How often this process looks for doors left open past their alert time. */
+    readonly doorAlertIntervalMs: number;
   };
   readonly webhooks: {
     /** Deliver webhooks from this process (every process may; none delivers one twice). */
@@ -132,6 +134,7 @@ export function loadConfig(env: Env): Config {
     toggleDeadlineMs: read('PARQEX_TOGGLE_DEADLINE_MS', 8000, (raw) => parseInteger(raw, 100, 120_000)),
     simulator: read('PARQEX_SIMULATOR', !production, parseBoolean),
     simulatorTravelMs: read('PARQEX_SIMULATOR_TRAVEL_MS', 3000, (raw) => parseInteger(raw, 0, 120_000)),
+    doorAlertIntervalMs: read('PARQEX_DOOR_ALERT_INTERVAL_MS', 15_000, (raw) => parseInteger(raw, 100, 3_600_000)),
   };
   const webhooks = {
     dispatch: read('PARQEX_WEBHOOKS', true, parseBoolean),

@@ -14,6 +14,7 @@ import type { Database } from '../store/database.ts';
 import * as devices from '../store/repositories/devices.ts';
 import { recentCommand } from '../store/repositories/door-commands.ts';
 import type { GatewayHandlers } from './gateway.ts';
+import { noticeLowBattery } from './low-battery.ts';
 import type { DeviceEvent, StateReport } from './protocol.ts';
 
 export interface ReportDeps {
@@ -72,8 +73,10 @@ export async function applyStateReport(db: Kysely<Database>, deviceId: string, r
     if (!door) continue;
     const changed = reported.state !== door.state;
     const changedAt = reported.changed_at !== undefined ? seconds(reported.changed_at) : now;
-    // The new state, its history row and its webhook event are one change.
+    // The new state, its history row and its webhook events are one change.
     await db.transaction().execute(async (trx) => {
+      // Before the update below overwrites the stored level it is judged against.
+      if (reported.battery !== undefined) await noticeLowBattery(trx, { doorId: door.id, deviceId }, reported.battery, now);
       await devices.updateDoorReport(trx, door.id, {
         state: reported.state,
         ...(changed ? { last_toggled: changedAt } : {}),

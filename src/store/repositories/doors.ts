@@ -72,7 +72,7 @@ export async function insertDevice(db: Kysely<Database>, device: Insertable<Data
   await db.insertInto('devices').values(device).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
 
-export async function insertDoor(db: Kysely<Database>, door: Database['doors']): Promise<void> {
+export async function insertDoor(db: Kysely<Database>, door: Insertable<Database['doors']>): Promise<void> {
   await db.insertInto('doors').values(door).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
 
