@@ -11,12 +11,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Kysely } from 'kysely';
 import type Provider from 'oidc-provider';
 import type { DestinationStream } from 'pino';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.ts';
 import { DomainError } from './access/errors.ts';
 import { resourceApi, apiPrefixes } from './api/index.ts';
 import { webhookEndpointsApi, webhooksPrefix } from './api/webhook-endpoints.ts';
 import { healthRoutes } from './health.ts';
-import { createRateLimits } from './api/rate-limit.ts';
+import { createRateLimits } from './security/rate-limits.ts';
 import { startDeviceSide } from './devices/device-side.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { describeClient } from './oauth/clients.ts';
@@ -151,7 +152,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await server.register(oauthMount, { provider });
   // One set of counters for every alias: a prefix is no way around a limit.
   const limits = createRateLimits(config.rateLimits);
-  const devices = await startDeviceSide(config.devices, { db, pinKey: settings.pinKey, log: server.log, development: config.env === 'development' }).catch(async (error: unknown) => {
+  // Counting in Redis from the first request; a Redis that is down does not keep the server from starting.
+  const redisReady = await Promise.race([limits.ready().then(() => true), sleep(2000).then(() => false)]);
+  if (!redisReady) server.log.warn('Redis did not answer within 2 s: rate limits count per process until it does');
+  const devices = await startDeviceSide(config.devices, { db, pinKey: settings.pinKey, keypadGuesses: limits.keypadGuesses, log: server.log, development: config.env === 'development' }).catch(async (error: unknown) => {
     await limits.close();
     await server.close();
     await db.destroy();

@@ -7,7 +7,7 @@ import type { Viewer } from '../access/door-policy.ts';
 import type { BearerVerifier, Principal } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
 import { sendErrors } from './errors.ts';
-import type { RateLimits } from './rate-limit.ts';
+import type { RateLimits } from '../security/rate-limits.ts';
 import { sendToggleError, usesToggleEnvelope } from './toggle-envelope.ts';
 
 declare module 'fastify' {

@@ -6,7 +6,7 @@ import { DomainError } from '../access/errors.ts';
 import type { BearerVerifier } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
 import type { SettingsDeps } from '../access/settings.ts';
-import type { RateLimits } from './rate-limit.ts';
+import type { RateLimits } from '../security/rate-limits.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
 import { toggleRoutes } from './routes/toggle.ts';
 import { sendToggleError, usesToggleEnvelope } from './toggle-envelope.ts';

@@ -9,7 +9,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../store/database.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { DeviceGateway } from './gateway.ts';
-import { reportHandlers } from './reports.ts';
+import { reportHandlers, type KeypadGuesses } from './reports.ts';
 
 export interface DeviceSide {
   /** The domain's way to move doors. */
@@ -19,7 +19,7 @@ export interface DeviceSide {
   close(): Promise<void>;
 }
 
-export async function startDeviceSide(config: Config['devices'], deps: { db: Kysely<Database>; pinKey: Buffer; log: FastifyBaseLogger; development: boolean }): Promise<DeviceSide> {
+export async function startDeviceSide(config: Config['devices'], deps: { db: Kysely<Database>; pinKey: Buffer; keypadGuesses: KeypadGuesses; log: FastifyBaseLogger; development: boolean }): Promise<DeviceSide> {
   const fallbackAllowed = deps.development;
   let gateway: DeviceGateway | undefined;
   const commands: DoorCommands = {
@@ -30,6 +30,7 @@ export async function startDeviceSide(config: Config['devices'], deps: { db: Kys
     db: deps.db,
     toggle,
     pinKey: deps.pinKey,
+    keypadGuesses: deps.keypadGuesses,
     onError: (error, context) => deps.log.warn({ err: error, ...context }, 'device message not handled'),
   });
 

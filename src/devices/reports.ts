@@ -22,16 +22,21 @@ export interface ReportDeps {
   toggle: ToggleDeps;
   pinKey: Buffer;
   onError: (error: unknown, context: { deviceId: string; channel: string }) => void;
-  /** Wrong keypad PINs tolerated per controller within `keypadWindowMs` before the keypad is ignored. */
-  keypadMaxFailures?: number;
-  keypadWindowMs?: number;
+  /** Wrong keypad PINs per controller: shared by every process when the rate limits are (Redis). */
+  keypadGuesses: KeypadGuesses;
+}
+
+export interface KeypadGuesses {
+  /** Counts an entry at this controller's keypad as a wrong guess; false when its guesses are used up for now. */
+  take(deviceId: string): Promise<boolean>;
+  /** The entry was a right PIN: it does not count. */
+  giveBack(deviceId: string): Promise<void>;
 }
 
 /** A state change within this long of a command (or an auto-close) that explains it is not a "Door Sensor" event. */
 const EXPLAINED_WITHIN_S = 120;
 
 export function reportHandlers(deps: ReportDeps): GatewayHandlers {
-  const keypadFailures = new Map<string, number[]>();
   return {
     async status(deviceId, online) {
       await deps.db.transaction().execute(async (trx) => {
@@ -49,7 +54,7 @@ export function reportHandlers(deps: ReportDeps): GatewayHandlers {
       if (!door) return;
       switch (event.type) {
         case 'keypad':
-          return keypad(deps, keypadFailures, deviceId, door.id, event);
+          return keypad(deps, deviceId, door.id, event);
         case 'plate':
           return plate(deps, deviceId, door.id, event);
         case 'forced_open':
@@ -126,19 +131,15 @@ async function announceDoorState(trx: Transaction<Database>, change: { doorId: s
   });
 }
 
-async function keypad(deps: ReportDeps, failures: Map<string, number[]>, deviceId: string, doorId: string, event: Extract<DeviceEvent, { type: 'keypad' }>): Promise<void> {
-  const window = deps.keypadWindowMs ?? 5 * 60_000;
-  // Entries count as failures until proven right, and before any await: events
-  // are handled concurrently, and a burst of guesses must not slip past the limit.
-  const attempt = Date.now();
-  const recent = (failures.get(deviceId) ?? []).filter((at) => at > attempt - window);
-  failures.set(deviceId, [...recent, attempt]);
+async function keypad(deps: ReportDeps, deviceId: string, doorId: string, event: Extract<DeviceEvent, { type: 'keypad' }>): Promise<void> {
   const refuse = () => refusedAtDoor(deps.db, { doorId, deviceId, channel: 'Keypad', reason: 'wrong keypad PIN', at: event.at });
-  // Guessing PINs at one keypad: past the limit every entry is refused until the window passes.
-  if (recent.length >= (deps.keypadMaxFailures ?? 5)) return void (await refuse());
+  // Every entry counts as a wrong guess until proven right, and is counted before
+  // the lookup: a burst of guesses cannot slip past the limit. Past it, every
+  // entry, a right one too, is refused until the window passes.
+  if (!(await deps.keypadGuesses.take(deviceId))) return void (await refuse());
   const member = /^\d{4,8}$/.test(event.pin) ? await devices.memberByPinLookup(deps.db, deviceId, pinLookup(deps.pinKey, event.pin)) : undefined;
   if (!member) return void (await refuse());
-  failures.set(deviceId, (failures.get(deviceId) ?? []).filter((at) => at !== attempt));
+  await deps.keypadGuesses.giveBack(deviceId);
   await openFor(deps, member.person_id, doorId, 'Keypad');
 }
 

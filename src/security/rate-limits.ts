@@ -1,9 +1,12 @@
-// Rate limits per token and per person (spec 4: 429 with Retry-After). In
+// Rate limits per token, per person and per door (spec 4: 429 with Retry-After),
+// and keypad guesses at a controller. In
 // memory by default; in Redis when REDIS_URL is set, so several server
 // processes share one count.
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { KeypadGuesses } from '../devices/reports.ts';
 
 export interface RateLimitSettings {
   perTokenPerMinute: number;
@@ -17,17 +20,26 @@ export interface RateLimits {
   consume(token: string, personId: string): Promise<number | undefined>;
   /** Toggles of one door, whoever sends them (a garage door needs ~20 s to travel). */
   consumeDoor(doorId: string): Promise<number | undefined>;
+  /** Wrong PINs at one controller's keypad. */
+  keypadGuesses: KeypadGuesses;
+  /** Resolves once Redis answers (at once in memory); until then each process counts on its own. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
+// Five wrong PINs at one keypad, then the keypad is ignored for the rest of five minutes.
+const KEYPAD_GUESSES = 5;
+const KEYPAD_WINDOW_S = 300;
+
 export function createRateLimits(settings: RateLimitSettings): RateLimits {
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
-  const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => redis
-    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `parqex:rl:${keyPrefix}`, points, duration: 60, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: 60 }) })
-    : new RateLimiterMemory({ keyPrefix, points, duration: 60 });
+  const limiter = (keyPrefix: string, points: number, duration = 60): RateLimiterAbstract => redis
+    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `parqex:rl:${keyPrefix}`, points, duration, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }) })
+    : new RateLimiterMemory({ keyPrefix, points, duration });
   const perToken = limiter('token', settings.perTokenPerMinute);
   const perPerson = limiter('person', settings.perPersonPerMinute);
   const perDoor = limiter('door', settings.perDoorPerMinute);
+  const keypad = limiter('keypad', KEYPAD_GUESSES, KEYPAD_WINDOW_S);
   const waitFor = async (consumption: Promise<unknown>) => {
     try {
       await consumption;
@@ -49,6 +61,13 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
     },
     consumeDoor(doorId) {
       return waitFor(perDoor.consume(doorId));
+    },
+    keypadGuesses: {
+      take: async (deviceId) => (await waitFor(keypad.consume(deviceId))) === undefined,
+      giveBack: async (deviceId) => void (await keypad.reward(deviceId)),
+    },
+    async ready() {
+      if (redis && redis.status !== 'ready') await once(redis, 'ready');
     },
     async close() {
       redis?.disconnect();
