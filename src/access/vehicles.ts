@@ -65,12 +65,17 @@ export async function removeVehicle(db: Kysely<Database>, personId: string, vehi
   });
 }
 
+/** A plate as stored and as a reader's report is matched: no spaces or hyphens, upper case. */
+export function normalizePlate(plate: string): string {
+  return plate.replace(/[\s-]/g, '').toUpperCase();
+}
+
 /**
  * Normalised as plate reports are matched (src/devices/reports.ts): spaces
  * and hyphens left out, upper case; then 2 to 10 letters and digits.
  */
 export function readPlate(value: string | undefined): string {
-  const plate = (value ?? '').replace(/[\s-]/g, '').toUpperCase();
+  const plate = normalizePlate(value ?? '');
   if (plate === '') throw new DomainError('invalid', 'Enter a licence plate.');
   if (!/^[A-Z0-9]{2,10}$/.test(plate)) {
     throw new DomainError('invalid', 'A licence plate is 2 to 10 letters (A to Z) and digits; spaces and hyphens are left out.');

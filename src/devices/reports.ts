@@ -9,6 +9,7 @@ import { findPersonById } from '../store/repositories/people.ts';
 import { DomainError } from '../access/errors.ts';
 import { recordAccessEvent } from '../access/history.ts';
 import { pinLookup } from '../access/settings.ts';
+import { normalizePlate } from '../access/vehicles.ts';
 import { toggleDoor, type ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
 import * as devices from '../store/repositories/devices.ts';
@@ -144,7 +145,7 @@ async function keypad(deps: ReportDeps, deviceId: string, doorId: string, event:
 }
 
 async function plate(deps: ReportDeps, deviceId: string, doorId: string, event: Extract<DeviceEvent, { type: 'plate' }>): Promise<void> {
-  const normalized = event.plate.replace(/[\s-]/g, '').toUpperCase();
+  const normalized = normalizePlate(event.plate);
   const members = await devices.membersByPlate(deps.db, deviceId, normalized);
   if (members.length === 0) {
     await refusedAtDoor(deps.db, { doorId, deviceId, channel: 'LPR', reason: 'unknown plate', at: event.at });
