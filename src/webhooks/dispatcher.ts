@@ -134,10 +134,8 @@ export class WebhookDispatcher {
 
   /** One attempt. False when it disabled the endpoint. */
   async #deliver(endpoint: Database['webhook_endpoints'], secrets: OpenSecrets, delivery: repo.DueDelivery, refusal: string | undefined): Promise<boolean> {
-    const event = await repo.findEvent(this.#deps.db, delivery.event_id);
-    if (!event) return true;
     const started = this.#now();
-    const body = deliveryBody(event, delivery);
+    const body = deliveryBody(delivery);
     const outcome = refusal === undefined
       ? await this.#sender.send(endpoint.url, this.#headers(secrets, delivery.id, started, body), body)
       : { status: null, excerpt: null, error: refusal };

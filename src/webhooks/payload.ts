@@ -9,10 +9,13 @@ import type { Database } from '../store/database.ts';
 // owner, for receivers that compare bodies as text; other types put them last.
 const TIMES_BEFORE = 'doorOwnerUserID';
 
-export function deliveryBody(event: Pick<Database['outbox_events'], 'type' | 'data' | 'occurred_at'>, delivery: { id: string; person_id: string }): string {
-  const fields = Object.entries(JSON.parse(event.data) as Record<string, unknown>);
-  const times: [string, unknown][] = [['eventOccurred', event.occurred_at], ['eventOccurredUTC', utcSeconds(event.occurred_at)]];
+/** One delivery of one event: the delivery's id and person, the event's type, fields and time. */
+export type DeliveryContent = Pick<Database['outbox_events'], 'type' | 'data' | 'occurred_at'> & Pick<Database['webhook_deliveries'], 'id' | 'person_id'>;
+
+export function deliveryBody(delivery: DeliveryContent): string {
+  const fields = Object.entries(JSON.parse(delivery.data) as Record<string, unknown>);
+  const times: [string, unknown][] = [['eventOccurred', delivery.occurred_at], ['eventOccurredUTC', utcSeconds(delivery.occurred_at)]];
   const at = fields.findIndex(([key]) => key === TIMES_BEFORE);
   fields.splice(at === -1 ? fields.length : at, 0, ...times);
-  return JSON.stringify(Object.fromEntries([['id', delivery.id], ['eventType', event.type], ...fields, ['userID', compactId(delivery.person_id)]]));
+  return JSON.stringify(Object.fromEntries([['id', delivery.id], ['eventType', delivery.type], ...fields, ['userID', compactId(delivery.person_id)]]));
 }

@@ -100,9 +100,12 @@ export async function releaseEndpointLease(db: Kysely<Database>, endpointId: str
 
 export interface DueDelivery {
   id: string;
-  event_id: string;
   person_id: string;
   attempts: number;
+  /** The event's, to build the body. */
+  type: string;
+  data: string;
+  occurred_at: number;
 }
 
 /**
@@ -111,17 +114,14 @@ export interface DueDelivery {
  * out an earlier batch, whose deliveries must not be overtaken.
  */
 export function dueDeliveriesOfEndpoint(db: Kysely<Database>, endpointId: string, now: number, limit: number): Promise<DueDelivery[]> {
-  return db.selectFrom('webhook_deliveries').select(['id', 'event_id', 'person_id', 'attempts'])
-    .where('endpoint_id', '=', endpointId).where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+  return db.selectFrom('webhook_deliveries').innerJoin('outbox_events as event', 'event.id', 'webhook_deliveries.event_id')
+    .select(['webhook_deliveries.id', 'webhook_deliveries.person_id', 'webhook_deliveries.attempts', 'event.type', 'event.data', 'event.occurred_at'])
+    .where('webhook_deliveries.endpoint_id', '=', endpointId).where('webhook_deliveries.status', '=', 'pending').where('webhook_deliveries.next_attempt_at', '<=', now)
     .where((eb) => eb.or([
-      eb.not(eb.exists(eb.selectFrom('outbox_events').select('id').where('fanned_out_at', 'is', null))),
-      eb('event_seq', '<', eb.selectFrom('outbox_events').select((inner) => inner.fn.min('seq').as('first')).where('fanned_out_at', 'is', null)),
+      eb.not(eb.exists(eb.selectFrom('outbox_events').select('outbox_events.id').where('outbox_events.fanned_out_at', 'is', null))),
+      eb('webhook_deliveries.event_seq', '<', eb.selectFrom('outbox_events').select((inner) => inner.fn.min('outbox_events.seq').as('first')).where('outbox_events.fanned_out_at', 'is', null)),
     ]))
-    .orderBy('event_seq').orderBy('id').limit(limit).execute();
-}
-
-export function findEvent(db: Kysely<Database>, id: string) {
-  return db.selectFrom('outbox_events').selectAll().where('id', '=', id).executeTakeFirst();
+    .orderBy('webhook_deliveries.event_seq').orderBy('webhook_deliveries.id').limit(limit).execute();
 }
 
 export async function recordAttempt(db: Kysely<Database>, row: Database['webhook_attempts'], outcome: { deliveryId: string; status: 'pending' | 'delivered' | 'dead'; attempts: number; nextAttemptAt: number; deliveredAt: number | null }): Promise<void> {
