@@ -1,12 +1,16 @@
-// Deletes what has expired (tokens, codes, sessions, refresh rotations, old toggles) and fails toggles whose process died.
+// Deletes what has expired (tokens, codes, sessions, refresh rotations, old toggles, old
+// webhook events) and fails toggles whose process died.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from './store/database.ts';
 import { deleteExpiredModels } from './store/repositories/oauth-models.ts';
 import { deleteRotationsBefore } from './store/repositories/refresh-rotations.ts';
 import { deleteCommandsBefore, expireStaleCommands } from './store/repositories/door-commands.ts';
+import { deleteFinishedEventsBefore } from './store/repositories/webhooks.ts';
 
 const EVERY_MS = 10 * 60 * 1000;
+/** Webhook events, their deliveries and attempts are kept this long once nothing is left to send. */
+export const WEBHOOK_RETENTION_DAYS = 30;
 
 export function startHousekeeping(deps: { db: Kysely<Database>; log: FastifyBaseLogger; refreshGraceSeconds: number }) {
   const run = async () => {
@@ -18,6 +22,7 @@ export function startHousekeeping(deps: { db: Kysely<Database>; log: FastifyBase
       // Toggles: unanswered ones of a process that died, and finished ones past the idempotency window.
       await expireStaleCommands(deps.db, now);
       await deleteCommandsBefore(deps.db, now - 24 * 3600 * 1000);
+      await deleteFinishedEventsBefore(deps.db, Math.floor(now / 1000) - WEBHOOK_RETENTION_DAYS * 86400);
       if (removed > 0) deps.log.debug({ removed }, 'expired oauth records removed');
     } catch (error) {
       deps.log.warn({ err: error }, 'housekeeping failed');

@@ -168,3 +168,17 @@ export async function countDeliveries(db: Kysely<Database>) {
   const rows = await db.selectFrom('webhook_deliveries').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
   return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
 }
+
+/**
+ * Deletes events recorded before `before` (Unix seconds) that have nothing
+ * left to send, with their deliveries and attempts (cascade). An event with a
+ * delivery still pending stays, however old.
+ */
+export async function deleteFinishedEventsBefore(db: Kysely<Database>, before: number): Promise<number> {
+  const result = await db.deleteFrom('outbox_events')
+    .where('occurred_at', '<', before).where('fanned_out_at', 'is not', null)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('webhook_deliveries').select('webhook_deliveries.id')
+      .whereRef('webhook_deliveries.event_id', '=', 'outbox_events.id').where('webhook_deliveries.status', '=', 'pending'))))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
