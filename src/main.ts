@@ -34,7 +34,7 @@ const usage = `Usage: parqex <command>
            [--travel-ms MS] [--url mqtt://HOST:PORT]
   webhooks create --client-id ID --url URL [--event TYPE ...] [--json]
   webhooks list --client-id ID [--json]
-  webhooks disable|enable|rotate-secret|delete|deliveries ENDPOINT_ID --client-id ID [--limit N] [--json]
+  webhooks disable|enable|rotate-secret|delete|deliveries ENDPOINT_ID --client-id ID [--limit N] [--status pending|delivered|dead] [--json]
   webhooks redeliver DELIVERY_ID --client-id ID [--json]
 
 Configuration comes from the environment; see README.md.`;

@@ -82,6 +82,7 @@ describe('parqex webhooks create', () => {
       ['disable without an id', ['webhooks', 'disable', ...as(sandboxClient)], /ENDPOINT_ID is required/],
       ['redeliver without an id', ['webhooks', 'redeliver', ...as(sandboxClient)], /DELIVERY_ID is required/],
       ['a --limit that is no number', ['webhooks', 'deliveries', '0'.repeat(32), ...as(sandboxClient), '--limit', 'ten'], /--limit must be a whole number/],
+      ['an unknown --status', ['webhooks', 'deliveries', '0'.repeat(32), ...as(sandboxClient), '--status', 'failed'], /status must be one of pending, delivered, dead/],
     ];
     for (const [label, args, message] of cases) {
       const result = run(args);
@@ -155,6 +156,8 @@ for (const engine of engines()) {
       assert.ok(failed!.next_attempt_at && Date.parse(failed!.next_attempt_at) > Date.now(), 'the retry is scheduled later');
       assert.deepEqual(failed!.attempts.map((a) => [a.status_code, a.error]), [[500, null]]);
       assert.equal(await dispatcher.tick(), 0, 'nothing is due before the retry');
+      assert.deepEqual(json<Listed[]>(['webhooks', 'deliveries', created.id, ...as(sandboxClient), '--status', 'pending']).map((d) => d.id), [failed!.id]);
+      assert.deepEqual(json(['webhooks', 'deliveries', created.id, ...as(sandboxClient), '--status', 'delivered']), []);
 
       assert.deepEqual(json(['webhooks', 'redeliver', failed!.id.toLowerCase(), ...as(sandboxClient)]), { id: failed!.id, status: 'pending' });
       assert.equal(await dispatcher.tick(), 1, 'due at once');

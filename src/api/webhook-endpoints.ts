@@ -5,7 +5,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
 import { DomainError } from '../access/errors.ts';
-import { endpointDeliveries, redeliver, type DeliveryReport } from '../webhooks/deliveries.ts';
+import { deliveryStatuses, endpointDeliveries, redeliver, type DeliveryReport } from '../webhooks/deliveries.ts';
 import { createEndpoint, listEndpoints, removeEndpoint, rotateEndpointSecret, setEndpointEnabled, type EndpointDeps } from '../webhooks/endpoints.ts';
 import { basicChallenge, clientBasicAuth } from './client-basic-auth.ts';
 import { sendErrors, statusFor, unexpectedMessage, validationMessage } from './errors.ts';
@@ -25,6 +25,7 @@ const CreateBody = Type.Object({
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const DeliveriesQuery = Type.Object({
   limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: 'How many of the most recent deliveries, 1 to 100; default 20' })),
+  status: Type.Optional(Type.Union(deliveryStatuses.map((status) => Type.Literal(status)), { description: 'Only deliveries in this state (dead: given up, to redeliver)' })),
 }, { additionalProperties: false });
 
 const Timestamp = Type.Union([Type.String({ description: 'UTC "YYYY-MM-DD HH:MM:SS"' }), Type.Null()]);
@@ -58,7 +59,7 @@ const Delivery = Type.Object({
   id: Type.String({ description: 'The body\'s id and the webhook-id header: 32 UPPERCASE hex' }),
   event_type: Type.String(),
   user_id: Type.String({ description: 'The body\'s userID: the authorizing person, 32 lowercase hex' }),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]),
+  status: Type.Union(deliveryStatuses.map((status) => Type.Literal(status))),
   created_at: Type.String({ description: 'UTC "YYYY-MM-DD HH:MM:SS"' }),
   delivered_at: Timestamp,
   next_attempt_at: Timestamp,
@@ -130,7 +131,7 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
     schema: { tags, summary: 'Recent deliveries to an endpoint, with every attempt', description, params: IdParams, querystring: DeliveriesQuery, response: { 200: success(Type.Array(Delivery)), ...errors } },
   }, async (request) => {
     const limit = request.query.limit === undefined ? undefined : Number(request.query.limit);
-    return ok((await endpointDeliveries(deps.db, client(request), request.params.id, limit)).map(presentDelivery));
+    return ok((await endpointDeliveries(deps.db, client(request), request.params.id, { limit, status: request.query.status })).map(presentDelivery));
   });
 
   app.post<{ Params: Static<typeof IdParams> }>('/deliveries/:id/redeliver', {

@@ -20,6 +20,7 @@ export async function webhooksCommand(config: Config, argv: string[]): Promise<n
       url: { type: 'string' },
       event: { type: 'string', multiple: true },
       limit: { type: 'string' },
+      status: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -71,7 +72,7 @@ export async function webhooksCommand(config: Config, argv: string[]): Promise<n
       }
       case 'deliveries': {
         const limit = values.limit === undefined ? undefined : wholeNumber(values.limit);
-        const deliveries = await endpointDeliveries(db, clientId, required('ENDPOINT_ID'), limit);
+        const deliveries = await endpointDeliveries(db, clientId, required('ENDPOINT_ID'), { limit, status: values.status });
         print(deliveries.map(asJson), deliveries.map(describeDelivery).join('\n') || '(no deliveries)');
         return;
       }

@@ -15,7 +15,7 @@ export interface DeliveryReport {
   event_type: string;
   /** The body's `userID`: the authorizing person this delivery is for. */
   user_id: string;
-  status: 'pending' | 'delivered' | 'dead';
+  status: DeliveryStatus;
   created_at: number;
   delivered_at: number | null;
   /** When the next attempt is due; null once delivered or given up. */
@@ -36,11 +36,17 @@ export interface AttemptReport {
 export const DEFAULT_DELIVERY_LIMIT = 20;
 export const MAX_DELIVERY_LIMIT = 100;
 
-/** The endpoint's most recent deliveries, newest first. */
-export async function endpointDeliveries(db: Kysely<Database>, clientId: string, endpointId: string, limit = DEFAULT_DELIVERY_LIMIT): Promise<DeliveryReport[]> {
+export const deliveryStatuses = ['pending', 'delivered', 'dead'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/** The endpoint's most recent deliveries, newest first; only those in `status` when given (`dead`: what to redeliver). */
+export async function endpointDeliveries(db: Kysely<Database>, clientId: string, endpointId: string, options: { limit?: number; status?: string } = {}): Promise<DeliveryReport[]> {
+  const limit = options.limit ?? DEFAULT_DELIVERY_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DELIVERY_LIMIT) throw new DomainError('invalid', `limit must be a whole number from 1 to ${MAX_DELIVERY_LIMIT}`);
+  const status = options.status;
+  if (status !== undefined && !(deliveryStatuses as readonly string[]).includes(status)) throw new DomainError('invalid', `status must be one of ${deliveryStatuses.join(', ')}`);
   const endpoint = await ownEndpoint(db, clientId, endpointId);
-  const deliveries = await repo.deliveriesOfEndpoint(db, endpoint.id, limit);
+  const deliveries = await repo.deliveriesOfEndpoint(db, endpoint.id, limit, status as DeliveryStatus | undefined);
   const attempts = Map.groupBy(await repo.attemptsOfDeliveries(db, deliveries.map((delivery) => delivery.id)), (attempt) => attempt.delivery_id);
   return deliveries.map((delivery) => ({
     id: delivery.id,

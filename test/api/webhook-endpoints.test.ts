@@ -100,6 +100,11 @@ for (const engine of engines()) {
       assert.equal(receiver.received[1]!.headers['webhook-id'], pending.id);
       await until(async () => (await api('GET', `/endpoints/${endpoint.id}/deliveries`)).body.data[0]?.status === 'delivered', 5000);
       const delivered = (await api('GET', `/endpoints/${endpoint.id}/deliveries?limit=5`)).body.data[0];
+      assert.deepEqual((await api('GET', `/endpoints/${endpoint.id}/deliveries?status=delivered`)).body.data.map((d: { id: string }) => d.id), [pending.id]);
+      assert.deepEqual((await api('GET', `/endpoints/${endpoint.id}/deliveries?status=dead`)).body.data, []);
+      const unknownStatus = await api('GET', `/endpoints/${endpoint.id}/deliveries?status=failed`);
+      assert.equal(unknownStatus.status, 400);
+      assert.match(unknownStatus.body.errors[0].message, /status/);
       assert.deepEqual(delivered.attempts.map((a: { status_code: number }) => a.status_code), [500, 200]);
       assert.equal(delivered.next_attempt_at, null);
       assert.match(delivered.delivered_at, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);

@@ -133,11 +133,12 @@ export async function recordAttempt(db: Kysely<Database>, row: Database['webhook
   });
 }
 
-export function deliveriesOfEndpoint(db: Kysely<Database>, endpointId: string, limit: number) {
+export function deliveriesOfEndpoint(db: Kysely<Database>, endpointId: string, limit: number, status?: Database['webhook_deliveries']['status']) {
   return db.selectFrom('webhook_deliveries').innerJoin('outbox_events', 'outbox_events.id', 'webhook_deliveries.event_id')
     .select(['webhook_deliveries.id', 'webhook_deliveries.person_id', 'webhook_deliveries.status', 'webhook_deliveries.attempts', 'webhook_deliveries.created_at',
       'webhook_deliveries.delivered_at', 'webhook_deliveries.next_attempt_at', 'outbox_events.type', 'outbox_events.occurred_at'])
     .where('webhook_deliveries.endpoint_id', '=', endpointId)
+    .$if(status !== undefined, (query) => query.where('webhook_deliveries.status', '=', status!))
     .orderBy('webhook_deliveries.created_at', 'desc').orderBy('outbox_events.occurred_at', 'desc').orderBy('webhook_deliveries.id').limit(limit).execute();
 }
 
