@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
 import { DomainError } from '../access/errors.ts';
+import { categories, eventCatalogue } from '../events/types.ts';
 import { deliveryStatuses, endpointDeliveries, redeliver, type DeliveryReport } from '../webhooks/deliveries.ts';
 import { createEndpoint, listEndpoints, removeEndpoint, rotateEndpointSecret, setEndpointEnabled, type EndpointDeps } from '../webhooks/endpoints.ts';
 import { basicChallenge, clientBasicAuth } from './client-basic-auth.ts';
@@ -66,6 +67,12 @@ const Delivery = Type.Object({
   attempts: Type.Array(Attempt),
 });
 
+const EventType = Type.Object({
+  name: Type.String({ description: 'As event_types takes it; door<N>_open stands for every door1_open, door2_open, …' }),
+  category: Type.Union(categories.map((category) => Type.Literal(category))),
+  description: Type.String(),
+});
+
 const success = (data: TSchema) => Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data });
 const errors = { 400: errorEnvelope, 401: errorEnvelope, 404: errorEnvelope };
 const tags = ['Webhooks'];
@@ -102,6 +109,10 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
     const created = await createEndpoint(deps, client(request), { url: request.body.url, eventTypes: request.body.event_types });
     return reply.code(201).send(ok(created));
   });
+
+  app.get('/event-types', {
+    schema: { tags, summary: 'Every event type a webhook endpoint can ask for', description, response: { 200: success(Type.Array(EventType)), 401: errorEnvelope } },
+  }, async () => ok(Object.entries(eventCatalogue).map(([name, entry]) => ({ name, category: entry.category, description: entry.description }))));
 
   app.get('/endpoints', {
     schema: { tags, summary: 'List the application\'s webhook endpoints', description, response: { 200: success(Type.Array(Endpoint)), 401: errorEnvelope } },

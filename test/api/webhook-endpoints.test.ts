@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { compactId } from '../../src/access/ids.ts';
 import { appendEvent } from '../../src/events/outbox.ts';
-import { nobody } from '../../src/events/types.ts';
+import { categoryOf, eventCatalogue, nobody } from '../../src/events/types.ts';
 import { sandboxDoors, sandboxDevices, sandboxPeople } from '../../src/sandbox/seed.ts';
 import type { App } from '../../src/app.ts';
 import { engines, startServer } from '../helpers/build-app.ts';
@@ -30,6 +30,18 @@ const fannedOut = (app: App, eventId: string) => async () =>
 
 for (const engine of engines()) {
   describe(`webhooks API: an application manages its endpoints with its client credentials [${engine}]`, () => {
+    it('lists the event types an endpoint can ask for, each with its category (GET /event-types)', async (t) => {
+      const { baseUrl } = await startServer(t, engine);
+      const client = sandbox.client(baseUrl).web;
+      const listed = await webhooksApi(baseUrl, basic(client.client_id, client.client_secret))('GET', '/event-types');
+      assert.equal(listed.status, 200);
+      const types = listed.body.data as { name: string; category: string; description: string }[];
+      assert.deepEqual(types.map((type) => type.name).sort(), Object.keys(eventCatalogue).sort());
+      for (const type of types) assert.equal(type.category, categoryOf(type.name.replace('<N>', '1')), type.name);
+      assert.ok(types.every((type) => type.description.length > 0));
+      assert.equal((await webhooksApi(baseUrl, basic(client.client_id, 'wrong'))('GET', '/event-types')).status, 401);
+    });
+
     it('registers an endpoint with POST /endpoints (201), and a door event then reaches it signed, with the API key', async (t) => {
       const { baseUrl, app } = await startServer(t, engine);
       const receiver = await startReceiver(t);
