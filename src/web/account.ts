@@ -21,9 +21,10 @@ import { layout } from './layout.ts';
 import { sendPage, webSessionCookie, webSessionId, type WebDeps } from './index.ts';
 import { settingsChanges, settingsFormSchema, settingsSection, settingsView, submittedView, type SettingsFormBody } from './settings-form.ts';
 import { vehicleRoutes, vehiclesSection, type VehicleRefusal } from './vehicles-form.ts';
+import { formBody, pathParam } from './form-schemas.ts';
 
-const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
-const doorNameBody = { type: 'object', properties: { name: { type: 'string', maxLength: 1000 }, _csrf: { type: 'string', maxLength: 500 } } } as const;
+const idParams = pathParam('id', 100);
+const doorNameBody = formBody({ name: 1000 });
 
 /** What to say on the page: a general message, or a refusal shown beside the form it concerns. */
 interface Notice {
@@ -163,7 +164,7 @@ ${admin.map((account) => html`
   });
 
   app.post<{ Params: { id: string }; Body: { enabled: string } }>('/account/accounts/:id/third-party', {
-    schema: { hide: true, params: idParams, body: { type: 'object', properties: { enabled: { type: 'string', enum: ['true', 'false'] }, _csrf: { type: 'string' } }, required: ['enabled'] } },
+    schema: { hide: true, params: idParams, body: formBody({ enabled: { type: 'string', enum: ['true', 'false'] } }, ['enabled']) },
     preHandler: app.csrfProtection,
   }, async (request, reply) => {
     const personId = await signedIn(request, reply);
@@ -176,7 +177,7 @@ ${admin.map((account) => html`
     schema: {
       hide: true,
       params: idParams,
-      body: { type: 'object', properties: { blackbox_code: { type: 'string', maxLength: 32 }, claim_code: { type: 'string', maxLength: 64 }, _csrf: { type: 'string' } }, required: ['blackbox_code', 'claim_code'] },
+      body: formBody({ blackbox_code: 32, claim_code: 64 }, ['blackbox_code', 'claim_code']),
     },
     preHandler: app.csrfProtection,
   }, async (request, reply) => {

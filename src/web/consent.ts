@@ -10,17 +10,13 @@ import { isScope, scopeDescriptions } from '../oauth/scopes.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
 import { sendPage, type WebDeps } from './index.ts';
+import { formBody, pathParam } from './form-schemas.ts';
 
-const uidParams = { type: 'object', properties: { uid: { type: 'string', maxLength: 200 } }, required: ['uid'] } as const;
-const decisionBody = {
-  type: 'object',
-  properties: {
-    decision: { type: 'string', enum: ['allow', 'deny'] },
-    _csrf: { type: 'string', maxLength: 500 },
-    doors: { anyOf: [{ type: 'string', maxLength: 64 }, { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 64 } }] },
-  },
-  required: ['decision'],
-} as const;
+const uidParams = pathParam('uid', 200);
+const decisionBody = formBody({
+  decision: { type: 'string', enum: ['allow', 'deny'] },
+  doors: { anyOf: [{ type: 'string', maxLength: 64 }, { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 64 } }] },
+}, ['decision']);
 
 interface DecisionBody {
   decision: 'allow' | 'deny';

@@ -7,6 +7,7 @@ import { parseId } from '../access/ids.ts';
 import { toggleDoor, type ToggleDeps } from '../access/toggle-door.ts';
 import { statusFor } from '../api/errors.ts';
 import { html } from './html.ts';
+import { formBody, pathParam } from './form-schemas.ts';
 
 export function doorControls(door: VisibleDoor, csrf: string) {
   const can = doorCapabilities(door.row);
@@ -29,8 +30,8 @@ export function doorControlRoutes(app: FastifyInstance, deps: DoorControlDeps): 
   app.post<{ Params: { id: string }; Body: { state: 'OPEN' | 'CLOSED' } }>('/account/doors/:id/toggle', {
     schema: {
       hide: true,
-      params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
-      body: { type: 'object', properties: { state: { type: 'string', enum: ['OPEN', 'CLOSED'] }, _csrf: { type: 'string' } }, required: ['state'] },
+      params: pathParam('id', 64),
+      body: formBody({ state: { type: 'string', enum: ['OPEN', 'CLOSED'] } }, ['state']),
     },
     preHandler: app.csrfProtection,
   }, async (request, reply) => {

@@ -13,18 +13,11 @@ import { errorPage } from './error-page.ts';
 import { html, type Html } from './html.ts';
 import { layout } from './layout.ts';
 import { sendPage, setWebSession, webSessionId, type WebDeps } from './index.ts';
+import { formBody, pathParam } from './form-schemas.ts';
 
-const tokenParams = { type: 'object', properties: { token: { type: 'string', maxLength: 200 } }, required: ['token'] } as const;
-const acceptBody = { type: 'object', properties: { _csrf: { type: 'string', maxLength: 500 } } } as const;
-const signUpBody = {
-  type: 'object',
-  properties: {
-    first_name: { type: 'string', maxLength: 200 },
-    last_name: { type: 'string', maxLength: 200 },
-    password: { type: 'string', maxLength: 1024 },
-    _csrf: { type: 'string', maxLength: 500 },
-  },
-} as const;
+const tokenParams = pathParam('token', 200);
+const acceptBody = formBody({});
+const signUpBody = formBody({ first_name: 200, last_name: 200, password: 1024 });
 
 interface TokenRoute {
   Params: { token: string };

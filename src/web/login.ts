@@ -7,17 +7,15 @@ import { html } from './html.ts';
 import { layout } from './layout.ts';
 import { safeNextPath } from './next-path.ts';
 import { sendPage, setWebSession, webSessionId, type WebDeps } from './index.ts';
+import { formBody, pathParam } from './form-schemas.ts';
 
 interface LoginBody {
   email?: string;
   password?: string;
 }
 
-const uidParams = { type: 'object', properties: { uid: { type: 'string', maxLength: 200 } }, required: ['uid'] } as const;
-const loginBody = {
-  type: 'object',
-  properties: { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1024 }, _csrf: { type: 'string', maxLength: 500 } },
-} as const;
+const uidParams = pathParam('uid', 200);
+const loginBody = formBody({ email: 320, password: 1024 });
 
 export async function loginPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   app.get<{ Params: { uid: string } }>('/login/:uid', { schema: { hide: true, params: uidParams } }, async (request, reply) => {

@@ -4,6 +4,7 @@
 import { DomainError } from '../access/errors.ts';
 import type { Settings } from '../access/settings.ts';
 import { html, type Html } from './html.ts';
+import { formBody } from './form-schemas.ts';
 
 export const notificationTones = [
   { value: 'door_open', label: 'Door open (default)' },
@@ -32,18 +33,7 @@ export interface SettingsFormBody {
   share_pin?: string;
 }
 
-export const settingsFormSchema = {
-  type: 'object',
-  properties: {
-    notifications: { type: 'string', maxLength: 10 },
-    tone: { type: 'string', maxLength: 100 },
-    time_zone: { type: 'string', maxLength: 100 },
-    pin: { type: 'string', maxLength: 100 },
-    remove_pin: { type: 'string', maxLength: 10 },
-    share_pin: { type: 'string', maxLength: 10 },
-    _csrf: { type: 'string', maxLength: 500 },
-  },
-} as const;
+export const settingsFormSchema = formBody({ notifications: 10, tone: 100, time_zone: 100, pin: 100, remove_pin: 10, share_pin: 10 });
 
 /** The changes the form asks for. An empty PIN field keeps the current PIN. */
 export function settingsChanges(body: SettingsFormBody): Partial<Settings> {

@@ -7,6 +7,7 @@ import { DomainError } from '../access/errors.ts';
 import { addVehicle, maxDetailLength, removeVehicle, type Vehicle, type VehicleInput } from '../access/vehicles.ts';
 import type { Database } from '../store/database.ts';
 import { html, type Html } from './html.ts';
+import { formBody, pathParam } from './form-schemas.ts';
 
 /** A refused add form: the message, and the fields as sent. */
 export interface VehicleRefusal {
@@ -14,17 +15,7 @@ export interface VehicleRefusal {
   body: VehicleInput;
 }
 
-const vehicleFormSchema = {
-  type: 'object',
-  properties: {
-    plate: { type: 'string', maxLength: 100 },
-    region: { type: 'string', maxLength: 100 },
-    make: { type: 'string', maxLength: 100 },
-    model: { type: 'string', maxLength: 100 },
-    color: { type: 'string', maxLength: 100 },
-    _csrf: { type: 'string', maxLength: 500 },
-  },
-} as const;
+const vehicleFormSchema = formBody({ plate: 100, region: 100, make: 100, model: 100, color: 100 });
 
 export function vehiclesSection(vehicles: Vehicle[], csrf: string, refusal?: VehicleRefusal): Html {
   const typed = refusal?.body ?? {};
@@ -83,7 +74,7 @@ export function vehicleRoutes(app: FastifyInstance, deps: VehicleRouteDeps): voi
 
   // Someone else's vehicle, or one already gone, is the error page's 404.
   app.post<{ Params: { id: string } }>('/account/vehicles/:id/remove', {
-    schema: { hide: true, params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } },
+    schema: { hide: true, params: pathParam('id', 100) },
     preHandler: app.csrfProtection,
   }, async (request, reply) => {
     const personId = await deps.signedIn(request, reply);
