@@ -39,6 +39,9 @@ const RENEW_BELOW_MS = 10_000;
 // Endpoints one process works at once, and deliveries it sends one endpoint before giving it back.
 const ENDPOINTS_AT_ONCE = 32;
 const DELIVERIES_PER_LEASE = 200;
+// An endpoint that failed this many times in a row is left alone for REST_MS (its deliveries keep their places).
+const FAILURES_BEFORE_REST = 3;
+const REST_MS = 30_000;
 const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
 
 interface OpenSecrets {
@@ -104,11 +107,18 @@ export class WebhookDispatcher {
     });
   }
 
-  /** Sends an endpoint's due deliveries one at a time, oldest event first, while the lease lasts. */
+  /**
+   * Sends an endpoint's due deliveries one at a time, oldest event first, while
+   * the lease lasts. After a few failures in a row the endpoint rests a while:
+   * a receiver that is down or hangs would otherwise hold a worker for every
+   * delivery's timeout, and enough of them would starve the healthy endpoints.
+   */
   async #work(endpointId: string, leasedUntil: number): Promise<number> {
     let sent = 0;
+    let failuresInARow = 0;
+    let restUntil: number | undefined;
     try {
-      while (sent < DELIVERIES_PER_LEASE) {
+      while (sent < DELIVERIES_PER_LEASE && restUntil === undefined) {
         const due = await repo.dueDeliveriesOfEndpoint(this.#deps.db, endpointId, this.#now(), Math.min(50, DELIVERIES_PER_LEASE - sent));
         // Read for each batch: a developer may disable the endpoint or rotate its secret meanwhile.
         const endpoint = await repo.findEndpoint(this.#deps.db, endpointId);
@@ -122,18 +132,24 @@ export class WebhookDispatcher {
             if (!(await repo.renewEndpointLease(this.#deps.db, endpointId, this.#holder, now, now + LEASE_MS))) return sent;
             leasedUntil = now + LEASE_MS;
           }
-          if (!(await this.#deliver(endpoint, sealed, delivery, refusal))) return sent + 1;
+          const outcome = await this.#deliver(endpoint, sealed, delivery, refusal);
           sent += 1;
+          if (outcome === 'disabled') return sent;
+          failuresInARow = outcome === 'failed' ? failuresInARow + 1 : 0;
+          if (failuresInARow >= FAILURES_BEFORE_REST) {
+            restUntil = this.#now() + REST_MS;
+            break;
+          }
         }
       }
       return sent;
     } finally {
-      await repo.releaseEndpointLease(this.#deps.db, endpointId, this.#holder, this.#now());
+      await repo.releaseEndpointLease(this.#deps.db, endpointId, this.#holder, this.#now(), restUntil);
     }
   }
 
-  /** One attempt. False when it disabled the endpoint. */
-  async #deliver(endpoint: Database['webhook_endpoints'], secrets: OpenSecrets, delivery: repo.DueDelivery, refusal: string | undefined): Promise<boolean> {
+  /** One attempt, and what came of it for the endpoint. */
+  async #deliver(endpoint: Database['webhook_endpoints'], secrets: OpenSecrets, delivery: repo.DueDelivery, refusal: string | undefined): Promise<'delivered' | 'failed' | 'disabled'> {
     const started = this.#now();
     const body = deliveryBody(delivery);
     const outcome = refusal === undefined
@@ -152,7 +168,8 @@ export class WebhookDispatcher {
       nextAttemptAt: next ?? this.#now(),
       deliveredAt: delivered ? this.#now() : null,
     });
-    return this.#trackHealth(endpoint, delivered);
+    if (!(await this.#trackHealth(endpoint, delivered))) return 'disabled';
+    return delivered ? 'delivered' : 'failed';
   }
 
   #openSecrets(endpoint: Database['webhook_endpoints']): OpenSecrets {

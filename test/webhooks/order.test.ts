@@ -56,6 +56,21 @@ for (const engine of engines()) {
       assert.deepEqual(numbers(receiver.received), [...expected(20), 'n0'], 'the retry comes after');
     });
 
+    it('rests an endpoint after three failures in a row, keeping the rest of its deliveries in place', async (t) => {
+      const { app, receiver, dispatcher } = await setUp(t, engine, Array(20).fill(500));
+      await appendNumbered(app.db, 10);
+      let clock = Date.parse('2026-11-29T12:00:00Z');
+      const one = dispatcher(() => clock);
+      assert.equal(await one.tick(), 3);
+      clock += 10_000;
+      assert.equal(await one.tick(), 0, 'resting, though retries and first attempts are due');
+      clock += 25_000;
+      assert.equal(await one.tick(), 3);
+      assert.deepEqual(numbers(receiver.received), ['n0', 'n1', 'n2', 'n0', 'n1', 'n2'], 'the due retries first, in order');
+      const untried = await app.db.selectFrom('webhook_deliveries').select('attempts').where('attempts', '=', 0).execute();
+      assert.equal(untried.length, 7);
+    });
+
     it('lets only one process at a time send to an endpoint, so two dispatchers keep its order and send nothing twice', async (t) => {
       const { app, receiver, dispatcher } = await setUp(t, engine, [], 5);
       await appendNumbered(app.db, 40);

@@ -92,9 +92,12 @@ export async function renewEndpointLease(db: Kysely<Database>, endpointId: strin
   return result.numUpdatedRows > 0n;
 }
 
-/** Gives an endpoint back; its leased_until stays as when it was last worked, for fairness. */
-export async function releaseEndpointLease(db: Kysely<Database>, endpointId: string, holder: string, now: number): Promise<void> {
-  await db.updateTable('webhook_endpoints').set({ leased_until: now, lease_holder: null })
+/**
+ * Gives an endpoint back. Its leased_until stays as when it was last worked,
+ * for fairness, or is set later (`restUntil`) to keep every process off it until then.
+ */
+export async function releaseEndpointLease(db: Kysely<Database>, endpointId: string, holder: string, now: number, restUntil?: number): Promise<void> {
+  await db.updateTable('webhook_endpoints').set({ leased_until: restUntil ?? now, lease_holder: null })
     .where('id', '=', endpointId).where('lease_holder', '=', holder).execute();
 }
 
