@@ -1,6 +1,6 @@
 // Where a webhook may be delivered (spec section 5): HTTPS only (plain http to loopback in
 // development), and outside development never to loopback, private, link-local, metadata or
-// other internal addresses. `checkDestination` runs at registration and before each delivery
+// other internal addresses. `checkDestination` runs at registration and as deliveries go out
 // (for a clear refusal); `connectLookup` runs when the delivery's socket connects and checks
 // the very addresses it connects to, so a name re-pointed at an internal address between the
 // check and the connection (DNS rebinding) is refused too.
