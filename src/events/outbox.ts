@@ -4,15 +4,18 @@ import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { insertOutboxEvent } from '../store/repositories/outbox.ts';
-import { categoryOf, type EventName } from './types.ts';
+import { categoryOf, type EventFields, type EventName } from './types.ts';
 
-export interface NewEvent {
-  type: EventName;
+/** The fields an event type carries: door<N>_open and door<N>_close share the door's. */
+export type FieldsOf<Name extends EventName> = Name extends keyof EventFields ? EventFields[Name] : EventFields['door'];
+
+export interface NewEvent<Name extends EventName = EventName> {
+  type: Name;
   doorId?: string;
   deviceId?: string;
   /** The people it concerns; omitted: everyone who can see the door. */
   personIds?: string[];
-  data: Record<string, unknown>;
+  data: FieldsOf<Name>;
   occurredAt?: number;
 }
 
@@ -24,7 +27,7 @@ function nextSeq(): number {
   return lastSeq;
 }
 
-export async function appendEvent(trx: Transaction<Database>, event: NewEvent): Promise<string> {
+export async function appendEvent<Name extends EventName>(trx: Transaction<Database>, event: NewEvent<Name>): Promise<string> {
   const id = randomBytes(16).toString('hex').toUpperCase();
   await insertOutboxEvent(trx, {
     id,

@@ -1,32 +1,61 @@
 // Every event the platform announces, with its category and its own fields:
 // the one place webhook shapes are defined (docs/webhooks.md is the catalogue).
+import { Type, type Static, type TObject } from 'typebox';
 import type { DoorState } from '../store/database.ts';
 
 export const categories = ['access', 'management', 'enforcer'] as const;
 export type Category = (typeof categories)[number];
 
-export interface PersonRef {
-  firstName: string;
-  lastName: string;
-  emailAddress: string;
-}
+// Field shapes, as receivers see them. The schemas are also what the OpenAPI
+// document's `webhooks` section shows (events/openapi.ts).
+const hex = (description: string) => Type.String({ description: `${description}, 32 lowercase hex` });
+const HEX = (description: string) => Type.String({ description: `${description}, 32 UPPERCASE hex, or "" when there is none` });
+const utc = (description: string) => Type.String({ description: `${description}, UTC "YYYY-MM-DDTHH:MM:SSZ"` });
+const utcOrNull = (description: string) => Type.Union([utc(description), Type.Null()]);
+const DoorStateSchema = Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSED')]);
+const PersonRefSchema = Type.Object({ firstName: Type.String(), lastName: Type.String(), emailAddress: Type.String() }, {
+  description: 'The person who acted; empty strings when nobody did',
+});
+const channel = Type.String({ description: 'How it was asked: "API: <application>", "ParqEx Web", "Keypad", "LPR", "Door Sensor" or "Auto Close"' });
+
+export type PersonRef = Static<typeof PersonRefSchema>;
 
 /** Fields of each event type, in the documented camelCase shape. Door events are `door<N>_open` / `door<N>_close`. */
-export interface EventFields {
-  door: { toggleID: string; doorID: string; doorState: DoorState; channel: string; deviceID: string; doorOwnerUserID: string; userThatToggled: PersonRef };
-  toggle_failed: { toggleID: string; doorID: string; deviceID: string; requestedState: DoorState; reason: string; channel: string; userThatToggled: PersonRef };
-  controller_online: { deviceID: string };
-  controller_offline: { deviceID: string };
-  unauthorized_attempt: { doorID: string; deviceID: string; channel: string; reason: string; userThatToggled: PersonRef };
-  door_left_open: { doorID: string; deviceID: string; doorOwnerUserID: string; openSinceUTC: string; alertAfterSeconds: number };
-  sensor_battery_low: { doorID: string; deviceID: string; batteryLevel: number; threshold: number };
-  person_invited: { doorID: string; deviceID: string; emailAddress: string; invitedByUserID: string; startsAt: string | null; endsAt: string | null; expiresAt: string };
-  access_granted: { doorID: string; deviceID: string; personID: string; grantedByUserID: string; startsAt: string | null; endsAt: string | null };
-  access_changed: { doorID: string; deviceID: string; personID: string; changedByUserID: string; startsAt: string | null; endsAt: string | null };
-  access_removed: { doorID: string; deviceID: string; personID: string; removedByUserID: string };
-  vehicle_added: { vehicleID: string; personID: string; licensePlate: string; region: string };
-  vehicle_removed: { vehicleID: string; personID: string; licensePlate: string; region: string };
-}
+export const eventFieldSchemas = {
+  door: Type.Object({
+    toggleID: HEX('The toggle that caused it'), doorID: hex('The door'), doorState: DoorStateSchema, channel, deviceID: hex('Its controller'),
+    doorOwnerUserID: Type.String({ description: 'The Admin of the door\'s account, 32 lowercase hex, or ""' }), userThatToggled: PersonRefSchema,
+  }),
+  toggle_failed: Type.Object({
+    toggleID: HEX('The failed toggle'), doorID: hex('The door'), deviceID: hex('Its controller'), requestedState: DoorStateSchema,
+    reason: Type.String(), channel, userThatToggled: PersonRefSchema,
+  }),
+  controller_online: Type.Object({ deviceID: hex('The controller') }),
+  controller_offline: Type.Object({ deviceID: hex('The controller') }),
+  unauthorized_attempt: Type.Object({ doorID: hex('The door'), deviceID: hex('Its controller'), channel, reason: Type.String(), userThatToggled: PersonRefSchema }),
+  door_left_open: Type.Object({
+    doorID: hex('The door'), deviceID: hex('Its controller'), doorOwnerUserID: Type.String({ description: '32 lowercase hex, or ""' }),
+    openSinceUTC: utc('When it opened'), alertAfterSeconds: Type.Integer({ description: 'The controller\'s time_before_door_open_alert' }),
+  }),
+  sensor_battery_low: Type.Object({ doorID: hex('The door'), deviceID: hex('Its controller'), batteryLevel: Type.Integer({ description: 'Percent' }), threshold: Type.Integer({ description: 'Percent' }) }),
+  person_invited: Type.Object({
+    doorID: hex('The door'), deviceID: hex('Its controller'), emailAddress: Type.String(), invitedByUserID: hex('Who invited'),
+    startsAt: utcOrNull('Start of the access window'), endsAt: utcOrNull('End of the access window'), expiresAt: utc('When the invitation link expires'),
+  }),
+  access_granted: Type.Object({
+    doorID: hex('The door'), deviceID: hex('Its controller'), personID: hex('The person'), grantedByUserID: hex('Who invited them'),
+    startsAt: utcOrNull('Start of the access window'), endsAt: utcOrNull('End of the access window'),
+  }),
+  access_changed: Type.Object({
+    doorID: hex('The door'), deviceID: hex('Its controller'), personID: hex('The person'), changedByUserID: hex('Who changed it'),
+    startsAt: utcOrNull('Start of the new access window'), endsAt: utcOrNull('End of the new access window'),
+  }),
+  access_removed: Type.Object({ doorID: hex('The door'), deviceID: hex('Its controller'), personID: hex('The person'), removedByUserID: hex('Who removed it') }),
+  vehicle_added: Type.Object({ vehicleID: hex('The vehicle'), personID: hex('Its owner'), licensePlate: Type.String(), region: Type.String() }),
+  vehicle_removed: Type.Object({ vehicleID: hex('The vehicle'), personID: hex('Its owner'), licensePlate: Type.String(), region: Type.String() }),
+} satisfies Record<string, TObject>;
+
+export type EventFields = { [Type in keyof typeof eventFieldSchemas]: Static<(typeof eventFieldSchemas)[Type]> };
 
 export type EventName = Exclude<keyof EventFields, 'door'> | `door${number}_${'open' | 'close'}`;
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { eventCatalogue } from '../../src/events/types.ts';
 import { startServer } from '../helpers/build-app.ts';
 
 describe('GET /openapi.json', () => {
@@ -20,6 +21,11 @@ describe('GET /openapi.json', () => {
       }
     }
     assert.ok(!Object.keys(document.paths).some((path) => path.startsWith('/oauth/v2/')), 'the OAuth endpoints are described in docs/oauth.md, not as API routes');
+    // Every webhook event, with its body: the envelope around the type's own fields.
+    const webhooks = (document as unknown as { webhooks: Record<string, { post: { requestBody: { content: { 'application/json': { schema: { properties: object } } } } } }> }).webhooks;
+    assert.deepEqual(Object.keys(webhooks).sort(), Object.keys(eventCatalogue).sort());
+    const doorOpen = webhooks['door<N>_open']!.post.requestBody.content['application/json'].schema;
+    assert.deepEqual(Object.keys(doorOpen.properties), ['id', 'eventType', 'toggleID', 'doorID', 'doorState', 'channel', 'deviceID', 'doorOwnerUserID', 'userThatToggled', 'eventOccurred', 'eventOccurredUTC', 'userID']);
     const docs = await fetch(`${baseUrl}/docs/`);
     assert.equal(docs.status, 200);
     assert.match(await docs.text(), /swagger/i);

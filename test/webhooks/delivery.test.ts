@@ -11,6 +11,7 @@ import { retryDelaysMs } from '../../src/webhooks/retry-schedule.ts';
 import { engines, startServer } from '../helpers/build-app.ts';
 import { sandboxController, until } from '../helpers/controllers.ts';
 import { sandbox, sandboxTokens } from '../helpers/oauth.ts';
+import { sensedDoorFields } from '../helpers/events.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 
 for (const engine of engines()) {
@@ -81,7 +82,7 @@ for (const engine of engines()) {
       const box = createBox(app.config.secrets.encryptionKey);
       await createEndpoint({ db: app.db, box, production: false }, sandbox.client(baseUrl).web.client_id, { url: receiver.url });
       await sandboxTokens(baseUrl, { untick: [sandboxDoors.garage.id] });
-      const door = (key: keyof typeof sandboxDoors) => ({ type: 'door1_open' as const, doorId: sandboxDoors[key].id, data: { doorID: compactId(sandboxDoors[key].id) } });
+      const door = (key: keyof typeof sandboxDoors) => ({ type: 'door1_open' as const, doorId: sandboxDoors[key].id, data: sensedDoorFields(sandboxDoors[key]) });
       await app.db.transaction().execute(async (trx) => {
         await appendEvent(trx, door('garage'));
         await appendEvent(trx, door('neighborGarage'));
