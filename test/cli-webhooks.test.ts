@@ -102,7 +102,7 @@ describe('parqex webhooks list, disable, enable, rotate-secret, delete', () => {
     const { json, run } = await seeded(t);
     const created = json<Created>(['webhooks', 'create', ...as(sandboxClient), '--url', 'http://127.0.0.1:8080/hook']);
     const other = json<Created>(['webhooks', 'create', ...as(firstPartyClient), '--url', 'http://127.0.0.1:8081/hook']);
-    assert.deepEqual(json(['webhooks', 'list', ...as(sandboxClient)]), [{ id: created.id, url: created.url, event_types: ['*'], enabled: true, disabled_reason: null }]);
+    assert.deepEqual(json(['webhooks', 'list', ...as(sandboxClient)]), [{ id: created.id, url: created.url, event_types: ['*'], enabled: true, disabled_reason: null, failing_since: null }]);
 
     assert.deepEqual(json(['webhooks', 'disable', created.id.toUpperCase(), ...as(sandboxClient)]), { id: created.id, enabled: false });
     const listed = run(['webhooks', 'list', ...as(sandboxClient)]);

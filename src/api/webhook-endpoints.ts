@@ -36,6 +36,7 @@ const Endpoint = Type.Object({
   event_types: Type.Array(Type.String()),
   enabled: Type.Boolean(),
   disabled_reason: Type.Union([Type.String(), Type.Null()]),
+  failing_since: Type.Union([Type.String(), Type.Null()], { description: 'UTC "YYYY-MM-DD HH:MM:SS" of the first failed attempt since the last success (ParqEx disables the endpoint 5 days on); null when healthy' }),
 });
 const CreatedEndpoint = Type.Object({
   id: Type.String({ description: '32 lowercase hex' }),
@@ -116,7 +117,7 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
 
   app.get('/endpoints', {
     schema: { tags, summary: 'List the application\'s webhook endpoints', description, response: { 200: success(Type.Array(Endpoint)), 401: errorEnvelope } },
-  }, async (request) => ok(await listEndpoints(deps, client(request))));
+  }, async (request) => ok((await listEndpoints(deps, client(request))).map((endpoint) => ({ ...endpoint, failing_since: apiTimestamp(endpoint.failing_since) }))));
 
   app.post<{ Params: Static<typeof IdParams> }>('/endpoints/:id/rotate-secret', {
     schema: { tags, summary: 'Replace an endpoint\'s signing secret', description: `${description} The previous secret keeps signing alongside the new one for 24 hours.`, params: IdParams, response: { 200: success(RotatedSecret), ...errors } },

@@ -47,9 +47,9 @@ export async function webhooksCommand(config: Config, argv: string[]): Promise<n
         return;
       }
       case 'list': {
-        const endpoints = await listEndpoints(deps, clientId);
+        const endpoints = (await listEndpoints(deps, clientId)).map((e) => ({ ...e, failing_since: e.failing_since === null ? null : new Date(e.failing_since * 1000).toISOString() }));
         print(endpoints, endpoints.map((e) => `${e.id}  ${(e.enabled ? 'enabled' : 'disabled').padEnd(8)}  ${e.url}  ${e.event_types.join(' ')}`
-          + (e.disabled_reason ? `  (${e.disabled_reason})` : '')).join('\n') || '(no webhook endpoints)');
+          + (e.disabled_reason ? `  (${e.disabled_reason})` : '') + (e.failing_since ? `  failing since ${e.failing_since}` : '')).join('\n') || '(no webhook endpoints)');
         return;
       }
       case 'disable':

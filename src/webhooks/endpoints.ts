@@ -65,6 +65,8 @@ export async function listEndpoints(deps: EndpointDeps, clientId: string) {
   const rows = await repo.endpointsOfClient(deps.db, clientId);
   return rows.map((row) => ({
     id: row.id, url: row.url, event_types: JSON.parse(row.event_types) as string[], enabled: row.enabled === 1, disabled_reason: row.disabled_reason,
+    /** Unix seconds of the first failure since the last success: ParqEx disables it 5 days on. */
+    failing_since: row.failing_since,
   }));
 }
 

@@ -65,7 +65,7 @@ for (const engine of engines()) {
 
       const listed = await api('GET', '/endpoints');
       assert.equal(listed.status, 200);
-      assert.deepEqual(listed.body.data, [{ id: endpoint.id, url: receiver.url, event_types: ['door<N>_open'], enabled: true, disabled_reason: null }]);
+      assert.deepEqual(listed.body.data, [{ id: endpoint.id, url: receiver.url, event_types: ['door<N>_open'], enabled: true, disabled_reason: null, failing_since: null }]);
 
       await garageOpened(app);
       await until(() => receiver.received.length === 1, 10_000);
@@ -101,6 +101,8 @@ for (const engine of engines()) {
       assert.equal(pending.status, 'pending');
       assert.match(pending.next_attempt_at, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
       assert.equal(pending.attempts[0].status_code, 500);
+      // The failure shows on the endpoint (noted right after the attempt is recorded).
+      await until(async () => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test((await api('GET', '/endpoints')).body.data[0].failing_since ?? ''), 2000);
       assert.equal(pending.attempts[0].response_excerpt, 'ok');
       assert.ok(Number.isInteger(pending.attempts[0].latency_ms));
 
@@ -118,6 +120,7 @@ for (const engine of engines()) {
       assert.equal(unknownStatus.status, 400);
       assert.match(unknownStatus.body.errors[0].message, /status/);
       assert.deepEqual(delivered.attempts.map((a: { status_code: number }) => a.status_code), [500, 200]);
+      await until(async () => (await api('GET', '/endpoints')).body.data[0].failing_since === null, 2000);
       assert.equal(delivered.next_attempt_at, null);
       assert.match(delivered.delivered_at, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
 
@@ -147,7 +150,7 @@ for (const engine of engines()) {
       const disabled = await api('POST', `/endpoints/${endpoint.id.toUpperCase()}/disable`);
       assert.equal(disabled.status, 200);
       assert.deepEqual(disabled.body.data, { id: endpoint.id, enabled: false });
-      assert.deepEqual((await api('GET', '/endpoints')).body.data[0], { id: endpoint.id, url: receiver.url, event_types: ['access'], enabled: false, disabled_reason: 'disabled by its developer' });
+      assert.deepEqual((await api('GET', '/endpoints')).body.data[0], { id: endpoint.id, url: receiver.url, event_types: ['access'], enabled: false, disabled_reason: 'disabled by its developer', failing_since: null });
       await until(fannedOut(app, await garageOpened(app)), 5000);
       assert.deepEqual((await api('GET', `/endpoints/${endpoint.id}/deliveries`)).body.data, []);
 
