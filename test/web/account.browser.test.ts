@@ -1,29 +1,20 @@
 // The account page's settings and rename forms in a real browser: Debian's
 // Chromium driven by playwright-core, on a phone without JavaScript.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { after, before, describe, it, type TestContext } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, it, type TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
 import { sandboxPeople, sandboxPins } from '../../src/sandbox/seed.ts';
 import { storedSettings } from '../helpers/account-page.ts';
 import { startServer } from '../helpers/build-app.ts';
+import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
 import { sandbox } from '../helpers/oauth.ts';
 
-const executablePath = '/usr/bin/chromium';
-const skip = existsSync(executablePath) ? false : `${executablePath} is not installed; run apt-get install -y chromium`;
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-describe('the account page on a phone without JavaScript [chromium]', { skip }, () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await chromium.launch({ executablePath, args: launchArgs });
-  });
-  after(async () => {
-    await browser?.close();
-  });
+describe('the account page on a phone without JavaScript [chromium]', { skip: skipWithoutChromium }, () => {
+  const browser = suiteBrowser();
 
   async function signedInPhone(t: TestContext, email: string) {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false });
+    const context = await browser().newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false });
     t.after(() => context.close());
     const server = await startServer(t, 'sqlite');
     const page = await context.newPage();

@@ -1,30 +1,21 @@
 // The login and consent pages in a real browser: Debian's Chromium driven by
 // playwright-core, on a phone without JavaScript and on a desktop.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { after, before, describe, it, type TestContext } from 'node:test';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { describe, it, type TestContext } from 'node:test';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { startServer } from '../helpers/build-app.ts';
+import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
 import { authorizationQuery, sandbox } from '../helpers/oauth.ts';
 
-const executablePath = '/usr/bin/chromium';
-const skip = existsSync(executablePath) ? false : `${executablePath} is not installed; run apt-get install -y chromium`;
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const state = 'abc DEF+/=%20~état';
 
-describe('the login and consent pages [chromium]', { skip }, () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await chromium.launch({ executablePath, args: launchArgs });
-  });
-  after(async () => {
-    await browser?.close();
-  });
+describe('the login and consent pages [chromium]', { skip: skipWithoutChromium }, () => {
+  const browser = suiteBrowser();
 
   /** A fresh browser context and server; the client's redirect URI answers "callback". */
   async function open(t: TestContext, options: BrowserContextOptions = {}) {
-    const context = await browser.newContext(options);
+    const context = await browser().newContext(options);
     t.after(() => context.close());
     const { baseUrl } = await startServer(t, 'sqlite');
     const page = await context.newPage();
