@@ -1,9 +1,14 @@
 // Shared response shapes (spec 2); they also keep fields from leaking.
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 
 export const errorEnvelope = Type.Object({
   errors: Type.Array(Type.Object({ message: Type.String() })),
 }, { description: 'The documented error envelope' });
+
+/** The documented success envelope around a response's data. */
+export function successEnvelope<Data extends TSchema>(data: Data) {
+  return Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data });
+}
 
 const Timestamp = Type.Union([Type.String({ description: 'UTC, "YYYY-MM-DD HH:MM:SS"' }), Type.Null()]);
 

@@ -3,7 +3,7 @@
 // Basic), not a person's token. Its own scope: auth hook, error and not-found
 // handlers, then one route per line of the table below.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { DomainError } from '../access/errors.ts';
 import { categories, eventCatalogue } from '../events/types.ts';
 import { deliveryStatuses, endpointDeliveries, redeliver, type DeliveryReport } from '../webhooks/deliveries.ts';
@@ -11,7 +11,7 @@ import { createEndpoint, listEndpoints, removeEndpoint, rotateEndpointSecret, se
 import { basicChallenge, clientBasicAuth } from './client-basic-auth.ts';
 import { sendErrors, statusFor, unexpectedMessage, validationMessage } from './errors.ts';
 import { apiTimestamp, unixNow } from './format.ts';
-import { errorEnvelope } from './schemas.ts';
+import { errorEnvelope, successEnvelope } from './schemas.ts';
 
 export const webhooksPrefix = '/oauth/v1/webhooks';
 
@@ -30,18 +30,19 @@ const DeliveriesQuery = Type.Object({
 }, { additionalProperties: false });
 
 const Timestamp = Type.Union([Type.String({ description: 'UTC "YYYY-MM-DD HH:MM:SS"' }), Type.Null()]);
-const Endpoint = Type.Object({
+const registered = {
   id: Type.String({ description: '32 lowercase hex' }),
   url: Type.String(),
   event_types: Type.Array(Type.String()),
+};
+const Endpoint = Type.Object({
+  ...registered,
   enabled: Type.Boolean(),
   disabled_reason: Type.Union([Type.String(), Type.Null()]),
   failing_since: Type.Union([Type.String(), Type.Null()], { description: 'UTC "YYYY-MM-DD HH:MM:SS" of the first failed attempt since the last success (ParqEx disables the endpoint 5 days on); null when healthy' }),
 });
 const CreatedEndpoint = Type.Object({
-  id: Type.String({ description: '32 lowercase hex' }),
-  url: Type.String(),
-  event_types: Type.Array(Type.String()),
+  ...registered,
   api_key: Type.String({ description: 'Sent with every delivery as X-ParqEx-Api-Key. Shown once.' }),
   signing_secret: Type.String({ description: 'whsec_<base64>: verifies webhook-signature. Shown once.' }),
 });
@@ -74,7 +75,6 @@ const EventType = Type.Object({
   description: Type.String(),
 });
 
-const success = (data: TSchema) => Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data });
 const errors = { 400: errorEnvelope, 401: errorEnvelope, 404: errorEnvelope };
 const tags = ['Webhooks'];
 const description = 'Authenticate with the application\'s client_id and client_secret as HTTP Basic (each form-url-encoded first, RFC 6749 section 2.3.1).';
@@ -105,22 +105,22 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
   const ok = <T>(data: T) => ({ success: true as const, timestamp: unixNow(), data });
 
   app.post<{ Body: Static<typeof CreateBody> }>('/endpoints', {
-    schema: { tags, summary: 'Register a webhook endpoint', description, body: CreateBody, response: { 201: success(CreatedEndpoint), ...errors } },
+    schema: { tags, summary: 'Register a webhook endpoint', description, body: CreateBody, response: { 201: successEnvelope(CreatedEndpoint), ...errors } },
   }, async (request, reply) => {
     const created = await createEndpoint(deps, client(request), { url: request.body.url, eventTypes: request.body.event_types });
     return reply.code(201).send(ok(created));
   });
 
   app.get('/event-types', {
-    schema: { tags, summary: 'Every event type a webhook endpoint can ask for', description, response: { 200: success(Type.Array(EventType)), 401: errorEnvelope } },
+    schema: { tags, summary: 'Every event type a webhook endpoint can ask for', description, response: { 200: successEnvelope(Type.Array(EventType)), 401: errorEnvelope } },
   }, async () => ok(Object.entries(eventCatalogue).map(([name, entry]) => ({ name, category: entry.category, description: entry.description }))));
 
   app.get('/endpoints', {
-    schema: { tags, summary: 'List the application\'s webhook endpoints', description, response: { 200: success(Type.Array(Endpoint)), 401: errorEnvelope } },
+    schema: { tags, summary: 'List the application\'s webhook endpoints', description, response: { 200: successEnvelope(Type.Array(Endpoint)), 401: errorEnvelope } },
   }, async (request) => ok((await listEndpoints(deps, client(request))).map((endpoint) => ({ ...endpoint, failing_since: apiTimestamp(endpoint.failing_since) }))));
 
   app.post<{ Params: Static<typeof IdParams> }>('/endpoints/:id/rotate-secret', {
-    schema: { tags, summary: 'Replace an endpoint\'s signing secret', description: `${description} The previous secret keeps signing alongside the new one for 24 hours.`, params: IdParams, response: { 200: success(RotatedSecret), ...errors } },
+    schema: { tags, summary: 'Replace an endpoint\'s signing secret', description: `${description} The previous secret keeps signing alongside the new one for 24 hours.`, params: IdParams, response: { 200: successEnvelope(RotatedSecret), ...errors } },
   }, async (request) => {
     const rotated = await rotateEndpointSecret(deps, client(request), request.params.id);
     return ok({ ...rotated, previous_secret_valid_until: apiTimestamp(Math.floor(Date.parse(rotated.previous_secret_valid_until) / 1000))! });
@@ -128,7 +128,7 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
 
   for (const action of ['disable', 'enable'] as const) {
     app.post<{ Params: Static<typeof IdParams> }>(`/endpoints/:id/${action}`, {
-      schema: { tags, summary: `${action === 'enable' ? 'Enable' : 'Disable'} a webhook endpoint`, description, params: IdParams, response: { 200: success(Type.Object({ id: Type.String(), enabled: Type.Boolean() })), ...errors } },
+      schema: { tags, summary: `${action === 'enable' ? 'Enable' : 'Disable'} a webhook endpoint`, description, params: IdParams, response: { 200: successEnvelope(Type.Object({ id: Type.String(), enabled: Type.Boolean() })), ...errors } },
     }, async (request) => {
       await setEndpointEnabled(deps, client(request), request.params.id, action === 'enable');
       return ok({ id: request.params.id.trim().toLowerCase(), enabled: action === 'enable' });
@@ -136,18 +136,18 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
   }
 
   app.delete<{ Params: Static<typeof IdParams> }>('/endpoints/:id', {
-    schema: { tags, summary: 'Delete a webhook endpoint and its delivery history', description, params: IdParams, response: { 200: success(Type.Object({ id: Type.String(), deleted: Type.Literal(true) })), ...errors } },
+    schema: { tags, summary: 'Delete a webhook endpoint and its delivery history', description, params: IdParams, response: { 200: successEnvelope(Type.Object({ id: Type.String(), deleted: Type.Literal(true) })), ...errors } },
   }, async (request) => ok({ ...(await removeEndpoint(deps, client(request), request.params.id)), deleted: true as const }));
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof DeliveriesQuery> }>('/endpoints/:id/deliveries', {
-    schema: { tags, summary: 'Recent deliveries to an endpoint, with every attempt', description, params: IdParams, querystring: DeliveriesQuery, response: { 200: success(Type.Array(Delivery)), ...errors } },
+    schema: { tags, summary: 'Recent deliveries to an endpoint, with every attempt', description, params: IdParams, querystring: DeliveriesQuery, response: { 200: successEnvelope(Type.Array(Delivery)), ...errors } },
   }, async (request) => {
     const limit = request.query.limit === undefined ? undefined : Number(request.query.limit);
     return ok((await endpointDeliveries(deps.db, client(request), request.params.id, { limit, status: request.query.status })).map(presentDelivery));
   });
 
   app.post<{ Params: Static<typeof IdParams> }>('/deliveries/:id/redeliver', {
-    schema: { tags, summary: 'Send a delivery again now', description: `${description} The delivery keeps its id, so receivers that dedupe on it see a duplicate.`, params: IdParams, response: { 202: success(Type.Object({ id: Type.String(), status: Type.Literal('pending') })), ...errors } },
+    schema: { tags, summary: 'Send a delivery again now', description: `${description} The delivery keeps its id, so receivers that dedupe on it see a duplicate.`, params: IdParams, response: { 202: successEnvelope(Type.Object({ id: Type.String(), status: Type.Literal('pending') })), ...errors } },
   }, async (request, reply) => reply.code(202).send(ok(await redeliver(deps.db, client(request), request.params.id))));
 }
 

@@ -20,6 +20,11 @@ const channel = Type.String({ description: 'How it was asked: "API: <application
 
 export type PersonRef = Static<typeof PersonRefSchema>;
 
+// Parts several event types share.
+const personOnDoor = { doorID: hex('The door'), deviceID: hex('Its controller'), personID: hex('The person') };
+const accessWindow = { startsAt: utcOrNull('Start of the access window'), endsAt: utcOrNull('End of the access window; null when open-ended') };
+const Vehicle = Type.Object({ vehicleID: hex('The vehicle'), personID: hex('Its owner'), licensePlate: Type.String(), region: Type.String() });
+
 /** Fields of each event type, in the documented camelCase shape. Door events are `door<N>_open` / `door<N>_close`. */
 export const eventFieldSchemas = {
   door: Type.Object({
@@ -40,19 +45,13 @@ export const eventFieldSchemas = {
   sensor_battery_low: Type.Object({ doorID: hex('The door'), deviceID: hex('Its controller'), batteryLevel: Type.Integer({ description: 'Percent' }), threshold: Type.Integer({ description: 'Percent' }) }),
   person_invited: Type.Object({
     doorID: hex('The door'), deviceID: hex('Its controller'), emailAddress: Type.String(), invitedByUserID: hex('Who invited'),
-    startsAt: utcOrNull('Start of the access window'), endsAt: utcOrNull('End of the access window'), expiresAt: utc('When the invitation link expires'),
+    ...accessWindow, expiresAt: utc('When the invitation link expires'),
   }),
-  access_granted: Type.Object({
-    doorID: hex('The door'), deviceID: hex('Its controller'), personID: hex('The person'), grantedByUserID: hex('Who invited them'),
-    startsAt: utcOrNull('Start of the access window'), endsAt: utcOrNull('End of the access window'),
-  }),
-  access_changed: Type.Object({
-    doorID: hex('The door'), deviceID: hex('Its controller'), personID: hex('The person'), changedByUserID: hex('Who changed it'),
-    startsAt: utcOrNull('Start of the new access window'), endsAt: utcOrNull('End of the new access window'),
-  }),
-  access_removed: Type.Object({ doorID: hex('The door'), deviceID: hex('Its controller'), personID: hex('The person'), removedByUserID: hex('Who removed it') }),
-  vehicle_added: Type.Object({ vehicleID: hex('The vehicle'), personID: hex('Its owner'), licensePlate: Type.String(), region: Type.String() }),
-  vehicle_removed: Type.Object({ vehicleID: hex('The vehicle'), personID: hex('Its owner'), licensePlate: Type.String(), region: Type.String() }),
+  access_granted: Type.Object({ ...personOnDoor, grantedByUserID: hex('Who invited them'), ...accessWindow }),
+  access_changed: Type.Object({ ...personOnDoor, changedByUserID: hex('Who changed it'), ...accessWindow }),
+  access_removed: Type.Object({ ...personOnDoor, removedByUserID: hex('Who removed it') }),
+  vehicle_added: Vehicle,
+  vehicle_removed: Vehicle,
 } satisfies Record<string, TObject>;
 
 export type EventFields = { [Type in keyof typeof eventFieldSchemas]: Static<(typeof eventFieldSchemas)[Type]> };

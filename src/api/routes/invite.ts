@@ -10,7 +10,7 @@ import { weekdays } from '../../access/schedules.ts';
 import { firstPartyOnly } from '../first-party.ts';
 import type { ApiDeps } from '../index.ts';
 import { apiTimestamp, unixNow } from '../format.ts';
-import { bearerSecurity, errorEnvelope } from '../schemas.ts';
+import { bearerSecurity, errorEnvelope, successEnvelope } from '../schemas.ts';
 
 const DoorIds = Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 50, description: 'Door ids, 32 hex digits or dashed UUIDs' });
 const Time = Type.Union([Type.String({ maxLength: 40 }), Type.Null()], { description: 'ISO 8601 or "YYYY-MM-DD HH:MM:SS", UTC when no offset is given' });
@@ -62,7 +62,7 @@ export async function inviteRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       description: 'First-party clients only (others get 404). An Admin shares the account\'s doors; a User with the sharing permission shares doors they may use, with an ends_at within their own access. The person receives a single-use link that expires after 7 days.',
       security: bearerSecurity,
       body: InviteBody,
-      response: { 200: Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data: InvitationData }), ...errors },
+      response: { 200: successEnvelope(InvitationData), ...errors },
     },
   }, async (request) => {
     const invitation = await inviteToDoors(deps, request.viewer!, request.body);
@@ -76,7 +76,7 @@ export async function inviteRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       description: 'First-party clients only (others get 404). Removes access to the given doors (all the caller manages when door_ids is omitted) at once, and cancels pending invitations to that address.',
       security: bearerSecurity,
       body: RemoveBody,
-      response: { 200: Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data: RemovedData }), ...errors },
+      response: { 200: successEnvelope(RemovedData), ...errors },
     },
   }, async (request) => {
     const removed = await removeAccess(deps, request.viewer!, request.body);

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { readSettings, settingsForApplications } from '../../access/settings.ts';
 import type { ApiDeps } from '../index.ts';
 import { unixNow } from '../format.ts';
-import { bearerSecurity, errorEnvelope } from '../schemas.ts';
+import { bearerSecurity, errorEnvelope, successEnvelope } from '../schemas.ts';
 
 const Settings = Type.Object({
   door_open_alert_notification_enabled: Type.Boolean(),
@@ -20,7 +20,7 @@ export async function settingsRoute(app: FastifyInstance, deps: ApiDeps): Promis
       summary: 'Get user settings',
       description: 'The same path as user info, method POST. Sent with Cache-Control: no-store since it carries the keypad PIN.',
       security: bearerSecurity,
-      response: { 200: Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data: Settings }), 401: errorEnvelope },
+      response: { 200: successEnvelope(Settings), 401: errorEnvelope },
     },
   }, async (request) => {
     const settings = await readSettings(deps.settings, request.viewer!.personId);

@@ -6,7 +6,7 @@ import { DomainError } from '../../access/errors.ts';
 import { compactId } from '../../access/ids.ts';
 import type { ApiDeps } from '../index.ts';
 import { apiTimestamp, unixNow } from '../format.ts';
-import { bearerSecurity, errorEnvelope } from '../schemas.ts';
+import { bearerSecurity, errorEnvelope, successEnvelope } from '../schemas.ts';
 
 const Query = Type.Object({
   history_type: Type.Optional(Type.Union([Type.Literal('door'), Type.Literal('device'), Type.Literal('user')], { description: 'Inferred when missing: door_id → door, device_id → device, neither → user' })),
@@ -37,7 +37,7 @@ export async function toggleHistoryRoute(app: FastifyInstance, deps: ApiDeps): P
       security: bearerSecurity,
       querystring: Query,
       response: {
-        200: Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data: Type.Object({ toggle_events: Type.Array(Event), next_cursor: Type.Optional(Type.String()) }) }),
+        200: successEnvelope(Type.Object({ toggle_events: Type.Array(Event), next_cursor: Type.Optional(Type.String()) })),
         400: errorEnvelope,
         401: errorEnvelope,
         404: errorEnvelope,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../index.ts';
 import { personProfile } from '../../access/people.ts';
-import { bearerSecurity, errorEnvelope, Vehicle } from '../schemas.ts';
+import { bearerSecurity, errorEnvelope, successEnvelope, Vehicle } from '../schemas.ts';
 import { unixNow } from '../format.ts';
 import { listVehicles } from '../../access/people.ts';
 
@@ -23,7 +23,7 @@ export async function userInfoRoute(app: FastifyInstance, deps: ApiDeps): Promis
       description: 'The person who authorized the token. With the `profile` scope also their email address, phone and vehicles.',
       security: bearerSecurity,
       response: {
-        200: Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data: UserInfo }),
+        200: successEnvelope(UserInfo),
         401: errorEnvelope,
       },
     },
