@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { grantViewer } from '../access/authorizations.ts';
-import { requireVisibleDoor } from '../access/door-policy.ts';
+import { requireVisibleDoor, type Viewer } from '../access/door-policy.ts';
 import { DomainError } from '../access/errors.ts';
 import type { Database } from '../store/database.ts';
 import * as repo from '../store/repositories/webhooks.ts';
@@ -16,6 +16,9 @@ export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolea
     if (events.length === 0) return 0;
     const endpoints = (await repo.enabledEndpoints(trx)).map((endpoint) => ({ ...endpoint, types: JSON.parse(endpoint.event_types) as string[] }));
     const now = options.now ?? Date.now();
+    // A burst of events mostly concerns the same few grants: read each once per batch.
+    const viewers = new Map<string, Promise<Viewer | undefined>>();
+    const viewerOf = (grantId: string) => viewers.get(grantId) ?? viewers.set(grantId, grantViewer(trx, grantId)).get(grantId)!;
     for (const event of events) {
       const wanting = endpoints.filter((endpoint) => subscribes(endpoint.types, event.type, event.category));
       if (wanting.length === 0) continue;
@@ -23,7 +26,7 @@ export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolea
       const authorizations = await repo.authorizationsFor(trx, people, [...new Set(wanting.map((endpoint) => endpoint.client_id))]);
       const rows: Database['webhook_deliveries'][] = [];
       for (const authorization of authorizations) {
-        if (event.door_id && !(await covers(trx, authorization.grant_id, event))) continue;
+        if (event.door_id && !(await covers(trx, await viewerOf(authorization.grant_id), event))) continue;
         for (const endpoint of wanting.filter((candidate) => candidate.client_id === authorization.client_id)) {
           rows.push({
             id: randomBytes(16).toString('hex').toUpperCase(), event_id: event.id, endpoint_id: endpoint.id, person_id: authorization.person_id,
@@ -45,8 +48,7 @@ export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolea
  * changed, removed) needs only the door among the doors the grant was given,
  * since the person may just have lost the door itself.
  */
-async function covers(db: Kysely<Database>, grantId: string, event: { door_id: string | null; category: string }): Promise<boolean> {
-  const viewer = await grantViewer(db, grantId);
+async function covers(db: Kysely<Database>, viewer: Viewer | undefined, event: { door_id: string | null; category: string }): Promise<boolean> {
   if (!viewer?.grant || !event.door_id) return false;
   if (event.category === 'management') return viewer.grant.allDoors || viewer.grant.doorIds.has(event.door_id);
   try {
