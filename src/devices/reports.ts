@@ -15,6 +15,7 @@ import type { Database } from '../store/database.ts';
 import * as devices from '../store/repositories/devices.ts';
 import { recentCommand } from '../store/repositories/door-commands.ts';
 import type { GatewayHandlers } from './gateway.ts';
+import { perKeyInOrder } from './in-order.ts';
 import { noticeLowBattery } from './low-battery.ts';
 import type { DeviceEvent, StateReport } from './protocol.ts';
 
@@ -38,17 +39,15 @@ export interface KeypadGuesses {
 const EXPLAINED_WITHIN_S = 120;
 
 export function reportHandlers(deps: ReportDeps): GatewayHandlers {
+  // Events (keypad, plates) stay out of the queue: a toggle they start waits for its ack.
+  const inOrder = perKeyInOrder();
   return {
-    async status(deviceId, online) {
-      await deps.db.transaction().execute(async (trx) => {
-        // Every platform process hears the retained status; only the one whose update changed it announces it.
-        if (!(await devices.changeDeviceOnline(trx, deviceId, online, nowSeconds()))) return;
-        await appendEvent(trx, { type: online ? 'controller_online' : 'controller_offline', deviceId, personIds: await devices.peopleOfDevice(trx, deviceId), data: { deviceID: compactId(deviceId) } });
-      });
-    },
-    async state(deviceId, report) {
-      await applyStateReport(deps.db, deviceId, report);
-    },
+    status: (deviceId, online) => inOrder(deviceId, () => deps.db.transaction().execute(async (trx) => {
+      // Every platform process hears the retained status; only the one whose update changed it announces it.
+      if (!(await devices.changeDeviceOnline(trx, deviceId, online, nowSeconds()))) return;
+      await appendEvent(trx, { type: online ? 'controller_online' : 'controller_offline', deviceId, personIds: await devices.peopleOfDevice(trx, deviceId), data: { deviceID: compactId(deviceId) } });
+    })),
+    state: (deviceId, report) => inOrder(deviceId, () => applyStateReport(deps.db, deviceId, report)),
     async event(deviceId, event) {
       await devices.touchDevice(deps.db, deviceId, nowSeconds());
       const door = await devices.doorByEntity(deps.db, deviceId, event.entity_number);
