@@ -1,0 +1,125 @@
+// The database going away under a running server: cut (every connection
+// dropped, new ones refused) and frozen (nothing answers, nothing closes).
+// The short version of test/chaos/postgres-outage.chaos.ts.
+import assert from 'node:assert/strict';
+import { describe, it, type TestContext } from 'node:test';
+import mqtt from 'mqtt';
+import { compactId } from '../../src/access/ids.ts';
+import { sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
+import { Browser } from '../helpers/browser.ts';
+import { freshPostgresUrl, postgresSkipReason, startServer } from '../helpers/build-app.ts';
+import { sandboxController, until } from '../helpers/controllers.ts';
+import { authorizationQuery, authorize, postToken, sandbox, sandboxTokens } from '../helpers/oauth.ts';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
+
+/** A server whose PostgreSQL connections all go through a proxy the test can break. */
+export async function serverBehindProxy(t: TestContext, overrides: Record<string, string> = {}) {
+  const { url, drop } = await freshPostgresUrl();
+  const target = new URL(url);
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const proxied = new URL(url);
+  proxied.host = `127.0.0.1:${proxy.port}`;
+  // Registered first, run last: the server closes while the proxy still forwards.
+  t.after(async () => {
+    await proxy.close();
+    await drop();
+  });
+  t.after(() => proxy.restore());
+  const server = await startServer(t, 'postgres', { DATABASE_URL: proxied.toString(), ...overrides });
+  return { ...server, proxy };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await work();
+  return { ms: performance.now() - started, value };
+}
+
+async function get(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { headers });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** Whether the embedded broker still answers an MQTT CONNECT (with a CONNACK, whatever its verdict). */
+async function brokerAnswers(url: string): Promise<boolean> {
+  try {
+    const client = await mqtt.connectAsync(url, { username: 'no-such-controller', password: 'x', reconnectPeriod: 0, connectTimeout: 3000 });
+    await client.endAsync();
+    return true;
+  } catch (error) {
+    return typeof (error as { code?: unknown }).code === 'number';
+  }
+}
+
+describe('PostgreSQL outage [postgres]', { skip: postgresSkipReason }, () => {
+  it('answers 503 with Retry-After in each surface\'s shape while the database is cut, stays up, and recovers by itself', async (t) => {
+    const { baseUrl, app, proxy } = await serverBehindProxy(t);
+    const client = sandbox.client(baseUrl).web;
+    const tokens = await sandboxTokens(baseUrl);
+    const browser = new Browser(baseUrl);
+    await authorize(baseUrl, { query: authorizationQuery(baseUrl), browser });
+    const bearer = { authorization: `Bearer ${tokens.access_token}` };
+    const refresh = () => postToken(baseUrl, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: client.client_id, client_secret: client.client_secret });
+    assert.equal((await get(`${baseUrl}/readyz`)).status, 200);
+
+    proxy.cut();
+
+    const api = await timed(() => get(`${baseUrl}/oauth/v1/endpoints/user-info`, bearer));
+    assert.equal(api.value.status, 503, api.value.text);
+    assert.ok(Number(api.value.headers.get('retry-after')) > 0);
+    assert.equal(JSON.parse(api.value.text).errors.length, 1);
+    assert.equal(typeof JSON.parse(api.value.text).errors[0].message, 'string');
+    assert.ok(api.ms < 3000, `API answered in ${api.ms} ms`);
+
+    const token = await timed(refresh);
+    assert.equal(token.value.status, 503, JSON.stringify(token.value.body));
+    assert.equal(token.value.body.error, 'temporarily_unavailable');
+    assert.ok(Number(token.value.headers.get('retry-after')) > 0);
+    assert.ok(token.ms < 3000, `token endpoint answered in ${token.ms} ms`);
+
+    const page = await timed(() => browser.request('/account'));
+    assert.equal(page.value.status, 503);
+    assert.match(page.value.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(page.value.body, /temporarily unavailable/i);
+    assert.ok(Number(page.value.headers.get('retry-after')) > 0);
+    assert.ok(page.ms < 3000, `page answered in ${page.ms} ms`);
+
+    const ready = await get(`${baseUrl}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.ok(await brokerAnswers(app.brokerUrl), 'the embedded broker answers');
+
+    proxy.restore();
+    await until(async () => (await get(`${baseUrl}/readyz`)).status === 200, 15_000);
+    assert.equal((await get(`${baseUrl}/oauth/v1/endpoints/user-info`, bearer)).status, 200);
+    const renewed = await refresh();
+    assert.equal(renewed.status, 200, JSON.stringify(renewed.body));
+    const account = await browser.request('/account');
+    assert.equal(account.status, 200);
+    assert.ok(account.body.includes(sandboxPeople.alex.first_name));
+  });
+
+  it('answers while the database is frozen: /readyz 503 at once, a toggle by its deadline', async (t) => {
+    const { baseUrl, app, proxy } = await serverBehindProxy(t, { PARQEX_TOGGLE_DEADLINE_MS: '1500' });
+    await sandboxController(t, app, 'a');
+    const tokens = await sandboxTokens(baseUrl);
+
+    proxy.freeze();
+
+    const ready = await timed(() => get(`${baseUrl}/readyz`));
+    assert.equal(ready.value.status, 503);
+    assert.ok(ready.ms < 1500, `/readyz answered in ${ready.ms} ms`);
+
+    const toggle = await timed(() => fetch(`${baseUrl}/oauth/v1/endpoints/toggle`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ door_id: compactId(sandboxDoors.garage.id), door_state: 'OPEN' }),
+    }));
+    const body = await toggle.value.json() as { success: boolean; message: string };
+    assert.ok([503, 504].includes(toggle.value.status), `toggle answered ${toggle.value.status}`);
+    assert.equal(body.success, false);
+    assert.ok(toggle.ms < 1500 + 250, `toggle answered in ${toggle.ms} ms`);
+
+    proxy.restore();
+    await until(async () => (await get(`${baseUrl}/readyz`)).status === 200, 15_000);
+  });
+});
