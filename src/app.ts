@@ -1,7 +1,7 @@
 // Composition root: builds the store, services, provider and the Fastify app.
 // Tests call the same function; nothing here is a module-level singleton.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { sendErrors, statusFor, unexpectedMessage } from './api/errors.ts';
+import { sendErrors, sendUnavailable, statusFor, unexpectedMessage } from './api/errors.ts';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -36,6 +36,7 @@ import { createBox, deriveKey } from './security/encryption.ts';
 import type { Database } from './store/database.ts';
 import { openDatabase, type Engine } from './store/dialect.ts';
 import { migrateToLatest } from './store/migrate.ts';
+import { storeFailure } from './store/unavailable.ts';
 import { oauthErrorPage } from './web/error-page.ts';
 import { webPages } from './web/index.ts';
 import { createLogger } from './logging.ts';
@@ -65,7 +66,11 @@ export interface BuildOptions {
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
-  const { db, engine } = openDatabase(config);
+  const log = createLogger(config.logLevel, options.logStream);
+  const { db, engine } = openDatabase({
+    ...config,
+    onIdleConnectionError: (error) => log.warn({ err: error }, 'an idle database connection failed; it was discarded'),
+  });
   const box = createBox(config.secrets.encryptionKey);
   const settings = { db, box, pinKey: deriveKey(config.secrets.encryptionKey, 'pin lookup') };
   try {
@@ -85,7 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const secureCookies = config.env === 'production';
   const server = Fastify({
-    loggerInstance: createLogger(config.logLevel, options.logStream),
+    loggerInstance: log,
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -119,6 +124,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   server.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof DomainError) return sendErrors(reply, statusFor[error.code], error.message);
     if (error.statusCode && error.statusCode < 500) return sendErrors(reply, error.statusCode, error.message);
+    const failure = storeFailure(error);
+    if (failure) return sendUnavailable(request, reply, failure, error);
     request.log.error({ err: error }, 'request failed');
     return sendErrors(reply, 500, unexpectedMessage);
   });

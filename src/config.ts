@@ -19,6 +19,13 @@ export interface Config {
   /** PostgreSQL when set; otherwise SQLite at `sqlitePath`. */
   readonly databaseUrl: string | undefined;
   readonly sqlitePath: string;
+  /** PostgreSQL's timeouts: nothing waits on an unreachable or frozen database for longer. */
+  readonly database: {
+    /** Connecting, and waiting for a free connection of the pool. */
+    readonly connectTimeoutMs: number;
+    /** One statement (the server cancels it; the client gives up half a second later). */
+    readonly statementTimeoutMs: number;
+  };
   readonly sandbox: boolean;
   readonly logLevel: string;
   readonly secrets: {
@@ -113,6 +120,10 @@ export function loadConfig(env: Env): Config {
   const dataDir = resolve(read('PARQEX_DATA_DIR', './data', (raw) => raw));
   const databaseUrl = read<string | undefined>('DATABASE_URL', undefined, (raw) =>
     /^postgres(ql)?:\/\//.test(raw) ? raw : new Invalid('must be a postgres:// or postgresql:// URL'));
+  const database = {
+    connectTimeoutMs: read('PARQEX_DB_CONNECT_TIMEOUT_MS', 2000, (raw) => parseInteger(raw, 100, 60_000)),
+    statementTimeoutMs: read('PARQEX_DB_STATEMENT_TIMEOUT_MS', 5000, (raw) => parseInteger(raw, 100, 600_000)),
+  };
   const sandbox = read('PARQEX_SANDBOX', !production, parseBoolean);
   if (production && sandbox) problems.push('PARQEX_SANDBOX: the sandbox cannot run in production');
 
@@ -166,6 +177,7 @@ export function loadConfig(env: Env): Config {
     dataDir,
     databaseUrl,
     sqlitePath: join(dataDir, 'parqex.sqlite'),
+    database: Object.freeze(database),
     sandbox,
     logLevel,
     secrets: secrets!,

@@ -9,7 +9,9 @@ import type { Kysely } from 'kysely';
 import type { Database, DoorState } from '../store/database.ts';
 import * as commands from '../store/repositories/door-commands.ts';
 import { findDevice } from '../store/repositories/devices.ts';
-import type { DoorCommands } from './door-commands.ts';
+import { StoreUnavailable } from '../store/unavailable.ts';
+import { beforeDeadline } from './deadline.ts';
+import type { CommandAnswer, DoorCommands } from './door-commands.ts';
 import { doorCapabilities, requireOperableNow, requireVisibleDoor, type Viewer, type VisibleDoor } from './door-policy.ts';
 import { DomainError, type ErrorCode } from './errors.ts';
 import { recordAccessEvent } from './history.ts';
@@ -24,7 +26,7 @@ export const IDEMPOTENCY_MS = 24 * 3600 * 1000;
 export interface ToggleDeps {
   db: Kysely<Database>;
   commands: DoorCommands;
-  /** How long to wait for the controller (spec: 8 s by default). */
+  /** A toggle answers within this long of arriving, whatever the controller or the database does (spec: 8 s). */
   deadlineMs: number;
   /** Seconds to wait before this door may be toggled again, or undefined. */
   doorLimit?: (doorId: string) => Promise<number | undefined>;
@@ -40,12 +42,28 @@ export interface ToggleRequest {
   /** The token's scopes; undefined when no OAuth scope applies (web pages, keypad). */
   scopes?: ReadonlySet<string>;
   idempotencyKey?: string;
+  /** When the request arrived (epoch ms), which starts the deadline; now when not given. */
+  receivedAt?: number;
 }
 
 export interface PendingToggle {
   toggleId: string;
   door: VisibleDoor;
   state: DoorState;
+  /** The answer is due then (epoch ms). */
+  answerBy: number;
+  /** The command's own deadline: a little before answerBy, leaving time to record the outcome. */
+  expiresAt: number;
+}
+
+/** Time kept between the command's deadline and the answer's, to record the outcome. */
+function recordingMargin(deadlineMs: number): number {
+  return Math.min(500, Math.floor(deadlineMs / 5));
+}
+
+/** The answer when the checks or the claim (all database work) did not finish in time: nothing was sent. */
+function storeTooSlow(): StoreUnavailable {
+  return new StoreUnavailable('the database did not answer before the toggle deadline');
 }
 
 export interface ToggleOutcome {
@@ -57,6 +75,12 @@ export interface ToggleOutcome {
 
 /** Runs every check and sends nothing yet; the returned toggle is claimed (no other command for this door until it ends). */
 export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: ToggleRequest): Promise<PendingToggle | ToggleOutcome> {
+  const answerBy = (request.receivedAt ?? Date.now()) + deps.deadlineMs;
+  return beforeDeadline(answerBy, checkAndClaim(deps, viewer, request, answerBy), storeTooSlow);
+}
+
+async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRequest, answerBy: number): Promise<PendingToggle | ToggleOutcome> {
+  const expiresAt = answerBy - recordingMargin(deps.deadlineMs);
   const key = request.idempotencyKey ? idempotencyKey(viewer, request) : undefined;
   const door = await requireVisibleDoor(deps.db, viewer, request.doorId);
   const refuse = async (code: ErrorCode, message: string, extra: { scope?: string } = {}) => {
@@ -119,7 +143,7 @@ export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: Tog
     requested_state: request.state,
     idempotency_key: key ?? null,
     created_at: now,
-    expires_at: now + deps.deadlineMs,
+    expires_at: expiresAt,
   });
   if (!claimed) {
     // The same key raced in from another request: answer with that one's outcome.
@@ -127,20 +151,39 @@ export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: Tog
     if (raced) return replay(deps, viewer, raced.id);
     await refuse('busy', `${door.name} is still carrying out an earlier request. Try again in a few seconds.`);
   }
-  return { toggleId, door, state: request.state };
+  return { toggleId, door, state: request.state, answerBy, expiresAt };
 }
 
-/** Sends the claimed command and waits for the controller's answer (or the deadline). */
+/**
+ * Sends the claimed command and waits for the controller's answer (or the
+ * command's deadline), then records the outcome; answers by `answerBy` in any
+ * case. Only a recorded success is a success: an acknowledged command whose
+ * outcome the database did not take in time answers 503, and is recorded when
+ * the database is back.
+ */
 export async function completeToggle(deps: ToggleDeps, viewer: Viewer, pending: PendingToggle, channel: string): Promise<ToggleOutcome> {
-  const row = await commands.findCommand(deps.db, pending.toggleId);
-  const answer = await deps.commands.execute({
-    id: pending.toggleId,
-    deviceId: pending.door.row.device_id,
-    entityNumber: pending.door.row.entity_number,
-    action: pending.state === 'OPEN' ? 'open' : 'close',
-    expiresAt: row?.expires_at ?? Date.now() + deps.deadlineMs,
+  const progress: { sent: boolean; answer?: CommandAnswer } = { sent: false };
+  return beforeDeadline(pending.answerBy, sendAndRecord(deps, viewer, pending, channel, progress), () => {
+    const reason = progress.sent ? failureReason(progress.answer ?? { answered: false }) : undefined;
+    return reason ? failure(reason, pending.door.name) : storeTooSlow();
   });
-  const reason: ErrorCode | undefined = !answer.answered || answer.result === 'expired' ? 'device_timeout' : answer.result === 'ok' ? undefined : 'device_failed';
+}
+
+async function sendAndRecord(deps: ToggleDeps, viewer: Viewer, pending: PendingToggle, channel: string, progress: { sent: boolean; answer?: CommandAnswer }): Promise<ToggleOutcome> {
+  // Late (the caller already had its answer): never sent, only recorded as not done.
+  let answer: CommandAnswer = { answered: false };
+  if (Date.now() < pending.expiresAt) {
+    progress.sent = true;
+    answer = await deps.commands.execute({
+      id: pending.toggleId,
+      deviceId: pending.door.row.device_id,
+      entityNumber: pending.door.row.entity_number,
+      action: pending.state === 'OPEN' ? 'open' : 'close',
+      expiresAt: pending.expiresAt,
+    });
+    progress.answer = answer;
+  }
+  const reason = failureReason(answer);
   await deps.db.transaction().execute(async (trx) => {
     await commands.finishCommand(trx, pending.toggleId, reason ? 'failed' : 'succeeded', reason ?? null, Date.now());
     await recordAttempt(trx, pending.door, viewer, { channel, state: pending.state }, reason === undefined);
@@ -195,6 +238,12 @@ async function replay(deps: ToggleDeps, viewer: Viewer, toggleId: string): Promi
     }
     await sleep(50);
   }
+}
+
+/** What went wrong at the controller, or undefined when it did it. */
+function failureReason(answer: CommandAnswer): 'device_timeout' | 'device_failed' | undefined {
+  if (!answer.answered || answer.result === 'expired') return 'device_timeout';
+  return answer.result === 'ok' ? undefined : 'device_failed';
 }
 
 function failure(code: ErrorCode, doorName: string): DomainError {

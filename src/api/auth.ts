@@ -6,6 +6,8 @@ import { viewerForGrant } from '../access/authorizations.ts';
 import type { Viewer } from '../access/door-policy.ts';
 import type { BearerVerifier, Principal } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
+import { StoreUnavailable } from '../store/unavailable.ts';
+import { beforeDeadline } from '../access/deadline.ts';
 import { sendErrors } from './errors.ts';
 import type { RateLimits } from '../security/rate-limits.ts';
 import { sendToggleError, usesToggleEnvelope } from './toggle-envelope.ts';
@@ -25,13 +27,21 @@ export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits:
       reply.header('www-authenticate', 'Bearer');
       return send(401, 'An access token is required: send it as "Authorization: Bearer <token>".');
     }
-    const principal = await verify(match[1]!);
-    const viewer = principal && await viewerForGrant(db, principal.grantId, principal.personId);
+    const identify = async () => {
+      const principal = await verify(match[1]!);
+      const viewer = principal && await viewerForGrant(db, principal.grantId, principal.personId);
+      const wait = principal && viewer ? await limits.consume(match[1]!, principal.personId) : undefined;
+      return { principal, viewer, wait };
+    };
+    // A route with a deadline (toggle) counts its authentication in it.
+    const within = request.routeOptions.config?.answerWithinMs;
+    const { principal, viewer, wait } = within === undefined
+      ? await identify()
+      : await beforeDeadline(Date.now() - reply.elapsedTime + within, identify(), () => new StoreUnavailable('the database did not answer before the deadline'));
     if (!principal || !viewer) {
       reply.header('www-authenticate', 'Bearer error="invalid_token", error_description="The access token is invalid, expired or revoked."');
       return send(401, 'The access token is invalid, expired or revoked.');
     }
-    const wait = await limits.consume(match[1]!, principal.personId);
     if (wait !== undefined) {
       reply.header('retry-after', String(wait));
       return send(429, `Too many requests. Try again in ${wait} seconds.`);

@@ -1,6 +1,7 @@
 // Domain error codes to HTTP, once for the resource API (spec 4, error table).
-import type { FastifyError, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../access/errors.ts';
+import type { StoreFailure } from '../store/unavailable.ts';
 
 export const statusFor: Record<ErrorCode, number> = {
   invalid: 400,
@@ -19,6 +20,15 @@ export const statusFor: Record<ErrorCode, number> = {
 };
 
 export const unexpectedMessage = 'The server encountered an unexpected condition that prevented it from fulfilling the request.';
+
+export const unavailableMessage = 'The service is temporarily unavailable. Try again in a few seconds.';
+
+/** The store is down, frozen or locked (src/store/unavailable.ts): 503 with Retry-After, logged without a stack. */
+export function sendUnavailable(request: FastifyRequest, reply: FastifyReply, failure: StoreFailure, error: unknown, send = (status: number, message: string) => sendErrors(reply, status, message)) {
+  request.log.warn({ error: (error as Error).message, store: failure.kind }, 'the database is unavailable');
+  reply.header('retry-after', String(failure.retryAfterSeconds));
+  return send(503, unavailableMessage);
+}
 
 export function sendErrors(reply: FastifyReply, status: number, message: string) {
   return reply.code(status).send({ errors: [{ message }] });

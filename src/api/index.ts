@@ -14,7 +14,8 @@ import { syncRoutes } from './routes/sync.ts';
 import { toggleHistoryRoute } from './routes/toggle-history.ts';
 import { settingsRoute } from './routes/settings.ts';
 import { bearerAuth } from './auth.ts';
-import { sendErrors, statusFor, unexpectedMessage, validationMessage } from './errors.ts';
+import { sendErrors, sendUnavailable, statusFor, unexpectedMessage, validationMessage } from './errors.ts';
+import { storeFailure } from '../store/unavailable.ts';
 import { userInfoRoute } from './routes/user-info.ts';
 import { inviteRoutes } from './routes/invite.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -84,6 +85,8 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
       const messages: Record<number, string> = { 413: 'The request body is too large.', 415: 'Send JSON (Content-Type: application/json).' };
       return send(error.statusCode === 413 || error.statusCode === 415 ? error.statusCode : 400, messages[error.statusCode] ?? 'Malformed request.');
     }
+    const failure = storeFailure(error);
+    if (failure) return sendUnavailable(request, reply, failure, error, send);
     request.log.error({ err: error }, 'api request failed');
     return send(500, unexpectedMessage);
   });

@@ -2,13 +2,15 @@
 // with the documented sentences, built from the caller's name for the door
 // once the door is known to be visible, and "access point" before that.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { unexpectedMessage } from './errors.ts';
+import { unavailableMessage, unexpectedMessage } from './errors.ts';
 import { unixNow } from './format.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Which error envelope the route answers in; the default is {"errors": [...]}. */
     envelope?: 'toggle';
+    /** The route answers within this long of arriving (ms), its authentication included. */
+    answerWithinMs?: number;
   }
 }
 
@@ -25,6 +27,7 @@ export function toggleMessage(status: number, doorName: string | undefined, sent
     case 428: return `Your ${name} requires pairing a door sensor before the request can be processed. (428)`;
     case 501: return `Error communicating with ${name}. Not Implemented error. (501)`;
     case 500: return unexpectedMessage;
+    case 503: return unavailableMessage;
     default: return sentence;
   }
 }

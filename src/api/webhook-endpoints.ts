@@ -9,7 +9,8 @@ import { categories, eventCatalogue } from '../events/types.ts';
 import { deliveryStatuses, endpointDeliveries, redeliver, type DeliveryReport } from '../webhooks/deliveries.ts';
 import { createEndpoint, listEndpoints, removeEndpoint, rotateEndpointSecret, setEndpointEnabled, type EndpointDeps } from '../webhooks/endpoints.ts';
 import { basicChallenge, clientBasicAuth } from './client-basic-auth.ts';
-import { sendErrors, statusFor, unexpectedMessage, validationMessage } from './errors.ts';
+import { sendErrors, sendUnavailable, statusFor, unexpectedMessage, validationMessage } from './errors.ts';
+import { storeFailure } from '../store/unavailable.ts';
 import { apiTimestamp, unixNow } from './format.ts';
 import { errorEnvelope, successEnvelope } from './schemas.ts';
 
@@ -96,6 +97,8 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
       const messages: Record<number, string> = { 413: 'The request body is too large.', 415: 'Send JSON (Content-Type: application/json).' };
       return sendErrors(reply, messages[error.statusCode] ? error.statusCode : 400, messages[error.statusCode] ?? 'Malformed request.');
     }
+    const failure = storeFailure(error);
+    if (failure) return sendUnavailable(request, reply, failure, error);
     request.log.error({ err: error }, 'webhooks api request failed');
     return sendErrors(reply, 500, unexpectedMessage);
   });

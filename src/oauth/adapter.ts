@@ -10,12 +10,13 @@ import type { Database } from '../store/database.ts';
 import { findClientWithSecretHash } from '../store/repositories/clients.ts';
 import * as models from '../store/repositories/oauth-models.ts';
 import { clientMetadata } from './client-metadata.ts';
+import { translatingAdapter } from './store-outage.ts';
 
 /** Models whose consumption must be won exactly once, even by racing requests on several processes. */
 const singleUse = new Set(['AuthorizationCode', 'RefreshToken']);
 
 export function createAdapterFactory(db: Kysely<Database>, box: Box): AdapterFactory {
-  return (name: string) => (name === 'Client' ? clientAdapter(db) : modelAdapter(db, box, name));
+  return (name: string) => translatingAdapter(name === 'Client' ? clientAdapter(db) : modelAdapter(db, box, name));
 }
 
 function modelAdapter(db: Kysely<Database>, box: Box, model: string): Adapter {

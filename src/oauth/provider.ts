@@ -14,6 +14,7 @@ import type { RawRequest } from './mount.ts';
 import { compareHashedClientSecrets } from './overrides/hashed-client-secret.ts';
 import { refreshGrace } from './refresh-grace.ts';
 import { oauthRoutes } from './routes.ts';
+import { storeOutage, translatingStoreFailures } from './store-outage.ts';
 
 export interface ProviderDeps {
   issuer: string;
@@ -38,10 +39,10 @@ export function buildProvider(deps: ProviderDeps): Provider {
     signingKey: ephemeralSigningKey(),
   }, {
     adapter: createAdapterFactory(deps.db, deps.box),
-    findAccount: async (_ctx, id) => {
+    findAccount: translatingStoreFailures(async (_ctx: KoaContextWithOIDC, id: string) => {
       const person = await findPersonById(deps.db, id);
       return person ? { accountId: person.id, claims: async () => ({ sub: person.id }) } : undefined;
-    },
+    }),
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = deps.renderError(out as { error: string; error_description?: string });
@@ -52,6 +53,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   provider.proxy = deps.trustProxy;
   compareHashedClientSecrets(provider);
 
+  provider.use(storeOutage);
   provider.use(refreshGrace({ db: deps.db, box: deps.box, graceSeconds: deps.refreshGraceSeconds, tokenPath: oauthRoutes.token }));
   provider.use(responseExtensions);
 

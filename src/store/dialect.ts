@@ -3,31 +3,91 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { storeFailure } from './unavailable.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
 export interface StoreOptions {
   databaseUrl: string | undefined;
   sqlitePath: string;
+  database?: {
+    /** Connecting, and waiting for a free connection of the pool. */
+    connectTimeoutMs: number;
+    /** One statement, on the server and (a little later) on the client. */
+    statementTimeoutMs: number;
+  };
+  /** A connection the pool held idle failed (the database restarted, the network dropped it); it is discarded. */
+  onIdleConnectionError?: (error: Error) => void;
 }
+
+const defaultTimeouts = { connectTimeoutMs: 2000, statementTimeoutMs: 5000 };
+// The server cancels a slow statement first; the client gives up only when no answer comes at all.
+const CLIENT_GRACE_MS = 500;
 
 export function openDatabase(options: StoreOptions): { db: Kysely<Database>; engine: Engine } {
   if (options.databaseUrl) {
+    const timeouts = options.database ?? defaultTimeouts;
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: 10,
+      connectionTimeoutMillis: timeouts.connectTimeoutMs,
+      statement_timeout: timeouts.statementTimeoutMs,
+      // A frozen network delivers no server-side timeout: only the client's own clock ends the wait.
+      query_timeout: timeouts.statementTimeoutMs + CLIENT_GRACE_MS,
+      // A transaction whose client vanished without a reset must not hold its row locks for good.
+      idle_in_transaction_session_timeout: timeouts.statementTimeoutMs * 2,
+      keepAlive: true,
       // Epoch timestamps live in bigint columns; they fit a JS number exactly.
       types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) },
     });
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
+    // Without a listener, an idle connection that drops is an uncaught 'error' that ends the process.
+    pool.on('error', (error) => options.onIdleConnectionError?.(error));
+    // A connection in use that drops between two queries: its next query fails and says so.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingFailedConnections(pool) }) }), engine: 'postgres' };
   }
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true });
   const sqlite = new DatabaseSync(options.sqlitePath, { timeout: 5000 });
   sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: asKyselySqlite(sqlite) }) }), engine: 'sqlite' };
+}
+
+/**
+ * A connection whose query failed for want of the database (a read timeout
+ * above all, which pg leaves the connection waiting for a late answer) is not
+ * given back to the pool but closed, and its later queries (a transaction's
+ * rollback) fail at once instead of queueing behind the lost one.
+ */
+function discardingFailedConnections(pool: pg.Pool): PostgresPool {
+  return {
+    options: pool.options,
+    end: () => pool.end(),
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      let failure: unknown;
+      const query = (...args: Parameters<PostgresPoolClient['query']>) => {
+        if (failure !== undefined) return Promise.reject(failure);
+        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        if (result instanceof Promise) {
+          return result.catch((error: unknown) => {
+            if (storeFailure(error)?.kind === 'unavailable') failure = error;
+            throw error;
+          });
+        }
+        return result;
+      };
+      return {
+        query: query as PostgresPoolClient['query'],
+        release: (discard?: boolean) => client.release(discard || failure !== undefined),
+        get processID() {
+          return (client as { processID?: number }).processID;
+        },
+      };
+    },
+  };
 }
 
 /** Kysely's SQLite dialect speaks the better-sqlite3 interface; node:sqlite differs only in argument spreading. */

@@ -38,7 +38,7 @@ export function doorControlRoutes(app: FastifyInstance, deps: DoorControlDeps): 
     const personId = await deps.signedIn(request, reply);
     if (!personId) return reply;
     try {
-      const outcome = await toggleDoor(deps.toggle, { personId }, { doorId: parseId(request.params.id), state: request.body.state, channel: 'ParqEx Web', clientId: null });
+      const outcome = await toggleDoor(deps.toggle, { personId }, { doorId: parseId(request.params.id), state: request.body.state, channel: 'ParqEx Web', clientId: null, receivedAt: Date.now() - reply.elapsedTime });
       return deps.renderWith(request, reply, personId, { info: `${outcome.doorName}: ${outcome.state === 'OPEN' ? 'opening' : 'closing'}.` });
     } catch (error) {
       if (error instanceof DomainError && error.code !== 'not_found') {

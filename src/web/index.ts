@@ -11,6 +11,7 @@ import type { SettingsDeps } from '../access/settings.ts';
 import type { Interactions } from '../oauth/interactions.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
+import { storeFailure } from '../store/unavailable.ts';
 import { accountPages } from './account.ts';
 import { consentPages } from './consent.ts';
 import { errorPage } from './error-page.ts';
@@ -44,6 +45,13 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   });
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
+    // First: the provider's own errors carry a store failure as their cause.
+    const failure = storeFailure(error);
+    if (failure) {
+      request.log.warn({ error: error.message, store: failure.kind }, 'the database is unavailable');
+      reply.header('retry-after', String(failure.retryAfterSeconds));
+      return sendPage(reply.code(503), errorPage(deps.sandbox, 'Temporarily unavailable', 'ParqEx is temporarily unavailable. Please try again in a few seconds.'));
+    }
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
       return sendPage(reply.code(403), errorPage(deps.sandbox, 'This form has expired', 'The form could not be verified. Go back, reload the page and try again.'));
     }

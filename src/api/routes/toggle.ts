@@ -5,7 +5,9 @@ import { requireVisibleDoor } from '../../access/door-policy.ts';
 import { DomainError } from '../../access/errors.ts';
 import { compactId, parseId } from '../../access/ids.ts';
 import { completeToggle, startToggle, toggleStatus } from '../../access/toggle-door.ts';
+import { beforeDeadline } from '../../access/deadline.ts';
 import { describeClient } from '../../oauth/clients.ts';
+import { StoreUnavailable } from '../../store/unavailable.ts';
 import type { ApiDeps } from '../index.ts';
 import { unixNow } from '../format.ts';
 import { bearerSecurity, errorEnvelope } from '../schemas.ts';
@@ -41,14 +43,14 @@ const Status = Type.Object({
 
 export async function toggleRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.post<{ Body: Static<typeof Body> }>('/toggle', {
-    config: { envelope: 'toggle' },
+    config: { envelope: 'toggle', answerWithinMs: deps.toggle.deadlineMs },
     schema: {
       tags: ['Doors'],
       summary: 'Toggle access point',
-      description: '200 means the controller acknowledged that it executed the command. Headers: Idempotency-Key (a retry returns the first outcome for 24 h), Prefer: respond-async (202 with toggle_id at once).',
+      description: '200 means the controller acknowledged that it executed the command, and it is recorded. Answers within PARQEX_TOGGLE_DEADLINE_MS (8 s) of arriving: 504 when the controller did not answer (the door was not moved), 503 with Retry-After when the database did not. Headers: Idempotency-Key (a retry returns the first outcome for 24 h), Prefer: respond-async (202 with toggle_id at once).',
       security: bearerSecurity,
       body: Body,
-      response: Object.fromEntries([200, 202, 400, 401, 403, 404, 409, 428, 429, 500, 501, 502, 504].map((status) => [status, ToggleEnvelope])),
+      response: Object.fromEntries([200, 202, 400, 401, 403, 404, 409, 428, 429, 500, 501, 502, 503, 504].map((status) => [status, ToggleEnvelope])),
     },
   }, async (request, reply) => {
     const viewer = request.viewer!;
@@ -61,9 +63,10 @@ export async function toggleRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     }
     const key = request.headers['idempotency-key'];
     if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 200)) throw new DomainError('invalid', 'Idempotency-Key must be 1 to 200 characters.');
-    const client = await describeClient(deps.db, principal.clientId);
+    const receivedAt = Date.now() - reply.elapsedTime;
+    const client = await beforeDeadline(receivedAt + deps.toggle.deadlineMs, describeClient(deps.db, principal.clientId), () => new StoreUnavailable('the database did not answer before the toggle deadline'));
     const channel = `API: ${client?.name ?? principal.clientId}`;
-    const started = await startToggle(deps.toggle, viewer, { doorId, state, channel, clientId: principal.clientId, scopes: principal.scopes, idempotencyKey: key });
+    const started = await startToggle(deps.toggle, viewer, { doorId, state, channel, clientId: principal.clientId, scopes: principal.scopes, idempotencyKey: key, receivedAt });
     const payload = (outcome: { toggleId: string; doorId: string; state: string }, status?: string) => ({
       toggle_id: outcome.toggleId, door_id: compactId(outcome.doorId), door_state: outcome.state, ...(status ? { status } : {}),
     });
