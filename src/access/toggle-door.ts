@@ -75,7 +75,8 @@ export interface ToggleOutcome {
 
 /** Runs every check and sends nothing yet; the returned toggle is claimed (no other command for this door until it ends). */
 export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: ToggleRequest): Promise<PendingToggle | ToggleOutcome> {
-  const answerBy = (request.receivedAt ?? Date.now()) + deps.deadlineMs;
+  // Whole milliseconds: the command carries its deadline as an integer.
+  const answerBy = Math.floor(request.receivedAt ?? Date.now()) + deps.deadlineMs;
   return beforeDeadline(answerBy, checkAndClaim(deps, viewer, request, answerBy), storeTooSlow);
 }
 
