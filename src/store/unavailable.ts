@@ -33,7 +33,8 @@ const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETI
 
 // pg's own errors carry no code, only these sentences (pg 8.x, pg-pool 3.x).
 const pgMessages = [
-  /^Connection terminated/, // unexpectedly, or due to connection timeout
+  /^Connection terminated/, // unexpectedly, or due to connection timeout (pool)
+  /^timeout expired$/, // connectionTimeoutMillis of a client connecting by itself
   /^timeout exceeded when trying to connect$/, // waiting for a pool slot (connectionTimeoutMillis)
   /^Query read timeout$/, // query_timeout: no answer on the socket
   /^Client has encountered a connection error and is not queryable$/,
