@@ -2,8 +2,10 @@
 // dropped, new ones refused) and frozen (nothing answers, nothing closes).
 // The short version of test/chaos/postgres-outage.chaos.ts.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
 import mqtt from 'mqtt';
+import pg from 'pg';
 import { compactId } from '../../src/access/ids.ts';
 import { sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { Browser } from '../helpers/browser.ts';
@@ -19,6 +21,9 @@ export async function serverBehindProxy(t: TestContext, overrides: Record<string
   const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
   const proxied = new URL(url);
   proxied.host = `127.0.0.1:${proxy.port}`;
+  // Names this server's sessions, so a test can terminate them and no other suite's.
+  const applicationName = `parqex-outage-${randomBytes(4).toString('hex')}`;
+  proxied.searchParams.set('application_name', applicationName);
   // Registered first, run last: the server closes while the proxy still forwards.
   t.after(async () => {
     await proxy.close();
@@ -26,7 +31,7 @@ export async function serverBehindProxy(t: TestContext, overrides: Record<string
   });
   t.after(() => proxy.restore());
   const server = await startServer(t, 'postgres', { DATABASE_URL: proxied.toString(), ...overrides });
-  return { ...server, proxy };
+  return { ...server, proxy, applicationName };
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -96,6 +101,24 @@ describe('PostgreSQL outage [postgres]', { skip: postgresSkipReason }, () => {
     const account = await browser.request('/account');
     assert.equal(account.status, 200);
     assert.ok(account.body.includes(sandboxPeople.alex.first_name));
+  });
+
+  it('survives pg_terminate_backend of every connection it holds, idle or busy', async (t) => {
+    const { baseUrl, applicationName } = await serverBehindProxy(t);
+    const tokens = await sandboxTokens(baseUrl);
+    const bearer = { authorization: `Bearer ${tokens.access_token}` };
+    // Fill the pool with connections, then end them all from the server side.
+    await Promise.all(Array.from({ length: 12 }, () => get(`${baseUrl}/oauth/v1/endpoints/user-info`, bearer)));
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    t.after(() => admin.end());
+    const inFlight = Promise.all(Array.from({ length: 6 }, () => get(`${baseUrl}/oauth/v1/endpoints/user-info`, bearer)));
+    const { rowCount } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [applicationName]);
+    assert.ok((rowCount ?? 0) > 0, 'some connections were terminated');
+    for (const answer of await inFlight) assert.ok([200, 503].includes(answer.status), `answered ${answer.status}: ${answer.text}`);
+
+    await until(async () => (await get(`${baseUrl}/readyz`)).status === 200, 15_000);
+    assert.equal((await get(`${baseUrl}/oauth/v1/endpoints/user-info`, bearer)).status, 200);
   });
 
   it('answers while the database is frozen: /readyz 503 at once, a toggle by its deadline', async (t) => {
