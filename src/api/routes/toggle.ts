@@ -7,7 +7,7 @@ import { compactId, parseId } from '../../access/ids.ts';
 import { completeToggle, startToggle, toggleStatus } from '../../access/toggle-door.ts';
 import { beforeDeadline } from '../../access/deadline.ts';
 import { describeClient } from '../../oauth/clients.ts';
-import { StoreUnavailable } from '../../store/unavailable.ts';
+import { StoreUnavailable, storeFailure } from '../../store/unavailable.ts';
 import type { ApiDeps } from '../index.ts';
 import { unixNow } from '../format.ts';
 import { bearerSecurity, errorEnvelope } from '../schemas.ts';
@@ -73,7 +73,9 @@ export async function toggleRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     if (!('door' in started)) return { success: true, timestamp: unixNow(), message: '200', data: payload(started) };
     if (/\brespond-async\b/i.test(String(request.headers.prefer ?? ''))) {
       completeToggle(deps.toggle, viewer, started, channel).catch((error: unknown) => {
-        if (!(error instanceof DomainError)) request.log.error({ err: error }, 'asynchronous toggle failed');
+        if (error instanceof DomainError) return;
+        if (storeFailure(error)) request.log.warn({ error: (error as Error).message }, 'asynchronous toggle not recorded: the database is unavailable');
+        else request.log.error({ err: error }, 'asynchronous toggle failed');
       });
       return reply.code(202).header('preference-applied', 'respond-async')
         .send({ success: true, timestamp: unixNow(), message: '202', data: payload({ toggleId: started.toggleId, doorId: started.door.id, state }, 'pending') });
