@@ -2,58 +2,19 @@
 // dropped, new ones refused) and frozen (nothing answers, nothing closes).
 // The short version of test/chaos/postgres-outage.chaos.ts.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { describe, it, type TestContext } from 'node:test';
-import mqtt from 'mqtt';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import { compactId } from '../../src/access/ids.ts';
 import { sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { Browser } from '../helpers/browser.ts';
-import { freshPostgresUrl, postgresSkipReason, startServer } from '../helpers/build-app.ts';
+import { postgresSkipReason } from '../helpers/build-app.ts';
 import { sandboxController, until } from '../helpers/controllers.ts';
 import { authorizationQuery, authorize, postToken, sandbox, sandboxTokens } from '../helpers/oauth.ts';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
-
-/** A server whose PostgreSQL connections all go through a proxy the test can break. */
-export async function serverBehindProxy(t: TestContext, overrides: Record<string, string> = {}) {
-  const { url, drop } = await freshPostgresUrl();
-  const target = new URL(url);
-  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  const proxied = new URL(url);
-  proxied.host = `127.0.0.1:${proxy.port}`;
-  // Names this server's sessions, so a test can terminate them and no other suite's.
-  const applicationName = `parqex-outage-${randomBytes(4).toString('hex')}`;
-  proxied.searchParams.set('application_name', applicationName);
-  // Registered first, run last: the server closes while the proxy still forwards.
-  t.after(async () => {
-    await proxy.close();
-    await drop();
-  });
-  t.after(() => proxy.restore());
-  const server = await startServer(t, 'postgres', { DATABASE_URL: proxied.toString(), ...overrides });
-  return { ...server, proxy, applicationName };
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await work();
-  return { ms: performance.now() - started, value };
-}
+import { brokerAnswers, serverBehindProxy, timed } from '../helpers/postgres-proxy.ts';
 
 async function get(url: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers });
   return { status: response.status, headers: response.headers, text: await response.text() };
-}
-
-/** Whether the embedded broker still answers an MQTT CONNECT (with a CONNACK, whatever its verdict). */
-async function brokerAnswers(url: string): Promise<boolean> {
-  try {
-    const client = await mqtt.connectAsync(url, { username: 'no-such-controller', password: 'x', reconnectPeriod: 0, connectTimeout: 3000 });
-    await client.endAsync();
-    return true;
-  } catch (error) {
-    return typeof (error as { code?: unknown }).code === 'number';
-  }
 }
 
 describe('PostgreSQL outage [postgres]', { skip: postgresSkipReason }, () => {
@@ -130,7 +91,8 @@ describe('PostgreSQL outage [postgres]', { skip: postgresSkipReason }, () => {
 
     const ready = await timed(() => get(`${baseUrl}/readyz`));
     assert.equal(ready.value.status, 503);
-    assert.ok(ready.ms < 1500, `/readyz answered in ${ready.ms} ms`);
+    // Its own timeout is 1 s; the rest is room for a loaded machine.
+    assert.ok(ready.ms < 2000, `/readyz answered in ${ready.ms} ms`);
 
     const toggle = await timed(() => fetch(`${baseUrl}/oauth/v1/endpoints/toggle`, {
       method: 'POST',
