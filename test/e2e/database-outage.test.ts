@@ -2,12 +2,13 @@
 // dropped, new ones refused) and frozen (nothing answers, nothing closes).
 // The short version of test/chaos/postgres-outage.chaos.ts.
 import assert from 'node:assert/strict';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { compactId } from '../../src/access/ids.ts';
 import { sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { Browser } from '../helpers/browser.ts';
-import { postgresSkipReason } from '../helpers/build-app.ts';
+import { postgresSkipReason, startServer } from '../helpers/build-app.ts';
 import { sandboxController, until } from '../helpers/controllers.ts';
 import { authorizationQuery, authorize, postToken, sandbox, sandboxTokens } from '../helpers/oauth.ts';
 import { brokerAnswers, serverBehindProxy, timed } from '../helpers/postgres-proxy.ts';
@@ -106,5 +107,24 @@ describe('PostgreSQL outage [postgres]', { skip: postgresSkipReason }, () => {
 
     proxy.restore();
     await until(async () => (await get(`${baseUrl}/readyz`)).status === 200, 15_000);
+  });
+});
+
+describe('SQLite locked past its wait [sqlite]', () => {
+  it('answers 503 with Retry-After: 1 (store_busy) in the API envelope, then 200 once the lock is gone', async (t) => {
+    const { baseUrl, app } = await startServer(t, 'sqlite');
+    const tokens = await sandboxTokens(baseUrl);
+    const bearer = { authorization: `Bearer ${tokens.access_token}` };
+    // Another writer (a CLI command, say) holds the write lock longer than the server's 5 s wait.
+    const other = new DatabaseSync(app.config.sqlitePath);
+    t.after(() => other.close());
+    other.exec('begin immediate');
+    // A token's first use records it (authorizations.last_used_at): a write.
+    const locked = await get(`${baseUrl}/oauth/v1/endpoints/user-info`, bearer);
+    other.exec('rollback');
+    assert.equal(locked.status, 503, locked.text);
+    assert.equal(locked.headers.get('retry-after'), '1');
+    assert.equal(JSON.parse(locked.text).errors.length, 1);
+    assert.equal((await get(`${baseUrl}/oauth/v1/endpoints/user-info`, bearer)).status, 200);
   });
 });
