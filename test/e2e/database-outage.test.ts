@@ -51,6 +51,14 @@ describe('PostgreSQL outage [postgres]', { skip: postgresSkipReason }, () => {
     assert.ok(Number(page.value.headers.get('retry-after')) > 0);
     assert.ok(page.ms < 3000, `page answered in ${page.ms} ms`);
 
+    // The authorization request, a browser step: the provider's error page, not a redirect it cannot check.
+    const authorization = await timed(() => get(`${baseUrl}/oauth/v2/endpoints/authorization/?${authorizationQuery(baseUrl)}`, { accept: 'text/html' }));
+    assert.equal(authorization.value.status, 503, authorization.value.text.slice(0, 300));
+    assert.match(authorization.value.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(authorization.value.text, /temporarily_unavailable/);
+    assert.ok(Number(authorization.value.headers.get('retry-after')) > 0);
+    assert.ok(authorization.ms < 3000, `authorization answered in ${authorization.ms} ms`);
+
     const ready = await get(`${baseUrl}/readyz`);
     assert.equal(ready.status, 503);
     assert.ok(await brokerAnswers(app.brokerUrl), 'the embedded broker answers');
