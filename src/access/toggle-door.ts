@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database, DoorState } from '../store/database.ts';
 import * as commands from '../store/repositories/door-commands.ts';
 import { findDevice } from '../store/repositories/devices.ts';
-import { StoreUnavailable } from '../store/unavailable.ts';
+import { StoreUnavailable, storeFailure } from '../store/unavailable.ts';
 import { beforeDeadline } from './deadline.ts';
 import type { CommandAnswer, DoorCommands } from './door-commands.ts';
 import { doorCapabilities, requireOperableNow, requireVisibleDoor, type Viewer, type VisibleDoor } from './door-policy.ts';
@@ -185,7 +185,7 @@ async function sendAndRecord(deps: ToggleDeps, viewer: Viewer, pending: PendingT
     progress.answer = answer;
   }
   const reason = failureReason(answer);
-  await deps.db.transaction().execute(async (trx) => {
+  await recordWhenPossible(() => deps.db.transaction().execute(async (trx) => {
     await commands.finishCommand(trx, pending.toggleId, reason ? 'failed' : 'succeeded', reason ?? null, Date.now());
     await recordAttempt(trx, pending.door, viewer, { channel, state: pending.state }, reason === undefined);
     if (reason) {
@@ -198,7 +198,7 @@ async function sendAndRecord(deps: ToggleDeps, viewer: Viewer, pending: PendingT
         },
       });
     }
-  });
+  }));
   if (reason) throw failure(reason, pending.door.name);
   return { toggleId: pending.toggleId, doorId: pending.door.id, doorName: pending.door.name, state: pending.state };
 }
@@ -238,6 +238,28 @@ async function replay(deps: ToggleDeps, viewer: Viewer, toggleId: string): Promi
       throw failure((row.reason as ErrorCode | null) ?? 'device_timeout', door.name);
     }
     await sleep(50);
+  }
+}
+
+/** How long the outcome of a command that was sent keeps being offered to a database that is away, and how often. */
+const RECORD_RETRY_MS = 120_000;
+const RECORD_RETRY_EVERY_MS = 1000;
+
+/**
+ * A command that was sent happened (or did not) whatever the database does:
+ * its outcome is recorded once the database takes it, after the caller had
+ * its answer if need be, so the history does not lose a door that moved.
+ */
+async function recordWhenPossible(record: () => Promise<void>): Promise<void> {
+  const giveUpAt = Date.now() + RECORD_RETRY_MS;
+  for (;;) {
+    try {
+      return await record();
+    } catch (error) {
+      if (!storeFailure(error) || Date.now() > giveUpAt) throw error;
+      // Unreferenced: a process shutting down does not wait for it.
+      await sleep(RECORD_RETRY_EVERY_MS, undefined, { ref: false });
+    }
   }
 }
 

@@ -118,6 +118,40 @@ describe('PostgreSQL outage [postgres]', { skip: postgresSkipReason }, () => {
   });
 });
 
+describe('a toggle carried out while the database is away [postgres]', { skip: postgresSkipReason }, () => {
+  it('answers 503 by its deadline, and records the success once the database is back', async (t) => {
+    const { baseUrl, app, proxy } = await serverBehindProxy(t, { PARQEX_TOGGLE_DEADLINE_MS: '4000' });
+    const controller = await sandboxController(t, app, 'a');
+    const tokens = await sandboxTokens(baseUrl);
+    // The controller takes its time: the database goes away between the command and its ack.
+    controller.failures.slowMs = 1500;
+    const executed: string[] = [];
+    controller.onCommand = (command, ack, repeated) => {
+      if (!repeated && ack.result === 'ok') executed.push(command.command_id);
+    };
+    const answer = timed(() => fetch(`${baseUrl}/oauth/v1/endpoints/toggle`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ door_id: compactId(sandboxDoors.garage.id), door_state: 'OPEN' }),
+    }));
+    const pending = async () => app.db.selectFrom('door_commands').select('id').where('door_id', '=', sandboxDoors.garage.id).where('status', '=', 'pending').executeTakeFirst();
+    await until(async () => (await pending()) !== undefined);
+    const toggleId = (await pending())!.id;
+    proxy.cut();
+
+    const { ms, value } = await answer;
+    assert.equal(value.status, 503, await value.clone().text());
+    assert.equal((await value.json() as { success: boolean }).success, false);
+    assert.ok(ms < 4000 + 250, `answered in ${ms} ms`);
+    assert.deepEqual(executed, [toggleId], 'the controller carried it out');
+
+    proxy.restore();
+    await until(async () => (await app.db.selectFrom('door_commands').select('status').where('id', '=', toggleId).executeTakeFirst().catch(() => undefined))?.status === 'succeeded', 15_000);
+    const history = await app.db.selectFrom('access_events').select(['was_success', 'door_state']).where('door_id', '=', sandboxDoors.garage.id).where('person_id', '=', sandboxPeople.alex.id).execute();
+    assert.deepEqual(history.map((row) => [row.was_success, row.door_state]), [[1, 'OPEN']]);
+  });
+});
+
 describe('SQLite locked past its wait [sqlite]', () => {
   it('answers 503 with Retry-After: 1 (store_busy) in the API envelope, then 200 once the lock is gone', async (t) => {
     const { baseUrl, app } = await startServer(t, 'sqlite');

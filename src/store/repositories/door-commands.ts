@@ -13,7 +13,12 @@ export async function insertPendingCommand(db: Kysely<Database>, row: Omit<Datab
 }
 
 export async function finishCommand(db: Kysely<Database>, id: string, status: Exclude<CommandStatus, 'pending'>, reason: string | null, at: number): Promise<void> {
-  await db.updateTable('door_commands').set({ status, reason, finished_at: at }).where('id', '=', id).where('status', '=', 'pending').execute();
+  await db.updateTable('door_commands').set({ status, reason, finished_at: at }).where('id', '=', id)
+    // A success recorded late (the database was away when the ack came) overrides the sweep that took the silence for a timeout.
+    .where((eb) => (status === 'succeeded'
+      ? eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'failed'), eb('reason', '=', 'device_timeout')])])
+      : eb('status', '=', 'pending')))
+    .execute();
 }
 
 export function findCommand(db: Kysely<Database>, id: string) {
