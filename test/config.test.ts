@@ -196,6 +196,14 @@ describe('loadConfig', () => {
     problemFor(configError(() => loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_DOOR_ALERT_INTERVAL_MS: '50' })), 'PARQEX_DOOR_ALERT_INTERVAL_MS');
   });
 
+  it('waits at most 2 s to connect and 5 s for a statement unless PARQEX_DB_CONNECT_TIMEOUT_MS and PARQEX_DB_STATEMENT_TIMEOUT_MS say otherwise, within bounds', (t) => {
+    assert.deepEqual(loadConfig({ PARQEX_DATA_DIR: tempDataDir(t) }).database, { connectTimeoutMs: 2000, statementTimeoutMs: 5000 });
+    assert.deepEqual(loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_DB_CONNECT_TIMEOUT_MS: '500', PARQEX_DB_STATEMENT_TIMEOUT_MS: '30000' }).database, { connectTimeoutMs: 500, statementTimeoutMs: 30_000 });
+    const error = configError(() => loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_DB_CONNECT_TIMEOUT_MS: '0', PARQEX_DB_STATEMENT_TIMEOUT_MS: '1e9' }));
+    assert.match(problemFor(error, 'PARQEX_DB_CONNECT_TIMEOUT_MS'), /100 to 60000/);
+    assert.match(problemFor(error, 'PARQEX_DB_STATEMENT_TIMEOUT_MS'), /100 to 600000/);
+  });
+
   it('accepts a postgres DATABASE_URL', (t) => {
     const config = loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), DATABASE_URL: 'postgresql://u:p@db:5432/parqex' });
     assert.equal(config.databaseUrl, 'postgresql://u:p@db:5432/parqex');
