@@ -24,7 +24,7 @@ const NOT_AUTHORIZED = 5;
 // A controller disabled or re-keyed elsewhere (the CLI, another process) is signed out within this long.
 const DEFAULT_RECHECK_MS = 2000;
 
-export async function startEmbeddedBroker(db: Kysely<Database>, options: { host: string; port: number; recheckMs?: number }): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(db: Kysely<Database>, options: { host: string; port: number; recheckMs?: number; log?: { warn(obj: object, msg: string): void } }): Promise<EmbeddedBroker> {
   const platformPassword = generateSecret();
   const identities = new WeakMap<Client, string>();
   /** Connected controllers and the secret hash each signed in with. */
@@ -51,7 +51,11 @@ export async function startEmbeddedBroker(db: Kysely<Database>, options: { host:
         identities.set(client, username);
         signedIn.set(client, { deviceId: username, secretHash: device.secret_hash });
         done(null, true);
-      }, () => done(Object.assign(new Error('server unavailable'), { returnCode: 3 }), false));
+      }, (error: Error) => {
+        // The controller is refused for now and reconnects; the broker goes on.
+        options.log?.warn({ error: error.message, deviceId: username }, 'controller sign-in not checked: the database did not answer');
+        done(Object.assign(new Error('server unavailable'), { returnCode: 3 }), false);
+      });
     },
     authorizePublish(client, packet, done) {
       const who = client ? identities.get(client) : PLATFORM_USER;
@@ -71,7 +75,7 @@ export async function startEmbeddedBroker(db: Kysely<Database>, options: { host:
   });
   broker.on('clientDisconnect', (client) => signedIn.delete(client));
   const recheck = setInterval(() => {
-    signOutRevoked(db, signedIn).catch(() => { /* the next round tries again */ });
+    signOutRevoked(db, signedIn).catch((error: Error) => options.log?.warn({ error: error.message }, 'controller credentials not rechecked; the next round tries again'));
   }, options.recheckMs ?? DEFAULT_RECHECK_MS);
   recheck.unref();
   const server: Server = createServer(broker.handle);

@@ -45,7 +45,7 @@ export async function startDeviceSide(config: Config['devices'], deps: { db: Kys
     brokerUrl = url.toString();
     gateway = await DeviceGateway.connect({ url: brokerUrl, username, password, shared: true }, handlers);
   } else {
-    const start = (port: number) => startEmbeddedBroker(deps.db, { host: config.mqttHost, port });
+    const start = (port: number) => startEmbeddedBroker(deps.db, { host: config.mqttHost, port, log: deps.log });
     const taken = `MQTT_PORT ${config.mqttPort} on ${config.mqttHost} is already in use`;
     broker = await start(config.mqttPort).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EADDRINUSE') throw error;

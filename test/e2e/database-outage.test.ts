@@ -20,7 +20,7 @@ async function get(url: string, headers: Record<string, string> = {}) {
 
 describe('PostgreSQL outage [postgres]', { skip: postgresSkipReason }, () => {
   it('answers 503 with Retry-After in each surface\'s shape while the database is cut, stays up, and recovers by itself', async (t) => {
-    const { baseUrl, app, proxy } = await serverBehindProxy(t);
+    const { baseUrl, app, proxy, logs } = await serverBehindProxy(t);
     const client = sandbox.client(baseUrl).web;
     const tokens = await sandboxTokens(baseUrl);
     const browser = new Browser(baseUrl);
@@ -62,6 +62,7 @@ describe('PostgreSQL outage [postgres]', { skip: postgresSkipReason }, () => {
     const ready = await get(`${baseUrl}/readyz`);
     assert.equal(ready.status, 503);
     assert.ok(await brokerAnswers(app.brokerUrl), 'the embedded broker answers');
+    assert.match(logs(), /controller sign-in not checked: the database did not answer/);
 
     proxy.restore();
     await until(async () => (await get(`${baseUrl}/readyz`)).status === 200, 15_000);
