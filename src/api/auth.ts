@@ -25,8 +25,16 @@ export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits:
       reply.header('www-authenticate', 'Bearer');
       return send(401, 'An access token is required: send it as "Authorization: Bearer <token>".');
     }
+    // Counted before the lookups, so a flood of made-up tokens costs one counter each, not several
+    // statements. A locked address is refused even with a valid token: telling them apart is those lookups.
+    const locked = await limits.takeTokenAttempt(request.ip);
+    if (locked !== undefined) {
+      reply.header('retry-after', String(locked));
+      return send(429, `Too many requests with an invalid access token. Try again in ${locked} seconds.`);
+    }
     const principal = await verify(match[1]!);
     const viewer = principal && await viewerForGrant(db, principal.grantId, principal.personId);
+    if (principal && viewer) await limits.giveBackTokenAttempt(request.ip);
     if (!principal || !viewer) {
       reply.header('www-authenticate', 'Bearer error="invalid_token", error_description="The access token is invalid, expired or revoked."');
       return send(401, 'The access token is invalid, expired or revoked.');

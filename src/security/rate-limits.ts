@@ -12,6 +12,7 @@ export interface RateLimitSettings {
   perTokenPerMinute: number;
   perPersonPerMinute: number;
   perDoorPerMinute: number;
+  badTokensPerAddressPerMinute: number;
   redisUrl: string | undefined;
 }
 
@@ -20,6 +21,13 @@ export interface RateLimits {
   consume(token: string, personId: string): Promise<number | undefined>;
   /** Toggles of one door, whoever sends them (a garage door needs ~20 s to travel). */
   consumeDoor(doorId: string): Promise<number | undefined>;
+  /**
+   * Bearer tokens presented from one address, counted before the token is
+   * looked up (an unknown token costs several statements); a valid token gives
+   * its count back. Returns the seconds to wait when the address is over its limit.
+   */
+  takeTokenAttempt(address: string): Promise<number | undefined>;
+  giveBackTokenAttempt(address: string): Promise<void>;
   /** Wrong PINs at one controller's keypad. */
   keypadGuesses: KeypadGuesses;
   /** Resolves once Redis answers (at once in memory); until then each process counts on its own. */
@@ -40,6 +48,7 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
   const perPerson = limiter('person', settings.perPersonPerMinute);
   const perDoor = limiter('door', settings.perDoorPerMinute);
   const keypad = limiter('keypad', KEYPAD_GUESSES, KEYPAD_WINDOW_S);
+  const badTokens = limiter('bad-token', settings.badTokensPerAddressPerMinute);
   const waitFor = async (consumption: Promise<unknown>) => {
     try {
       await consumption;
@@ -61,6 +70,12 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
     },
     consumeDoor(doorId) {
       return waitFor(perDoor.consume(doorId));
+    },
+    takeTokenAttempt(address) {
+      return waitFor(badTokens.consume(address));
+    },
+    async giveBackTokenAttempt(address) {
+      await badTokens.reward(address);
     },
     keypadGuesses: {
       take: async (deviceId) => (await waitFor(keypad.consume(deviceId))) === undefined,

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createRateLimits, type RateLimitSettings } from '../../src/security/rate-limits.ts';
 
-const settings = (redisUrl: string | undefined): RateLimitSettings => ({ perTokenPerMinute: 100, perPersonPerMinute: 100, perDoorPerMinute: 100, redisUrl });
+const settings = (redisUrl: string | undefined): RateLimitSettings => ({ perTokenPerMinute: 100, perPersonPerMinute: 100, perDoorPerMinute: 100, badTokensPerAddressPerMinute: 100, redisUrl });
 
 describe('keypad guesses', () => {
   it('refuses the sixth wrong PIN at one controller, not at another, and a right PIN does not count', async (t) => {
