@@ -157,7 +157,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const clientAttempts = clientSecretAttempts(db, config.login);
   await server.register(oauthMount, { provider, clientAttempts });
   // One set of counters for every alias: a prefix is no way around a limit.
-  const limits = createRateLimits(config.rateLimits);
+  const limits = createRateLimits(config.rateLimits, { warn: (message) => server.log.warn(message), info: (message) => server.log.info(message) });
   // Counting in Redis from the first request; a Redis that is down does not keep the server from starting.
   const redisReady = await Promise.race([limits.ready().then(() => true), sleep(2000).then(() => false)]);
   if (!redisReady) server.log.warn('Redis did not answer within 2 s: rate limits count per process until it does');

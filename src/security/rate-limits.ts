@@ -1,7 +1,9 @@
 // Rate limits per token, per person and per door (spec 4: 429 with Retry-After),
-// and keypad guesses at a controller. In
+// bearer guesses per address, and keypad guesses at a controller. In
 // memory by default; in Redis when REDIS_URL is set, so several server
-// processes share one count.
+// processes share one count. While Redis is unreachable each process counts
+// on its own (the insurance limiters), so limits still hold per process and
+// no request waits for Redis; the log says so when that starts and ends.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
@@ -39,8 +41,20 @@ export interface RateLimits {
 const KEYPAD_GUESSES = 5;
 const KEYPAD_WINDOW_S = 300;
 
-export function createRateLimits(settings: RateLimitSettings): RateLimits {
-  const redis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
+/** Where the switch between shared and per-process counting is told. */
+export interface RateLimitLog {
+  warn(message: string): void;
+  info(message: string): void;
+}
+
+// A Redis that stops answering without closing the connection must not hold requests either.
+const REDIS_COMMAND_TIMEOUT_MS = 1000;
+
+export function createRateLimits(settings: RateLimitSettings, log?: RateLimitLog): RateLimits {
+  const redis = settings.redisUrl
+    ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, commandTimeout: REDIS_COMMAND_TIMEOUT_MS })
+    : undefined;
+  if (redis) reportRedisState(redis, log);
   const limiter = (keyPrefix: string, points: number, duration = 60): RateLimiterAbstract => redis
     ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `parqex:rl:${keyPrefix}`, points, duration, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }) })
     : new RateLimiterMemory({ keyPrefix, points, duration });
@@ -88,4 +102,24 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
       redis?.disconnect();
     },
   };
+}
+
+/**
+ * Once per change, not per request or per reconnection attempt: "counted per
+ * process" when a working connection is lost, "shared" when Redis answers
+ * after a loss or after a start without it (app.ts warns about that start).
+ */
+function reportRedisState(redis: Redis, log: RateLimitLog | undefined): void {
+  let state: 'connecting' | 'shared' | 'per-process' = 'connecting';
+  const lost = () => {
+    if (state === 'shared') log?.warn('Redis is unreachable: rate limits are counted per process until it is back');
+    state = 'per-process';
+  };
+  // Without an error listener ioredis prints every failed reconnection attempt.
+  redis.on('error', lost);
+  redis.on('close', lost);
+  redis.on('ready', () => {
+    if (state === 'per-process') log?.info('Redis is reachable: rate limits are shared through it again');
+    state = 'shared';
+  });
 }
