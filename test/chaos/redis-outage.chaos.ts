@@ -71,4 +71,15 @@ describe('Redis outage', () => {
     assert.equal(await tokenCounters(redis.url), 1, 'the new Redis holds the new token\'s count');
     assert.equal(mentions('Redis is unreachable'), 1);
   });
+
+  it('keeps answering while Redis is frozen (connections open, no answer): each request counts per process after a short wait', async (t) => {
+    const redis = await startOwnRedis(t);
+    const { baseUrl } = await startServer(t, 'sqlite', { REDIS_URL: redis.url, PARQEX_RATE_LIMIT_PER_TOKEN: String(perToken) });
+    const { access_token } = await sandboxTokens(baseUrl);
+    assert.equal(await userInfo(baseUrl, access_token), 200);
+    redis.freeze();
+    const statuses = await Promise.all(Array.from({ length: 5 }, () => userInfo(baseUrl, access_token)));
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200]);
+    redis.thaw();
+  });
 });

@@ -12,6 +12,9 @@ export interface OwnRedis {
   port: number;
   /** SIGKILL: the connection drops at once, as when the host dies. */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connections stay open and nothing answers, as when the host hangs. */
+  freeze(): void;
+  thaw(): void;
   /** A new, empty server on the same port. */
   start(): Promise<void>;
 }
@@ -28,13 +31,18 @@ export async function startOwnRedis(t: TestContext): Promise<OwnRedis> {
       child.kill('SIGKILL');
       await exited;
     },
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     async start() {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
       await untilListening(port);
     },
   };
   await redis.start();
-  t.after(() => redis.kill());
+  t.after(async () => {
+    redis.thaw();
+    await redis.kill();
+  });
   return redis;
 }
 
