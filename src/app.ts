@@ -18,6 +18,7 @@ import { resourceApi, apiPrefixes } from './api/index.ts';
 import { webhookEndpointsApi, webhooksPrefix } from './api/webhook-endpoints.ts';
 import { healthRoutes } from './health.ts';
 import { createRateLimits } from './security/rate-limits.ts';
+import { clientSecretAttempts } from './access/client-secret-throttle.ts';
 import { startDeviceSide } from './devices/device-side.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { webhookDocs } from './events/openapi.ts';
@@ -160,9 +161,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await server.register(healthRoutes, { db });
   server.get(metadataPath, { schema: { tags: ['OAuth'], summary: 'Authorization server metadata (RFC 8414)' } }, async () => authorizationServerMetadata(config.publicUrl));
-  await server.register(oauthMount, { provider });
+  const clientAttempts = clientSecretAttempts(db, config.login);
+  await server.register(oauthMount, { provider, clientAttempts });
   // One set of counters for every alias: a prefix is no way around a limit.
-  const limits = createRateLimits(config.rateLimits);
+  const limits = createRateLimits(config.rateLimits, { warn: (message) => server.log.warn(message), info: (message) => server.log.info(message) });
   // Counting in Redis from the first request; a Redis that is down does not keep the server from starting.
   const redisReady = await Promise.race([limits.ready().then(() => true), sleep(2000).then(() => false)]);
   if (!redisReady) server.log.warn('Redis did not answer within 2 s: rate limits count per process until it does');
@@ -183,7 +185,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   for (const prefix of apiPrefixes) {
     await server.register(resourceApi, { prefix, db, settings, limits, verifyBearer, mailer, toggle: apiToggle, publicUrl: config.publicUrl, documented: prefix === apiPrefixes[0] });
   }
-  await server.register(webhookEndpointsApi, { prefix: webhooksPrefix, db, box, production: config.env === 'production' });
+  await server.register(webhookEndpointsApi, { prefix: webhooksPrefix, db, box, production: config.env === 'production', clientAttempts });
   await server.register(webPages, {
     db,
     interactions: interactions(provider),

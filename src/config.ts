@@ -64,6 +64,8 @@ export interface Config {
     readonly perTokenPerMinute: number;
     readonly perPersonPerMinute: number;
     readonly perDoorPerMinute: number;
+    /** Requests with an unknown, expired or revoked bearer token per client address. */
+    readonly badTokensPerAddressPerMinute: number;
     /** Shared counters across processes when set. */
     readonly redisUrl: string | undefined;
   };
@@ -76,6 +78,8 @@ export interface Config {
     readonly maxFailuresPerAccount: number;
     readonly maxFailuresPerAddress: number;
     readonly lockoutSeconds: number;
+    /** Failed client authentications per client id (token, revocation, introspection, webhooks API) in the lockout period. */
+    readonly maxFailuresPerClient: number;
   };
 }
 
@@ -136,6 +140,7 @@ export function loadConfig(env: Env): Config {
     maxFailuresPerAccount: read('PARQEX_LOGIN_MAX_FAILURES', 5, (raw) => parseInteger(raw, 1, 1000)),
     maxFailuresPerAddress: read('PARQEX_LOGIN_MAX_FAILURES_PER_ADDRESS', 20, (raw) => parseInteger(raw, 1, 100000)),
     lockoutSeconds: read('PARQEX_LOGIN_LOCKOUT_SECONDS', 900, (raw) => parseInteger(raw, 1, 86400)),
+    maxFailuresPerClient: read('PARQEX_CLIENT_AUTH_MAX_FAILURES', 20, (raw) => parseInteger(raw, 1, 100000)),
   };
   const devices = {
     mqttHost: read('MQTT_HOST', '127.0.0.1', (raw) => raw),
@@ -155,6 +160,7 @@ export function loadConfig(env: Env): Config {
     perTokenPerMinute: read('PARQEX_RATE_LIMIT_PER_TOKEN', 120, (raw) => parseInteger(raw, 1, 1_000_000)),
     perPersonPerMinute: read('PARQEX_RATE_LIMIT_PER_PERSON', 600, (raw) => parseInteger(raw, 1, 1_000_000)),
     perDoorPerMinute: read('PARQEX_RATE_LIMIT_PER_DOOR', 10, (raw) => parseInteger(raw, 1, 1_000_000)),
+    badTokensPerAddressPerMinute: read('PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS', 30, (raw) => parseInteger(raw, 1, 1_000_000)),
     redisUrl: read<string | undefined>('REDIS_URL', undefined, (raw) => (/^rediss?:\/\//.test(raw) ? raw : new Invalid('must be a redis:// or rediss:// URL'))),
   };
   const mail = {

@@ -204,6 +204,18 @@ describe('loadConfig', () => {
     assert.match(problemFor(error, 'PARQEX_DB_STATEMENT_TIMEOUT_MS'), /100 to 600000/);
   });
 
+  it('limits client-secret failures to 20 per client id and bad bearer tokens to 30 a minute per address unless set otherwise, never below 1', (t) => {
+    const defaults = loadConfig({ PARQEX_DATA_DIR: tempDataDir(t) });
+    assert.equal(defaults.login.maxFailuresPerClient, 20);
+    assert.equal(defaults.rateLimits.badTokensPerAddressPerMinute, 30);
+    const set = loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_CLIENT_AUTH_MAX_FAILURES: '50', PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS: '100' });
+    assert.equal(set.login.maxFailuresPerClient, 50);
+    assert.equal(set.rateLimits.badTokensPerAddressPerMinute, 100);
+    const error = configError(() => loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_CLIENT_AUTH_MAX_FAILURES: '0', PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS: 'many' }));
+    problemFor(error, 'PARQEX_CLIENT_AUTH_MAX_FAILURES');
+    problemFor(error, 'PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS');
+  });
+
   it('accepts a postgres DATABASE_URL', (t) => {
     const config = loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), DATABASE_URL: 'postgresql://u:p@db:5432/parqex' });
     assert.equal(config.databaseUrl, 'postgresql://u:p@db:5432/parqex');

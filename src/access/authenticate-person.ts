@@ -3,7 +3,7 @@ import { verifyPassword } from '../security/passwords.ts';
 import type { Database } from '../store/database.ts';
 import { findLoginByEmail } from '../store/repositories/people.ts';
 import { DomainError } from './errors.ts';
-import { lockedFor, loginKeys, recordFailure, recordSuccess, type ThrottlePolicy } from './login-throttle.ts';
+import { countLoginAttempt, loginKeys, recordSuccess, type ThrottlePolicy } from './login-throttle.ts';
 
 export interface Credentials {
   email: string;
@@ -15,15 +15,14 @@ export interface Credentials {
 /** Email and password to a person id, or `unauthenticated` / `rate_limited`. */
 export async function authenticatePerson(db: Kysely<Database>, policy: ThrottlePolicy, credentials: Credentials, now = Math.floor(Date.now() / 1000)): Promise<string> {
   const keys = loginKeys(credentials.email, credentials.address);
-  const wait = await lockedFor(db, keys, now);
+  const wait = await countLoginAttempt(db, keys, policy, now);
   if (wait > 0) {
     throw new DomainError('rate_limited', `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`, { retryAfter: wait });
   }
   const login = await findLoginByEmail(db, credentials.email.trim());
   if (await verifyPassword(credentials.password, login?.password_hash ?? null) && login) {
-    await recordSuccess(db, keys);
+    await recordSuccess(db, keys, policy);
     return login.id;
   }
-  await recordFailure(db, keys, policy, now);
   throw new DomainError('unauthenticated', 'The email address or password is not correct.');
 }

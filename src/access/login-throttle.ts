@@ -1,10 +1,13 @@
-// Login throttling per account and per address. Failures count within a
-// window; past the limit the key is locked for the window's length, and a
-// locked key is refused before any password is checked, so guessing stops
-// being useful. A success clears the account's count, never the address's.
+// Login throttling per account and per address. Every attempt is counted, in
+// one statement per key, before its password is checked, so attempts sent in
+// parallel cannot all pass a check made before any of them was recorded. Past
+// the limit the key is locked for the window's length, and a locked attempt is
+// refused without checking its password. A success clears the account's count
+// and takes back only its own attempt from the address's, so the address
+// keeps counting failures.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
-import { clearLoginFailures, findLoginFailures, saveLoginFailure } from '../store/repositories/login-failures.ts';
+import { clearLoginFailures, countAttempt, uncountAttempt } from '../store/repositories/login-failures.ts';
 
 export interface ThrottlePolicy {
   maxFailuresPerAccount: number;
@@ -21,29 +24,18 @@ export function loginKeys(email: string, address: string): LoginKeys {
   return { account: `account:${email.trim().toLowerCase()}`, address: `address:${address}` };
 }
 
-/** Seconds the caller must wait, or 0 when a login may be tried now. */
-export async function lockedFor(db: Kysely<Database>, keys: LoginKeys, now: number): Promise<number> {
-  const rows = await findLoginFailures(db, [keys.account, keys.address]);
-  const until = Math.max(0, ...rows.map((row) => row.locked_until ?? 0));
-  return until > now ? until - now : 0;
+/** Counts the attempt; returns the seconds the caller must wait (the password is then not checked), or 0. */
+export async function countLoginAttempt(db: Kysely<Database>, keys: LoginKeys, policy: ThrottlePolicy, now: number): Promise<number> {
+  const counts = await Promise.all([
+    countAttempt(db, { key: keys.account, limit: policy.maxFailuresPerAccount, windowSeconds: policy.lockoutSeconds, now }),
+    countAttempt(db, { key: keys.address, limit: policy.maxFailuresPerAddress, windowSeconds: policy.lockoutSeconds, now }),
+  ]);
+  const limits = [policy.maxFailuresPerAccount, policy.maxFailuresPerAddress];
+  const waits = counts.map((count, i) => (count.attempts > limits[i]! ? Math.max(1, (count.lockedUntil ?? now) - now) : 0));
+  return Math.max(...waits);
 }
 
-export async function recordFailure(db: Kysely<Database>, keys: LoginKeys, policy: ThrottlePolicy, now: number): Promise<void> {
-  const rows = await findLoginFailures(db, [keys.account, keys.address]);
-  const limits = { [keys.account]: policy.maxFailuresPerAccount, [keys.address]: policy.maxFailuresPerAddress };
-  for (const key of [keys.account, keys.address]) {
-    const row = rows.find((r) => r.key === key);
-    const fresh = !row || now - row.window_started_at >= policy.lockoutSeconds;
-    const failures = fresh ? 1 : row.failures + 1;
-    await saveLoginFailure(db, {
-      key,
-      failures,
-      window_started_at: fresh ? now : row.window_started_at,
-      locked_until: failures >= limits[key]! ? now + policy.lockoutSeconds : null,
-    });
-  }
-}
-
-export async function recordSuccess(db: Kysely<Database>, keys: LoginKeys): Promise<void> {
+export async function recordSuccess(db: Kysely<Database>, keys: LoginKeys, policy: ThrottlePolicy): Promise<void> {
   await clearLoginFailures(db, keys.account);
+  await uncountAttempt(db, keys.address, policy.maxFailuresPerAddress);
 }

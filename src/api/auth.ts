@@ -27,9 +27,17 @@ export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits:
       reply.header('www-authenticate', 'Bearer');
       return send(401, 'An access token is required: send it as "Authorization: Bearer <token>".');
     }
+    // Counted before the lookups, so a flood of made-up tokens costs one counter each, not several
+    // statements. A locked address is refused even with a valid token: telling them apart is those lookups.
+    const locked = await limits.takeTokenAttempt(request.ip);
+    if (locked !== undefined) {
+      reply.header('retry-after', String(locked));
+      return send(429, `Too many requests with an invalid access token. Try again in ${locked} seconds.`);
+    }
     const identify = async () => {
       const principal = await verify(match[1]!);
       const viewer = principal && await viewerForGrant(db, principal.grantId, principal.personId);
+      if (principal && viewer) await limits.giveBackTokenAttempt(request.ip);
       const wait = principal && viewer ? await limits.consume(match[1]!, principal.personId) : undefined;
       return { principal, viewer, wait };
     };

@@ -6,6 +6,7 @@
 import { parseBasic } from '../oauth/compat/client-credentials.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { ClientSecretAttempts } from '../access/client-secret-throttle.ts';
 import { DomainError } from '../access/errors.ts';
 import { authenticateClient } from '../oauth/authenticate-client.ts';
 import type { Database } from '../store/database.ts';
@@ -19,11 +20,11 @@ declare module 'fastify' {
 
 export const basicChallenge = 'Basic realm="ParqEx webhooks", charset="UTF-8"';
 
-export function clientBasicAuth(db: Kysely<Database>) {
+export function clientBasicAuth(db: Kysely<Database>, attempts: ClientSecretAttempts) {
   return async function authenticateApplication(request: FastifyRequest): Promise<void> {
     const credentials = parseBasicCredentials(request.headers.authorization);
     if (!credentials) throw new DomainError('unauthenticated', 'Client credentials are required: send them as "Authorization: Basic base64(client_id:client_secret)".');
-    const clientId = await authenticateClient(db, credentials.clientId, credentials.secret);
+    const clientId = await authenticateClient(db, attempts, credentials.clientId, credentials.secret);
     if (!clientId) throw new DomainError('unauthenticated', 'The client credentials are invalid.');
     request.applicationId = clientId;
   };

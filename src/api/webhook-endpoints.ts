@@ -4,6 +4,7 @@
 // handlers, then one route per line of the table below.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
+import type { ClientSecretAttempts } from '../access/client-secret-throttle.ts';
 import { DomainError } from '../access/errors.ts';
 import { categories, eventCatalogue } from '../events/types.ts';
 import { deliveryStatuses, endpointDeliveries, redeliver, type DeliveryReport } from '../webhooks/deliveries.ts';
@@ -76,11 +77,11 @@ const EventType = Type.Object({
   description: Type.String(),
 });
 
-const errors = { 400: errorEnvelope, 401: errorEnvelope, 404: errorEnvelope };
+const errors = { 400: errorEnvelope, 401: errorEnvelope, 404: errorEnvelope, 429: errorEnvelope };
 const tags = ['Webhooks'];
 const description = 'Authenticate with the application\'s client_id and client_secret as HTTP Basic (each form-url-encoded first, RFC 6749 section 2.3.1).';
 
-export async function webhookEndpointsApi(app: FastifyInstance, options: EndpointDeps): Promise<void> {
+export async function webhookEndpointsApi(app: FastifyInstance, options: EndpointDeps & { clientAttempts: ClientSecretAttempts }): Promise<void> {
   const deps: EndpointDeps = { db: options.db, box: options.box, production: options.production, lookup: options.lookup };
   app.decorateRequest('applicationId', null);
   app.addHook('onRequest', async (_request, reply) => {
@@ -90,6 +91,7 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
       if (error.code === 'unauthenticated') reply.header('www-authenticate', basicChallenge);
+      if (error.retryAfter) reply.header('retry-after', String(error.retryAfter));
       return sendErrors(reply, statusFor[error.code], error.message);
     }
     if (error.validation) return sendErrors(reply, 400, validationMessage(error));
@@ -102,7 +104,7 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
     request.log.error({ err: error }, 'webhooks api request failed');
     return sendErrors(reply, 500, unexpectedMessage);
   });
-  app.addHook('onRequest', clientBasicAuth(deps.db));
+  app.addHook('onRequest', clientBasicAuth(deps.db, options.clientAttempts));
 
   const client = (request: { applicationId: string | null }) => request.applicationId!;
   const ok = <T>(data: T) => ({ success: true as const, timestamp: unixNow(), data });

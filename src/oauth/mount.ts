@@ -3,6 +3,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import type { ClientSecretAttempts } from '../access/client-secret-throttle.ts';
+import { countClientAuthentication, type ClientAuthAttempt } from './client-auth-limit.ts';
 import { normalizeAuthorizationBody, normalizeAuthorizationQuery, normalizeClientRequest } from './compat/index.ts';
 import { oauthPrefix, oauthRoutes } from './routes.ts';
 
@@ -11,7 +13,7 @@ const clientEndpoints = new Set<string>([oauthRoutes.token, oauthRoutes.revocati
 /** `basicPresented`: whether the client itself used Basic, which decides WWW-Authenticate on a 401 (RFC 6749 5.2). */
 export type RawRequest = FastifyRequest['raw'] & { body?: unknown; basicPresented?: boolean };
 
-export async function oauthMount(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+export async function oauthMount(app: FastifyInstance, { provider, clientAttempts }: { provider: Provider; clientAttempts: ClientSecretAttempts }): Promise<void> {
   const callback = provider.callback();
   app.route({
     method: ['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'],
@@ -21,6 +23,7 @@ export async function oauthMount(app: FastifyInstance, { provider }: { provider:
       const raw = request.raw as RawRequest;
       const [pathPart = '', rawQuery = ''] = (raw.url ?? '').split(/\?(.*)/s);
       const path = pathPart.replace(/\/+$/, '');
+      let clientAuth: ClientAuthAttempt | undefined;
       try {
         if (clientEndpoints.has(path) && (request.method === 'GET' || request.method === 'POST')) {
           const { authorization, params } = normalizeClientRequest({ rawQuery, body: request.body, authorization: request.headers.authorization });
@@ -32,6 +35,11 @@ export async function oauthMount(app: FastifyInstance, { provider }: { provider:
           setFormBody(raw, params);
           if (authorization === undefined) delete raw.headers.authorization;
           else raw.headers.authorization = authorization;
+          clientAuth = await countClientAuthentication(clientAttempts, authorization);
+          if (clientAuth.refused) {
+            const { status, retryAfter, body } = clientAuth.refused;
+            return reply.code(status).headers({ 'cache-control': 'no-store', pragma: 'no-cache', 'retry-after': String(retryAfter) }).send(body);
+          }
         } else if (path === oauthRoutes.authorization) {
           raw.url = `${path}?${normalizeAuthorizationQuery(rawQuery)}`;
           if (request.method === 'POST' && request.body && typeof request.body === 'object') {
@@ -47,6 +55,7 @@ export async function oauthMount(app: FastifyInstance, { provider }: { provider:
       await drain(raw);
       reply.hijack();
       await callback(raw, reply.raw);
+      if (clientAuth && !clientAuth.refused) await clientAuth.answered(reply.raw.statusCode);
     },
   });
 }

@@ -1,7 +1,9 @@
 // Rate limits per token, per person and per door (spec 4: 429 with Retry-After),
-// and keypad guesses at a controller. In
+// bearer guesses per address, and keypad guesses at a controller. In
 // memory by default; in Redis when REDIS_URL is set, so several server
-// processes share one count.
+// processes share one count. While Redis is unreachable each process counts
+// on its own (the insurance limiters), so limits still hold per process and
+// no request waits for Redis; the log says so when that starts and ends.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
@@ -12,6 +14,7 @@ export interface RateLimitSettings {
   perTokenPerMinute: number;
   perPersonPerMinute: number;
   perDoorPerMinute: number;
+  badTokensPerAddressPerMinute: number;
   redisUrl: string | undefined;
 }
 
@@ -20,6 +23,13 @@ export interface RateLimits {
   consume(token: string, personId: string): Promise<number | undefined>;
   /** Toggles of one door, whoever sends them (a garage door needs ~20 s to travel). */
   consumeDoor(doorId: string): Promise<number | undefined>;
+  /**
+   * Bearer tokens presented from one address, counted before the token is
+   * looked up (an unknown token costs several statements); a valid token gives
+   * its count back. Returns the seconds to wait when the address is over its limit.
+   */
+  takeTokenAttempt(address: string): Promise<number | undefined>;
+  giveBackTokenAttempt(address: string): Promise<void>;
   /** Wrong PINs at one controller's keypad. */
   keypadGuesses: KeypadGuesses;
   /** Resolves once Redis answers (at once in memory); until then each process counts on its own. */
@@ -31,8 +41,20 @@ export interface RateLimits {
 const KEYPAD_GUESSES = 5;
 const KEYPAD_WINDOW_S = 300;
 
-export function createRateLimits(settings: RateLimitSettings): RateLimits {
-  const redis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
+/** Where the switch between shared and per-process counting is told. */
+export interface RateLimitLog {
+  warn(message: string): void;
+  info(message: string): void;
+}
+
+// A Redis that stops answering without closing the connection must not hold requests either.
+const REDIS_COMMAND_TIMEOUT_MS = 1000;
+
+export function createRateLimits(settings: RateLimitSettings, log?: RateLimitLog): RateLimits {
+  const redis = settings.redisUrl
+    ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, commandTimeout: REDIS_COMMAND_TIMEOUT_MS })
+    : undefined;
+  if (redis) reportRedisState(redis, log);
   const limiter = (keyPrefix: string, points: number, duration = 60): RateLimiterAbstract => redis
     ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `parqex:rl:${keyPrefix}`, points, duration, insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }) })
     : new RateLimiterMemory({ keyPrefix, points, duration });
@@ -40,6 +62,7 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
   const perPerson = limiter('person', settings.perPersonPerMinute);
   const perDoor = limiter('door', settings.perDoorPerMinute);
   const keypad = limiter('keypad', KEYPAD_GUESSES, KEYPAD_WINDOW_S);
+  const badTokens = limiter('bad-token', settings.badTokensPerAddressPerMinute);
   const waitFor = async (consumption: Promise<unknown>) => {
     try {
       await consumption;
@@ -62,6 +85,12 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
     consumeDoor(doorId) {
       return waitFor(perDoor.consume(doorId));
     },
+    takeTokenAttempt(address) {
+      return waitFor(badTokens.consume(address));
+    },
+    async giveBackTokenAttempt(address) {
+      await badTokens.reward(address);
+    },
     keypadGuesses: {
       take: async (deviceId) => (await waitFor(keypad.consume(deviceId))) === undefined,
       giveBack: async (deviceId) => void (await keypad.reward(deviceId)),
@@ -73,4 +102,24 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
       redis?.disconnect();
     },
   };
+}
+
+/**
+ * Once per change, not per request or per reconnection attempt: "counted per
+ * process" when a working connection is lost, "shared" when Redis answers
+ * after a loss or after a start without it (app.ts warns about that start).
+ */
+function reportRedisState(redis: Redis, log: RateLimitLog | undefined): void {
+  let state: 'connecting' | 'shared' | 'per-process' = 'connecting';
+  const lost = () => {
+    if (state === 'shared') log?.warn('Redis is unreachable: rate limits are counted per process until it is back');
+    state = 'per-process';
+  };
+  // Without an error listener ioredis prints every failed reconnection attempt.
+  redis.on('error', lost);
+  redis.on('close', lost);
+  redis.on('ready', () => {
+    if (state === 'per-process') log?.info('Redis is reachable: rate limits are shared through it again');
+    state = 'shared';
+  });
 }

@@ -70,3 +70,37 @@ describe('toggle rate limit per door', () => {
     assert.equal(controller.movements, 2);
   });
 });
+
+describe('bearer token guessing', () => {
+  const call = (baseUrl: string, address: string, token: string) =>
+    fetch(`${baseUrl}/oauth/v1/endpoints/user-info`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': address } });
+
+  it('looks up at most the limit of made-up tokens sent at once from one address; the rest are 429 with Retry-After in the envelope', async (t) => {
+    const { baseUrl } = await startServer(t, 'sqlite', { PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS: '5', PARQEX_TRUST_PROXY: 'true' });
+    const answers = await Promise.all(Array.from({ length: 30 }, () => call(baseUrl, '203.0.113.9', randomBytes(32).toString('base64url'))));
+    const statuses = answers.map((answer) => answer.status);
+    assert.equal(statuses.filter((status) => status === 401).length, 5, `statuses: ${statuses.join(',')}`);
+    const refused = answers.filter((answer) => answer.status === 429);
+    assert.equal(refused.length, 25);
+    assert.ok(Number(refused[0]!.headers.get('retry-after')) >= 1);
+    assert.match((await refused[0]!.json() as { errors: { message: string }[] }).errors[0]!.message, /Too many requests with an invalid access token/);
+  });
+
+  it('refuses a valid token from the locked address, and serves the same token from another address', async (t) => {
+    const { baseUrl } = await startServer(t, 'sqlite', { PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS: '5', PARQEX_TRUST_PROXY: 'true' });
+    const { access_token } = await sandboxTokens(baseUrl);
+    for (let i = 0; i < 5; i += 1) assert.equal((await call(baseUrl, '203.0.113.9', `made-up-${i}`)).status, 401);
+    assert.equal((await call(baseUrl, '203.0.113.9', access_token)).status, 429);
+    assert.equal((await call(baseUrl, '198.51.100.7', access_token)).status, 200);
+  });
+
+  it('does not count valid tokens, even many at once', async (t) => {
+    const { baseUrl } = await startServer(t, 'sqlite', { PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS: '5', PARQEX_TRUST_PROXY: 'true' });
+    const { access_token } = await sandboxTokens(baseUrl);
+    for (let round = 0; round < 4; round += 1) {
+      const statuses = (await Promise.all(Array.from({ length: 4 }, () => call(baseUrl, '198.51.100.7', access_token)))).map((answer) => answer.status);
+      assert.deepEqual(statuses, [200, 200, 200, 200]);
+    }
+    assert.equal((await call(baseUrl, '198.51.100.7', 'made-up')).status, 401);
+  });
+});

@@ -48,6 +48,35 @@ for (const engine of engines()) {
       assert.equal(other.status, 303);
     });
 
+    it('checks at most five of forty passwords sent at once for one account (the right one at position 30)', async (t) => {
+      const { baseUrl } = await startServer(t, engine);
+      const browser = new Browser(baseUrl);
+      const csrf = csrfToken((await browser.request('/login')).body);
+      const passwords = Array.from({ length: 40 }, (_, i) => (i === 29 ? sandbox.password : `guess-${i}`));
+      const answers = await Promise.all(passwords.map((password) => browser.request('/login', { form: { _csrf: csrf, email: sandbox.people.alex.email, password } })));
+      const checked = answers.filter((answer) => answer.status === 401).length;
+      const signedIn = answers.filter((answer) => answer.status === 303).length;
+      const locked = answers.filter((answer) => answer.status === 429);
+      assert.equal(checked + signedIn + locked.length, 40, `statuses: ${answers.map((answer) => answer.status).join(',')}`);
+      // A success clears the account's count, so only a right password checked among the first five lets five more through.
+      assert.ok(checked + signedIn <= (signedIn ? 10 : 5), `checked ${checked}, signed in ${signedIn}`);
+      assert.ok(locked.every((answer) => Number(answer.headers.get('retry-after')) > 0 && /Too many failed sign-in attempts/.test(answer.body)));
+    });
+
+    it('checks at most the per-address limit of passwords sent at once across many accounts', async (t) => {
+      const { baseUrl } = await startServer(t, engine, { PARQEX_LOGIN_MAX_FAILURES_PER_ADDRESS: '6' });
+      const browser = new Browser(baseUrl);
+      const csrf = csrfToken((await browser.request('/login')).body);
+      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => browser.request('/login', { form: { _csrf: csrf, email: `person${i}@example.com`, password: 'guess' } })));
+      assert.equal(answers.filter((answer) => answer.status === 401).length, 6);
+      assert.equal(answers.filter((answer) => answer.status === 429).length, 24);
+    });
+
+    it('does not count successful sign-ins against the address', async (t) => {
+      const { baseUrl } = await startServer(t, engine, { PARQEX_LOGIN_MAX_FAILURES_PER_ADDRESS: '3' });
+      for (let i = 0; i < 5; i += 1) assert.equal((await attempt(new Browser(baseUrl), sandbox.people.sam.email, sandbox.password)).status, 303, `sign-in ${i + 1}`);
+    });
+
     it('throttles one address that guesses across many accounts', async (t) => {
       const { baseUrl } = await startServer(t, engine, { PARQEX_LOGIN_MAX_FAILURES_PER_ADDRESS: '6' });
       for (let i = 0; i < 6; i += 1) await attempt(new Browser(baseUrl), `person${i}@example.com`, 'guess');
