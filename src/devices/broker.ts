@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { generateSecret, secretMatches } from '../security/secrets.ts';
 import type { Database } from '../store/database.ts';
 import { deviceSecrets, findDeviceSecret } from '../store/repositories/devices.ts';
-import { parseTopic, topic } from './protocol.ts';
+import { controllerClientId, parseTopic, topic } from './protocol.ts';
 
 export interface EmbeddedBroker {
   port: number;
@@ -39,6 +39,10 @@ export async function startEmbeddedBroker(db: Kysely<Database>, options: { host:
     authenticate(client, username, password, done) {
       const refuse = () => done(Object.assign(new Error('bad user name or password'), { returnCode: BAD_CREDENTIALS }), false);
       if (!username || !password) return refuse();
+      // Checked before the session is taken over: a second connection under a client id replaces the first, whose last will then says offline.
+      if (username !== PLATFORM_USER && client.id !== controllerClientId(username)) {
+        return done(Object.assign(new Error('client id is not this controller\'s'), { returnCode: NOT_AUTHORIZED }), false);
+      }
       if (username === PLATFORM_USER) {
         const given = Buffer.from(password);
         const expected = Buffer.from(platformPassword);
