@@ -8,6 +8,7 @@ import type { ToggleDeps } from '../access/toggle-door.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../store/database.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
+import { onlineDeviceIds } from '../store/repositories/devices.ts';
 import { DeviceGateway } from './gateway.ts';
 import { reportHandlers, type KeypadGuesses } from './reports.ts';
 
@@ -45,6 +46,9 @@ export async function startDeviceSide(config: Config['devices'], deps: { db: Kys
     brokerUrl = url.toString();
     gateway = await DeviceGateway.connect({ url: brokerUrl, username, password, shared: true }, handlers);
   } else {
+    // No controller is connected to a broker that is only now starting: presence left by an
+    // earlier process (killed, or closed without its controllers saying goodbye) is stale.
+    for (const deviceId of await onlineDeviceIds(deps.db)) await handlers.status(deviceId, false);
     const start = (port: number) => startEmbeddedBroker(deps.db, { host: config.mqttHost, port });
     const taken = `MQTT_PORT ${config.mqttPort} on ${config.mqttHost} is already in use`;
     broker = await start(config.mqttPort).catch(async (error: NodeJS.ErrnoException) => {

@@ -51,7 +51,9 @@ export class DeviceGateway implements DoorCommands {
       [platformSubscription('acks')]: { qos: 1 },
       [share(platformSubscription('state'))]: { qos: 1 },
       [share(platformSubscription('events'))]: { qos: 1 },
-      [share(platformSubscription('status'))]: { qos: 1 },
+      // Not shared: every process hears every presence change, and a process that starts
+      // receives the retained ones (brokers hand no retained messages to shared subscriptions).
+      [platformSubscription('status')]: { qos: 1 },
     });
     return gateway;
   }
