@@ -10,6 +10,7 @@ import type { Database } from '../store/database.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { onlineDeviceIds } from '../store/repositories/devices.ts';
 import { DeviceGateway } from './gateway.ts';
+import { oncePer } from './once-per.ts';
 import { reportHandlers, type KeypadGuesses } from './reports.ts';
 
 export interface DeviceSide {
@@ -23,6 +24,7 @@ export interface DeviceSide {
 export async function startDeviceSide(config: Config['devices'], deps: { db: Kysely<Database>; pinKey: Buffer; keypadGuesses: KeypadGuesses; log: FastifyBaseLogger; development: boolean }): Promise<DeviceSide> {
   const fallbackAllowed = deps.development;
   let gateway: DeviceGateway | undefined;
+  const noticeDue = oncePer(60_000);
   const commands: DoorCommands = {
     execute: (command) => (gateway ? gateway.execute(command) : Promise.resolve({ answered: false })),
   };
@@ -33,6 +35,10 @@ export async function startDeviceSide(config: Config['devices'], deps: { db: Kys
     pinKey: deps.pinKey,
     keypadGuesses: deps.keypadGuesses,
     onError: (error, context) => deps.log.warn({ err: error, ...context }, 'device message not handled'),
+    // A misbehaving controller must not flood the log either.
+    onNotice: (deviceId, what) => {
+      if (noticeDue(`${deviceId} ${what}`)) deps.log.warn({ deviceId }, `controller message: ${what} (told at most once a minute per controller)`);
+    },
   });
 
   let broker: EmbeddedBroker | undefined;

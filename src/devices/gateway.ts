@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { CommandAnswer, DoorCommand, DoorCommands } from '../access/door-commands.ts';
+import { saneEventTime, saneStateTimes } from './device-times.ts';
 import { decode, encode, parseTopic, platformSubscription, topic, type DeviceEvent, type StateReport } from './protocol.ts';
 
 export interface GatewayHandlers {
@@ -14,6 +15,8 @@ export interface GatewayHandlers {
   status(deviceId: string, online: boolean): Promise<void>;
   /** Something went wrong handling a message; the message is dropped, the gateway goes on. */
   error(error: unknown, context: { deviceId: string; channel: string }): void;
+  /** A controller sent something the platform corrected or refused (a time out of range, too many messages): for the log. */
+  notice(deviceId: string, what: string): void;
 }
 
 export interface GatewayOptions {
@@ -96,13 +99,19 @@ export class DeviceGateway implements DoorCommands {
         return;
       }
       case 'state': {
-        const report = decode('state', payload);
-        if (report) handlers.state(deviceId, report).catch(fail);
+        const decoded = decode('state', payload);
+        if (!decoded) return;
+        const { report, replaced } = saneStateTimes(decoded, Date.now());
+        if (replaced > 0) handlers.notice(deviceId, 'device time out of range, replaced by the server\'s');
+        handlers.state(deviceId, report).catch(fail);
         return;
       }
       case 'events': {
-        const event = decode('events', payload);
-        if (event) handlers.event(deviceId, event).catch(fail);
+        const decoded = decode('events', payload);
+        if (!decoded) return;
+        const { event, replaced } = saneEventTime(decoded, Date.now());
+        if (replaced > 0) handlers.notice(deviceId, 'device time out of range, replaced by the server\'s');
+        handlers.event(deviceId, event).catch(fail);
         return;
       }
       case 'status': {
