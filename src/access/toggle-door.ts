@@ -140,7 +140,7 @@ export async function completeToggle(deps: ToggleDeps, viewer: Viewer, pending: 
     action: pending.state === 'OPEN' ? 'open' : 'close',
     expiresAt: row?.expires_at ?? Date.now() + deps.deadlineMs,
   });
-  const reason: ErrorCode | undefined = !answer.answered || answer.result === 'expired' ? 'device_timeout' : answer.result === 'ok' ? undefined : 'device_failed';
+  const reason: ErrorCode | undefined = !answer.answered ? (answer.unreachable ? 'device_offline' : 'device_timeout') : answer.result === 'expired' ? 'device_timeout' : answer.result === 'ok' ? undefined : 'device_failed';
   await deps.db.transaction().execute(async (trx) => {
     await commands.finishCommand(trx, pending.toggleId, reason ? 'failed' : 'succeeded', reason ?? null, Date.now());
     await recordAttempt(trx, pending.door, viewer, { channel, state: pending.state }, reason === undefined);
@@ -149,7 +149,7 @@ export async function completeToggle(deps: ToggleDeps, viewer: Viewer, pending: 
         type: 'toggle_failed', doorId: pending.door.id, deviceId: pending.door.row.device_id,
         data: {
           toggleID: pending.toggleId, doorID: compactId(pending.door.id), deviceID: compactId(pending.door.row.device_id), requestedState: pending.state,
-          reason: reason === 'device_timeout' ? 'no answer in time' : `controller answered ${answer.answered ? answer.result : 'nothing'}`,
+          reason: reason === 'device_timeout' ? 'no answer in time' : reason === 'device_offline' ? 'controller unreachable' : `controller answered ${answer.answered ? answer.result : 'nothing'}`,
           channel, userThatToggled: await personRef(trx, viewer.personId),
         },
       });
@@ -200,7 +200,9 @@ async function replay(deps: ToggleDeps, viewer: Viewer, toggleId: string): Promi
 function failure(code: ErrorCode, doorName: string): DomainError {
   const message = code === 'device_failed'
     ? `The controller of ${doorName} reported that it could not carry out the request.`
-    : `The controller of ${doorName} did not answer in time; the door was not moved.`;
+    : code === 'device_offline'
+      ? `The controller of ${doorName} cannot be reached.`
+      : `The controller of ${doorName} did not answer in time; the door was not moved.`;
   return new DomainError(code, message, { doorName });
 }
 

@@ -27,11 +27,14 @@ export interface GatewayOptions {
   shared: boolean;
   /** The group that platform processes share device traffic in. */
   group?: string;
+  /** MQTT 5: the broker must not pass this client a larger packet (the embedded broker refuses them on the way in). */
+  maxPacketBytes: number;
 }
 
 export class DeviceGateway implements DoorCommands {
   readonly #client: MqttClient;
-  readonly #waiting = new Map<string, (answer: CommandAnswer) => void>();
+  /** Commands waiting for their ack, each with the controller it was sent to. */
+  readonly #waiting = new Map<string, { deviceId: string; resolve: (answer: CommandAnswer) => void }>();
 
   private constructor(client: MqttClient) {
     this.#client = client;
@@ -46,6 +49,7 @@ export class DeviceGateway implements DoorCommands {
       clean: true,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
+      ...(options.shared ? { properties: { maximumPacketSize: options.maxPacketBytes } } : {}),
     });
     const gateway = new DeviceGateway(client);
     client.on('message', (name, payload) => gateway.#dispatch(name, payload, handlers));
@@ -62,15 +66,20 @@ export class DeviceGateway implements DoorCommands {
   }
 
   async execute(command: DoorCommand): Promise<CommandAnswer> {
+    // Queued until the broker is back, the command would only wait out its deadline: say so now.
+    if (!this.#client.connected) return { answered: false, unreachable: true };
     const answer = new Promise<CommandAnswer>((resolve) => {
       const timer = setTimeout(() => {
         this.#waiting.delete(command.id);
         resolve({ answered: false });
       }, Math.max(0, command.expiresAt - Date.now()));
-      this.#waiting.set(command.id, (value) => {
-        clearTimeout(timer);
-        this.#waiting.delete(command.id);
-        resolve(value);
+      this.#waiting.set(command.id, {
+        deviceId: command.deviceId,
+        resolve: (value) => {
+          clearTimeout(timer);
+          this.#waiting.delete(command.id);
+          resolve(value);
+        },
       });
     });
     await this.#client.publishAsync(topic(command.deviceId, 'commands'), encode({
@@ -83,7 +92,7 @@ export class DeviceGateway implements DoorCommands {
   }
 
   async close(): Promise<void> {
-    for (const resolve of this.#waiting.values()) resolve({ answered: false });
+    for (const waiting of this.#waiting.values()) waiting.resolve({ answered: false });
     await this.#client.endAsync(true);
   }
 
@@ -95,7 +104,9 @@ export class DeviceGateway implements DoorCommands {
     switch (channel) {
       case 'acks': {
         const ack = decode('acks', payload);
-        if (ack) this.#waiting.get(ack.command_id)?.({ answered: true, result: ack.result, state: ack.state });
+        const waiting = ack ? this.#waiting.get(ack.command_id) : undefined;
+        // Only the controller a command went to answers it, whatever ids another one learns or guesses.
+        if (ack && waiting?.deviceId === deviceId) waiting.resolve({ answered: true, result: ack.result, state: ack.state });
         return;
       }
       case 'state': {
