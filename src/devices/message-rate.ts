@@ -13,6 +13,7 @@ import type { StateReport } from './protocol.ts';
 /** An episode of misbehaving ends after this long within the limit; the next excess is a new one. */
 export const MISBEHAVING_EPISODE_GAP_MS = 60_000;
 const WINDOW_MS = 1000;
+const FORGET_ABOVE = 10_000;
 
 export interface MessageRateOptions {
   perSecond: number;
@@ -39,6 +40,7 @@ export function limitMessageRate(handlers: GatewayHandlers, options: MessageRate
     const now = clock();
     let controller = controllers.get(deviceId);
     if (!controller) {
+      if (controllers.size >= FORGET_ABOVE) forgetQuiet(now);
       controller = { windowStart: now, count: 0, lastExcessAt: undefined, held: undefined };
       controllers.set(deviceId, controller);
     }
@@ -56,6 +58,14 @@ export function limitMessageRate(handlers: GatewayHandlers, options: MessageRate
     controller.lastExcessAt = now;
     controller.held ??= { timer: setTimeout(() => release(deviceId), controller.windowStart + WINDOW_MS - now) };
     return false;
+  };
+
+  // Only controllers that are sending, or have misbehaved lately, need remembering.
+  const forgetQuiet = (now: number) => {
+    for (const [deviceId, controller] of controllers) {
+      const quiet = now - controller.windowStart >= WINDOW_MS && (controller.lastExcessAt === undefined || now - controller.lastExcessAt > MISBEHAVING_EPISODE_GAP_MS);
+      if (quiet && !controller.held) controllers.delete(deviceId);
+    }
   };
 
   const release = (deviceId: string) => {
