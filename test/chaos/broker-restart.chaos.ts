@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { startFleet } from '../../src/devices/simulator/fleet.ts';
 import { sandboxDoors } from '../../src/sandbox/seed.ts';
-import { startServer } from '../helpers/build-app.ts';
+import { engines, startServer } from '../helpers/build-app.ts';
 import { until } from '../helpers/controllers.ts';
 import { ownMosquitto } from '../helpers/mosquitto.ts';
 import { sandboxTokens } from '../helpers/oauth.ts';
@@ -15,11 +15,14 @@ import { sandboxTokens } from '../helpers/oauth.ts';
 const deadlineMs = 5000;
 const garage = sandboxDoors.garage;
 
-describe('the external broker restarted', () => {
+// PostgreSQL when DATABASE_URL is set (CI), as a deployment with an external broker would run.
+const engine = engines().at(-1)!;
+
+describe(`the external broker restarted [${engine}]`, () => {
   it('answers toggles during the outage at once, reconnects everything by itself, and ends with the right states', async (t) => {
     const broker = await ownMosquitto();
     t.after(() => broker.close());
-    const { app, baseUrl } = await startServer(t, 'sqlite', { MQTT_URL: broker.url, PARQEX_TOGGLE_DEADLINE_MS: String(deadlineMs) });
+    const { app, baseUrl } = await startServer(t, engine, { MQTT_URL: broker.url, PARQEX_TOGGLE_DEADLINE_MS: String(deadlineMs) });
     const lines: string[] = [];
     const fleet = await startFleet(app.db, { url: app.brokerUrl, travelMs: 50, sandbox: true, devices: [], count: 0, report: (line) => lines.push(line) });
     t.after(() => fleet.stop());
