@@ -54,6 +54,10 @@ export interface Config {
     readonly simulatorTravelMs: number;
     /** How often this process looks for doors left open past their alert time. */
     readonly doorAlertIntervalMs: number;
+    /** The largest MQTT packet the embedded broker takes, and the platform's client receives. */
+    readonly maxPacketBytes: number;
+    /** Messages a controller may send each second; state and presence beyond it are coalesced, events dropped. */
+    readonly controllerMessagesPerSecond: number;
   };
   readonly webhooks: {
     /** Deliver webhooks from this process (every process may; none delivers one twice). */
@@ -151,6 +155,9 @@ export function loadConfig(env: Env): Config {
     simulator: read('PARQEX_SIMULATOR', !production, parseBoolean),
     simulatorTravelMs: read('PARQEX_SIMULATOR_TRAVEL_MS', 3000, (raw) => parseInteger(raw, 0, 120_000)),
     doorAlertIntervalMs: read('PARQEX_DOOR_ALERT_INTERVAL_MS', 15_000, (raw) => parseInteger(raw, 100, 3_600_000)),
+    // A full state report of 100 doors is about 10 KiB.
+    maxPacketBytes: read('PARQEX_MQTT_MAX_PACKET_BYTES', 65_536, (raw) => parseInteger(raw, 16_384, 16_777_216)),
+    controllerMessagesPerSecond: read('PARQEX_CONTROLLER_MESSAGES_PER_SECOND', 20, (raw) => parseInteger(raw, 2, 10_000)),
   };
   const webhooks = {
     dispatch: read('PARQEX_WEBHOOKS', true, parseBoolean),

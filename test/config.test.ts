@@ -216,6 +216,16 @@ describe('loadConfig', () => {
     problemFor(error, 'PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS');
   });
 
+  it('limits MQTT packets to 64 KiB and controllers to 20 messages a second unless told, within bounds', (t) => {
+    const defaults = loadConfig({ PARQEX_DATA_DIR: tempDataDir(t) }).devices;
+    assert.deepEqual([defaults.maxPacketBytes, defaults.controllerMessagesPerSecond], [65_536, 20]);
+    const set = loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_MQTT_MAX_PACKET_BYTES: '1048576', PARQEX_CONTROLLER_MESSAGES_PER_SECOND: '100' }).devices;
+    assert.deepEqual([set.maxPacketBytes, set.controllerMessagesPerSecond], [1_048_576, 100]);
+    const error = configError(() => loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_MQTT_MAX_PACKET_BYTES: '100000000', PARQEX_CONTROLLER_MESSAGES_PER_SECOND: '0' }));
+    assert.match(problemFor(error, 'PARQEX_MQTT_MAX_PACKET_BYTES'), /from 16384 to 16777216/);
+    assert.match(problemFor(error, 'PARQEX_CONTROLLER_MESSAGES_PER_SECOND'), /from 2 to 10000/);
+  });
+
   it('accepts a postgres DATABASE_URL', (t) => {
     const config = loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), DATABASE_URL: 'postgresql://u:p@db:5432/parqex' });
     assert.equal(config.databaseUrl, 'postgresql://u:p@db:5432/parqex');

@@ -14,7 +14,7 @@ export interface DoorCommand {
 
 export type CommandAnswer =
   | { answered: true; result: 'ok' | 'expired' | 'jammed' | 'unsupported' | 'error'; state?: DoorState }
-  | { answered: false };
+  | { answered: false; /** Not sent at all: the platform has no connection to the controllers' broker right now. */ unreachable?: true };
 
 export interface DoorCommands {
   /** Resolves with the controller's answer, or `answered: false` once the command has expired. */

@@ -193,7 +193,7 @@ async function sendAndRecord(deps: ToggleDeps, viewer: Viewer, pending: PendingT
         type: 'toggle_failed', doorId: pending.door.id, deviceId: pending.door.row.device_id,
         data: {
           toggleID: pending.toggleId, doorID: compactId(pending.door.id), deviceID: compactId(pending.door.row.device_id), requestedState: pending.state,
-          reason: reason === 'device_timeout' ? 'no answer in time' : `controller answered ${answer.answered ? answer.result : 'nothing'}`,
+          reason: reason === 'device_timeout' ? 'no answer in time' : reason === 'device_offline' ? 'controller unreachable' : `controller answered ${answer.answered ? answer.result : 'nothing'}`,
           channel, userThatToggled: await personRef(trx, viewer.personId),
         },
       });
@@ -264,15 +264,18 @@ async function recordWhenPossible(record: () => Promise<void>): Promise<void> {
 }
 
 /** What went wrong at the controller, or undefined when it did it. */
-function failureReason(answer: CommandAnswer): 'device_timeout' | 'device_failed' | undefined {
-  if (!answer.answered || answer.result === 'expired') return 'device_timeout';
+function failureReason(answer: CommandAnswer): 'device_offline' | 'device_timeout' | 'device_failed' | undefined {
+  if (!answer.answered) return answer.unreachable ? 'device_offline' : 'device_timeout';
+  if (answer.result === 'expired') return 'device_timeout';
   return answer.result === 'ok' ? undefined : 'device_failed';
 }
 
 function failure(code: ErrorCode, doorName: string): DomainError {
   const message = code === 'device_failed'
     ? `The controller of ${doorName} reported that it could not carry out the request.`
-    : `The controller of ${doorName} did not answer in time; the door was not moved.`;
+    : code === 'device_offline'
+      ? `The controller of ${doorName} cannot be reached.`
+      : `The controller of ${doorName} did not answer in time; the door was not moved.`;
   return new DomainError(code, message, { doorName });
 }
 

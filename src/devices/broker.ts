@@ -8,7 +8,8 @@ import type { Kysely } from 'kysely';
 import { generateSecret, secretMatches } from '../security/secrets.ts';
 import type { Database } from '../store/database.ts';
 import { deviceSecrets, findDeviceSecret } from '../store/repositories/devices.ts';
-import { parseTopic, topic } from './protocol.ts';
+import { packetSizeGuard } from './packet-size-guard.ts';
+import { controllerClientId, parseTopic, topic } from './protocol.ts';
 
 export interface EmbeddedBroker {
   port: number;
@@ -24,9 +25,21 @@ const NOT_AUTHORIZED = 5;
 // A controller disabled or re-keyed elsewhere (the CLI, another process) is signed out within this long.
 const DEFAULT_RECHECK_MS = 2000;
 
-export async function startEmbeddedBroker(db: Kysely<Database>, options: { host: string; port: number; recheckMs?: number; log?: { warn(obj: object, msg: string): void } }): Promise<EmbeddedBroker> {
+export interface BrokerOptions {
+  host: string;
+  port: number;
+  /** A client sending a larger packet is disconnected before the packet is read. */
+  maxPacketBytes: number;
+  /** Told of each connection closed for a packet over the limit (the controller, when it had signed in). */
+  onOversize?: (deviceId: string | undefined) => void;
+  recheckMs?: number;
+  log?: { warn(obj: object, msg: string): void };
+}
+
+export async function startEmbeddedBroker(db: Kysely<Database>, options: BrokerOptions): Promise<EmbeddedBroker> {
   const platformPassword = generateSecret();
   const identities = new WeakMap<Client, string>();
+  const signedInOn = new WeakMap<object, string>();
   /** Connected controllers and the secret hash each signed in with. */
   const signedIn = new Map<Client, { deviceId: string; secretHash: string }>();
   const broker = await Aedes.createBroker({
@@ -39,6 +52,10 @@ export async function startEmbeddedBroker(db: Kysely<Database>, options: { host:
     authenticate(client, username, password, done) {
       const refuse = () => done(Object.assign(new Error('bad user name or password'), { returnCode: BAD_CREDENTIALS }), false);
       if (!username || !password) return refuse();
+      // Checked before the session is taken over: a second connection under a client id replaces the first, whose last will then says offline.
+      if (username !== PLATFORM_USER && client.id !== controllerClientId(username)) {
+        return done(Object.assign(new Error('client id is not this controller\'s'), { returnCode: NOT_AUTHORIZED }), false);
+      }
       if (username === PLATFORM_USER) {
         const given = Buffer.from(password);
         const expected = Buffer.from(platformPassword);
@@ -49,6 +66,7 @@ export async function startEmbeddedBroker(db: Kysely<Database>, options: { host:
       findDeviceSecret(db, username).then((device) => {
         if (!device?.secret_hash || device.active !== 1 || !secretMatches(password.toString(), device.secret_hash)) return refuse();
         identities.set(client, username);
+        signedInOn.set(client.conn, username);
         signedIn.set(client, { deviceId: username, secretHash: device.secret_hash });
         done(null, true);
       }, (error: Error) => {
@@ -78,11 +96,18 @@ export async function startEmbeddedBroker(db: Kysely<Database>, options: { host:
     signOutRevoked(db, signedIn).catch((error: Error) => options.log?.warn({ error: error.message }, 'controller credentials not rechecked; the next round tries again'));
   }, options.recheckMs ?? DEFAULT_RECHECK_MS);
   recheck.unref();
-  const server: Server = createServer(broker.handle);
   const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
+  const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    broker.handle(socket);
+    // aedes pulls with read() on 'readable'; a 'data' listener added after it sees each chunk as it is read, without changing the flow.
+    const guard = packetSizeGuard(options.maxPacketBytes);
+    socket.on('data', (chunk: Buffer) => {
+      if (guard.watch(chunk) === undefined) return;
+      options.onOversize?.(signedInOn.get(socket));
+      socket.destroy();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

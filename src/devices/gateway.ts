@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { CommandAnswer, DoorCommand, DoorCommands } from '../access/door-commands.ts';
+import { saneEventTime, saneStateTimes } from './device-times.ts';
 import { decode, encode, parseTopic, platformSubscription, topic, type DeviceEvent, type StateReport } from './protocol.ts';
 
 export interface GatewayHandlers {
@@ -14,6 +15,8 @@ export interface GatewayHandlers {
   status(deviceId: string, online: boolean): Promise<void>;
   /** Something went wrong handling a message; the message is dropped, the gateway goes on. */
   error(error: unknown, context: { deviceId: string; channel: string }): void;
+  /** A controller sent something the platform corrected or refused (a time out of range, too many messages): for the log. */
+  notice(deviceId: string, what: string): void;
 }
 
 export interface GatewayOptions {
@@ -24,11 +27,14 @@ export interface GatewayOptions {
   shared: boolean;
   /** The group that platform processes share device traffic in. */
   group?: string;
+  /** MQTT 5: the broker must not pass this client a larger packet (the embedded broker refuses them on the way in). */
+  maxPacketBytes: number;
 }
 
 export class DeviceGateway implements DoorCommands {
   readonly #client: MqttClient;
-  readonly #waiting = new Map<string, (answer: CommandAnswer) => void>();
+  /** Commands waiting for their ack, each with the controller it was sent to. */
+  readonly #waiting = new Map<string, { deviceId: string; resolve: (answer: CommandAnswer) => void }>();
 
   private constructor(client: MqttClient) {
     this.#client = client;
@@ -43,6 +49,7 @@ export class DeviceGateway implements DoorCommands {
       clean: true,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
+      ...(options.shared ? { properties: { maximumPacketSize: options.maxPacketBytes } } : {}),
     });
     const gateway = new DeviceGateway(client);
     client.on('message', (name, payload) => gateway.#dispatch(name, payload, handlers));
@@ -51,21 +58,28 @@ export class DeviceGateway implements DoorCommands {
       [platformSubscription('acks')]: { qos: 1 },
       [share(platformSubscription('state'))]: { qos: 1 },
       [share(platformSubscription('events'))]: { qos: 1 },
-      [share(platformSubscription('status'))]: { qos: 1 },
+      // Not shared: every process hears every presence change, and a process that starts
+      // receives the retained ones (brokers hand no retained messages to shared subscriptions).
+      [platformSubscription('status')]: { qos: 1 },
     });
     return gateway;
   }
 
   async execute(command: DoorCommand): Promise<CommandAnswer> {
+    // Queued until the broker is back, the command would only wait out its deadline: say so now.
+    if (!this.#client.connected) return { answered: false, unreachable: true };
     const answer = new Promise<CommandAnswer>((resolve) => {
       const timer = setTimeout(() => {
         this.#waiting.delete(command.id);
         resolve({ answered: false });
       }, Math.max(0, command.expiresAt - Date.now()));
-      this.#waiting.set(command.id, (value) => {
-        clearTimeout(timer);
-        this.#waiting.delete(command.id);
-        resolve(value);
+      this.#waiting.set(command.id, {
+        deviceId: command.deviceId,
+        resolve: (value) => {
+          clearTimeout(timer);
+          this.#waiting.delete(command.id);
+          resolve(value);
+        },
       });
     });
     await this.#client.publishAsync(topic(command.deviceId, 'commands'), encode({
@@ -78,7 +92,7 @@ export class DeviceGateway implements DoorCommands {
   }
 
   async close(): Promise<void> {
-    for (const resolve of this.#waiting.values()) resolve({ answered: false });
+    for (const waiting of this.#waiting.values()) waiting.resolve({ answered: false });
     await this.#client.endAsync(true);
   }
 
@@ -90,17 +104,25 @@ export class DeviceGateway implements DoorCommands {
     switch (channel) {
       case 'acks': {
         const ack = decode('acks', payload);
-        if (ack) this.#waiting.get(ack.command_id)?.({ answered: true, result: ack.result, state: ack.state });
+        const waiting = ack ? this.#waiting.get(ack.command_id) : undefined;
+        // Only the controller a command went to answers it, whatever ids another one learns or guesses.
+        if (ack && waiting?.deviceId === deviceId) waiting.resolve({ answered: true, result: ack.result, state: ack.state });
         return;
       }
       case 'state': {
-        const report = decode('state', payload);
-        if (report) handlers.state(deviceId, report).catch(fail);
+        const decoded = decode('state', payload);
+        if (!decoded) return;
+        const { report, replaced } = saneStateTimes(decoded, Date.now());
+        if (replaced > 0) handlers.notice(deviceId, 'device time out of range, replaced by the server\'s');
+        handlers.state(deviceId, report).catch(fail);
         return;
       }
       case 'events': {
-        const event = decode('events', payload);
-        if (event) handlers.event(deviceId, event).catch(fail);
+        const decoded = decode('events', payload);
+        if (!decoded) return;
+        const { event, replaced } = saneEventTime(decoded, Date.now());
+        if (replaced > 0) handlers.notice(deviceId, 'device time out of range, replaced by the server\'s');
+        handlers.event(deviceId, event).catch(fail);
         return;
       }
       case 'status': {

@@ -13,6 +13,11 @@ export function topic(deviceId: string, channel: Channel): string {
   return `${root}/${deviceId}/${channel}`;
 }
 
+/** The one MQTT client id a controller may connect with: another would let one controller's credentials take a second controller's session. */
+export function controllerClientId(deviceId: string): string {
+  return `controller-${deviceId}`;
+}
+
 /** Splits a topic into its device and channel, or undefined when it is not one of ours. */
 export function parseTopic(name: string): { deviceId: string; channel: Channel } | undefined {
   const match = /^parqex\/v1\/devices\/([0-9a-f-]{36})\/(commands|acks|state|events|status)$/.exec(name);

@@ -24,6 +24,7 @@ export interface ReportDeps {
   toggle: ToggleDeps;
   pinKey: Buffer;
   onError: (error: unknown, context: { deviceId: string; channel: string }) => void;
+  onNotice: (deviceId: string, what: string) => void;
   /** Wrong keypad PINs per controller: shared by every process when the rate limits are (Redis). */
   keypadGuesses: KeypadGuesses;
 }
@@ -66,6 +67,7 @@ export function reportHandlers(deps: ReportDeps): GatewayHandlers {
       }
     },
     error: deps.onError,
+    notice: deps.onNotice,
   };
 }
 

@@ -37,6 +37,7 @@ export const eventFieldSchemas = {
   }),
   controller_online: Type.Object({ deviceID: hex('The controller') }),
   controller_offline: Type.Object({ deviceID: hex('The controller') }),
+  controller_misbehaving: Type.Object({ deviceID: hex('The controller'), reason: Type.String({ description: 'What it did, such as "more than 20 messages a second"' }) }),
   unauthorized_attempt: Type.Object({ doorID: hex('The door'), deviceID: hex('Its controller'), channel, reason: Type.String(), userThatToggled: PersonRefSchema }),
   door_left_open: Type.Object({
     doorID: hex('The door'), deviceID: hex('Its controller'), doorOwnerUserID: Type.String({ description: '32 lowercase hex, or ""' }),
@@ -64,6 +65,7 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   toggle_failed: { category: 'access', description: 'A toggle reached the controller but failed (no answer in time, or the controller could not do it).' },
   controller_online: { category: 'access', description: 'A controller connected.' },
   controller_offline: { category: 'access', description: 'A controller went offline.' },
+  controller_misbehaving: { category: 'access', description: 'A controller sent more messages than it may; announced once until it has behaved for a minute.' },
   door_left_open: { category: 'access', description: 'A door stayed open longer than its time_before_door_open_alert.' },
   sensor_battery_low: { category: 'access', description: 'A door sensor\'s battery fell below the low-battery threshold.' },
   person_invited: { category: 'management', description: 'A person was invited to a door (one event per door of the invitation).' },

@@ -20,14 +20,14 @@ describe('the embedded broker', () => {
     for (const credentials of [{ username: a.id, password: 'wrong-secret' }, { username: '00000000-0000-4000-8000-000000000000', password: a.secret }, {}]) {
       await assert.rejects(mqtt.connectAsync(app.brokerUrl, { ...credentials, reconnectPeriod: 0, connectTimeout: 3000 }), /Bad username or password|Not authorized|bad user name|connack/i);
     }
-    const ok = await mqtt.connectAsync(app.brokerUrl, { username: a.id, password: a.secret, reconnectPeriod: 0 });
+    const ok = await mqtt.connectAsync(app.brokerUrl, { clientId: `controller-${a.id}`, username: a.id, password: a.secret, reconnectPeriod: 0 });
     await ok.endAsync();
   });
 
   it("does not let a controller read another controller's commands or publish on its topics", async (t) => {
     const { app } = await startServer(t, 'sqlite');
     const victim = await sandboxController(t, app, 'b');
-    const intruder = await mqtt.connectAsync(app.brokerUrl, { username: a.id, password: a.secret, reconnectPeriod: 0 });
+    const intruder = await mqtt.connectAsync(app.brokerUrl, { clientId: `controller-${a.id}`, username: a.id, password: a.secret, reconnectPeriod: 0 });
     t.after(() => { intruder.end(true); });
 
     // Refused with SUBACK 0x80, which mqtt.js reports as a failed subscribe.
@@ -49,10 +49,24 @@ describe('the embedded broker', () => {
     assert.deepEqual(seen, []);
   });
 
+  it("refuses a controller's credentials under another controller's client id, and the other stays connected and online", async (t) => {
+    const { app } = await startServer(t, 'sqlite');
+    const victim = await sandboxController(t, app, 'b');
+    for (const clientId of [`controller-${b.id}`, 'parqex-platform', `mqttjs_${a.id.slice(0, 8)}`]) {
+      await assert.rejects(mqtt.connectAsync(app.brokerUrl, { clientId, username: a.id, password: a.secret, reconnectPeriod: 0, connectTimeout: 3000 }), /Not authorized/);
+    }
+    await sleep(300);
+    assert.equal(victim.connected, true, 'the controller whose client id was used keeps its connection');
+    const device = await app.db.selectFrom('devices').select('online').where('id', '=', b.id).executeTakeFirstOrThrow();
+    assert.equal(device.online, 1);
+    const own = await mqtt.connectAsync(app.brokerUrl, { clientId: `controller-${a.id}`, username: a.id, password: a.secret, reconnectPeriod: 0 });
+    await own.endAsync();
+  });
+
   it('does not let a controller leave a last will on another controller\'s status', async (t) => {
     const { app } = await startServer(t, 'sqlite');
     await assert.rejects(mqtt.connectAsync(app.brokerUrl, {
-      username: a.id, password: a.secret, reconnectPeriod: 0, connectTimeout: 3000,
+      clientId: `controller-${a.id}`, username: a.id, password: a.secret, reconnectPeriod: 0, connectTimeout: 3000,
       will: { topic: topic(b.id, 'status'), payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
     }));
   });
@@ -65,13 +79,13 @@ describe('the embedded broker re-checks who is connected', () => {
   ] as const) {
     it(`signs out a controller ${change} while connected, and keeps it out`, async (t) => {
       const { app } = await startServer(t, 'sqlite');
-      const session = await mqtt.connectAsync(app.brokerUrl, { username: a.id, password: a.secret, reconnectPeriod: 0 });
+      const session = await mqtt.connectAsync(app.brokerUrl, { clientId: `controller-${a.id}`, username: a.id, password: a.secret, reconnectPeriod: 0 });
       t.after(() => { session.end(true); });
-      const bystander = await mqtt.connectAsync(app.brokerUrl, { username: b.id, password: b.secret, reconnectPeriod: 0 });
+      const bystander = await mqtt.connectAsync(app.brokerUrl, { clientId: `controller-${b.id}`, username: b.id, password: b.secret, reconnectPeriod: 0 });
       t.after(() => { bystander.end(true); });
       await revoke(app.db);
       await until(() => !session.connected, 10_000);
-      await assert.rejects(mqtt.connectAsync(app.brokerUrl, { username: a.id, password: a.secret, reconnectPeriod: 0, connectTimeout: 3000 }));
+      await assert.rejects(mqtt.connectAsync(app.brokerUrl, { clientId: `controller-${a.id}`, username: a.id, password: a.secret, reconnectPeriod: 0, connectTimeout: 3000 }));
       assert.equal(bystander.connected, true, 'other controllers stay connected');
     });
   }

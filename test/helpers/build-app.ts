@@ -87,6 +87,16 @@ export async function testEnv(engine: Engine, overrides: Record<string, string> 
 
 export async function startServer(t: TestContext, engine: Engine, overrides: Record<string, string> = {}): Promise<TestServer> {
   const { env, cleanup } = await testEnv(engine, overrides);
+  const server = await startServerOnEnv(env);
+  t.after(async () => {
+    await server.close();
+    await cleanup();
+  });
+  return server;
+}
+
+/** A server on an environment from `testEnv`, closed by the caller: tests that restart a server on the same data. */
+export async function startServerOnEnv(env: Record<string, string>): Promise<TestServer & { close(): Promise<void> }> {
   const config = loadConfig(env);
   let captured = '';
   const logStream = new Writable({
@@ -97,9 +107,6 @@ export async function startServer(t: TestContext, engine: Engine, overrides: Rec
   });
   const app = await buildApp(config, { logStream });
   await app.server.listen({ host: '127.0.0.1', port: config.port });
-  t.after(async () => {
-    await app.close();
-    await cleanup();
-  });
-  return { app, baseUrl: config.publicUrl, logs: () => captured };
+  let closed: Promise<void> | undefined;
+  return { app, baseUrl: config.publicUrl, logs: () => captured, close: () => (closed ??= app.close()) };
 }

@@ -2,7 +2,7 @@
 // protocol, with doors that take time to travel, position sensors, batteries,
 // auto-close, and failures it can be told to have.
 import mqtt, { type MqttClient } from 'mqtt';
-import { decode, encode, topic, type Ack, type Command } from '../protocol.ts';
+import { controllerClientId, decode, encode, topic, type Ack, type Command } from '../protocol.ts';
 
 export interface SimulatedDoorSpec {
   entityNumber: number;
@@ -75,7 +75,7 @@ export class SimulatedController {
 
   async start(): Promise<void> {
     const client = await mqtt.connectAsync(this.#options.url, {
-      clientId: `controller-${this.deviceId}`,
+      clientId: controllerClientId(this.deviceId),
       username: this.deviceId,
       password: this.#options.secret,
       protocolVersion: this.#options.protocolVersion ?? 4,

@@ -101,6 +101,10 @@ export async function peopleOfDevice(db: Kysely<Database>, deviceId: string): Pr
   return [...new Set([...admins, ...users].map((row) => row.person_id))];
 }
 
+export async function onlineDeviceIds(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom('devices').select('id').where('online', '=', 1).execute()).map((row) => row.id);
+}
+
 /** Sets presence; true only for the one caller that actually changed it (several processes hear the same status). */
 export async function changeDeviceOnline(db: Kysely<Database>, deviceId: string, online: boolean, at: number): Promise<boolean> {
   const result = await db.updateTable('devices').set({ online: online ? 1 : 0, last_contact: at })
