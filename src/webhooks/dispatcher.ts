@@ -31,7 +31,7 @@ export interface DispatcherDeps {
   log?: { warn(obj: object, msg: string): void };
 }
 
-const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_TIMEOUT_MS = 5000;
 // A crashed process's endpoints free up after this long.
 const LEASE_MS = 15_000;
 // Renewed before a delivery when less than this is left: more than one delivery can take.
@@ -40,8 +40,8 @@ const RENEW_BELOW_MS = 10_000;
 const ENDPOINTS_AT_ONCE = 32;
 const DELIVERIES_PER_LEASE = 200;
 // An endpoint that failed this many times in a row is left alone for REST_MS (its deliveries keep their places).
-const FAILURES_BEFORE_REST = 3;
-const REST_MS = 30_000;
+export const FAILURES_BEFORE_REST = 3;
+export const REST_MS = 30_000;
 const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
 
 interface OpenSecrets {
