@@ -41,6 +41,7 @@ import { storeFailure } from './store/unavailable.ts';
 import { oauthErrorPage } from './web/error-page.ts';
 import { webPages } from './web/index.ts';
 import { createLogger } from './logging.ts';
+import { fallbackHandlers } from './fallback-answers.ts';
 import { mailboxMailer } from './mail/mailbox.ts';
 import { unconfiguredMailer } from './mail/mailer.ts';
 import { smtpMailer } from './mail/smtp.ts';
@@ -90,11 +91,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
 
   const secureCookies = config.env === 'production';
+  const fallback = fallbackHandlers(config.sandbox);
   const server = Fastify({
     loggerInstance: log,
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: fallback.frameworkErrors,
+    clientErrorHandler: fallback.clientError,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
 
@@ -130,6 +134,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     request.log.error({ err: error }, 'request failed');
     return sendErrors(reply, 500, unexpectedMessage);
   });
+  // Paths no route claims answer in the shape of the surface they were aimed at (the API and webhooks scopes have their own).
+  server.setNotFoundHandler(fallback.notFound);
   // Clients are told to send Accept-Encoding: gzip (spec 4); honour it for every body size.
   await server.register(compress, { global: true, threshold: 0, encodings: ['gzip', 'deflate'] });
   await server.register(formbody);

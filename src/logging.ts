@@ -1,18 +1,20 @@
-// Request logs without secrets: the legacy token request carries the client
-// secret in its query string, so OAuth URLs lose their queries, and
-// credentials headers are never written.
+// Request logs without secrets: a query string may carry one (the legacy
+// token request sends the client secret there, and a mistyped URL of it
+// reaches no route at all), so every query value is redacted whatever the
+// path, keeping only the parameter names; credentials headers are never written.
 import type { FastifyBaseLogger } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 
-const OAUTH_PATH = /^\/oauth\/v2\//;
-
-// An invitation link is a single-use secret: redacted in its path and where it is carried as ?next=.
+// An invitation link is a single-use secret: redacted in its path.
 const INVITATION_TOKEN = /((?:\/|%2f)invitations(?:\/|%2f))[^/?#&]+/gi;
 
 export function redactUrl(url: string): string {
-  const [path, query] = url.replace(INVITATION_TOKEN, '$1[redacted]').split(/\?(.*)/s);
-  if (query === undefined) return path ?? url;
-  return OAUTH_PATH.test(path ?? '') ? `${path}?[redacted]` : `${path}?${query}`;
+  const [path = '', query] = url.split(/\?(.*)/s);
+  const redactedPath = path.replace(INVITATION_TOKEN, '$1[redacted]');
+  if (query === undefined) return redactedPath;
+  // A name alone (`?abc123`) may be the secret itself.
+  const pairs = query.split('&').map((pair) => (pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=[redacted]` : '[redacted]'));
+  return `${redactedPath}?${pairs.join('&')}`;
 }
 
 export function createLogger(level: string, stream?: DestinationStream): FastifyBaseLogger {

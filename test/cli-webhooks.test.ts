@@ -179,6 +179,37 @@ for (const engine of engines()) {
   });
 }
 
+for (const engine of engines()) {
+  describe(`parqex webhooks deliveries: a delivery that cannot be built [${engine}]`, () => {
+    it('lists it dead, with the reason as its one attempt, and the delivery after it delivered', async (t) => {
+      const { json, run, dataDir, env } = await seeded(t, engine);
+      const receiver = await startReceiver(t);
+      const created = json<Created>(['webhooks', 'create', ...as(sandboxClient), '--url', receiver.url]);
+      const config = loadConfig({ PARQEX_DATA_DIR: dataDir, ...env });
+      const { db } = openDatabase(config);
+      t.after(() => db.destroy());
+      await recordAuthorization(db, { grantId: 'g'.repeat(32), personId: sandboxPeople.alex.id, clientId: sandboxClient, scopes: ['opendoor'], doors: { all: true, doorIds: [] } });
+      await db.transaction().execute(async (trx) => {
+        // A time past the last a Date can hold (+275760-09-13), as a controller once reported one.
+        await appendEvent(trx, { type: 'controller_online', personIds: [sandboxPeople.alex.id], data: { deviceID: 'a'.repeat(32) }, occurredAt: 8.64e12 + 1 });
+        await appendEvent(trx, { type: 'controller_online', personIds: [sandboxPeople.alex.id], data: { deviceID: 'b'.repeat(32) } });
+      });
+      await new WebhookDispatcher({ db, box: createBox(config.secrets.encryptionKey), skipLocked: engine === 'postgres', production: false }).tick();
+
+      type Listed = { id: string; status: string; next_attempt_at: string | null; attempts: { status_code: number | null; error: string | null }[] };
+      const [dead, ...others] = json<Listed[]>(['webhooks', 'deliveries', created.id, ...as(sandboxClient), '--status', 'dead']);
+      assert.deepEqual(others, []);
+      assert.equal(dead!.next_attempt_at, null);
+      assert.deepEqual(dead!.attempts.map((a) => a.status_code), [null]);
+      assert.match(dead!.attempts[0]!.error ?? '', /^the delivery cannot be built: .*Invalid time value/);
+      assert.equal(json<Listed[]>(['webhooks', 'deliveries', created.id, ...as(sandboxClient), '--status', 'delivered']).length, 1);
+      assert.equal(receiver.received.length, 1);
+      const text = run(['webhooks', 'deliveries', created.id, ...as(sandboxClient), '--status', 'dead']);
+      assert.match(text.stdout, /dead {2}1 attempt\(s\)[^\n]*\n {2}\S+Z {2}--- +0 ms {2}the delivery cannot be built: /);
+    });
+  });
+}
+
 describe('parqex webhooks in production', () => {
   it('refuses plain http, loopback, private, link-local and metadata addresses with exit 2, and accepts a public https one', async (t) => {
     const { json, run } = cli(t);

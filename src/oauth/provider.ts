@@ -15,6 +15,7 @@ import { compareHashedClientSecrets } from './overrides/hashed-client-secret.ts'
 import { refreshGrace } from './refresh-grace.ts';
 import { oauthRoutes } from './routes.ts';
 import { storeOutage, translatingStoreFailures } from './store-outage.ts';
+import { unknownRoute } from './unknown-route.ts';
 
 export interface ProviderDeps {
   issuer: string;
@@ -56,6 +57,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   provider.use(storeOutage);
   provider.use(refreshGrace({ db: deps.db, box: deps.box, graceSeconds: deps.refreshGraceSeconds, tokenPath: oauthRoutes.token }));
   provider.use(responseExtensions);
+  provider.use(unknownRoute);
 
   provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => {
     deps.log.error({ err: error, path: ctx.path, method: ctx.method }, 'oauth server error');

@@ -36,6 +36,7 @@ export interface WebDeps {
 export const webSessionCookie = 'parqex_web_session';
 
 const stylesheet = readFileSync(new URL('./parqex.css', import.meta.url));
+const favicon = readFileSync(new URL('./favicon.svg', import.meta.url));
 
 export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   await app.register(csrf, {
@@ -72,6 +73,10 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   app.get('/assets/parqex.css', { schema: { hide: true } }, (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(stylesheet));
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/account', 303));
+  app.get('/favicon.svg', { schema: { hide: true } }, (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon));
+  // Browsers ask for /favicon.ico by themselves; every current one follows this to the SVG.
+  app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'public, max-age=86400').redirect('/favicon.svg', 301));
 
   await app.register(loginPages, deps);
   await app.register(consentPages, deps);

@@ -13,6 +13,7 @@ export function layout(options: LayoutOptions, body: Html): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${options.title} · ParqEx</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/parqex.css">
 </head>
 <body>

@@ -31,7 +31,7 @@ export interface DispatcherDeps {
   log?: { warn(obj: object, msg: string): void };
 }
 
-const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_TIMEOUT_MS = 5000;
 // A crashed process's endpoints free up after this long.
 const LEASE_MS = 15_000;
 // Renewed before a delivery when less than this is left: more than one delivery can take.
@@ -40,8 +40,8 @@ const RENEW_BELOW_MS = 10_000;
 const ENDPOINTS_AT_ONCE = 32;
 const DELIVERIES_PER_LEASE = 200;
 // An endpoint that failed this many times in a row is left alone for REST_MS (its deliveries keep their places).
-const FAILURES_BEFORE_REST = 3;
-const REST_MS = 30_000;
+export const FAILURES_BEFORE_REST = 3;
+export const REST_MS = 30_000;
 const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
 
 interface OpenSecrets {
@@ -135,6 +135,7 @@ export class WebhookDispatcher {
           const outcome = await this.#deliver(endpoint, sealed, delivery, refusal);
           sent += 1;
           if (outcome === 'disabled') return sent;
+          if (outcome === 'unbuildable') continue;
           failuresInARow = outcome === 'failed' ? failuresInARow + 1 : 0;
           if (failuresInARow >= FAILURES_BEFORE_REST) {
             restUntil = this.#now() + REST_MS;
@@ -149,11 +150,12 @@ export class WebhookDispatcher {
   }
 
   /** One attempt, and what came of it for the endpoint. */
-  async #deliver(endpoint: Database['webhook_endpoints'], secrets: OpenSecrets, delivery: repo.DueDelivery, refusal: string | undefined): Promise<'delivered' | 'failed' | 'disabled'> {
+  async #deliver(endpoint: Database['webhook_endpoints'], secrets: OpenSecrets, delivery: repo.DueDelivery, refusal: string | undefined): Promise<'delivered' | 'failed' | 'disabled' | 'unbuildable'> {
     const started = this.#now();
-    const body = deliveryBody(delivery);
+    const request = this.#build(secrets, delivery, started);
+    if ('error' in request) return this.#giveUp(endpoint, delivery, started, request.error);
     const outcome = refusal === undefined
-      ? await this.#sender.send(endpoint.url, this.#headers(secrets, delivery.id, started, body), body)
+      ? await this.#sender.send(endpoint.url, request.headers, request.body)
       : { status: null, excerpt: null, error: refusal };
     const delivered = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
     const attempts = delivery.attempts + 1;
@@ -170,6 +172,29 @@ export class WebhookDispatcher {
     });
     if (!(await this.#trackHealth(endpoint, delivered))) return 'disabled';
     return delivered ? 'delivered' : 'failed';
+  }
+
+  /** The signed request, or why it cannot be made (an event stored with an absurd time or broken data). */
+  #build(secrets: OpenSecrets, delivery: repo.DueDelivery, started: number): { body: string; headers: Record<string, string> } | { error: string } {
+    try {
+      const body = deliveryBody(delivery);
+      return { body, headers: this.#headers(secrets, delivery.id, started, body) };
+    } catch (error) {
+      return { error: `the delivery cannot be built: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  /**
+   * Retrying could only fail the same way, and the endpoint's later
+   * deliveries wait behind it: the delivery is dead at once, the reason in
+   * its attempt. The receiver did nothing wrong, so the endpoint's health is untouched.
+   */
+  async #giveUp(endpoint: Database['webhook_endpoints'], delivery: repo.DueDelivery, started: number, reason: string): Promise<'unbuildable'> {
+    this.#deps.log?.warn({ endpointId: endpoint.id, deliveryId: delivery.id, eventType: delivery.type, reason }, 'webhook delivery cannot be built: given up');
+    await repo.recordAttempt(this.#deps.db, {
+      id: randomBytes(12).toString('hex'), delivery_id: delivery.id, attempted_at: started, status_code: null, latency_ms: 0, response_excerpt: null, error: reason,
+    }, { deliveryId: delivery.id, status: 'dead', attempts: delivery.attempts + 1, nextAttemptAt: started, deliveredAt: null });
+    return 'unbuildable';
   }
 
   #openSecrets(endpoint: Database['webhook_endpoints']): OpenSecrets {

@@ -5,7 +5,8 @@
 // the very addresses it connects to, so a name re-pointed at an internal address between the
 // check and the connection (DNS rebinding) is refused too.
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { BlockList, isIPv4, isIPv6, type LookupFunction } from 'node:net';
+import { isIPv4, isIPv6, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 export type LookupAddress = { address: string; family: number };
 export type Lookup = (host: string) => Promise<LookupAddress[]>;
@@ -17,64 +18,69 @@ export interface DestinationOptions {
 
 export type DestinationCheck = { ok: true; addresses: string[] } | { ok: false; reason: string };
 
-const internalRanges: ReadonlyArray<readonly [string, number, 'ipv4' | 'ipv6']> = [
-  ['0.0.0.0', 8, 'ipv4'], // "this network", includes 0.0.0.0
-  ['10.0.0.0', 8, 'ipv4'],
-  ['100.64.0.0', 10, 'ipv4'], // carrier-grade NAT
-  ['127.0.0.0', 8, 'ipv4'],
-  ['169.254.0.0', 16, 'ipv4'], // link-local, includes the 169.254.169.254 metadata service
-  ['172.16.0.0', 12, 'ipv4'],
-  ['192.0.0.0', 24, 'ipv4'], // IETF protocol assignments
-  ['192.168.0.0', 16, 'ipv4'],
-  ['198.18.0.0', 15, 'ipv4'], // benchmarking
-  ['224.0.0.0', 4, 'ipv4'], // multicast
-  ['240.0.0.0', 4, 'ipv4'], // reserved, includes 255.255.255.255
-  ['::', 96, 'ipv6'], // unspecified, loopback and the deprecated IPv4-compatible form
-  ['fc00::', 7, 'ipv6'], // unique local
-  ['fe80::', 10, 'ipv6'], // link-local
-  ['fec0::', 10, 'ipv6'], // deprecated site-local
-  ['ff00::', 8, 'ipv6'], // multicast
-];
+// ipaddr.js names every special range; only what it calls `unicast` is the
+// public internet. Two ranges it leaves in `unicast` or lets through as NAT64 are
+// refused here too: ::/96, the deprecated IPv4-compatible form (::7f00:1 is
+// 127.0.0.1), and 64:ff9b:1::/48, NAT64 for local use (RFC 8215), whose IPv4
+// may sit anywhere in the address and which can only lead inside a network.
+const alsoInternal = ['::/96', '64:ff9b:1::/48'].map((cidr) => ipaddr.parseCIDR(cidr));
 
-// BlockList also matches IPv4-mapped IPv6 (::ffff:127.0.0.1) against the IPv4 ranges.
-const internal = new BlockList();
-for (const [network, prefix, family] of internalRanges) internal.addSubnet(network, prefix, family);
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
-const loopback = new BlockList();
-loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-loopback.addAddress('::1', 'ipv6');
+/**
+ * The IPv4 addresses an IPv6 address stands for: IPv4-mapped and translated
+ * (::ffff:a.b.c.d, ::ffff:0:a.b.c.d), NAT64 (64:ff9b::a.b.c.d), 6to4
+ * (2002:aabb:ccdd::) and Teredo (its server, and its client stored inverted).
+ * Undefined for an address that carries none.
+ */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4[] | undefined {
+  const bytes = address.toByteArray();
+  const at = (offset: number, invert = false) => new ipaddr.IPv4(bytes.slice(offset, offset + 4).map((byte) => (invert ? byte ^ 0xff : byte)));
+  switch (address.range()) {
+    case 'ipv4Mapped':
+    case 'rfc6145':
+    case 'rfc6052':
+      return [at(12)];
+    case '6to4':
+      return [at(2)];
+    case 'teredo':
+      return [at(4), at(12, true)];
+    default:
+      return undefined;
+  }
+}
+
+/** An address, parsed without its zone id (fe80::1%eth0), which says nothing about the range. */
+function parseAddress(address: string): Address | undefined {
+  const bare = address.replace(/%.*$/, '');
+  return isIPv4(bare) || isIPv6(bare) ? ipaddr.parse(bare) : undefined;
+}
+
+function isPublic(address: Address): boolean {
+  if (address.kind() === 'ipv4') return address.range() === 'unicast';
+  const v6 = address as ipaddr.IPv6;
+  if (alsoInternal.some((cidr) => v6.match(cidr))) return false;
+  const embedded = embeddedIPv4(v6);
+  if (embedded) return embedded.every(isPublic);
+  return v6.range() === 'unicast';
+}
+
+function isInternalAddress(address: string): boolean {
+  const parsed = parseAddress(address);
+  return parsed === undefined || !isPublic(parsed); // not an address at all: refuse rather than guess
+}
+
+function isLoopbackAddress(address: string): boolean {
+  const parsed = parseAddress(address);
+  if (parsed === undefined) return false;
+  const v4 = parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  return v4.range() === 'loopback';
+}
 
 const internalNames = new Set(['localhost', 'metadata', 'metadata.google.internal', 'instance-data', 'instance-data.ec2.internal']);
 
 function isInternalName(host: string): boolean {
   return internalNames.has(host) || host.endsWith('.localhost');
-}
-
-/** The IPv4 address inside a NAT64 well-known-prefix address (64:ff9b::a.b.c.d), if any. */
-function nat64Embedded(address: string): string | undefined {
-  const match = /^64:ff9b::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(new URL(`http://[${address}]/`).hostname.slice(1, -1));
-  if (!match) return undefined;
-  const value = (Number.parseInt(match[1]!, 16) << 16) | Number.parseInt(match[2]!, 16);
-  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 0xff).join('.');
-}
-
-/** An address without its zone id (fe80::1%eth0), which says nothing about the range. */
-function withoutZone(address: string): string {
-  return address.replace(/%.*$/, '');
-}
-
-function isInternalAddress(address: string): boolean {
-  const bare = withoutZone(address);
-  if (isIPv4(bare)) return internal.check(bare, 'ipv4');
-  if (!isIPv6(bare)) return true; // not an address at all: refuse rather than guess
-  const embedded = nat64Embedded(bare);
-  return internal.check(bare, 'ipv6') || (embedded !== undefined && internal.check(embedded, 'ipv4'));
-}
-
-function isLoopbackAddress(address: string): boolean {
-  const bare = withoutZone(address);
-  if (isIPv4(bare)) return loopback.check(bare, 'ipv4');
-  return isIPv6(bare) && loopback.check(bare, 'ipv6');
 }
 
 async function resolve(host: string, lookup: Lookup): Promise<string[] | undefined> {

@@ -59,6 +59,23 @@ for (const engine of engines()) {
       }
     });
 
+    it('answers 200 with null for a stored door or controller time no date can hold, GET and POST', async (t) => {
+      const { baseUrl, app } = await startServer(t, engine);
+      const { access_token } = await sandboxTokens(baseUrl);
+      // As a controller reporting changed_at 8.64e15 ms (+275760-09-13) once left it: written straight through the store.
+      await app.db.updateTable('doors').set({ last_toggled: 8.64e12 + 1 }).where('id', '=', sandboxDoors.garage.id).execute();
+      await app.db.updateTable('doors').set({ last_toggled: 8.64e12 }).where('id', '=', sandboxDoors.gate.id).execute();
+      await app.db.updateTable('devices').set({ last_contact: 8.64e12 + 1 }).execute();
+      for (const method of ['GET', 'POST']) {
+        const { status, body } = await sync(baseUrl, access_token, method);
+        assert.equal(status, 200, JSON.stringify(body));
+        const doors = body.devices.flatMap((device) => device.doors);
+        assert.equal(doors.find((door) => door.id === compactId(sandboxDoors.garage.id)).last_toggled, null);
+        assert.equal(doors.find((door) => door.id === compactId(sandboxDoors.gate.id)).last_toggled, null, 'a year past 9999 is not written');
+        for (const device of body.devices) assert.equal(device.last_contact, null);
+      }
+    });
+
     it('shows Sam only the gate and the lobby door, as Has Access', async (t) => {
       const { baseUrl } = await startServer(t, engine);
       const { access_token } = await sandboxTokens(baseUrl, { email: sandbox.people.sam.email });

@@ -1,5 +1,6 @@
 // A real local HTTP receiver for webhook deliveries, answering as told.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { TestContext } from 'node:test';
 
 export interface Received {
@@ -34,4 +35,23 @@ export async function startReceiver(t: TestContext, answers: number[] = [], opti
   }));
   const { port } = server.address() as { port: number };
   return { url: `http://127.0.0.1:${port}/hook`, received, load };
+}
+
+/** A receiver that accepts connections and never answers: it holds every one until the test ends. */
+export async function startSilentReceiver(t: TestContext) {
+  const held = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    held.add(socket);
+    socket.on('close', () => held.delete(socket));
+    socket.on('error', () => undefined);
+  });
+  let connections = 0;
+  server.on('connection', () => { connections += 1; });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => {
+    for (const socket of held) socket.destroy();
+    server.close(() => resolve());
+  }));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/hook`, connections: () => connections };
 }

@@ -49,6 +49,43 @@ describe('webhook destination guard', () => {
     'https://[::ffff:10.0.0.1]/hook',
     'https://0x7f.1/hook',
     'https://2130706433/hook',
+    // NAT64, well-known and local-use prefixes, with loopback, private and metadata inside
+    'https://[64:ff9b::7f00:1]/hook',
+    'https://[64:ff9b::a9fe:a9fe]/hook',
+    'https://[64:ff9b:1::7f00:1]/hook',
+    'https://[64:ff9b:1::5db8:d822]/hook',
+    // 6to4 (2002:IPv4::) of loopback, private, metadata, unspecified
+    'https://[2002:7f00:1::]/hook',
+    'https://[2002:a00:1::1]/hook',
+    'https://[2002:a9fe:a9fe::]/hook',
+    'https://[2002::]/hook',
+    // Teredo: a private server, a loopback client (stored inverted), the bare prefix
+    'https://[2001:0:a00:1::5db8:d822]/hook',
+    'https://[2001:0:5db8:d822:0:0:80ff:fffe]/hook',
+    'https://[2001::]/hook',
+    'https://[2001::1]/hook',
+    // IPv4-compatible (deprecated), translated (RFC 6145), discard-only, documentation, benchmarking, ORCHID, site-local, multicast
+    'https://[::7f00:1]/hook',
+    'https://[::127.0.0.1]/hook',
+    'https://[::ffff:0:7f00:1]/hook',
+    'https://[100::1]/hook',
+    'https://[2001:db8::1]/hook',
+    'https://[2001:2::1]/hook',
+    'https://[2001:10::1]/hook',
+    'https://[2001:20::1]/hook',
+    'https://[fec0::1]/hook',
+    'https://[ff02::1]/hook',
+    'https://[ff0e::1]/hook',
+    // IPv4 special ranges the old list missed: documentation, 6to4 relay, AS112, AMT, broadcast
+    'https://192.0.2.1/hook',
+    'https://198.51.100.7/hook',
+    'https://203.0.113.9/hook',
+    'https://192.88.99.1/hook',
+    'https://192.175.48.1/hook',
+    'https://192.52.193.1/hook',
+    'https://255.255.255.255/hook',
+    'https://[::ffff:169.254.169.254]/hook',
+    'https://[::ffff:a9fe:a9fe]/hook',
   ]) {
     it(`refuses an internal address in production [${url}]`, () => refused(url, production, /address/));
   }
@@ -89,6 +126,20 @@ describe('webhook destination guard', () => {
 
   it('allows a NAT64 form of a public address', async () => {
     assert.equal((await checkDestination('https://nat64-public.example/hook', production)).ok, true);
+  });
+
+  for (const url of ['https://[2002:5db8:d822::1]/hook', 'https://[2001:0:5db8:d822:0:0:a247:ddfe]/hook', 'https://[::ffff:93.184.216.34]/hook', 'https://[2606:4700:4700::1111]/hook', 'https://8.8.8.8/hook']) {
+    it(`allows a public address, also embedded in 6to4, Teredo or IPv4-mapped form [${url}]`, async () => {
+      assert.equal((await checkDestination(url, production)).ok, true);
+    });
+  }
+
+  it('refuses names resolving to 6to4, Teredo or local-use NAT64 forms of internal addresses', async () => {
+    const tricky: Lookup = async (host) => [{ address: ({ a: '2002:7f00:1::', b: '2001:0:a00:1::1', c: '64:ff9b:1::a00:1', d: '100::1' } as Record<string, string>)[host.split('.')[0]!]!, family: 6 }];
+    for (const host of ['a.example', 'b.example', 'c.example', 'd.example']) {
+      const result = await checkDestination(`https://${host}/hook`, { production: true, lookup: tricky });
+      assert.equal(result.ok, false, host);
+    }
   });
 
   it('allows plain http to loopback in development', async () => {
@@ -138,7 +189,7 @@ describe('the lookup a delivery connects with', () => {
   });
 
   it('refuses, in production, a name that resolves to an internal address when the socket connects', async () => {
-    for (const host of ['internal.example', 'rebind.example', 'mapped.example', 'localhost']) {
+    for (const host of ['internal.example', 'rebind.example', 'mapped.example', 'nat64.example', 'zoned.example', 'localhost']) {
       const { error } = await resolveWith(production, host, true);
       assert.match(error?.message ?? '', /refused destination/, host);
     }

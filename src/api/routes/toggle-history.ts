@@ -61,7 +61,8 @@ export async function toggleHistoryRoute(app: FastifyInstance, deps: ApiDeps): P
             ? { id: event.person.id, first_name: event.person.firstName, last_name: event.person.lastName, email_address: event.person.email }
             : { id: '', first_name: '', last_name: '', email_address: '' },
           was_success: event.wasSuccess,
-          toggle_date_time: apiTimestamp(event.occurredAt)!,
+          // The history window keeps its times within four-digit years; '' is the API's "unknown" for a string all the same.
+          toggle_date_time: apiTimestamp(event.occurredAt) ?? '',
         })),
         ...(nextCursor ? { next_cursor: nextCursor } : {}),
       },

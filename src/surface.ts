@@ -1,0 +1,16 @@
+// Which face of the server a path belongs to, for the answers Fastify and
+// Node would otherwise write themselves: the resource and webhooks APIs
+// answer in the API envelope, the authorization server in RFC 6749's error
+// shape, everything else (the pages) with an HTML page. Mistyped paths count
+// where they were aimed: `//OAUTH/v2/…` and `/api/oauth/v2/…` are OAuth.
+export type Surface = 'api' | 'oauth' | 'page';
+
+const OAUTH = /^\/(?:api\/)?oauth\/v2(?:\/|$)|^\/\.well-known\//;
+const API = /^\/(?:api\/|oauth\/|openapi\.json$|healthz$|readyz$|metrics$)/;
+
+export function surfaceOf(url: string): Surface {
+  const path = (url.split(/[?#]/, 1)[0] ?? '').replace(/\/{2,}/g, '/').toLowerCase();
+  if (OAUTH.test(path)) return 'oauth';
+  if (API.test(path)) return 'api';
+  return 'page';
+}
