@@ -13,7 +13,6 @@ import type { DoorCommands } from './door-commands.ts';
 import { doorCapabilities, requireOperableNow, requireVisibleDoor, type Viewer, type VisibleDoor } from './door-policy.ts';
 import { DomainError, type ErrorCode } from './errors.ts';
 import { recordAccessEvent } from './history.ts';
-import { personTimeZone } from './settings.ts';
 import { compactId } from './ids.ts';
 import { appendEvent } from '../events/outbox.ts';
 import { personRef } from '../events/person-ref.ts';
@@ -87,7 +86,7 @@ export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: Tog
     }
   }
   try {
-    requireOperableNow(door, new Date(), await personTimeZone(deps.db, viewer.personId));
+    requireOperableNow(door, new Date());
   } catch (error) {
     if (error instanceof DomainError) await refuse(error.code, error.message);
     throw error;
