@@ -6,12 +6,11 @@ import { listAuthorizations, revokeAuthorization } from '../access/authorization
 import { changeAccountTimeZone, claimController, setThirdPartyAccess } from '../access/accounts.ts';
 import { changeSettings } from '../access/change-settings.ts';
 import { renameDoor } from '../access/door-names.ts';
-import { visibleDoors } from '../access/door-policy.ts';
+import { visibleDoors, type VisibleDoor } from '../access/door-policy.ts';
 import { DomainError } from '../access/errors.ts';
-import { hoursText, zonedTime } from '../access/hours-text.ts';
+import { windowText } from '../access/hours-text.ts';
 import { parseId } from '../access/ids.ts';
 import { personAccounts, personProfile } from '../access/people.ts';
-import type { AccessWindow } from '../access/schedules.ts';
 import { readSettings } from '../access/settings.ts';
 import { personVehicles } from '../access/vehicles.ts';
 import { endWebSession, personForWebSession } from '../access/web-sessions.ts';
@@ -67,7 +66,7 @@ ${notice?.info ? html`<p class="notice" role="status">${notice.info}</p>` : ''}
 ${doors.length === 0 ? html`<p class="muted">No doors yet.</p>` : html`<table class="list"><tbody>
 ${doors.map((door) => {
     const refused = notice?.door?.id === door.id ? notice.door : undefined;
-    return html`<tr><td>${door.name}<br><span class="muted">${door.row.account_name} · ${door.relationship} · ${door.row.state === 'OPEN' ? 'open' : 'closed'}${accessText(door.window, door.row.account_time_zone)}</span>
+    return html`<tr><td>${door.name}<br><span class="muted">${door.row.account_name} · ${door.relationship} · ${door.row.state === 'OPEN' ? 'open' : 'closed'}${accessText(door)}</span>
   ${doorControls(door, csrf)}
   <details class="rename"${refused ? html` open` : ''}><summary>Rename</summary>
   <form method="post" action="/account/doors/${door.id}/name">
@@ -240,12 +239,7 @@ ${admin.map((account) => {
 }
 
 /** A User's window on a door, in the zone of the door's account. */
-function accessText(window: AccessWindow | null, timeZone: string): string {
-  if (!window) return '';
-  const parts = [
-    ...(window.startsAt !== null ? [`from ${zonedTime(window.startsAt, timeZone)}`] : []),
-    ...(window.endsAt !== null ? [`until ${zonedTime(window.endsAt, timeZone)}`] : []),
-    ...(window.weeklyHours ?? []).map((slot) => hoursText(slot, timeZone)),
-  ];
-  return parts.length > 0 ? ` · ${parts.join(' · ')}` : '';
+function accessText(door: VisibleDoor): string {
+  const lines = door.window ? windowText(door.window, [{ accountName: door.row.account_name, timeZone: door.row.account_time_zone }]) : [];
+  return lines.map((line) => ` · ${line}`).join('');
 }

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { acceptInvitation, minPasswordLength, signUpAndAccept, type SignUp } from '../access/accept-invitation.ts';
 import { DomainError } from '../access/errors.ts';
+import { windowText } from '../access/hours-text.ts';
 import { utc } from '../access/invitation-mail.ts';
 import { describeInvitation, type InvitationView } from '../access/invitations.ts';
 import { personProfile, type PersonProfile } from '../access/people.ts';
@@ -129,10 +130,6 @@ function nextStep(token: string, view: InvitationView, person: PersonProfile | u
 }
 
 function windowDescription(view: InvitationView): Html | string {
-  const parts = [
-    view.startsAt !== null ? html`<li>From ${utc(view.startsAt)}</li>` : '',
-    view.endsAt !== null ? html`<li>Until ${utc(view.endsAt)}</li>` : '',
-    ...(view.weeklyHours ?? []).map((slot) => html`<li>${slot.days.join(', ')} ${slot.start}–${slot.end} (your time zone)</li>`),
-  ];
-  return parts.some(Boolean) ? html`<ul class="muted">${parts}</ul>` : '';
+  const lines = windowText(view, view.doors);
+  return lines.length > 0 ? html`<ul class="muted">${lines.map((line) => html`<li>${line}</li>`)}</ul>` : '';
 }
