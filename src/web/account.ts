@@ -11,6 +11,7 @@ import { DomainError } from '../access/errors.ts';
 import { windowText } from '../access/hours-text.ts';
 import { parseId } from '../access/ids.ts';
 import { personAccounts, personProfile } from '../access/people.ts';
+import { pinNotices } from '../access/pin-notices.ts';
 import { readSettings } from '../access/settings.ts';
 import { personVehicles } from '../access/vehicles.ts';
 import { endWebSession, personForWebSession } from '../access/web-sessions.ts';
@@ -49,9 +50,9 @@ export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise
   };
 
   const render = async (request: FastifyRequest, reply: FastifyReply, personId: string, notice?: Notice) => {
-    const [person, accounts, doors, applications, settings, vehicles] = await Promise.all([
+    const [person, accounts, doors, applications, settings, vehicles, pinWarnings] = await Promise.all([
       personProfile(deps.db, personId), personAccounts(deps.db, personId), visibleDoors(deps.db, { personId }), listAuthorizations(deps.db, personId),
-      readSettings(deps.settings, personId), personVehicles(deps.db, personId),
+      readSettings(deps.settings, personId), personVehicles(deps.db, personId), pinNotices(deps.db, personId),
     ]);
     const shownSettings = notice?.settings ? submittedView(settingsView(settings), notice.settings.body) : settingsView(settings);
     const doorNames = new Map(doors.map((door) => [door.id, door.name]));
@@ -62,6 +63,7 @@ export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise
 <p class="muted">${person.email}</p>
 ${notice?.error ? html`<p class="error" role="alert">${notice.error}</p>` : ''}
 ${notice?.info ? html`<p class="notice" role="status">${notice.info}</p>` : ''}
+${pinWarnings.map((warning) => html`<p class="error" role="alert">${warning}</p>`)}
 <h2>Your doors</h2>
 ${doors.length === 0 ? html`<p class="muted">No doors yet.</p>` : html`<table class="list"><tbody>
 ${doors.map((door) => {

@@ -9,6 +9,7 @@ import { windowText } from '../access/hours-text.ts';
 import { utc } from '../access/invitation-mail.ts';
 import { describeInvitation, type InvitationView } from '../access/invitations.ts';
 import { personProfile, type PersonProfile } from '../access/people.ts';
+import { pinNotices } from '../access/pin-notices.ts';
 import { endWebSession, personForWebSession, startWebSession, webSessionSeconds } from '../access/web-sessions.ts';
 import { errorPage } from './error-page.ts';
 import { html, type Html } from './html.ts';
@@ -49,8 +50,17 @@ export async function invitationPages(app: FastifyInstance, deps: WebDeps): Prom
   }, async (request, reply) => {
     const personId = await personForWebSession(deps.db, webSessionId(request));
     if (!personId) return reply.redirect(signInPath(request.params.token), 303);
+    const view = await describeInvitation(deps.db, request.params.token);
     await acceptInvitation(deps, request.params.token, personId);
-    return reply.redirect('/account', 303);
+    // Said here first, where the person is looking; the account page keeps saying it.
+    const notices = await pinNotices(deps.db, personId);
+    if (notices.length === 0) return reply.redirect('/account', 303);
+    return sendPage(reply, layout({ title: 'Invitation accepted', sandbox: deps.sandbox }, html`
+<h1>Invitation accepted</h1>
+<p>You can now use:</p>
+<ul>${view.doors.map((door) => html`<li>${door.name} <span class="muted">(${door.accountName})</span></li>`)}</ul>
+${notices.map((notice) => html`<p class="error" role="alert">${notice}</p>`)}
+<p><a href="/account#settings">Go to your account</a></p>`));
   });
 
   app.post<TokenRoute & { Body: SignUp }>('/invitations/:token/sign-up', {

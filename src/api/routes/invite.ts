@@ -19,7 +19,7 @@ const WeeklySlot = Type.Object({
   start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, inclusive' }),
   end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', description: 'HH:MM, exclusive; earlier than start runs past midnight' }),
 }, { additionalProperties: false });
-const WeeklyHours = Type.Union([Type.Array(WeeklySlot, { maxItems: 50 }), Type.Null()], { description: 'When in the week, in the invited person\'s time zone; null or omitted: any time' });
+const WeeklyHours = Type.Union([Type.Array(WeeklySlot, { maxItems: 50 }), Type.Null()], { description: 'When in the week, in the time zone of the doors\' account (set by its Admin); null or omitted: any time' });
 
 const InviteBody = Type.Object({
   email_address: Type.String({ maxLength: 320 }),
