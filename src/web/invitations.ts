@@ -50,15 +50,13 @@ export async function invitationPages(app: FastifyInstance, deps: WebDeps): Prom
   }, async (request, reply) => {
     const personId = await personForWebSession(deps.db, webSessionId(request));
     if (!personId) return reply.redirect(signInPath(request.params.token), 303);
-    const view = await describeInvitation(deps.db, request.params.token);
     await acceptInvitation(deps, request.params.token, personId);
     // Said here first, where the person is looking; the account page keeps saying it.
     const notices = await pinNotices(deps.db, personId);
     if (notices.length === 0) return reply.redirect('/account', 303);
     return sendPage(reply, layout({ title: 'Invitation accepted', sandbox: deps.sandbox }, html`
 <h1>Invitation accepted</h1>
-<p>You can now use:</p>
-<ul>${view.doors.map((door) => html`<li>${door.name} <span class="muted">(${door.accountName})</span></li>`)}</ul>
+<p>Your new doors are on your account page.</p>
 ${notices.map((notice) => html`<p class="error" role="alert">${notice}</p>`)}
 <p><a href="/account#settings">Go to your account</a></p>`));
   });
