@@ -13,6 +13,7 @@ import { hashPassword } from '../security/passwords.ts';
 import type { Database } from '../store/database.ts';
 import { addMemberIfAbsent } from '../store/repositories/accounts.ts';
 import { findDoorAccess, upsertDoorAccess } from '../store/repositories/door-access.ts';
+import { claimOnJoining } from '../store/repositories/pin-claims.ts';
 import { markInvitationAccepted, type InvitationRow } from '../store/repositories/invitations.ts';
 import { findPersonByEmail, insertPersonIfAbsent } from '../store/repositories/people.ts';
 import type { VisibleDoor } from './door-policy.ts';
@@ -78,6 +79,8 @@ async function grantInvitedAccess(trx: Transaction<Database>, invitation: Invita
   if (doors.length === 0) throw new DomainError('not_found', invalidLink);
   for (const accountId of new Set(doors.map((door) => door.row.account_id))) {
     await addMemberIfAbsent(trx, { account_id: accountId, person_id: personId, role: 'user', created_at: now });
+    // Their PIN works there only if no member holds it already (then they are told: src/access/pin-notices.ts).
+    await claimOnJoining(trx, accountId, personId);
   }
   for (const door of doors) {
     // Read before the upsert replaces it: a new window is a change, the same one no news.

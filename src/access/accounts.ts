@@ -4,8 +4,9 @@ import { secretMatches } from '../security/secrets.ts';
 import type { Database } from '../store/database.ts';
 import { listMemberships } from '../store/repositories/accounts.ts';
 import { assignDevice, findDeviceByBlackbox } from '../store/repositories/doors.ts';
-import { setThirdPartyAccessFlag } from '../store/repositories/accounts.ts';
+import { setAccountTimeZone, setThirdPartyAccessFlag } from '../store/repositories/accounts.ts';
 import { DomainError } from './errors.ts';
+import { canonicalTimeZone } from './schedules.ts';
 
 async function requireAdmin(db: Kysely<Database>, personId: string, accountId: string): Promise<void> {
   const memberships = await listMemberships(db, personId);
@@ -18,6 +19,16 @@ async function requireAdmin(db: Kysely<Database>, personId: string, accountId: s
 export async function setThirdPartyAccess(db: Kysely<Database>, personId: string, accountId: string, enabled: boolean): Promise<void> {
   await requireAdmin(db, personId, accountId);
   await setThirdPartyAccessFlag(db, accountId, enabled);
+}
+
+/** The zone the account's access hours are read in; only its Admin sets it (issue 9: a person's own zone must not move hours). */
+export async function changeAccountTimeZone(db: Kysely<Database>, personId: string, accountId: string, value: string): Promise<string> {
+  await requireAdmin(db, personId, accountId);
+  if (value.trim() === '') throw new DomainError('invalid', 'Enter a time zone, such as America/New_York.');
+  const timeZone = canonicalTimeZone(value);
+  if (!timeZone) throw new DomainError('invalid', `Unknown time zone: ${value.trim()}. Use an IANA name such as America/New_York.`);
+  await setAccountTimeZone(db, accountId, timeZone);
+  return timeZone;
 }
 
 /**

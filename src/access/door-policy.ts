@@ -62,13 +62,17 @@ function toVisibleDoor(row: PersonDoorRow, viewer: Viewer, at: Date): VisibleDoo
   };
 }
 
-/** Whether the person may operate a door they can see, at this instant, in their time zone. */
-export function operateVerdict(door: VisibleDoor, at: Date, timeZone: string): ScheduleVerdict {
-  return door.window ? checkSchedule(door.window, at, timeZone) : { allowed: true };
+/**
+ * Whether the person may operate a door they can see, at this instant. Hours
+ * are read in the door's account's zone: the person's own zone is theirs to
+ * choose, so it must not move the hours they were given.
+ */
+export function operateVerdict(door: VisibleDoor, at: Date): ScheduleVerdict {
+  return door.window ? checkSchedule(door.window, at, door.row.account_time_zone) : { allowed: true };
 }
 
-export function requireOperableNow(door: VisibleDoor, at: Date, timeZone: string): void {
-  const verdict = operateVerdict(door, at, timeZone);
+export function requireOperableNow(door: VisibleDoor, at: Date): void {
+  const verdict = operateVerdict(door, at);
   if (verdict.allowed) return;
   const messages = {
     not_started: `Your access to ${door.name} has not started yet.`,

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database, DoorState } from '../store/database.ts';
 import { findAccessEvents, insertAccessEvent } from '../store/repositories/access-events.ts';
 import { requireVisibleDoor, visibleDoors, type Viewer, type VisibleDoor } from './door-policy.ts';
+import { dateOutOfRange } from './date-bounds.ts';
 import { DomainError } from './errors.ts';
 import { parseId } from './ids.ts';
 import { isLocalDate, localDateRange, localToday, shiftLocalDate } from './schedules.ts';
@@ -101,6 +102,8 @@ function dateWindow(query: HistoryQuery, timeZone: string, at: Date): { from: nu
   for (const field of ['start_date', 'end_date'] as const) {
     const value = query[field];
     if (value !== undefined && !isLocalDate(value)) throw new DomainError('invalid', `${field} must be a date as YYYY-MM-DD.`);
+    const problem = value === undefined ? undefined : dateOutOfRange(field, value);
+    if (problem) throw new DomainError('invalid', problem);
   }
   const end = query.end_date ?? (query.start_date !== undefined ? shiftLocalDate(query.start_date, DEFAULT_DAYS - 1) : localToday(at, timeZone));
   const start = query.start_date ?? shiftLocalDate(end, -(DEFAULT_DAYS - 1));
@@ -115,7 +118,7 @@ function encodeCursor(occurredAt: number, id: string): string {
 function decodeCursor(cursor: string): { occurredAt: number; id: string } {
   try {
     const [occurredAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof occurredAt === 'number' && typeof id === 'string') return { occurredAt, id };
+    if (Number.isSafeInteger(occurredAt) && typeof id === 'string') return { occurredAt: occurredAt as number, id };
   } catch {
     // fall through
   }

@@ -1,12 +1,14 @@
 // The email an invited person receives: who shares which doors, when, and
 // the single-use link. Plain text, so every mail client shows it the same.
 import type { MailMessage } from '../mail/mailer.ts';
+import { windowText } from './hours-text.ts';
 import type { ShareWindow } from './share-window.ts';
 
 export interface InvitationLetter {
   to: string;
   inviter: { firstName: string; lastName: string; email: string };
-  doors: { name: string; accountName: string }[];
+  /** With the zone of each door's account, which the window's times are given in. */
+  doors: { name: string; accountName: string; timeZone: string }[];
   window: ShareWindow;
   link: string;
   expiresAt: number;
@@ -21,7 +23,7 @@ export function invitationMail(letter: InvitationLetter): MailMessage {
     '',
     ...letter.doors.map((door) => `  - ${door.name} (${door.accountName})`),
     '',
-    ...windowLines(letter.window),
+    ...windowLines(letter),
     `To accept, open this link and sign in as ${letter.to}, or create a login for that address if you have none:`,
     '',
     letter.link,
@@ -32,12 +34,9 @@ export function invitationMail(letter: InvitationLetter): MailMessage {
   return { to: letter.to, subject: `${inviter} shared access with you on ParqEx`, text: `${lines.join('\n')}\n` };
 }
 
-function windowLines(window: ShareWindow): string[] {
-  const lines = [];
-  if (window.startsAt !== null) lines.push(`From: ${utc(window.startsAt)}`);
-  if (window.endsAt !== null) lines.push(`Until: ${utc(window.endsAt)}`);
-  for (const slot of window.weeklyHours ?? []) lines.push(`Hours: ${slot.days.join(', ')} ${slot.start}-${slot.end} (your time zone)`);
-  return lines.length > 0 ? [...lines, ''] : [];
+function windowLines(letter: InvitationLetter): string[] {
+  const lines = windowText(letter.window, letter.doors);
+  return lines.length > 0 ? ['When:', ...lines.map((line) => `  - ${line}`), ''] : [];
 }
 
 export function utc(seconds: number): string {

@@ -63,7 +63,7 @@ export async function inviteToDoors(deps: InvitationDeps, viewer: Viewer, input:
   await deps.mailer.send(invitationMail({
     to: email,
     inviter,
-    doors: shared.map((door) => ({ name: door.row.admin_name, accountName: door.row.account_name })),
+    doors: shared.map((door) => ({ name: door.row.admin_name, accountName: door.row.account_name, timeZone: door.row.account_time_zone })),
     window,
     link: `${deps.publicUrl}/invitations/${token}`,
     expiresAt: invitation.expiresAt,
@@ -146,7 +146,7 @@ export async function requireUsableInvitation(db: Kysely<Database>, token: strin
 export interface InvitationView {
   email: string;
   inviter: { firstName: string; lastName: string; email: string };
-  doors: { name: string; accountName: string }[];
+  doors: { name: string; accountName: string; timeZone: string }[];
   startsAt: number | null;
   endsAt: number | null;
   weeklyHours: WeeklyHours | null;
@@ -166,7 +166,7 @@ export async function describeInvitation(db: Kysely<Database>, token: string, at
   return {
     email: invitation.email,
     inviter: { firstName: inviter.firstName, lastName: inviter.lastName, email: inviter.email },
-    doors: doors.map((door) => ({ name: door.name, accountName: door.account_name })),
+    doors: doors.map((door) => ({ name: door.name, accountName: door.account_name, timeZone: door.account_time_zone })),
     startsAt: invitation.starts_at,
     endsAt: invitation.ends_at,
     weeklyHours: invitation.weekly_hours ? JSON.parse(invitation.weekly_hours) as WeeklyHours : null,

@@ -1,6 +1,6 @@
 // When a User may operate a door: an optional window (starts, ends) and
-// optional weekly hours, read in the person's own time zone, so "06:00–22:00"
-// means what it says on both sides of a daylight-saving change.
+// optional weekly hours, read in the time zone of the door's account, so
+// "06:00–22:00" means what it says on both sides of a daylight-saving change.
 import { DateTime } from 'luxon';
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

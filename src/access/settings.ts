@@ -1,11 +1,12 @@
 // A person's settings (spec 4, "Get User Settings"). The keypad PIN is read
 // back by applications, so it is kept sealed, with a keyed hash beside it for
-// uniqueness checks and keypad look-ups.
+// the claims (pin_claims) keypads look PINs up by.
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Box } from '../security/encryption.ts';
 import type { Database } from '../store/database.ts';
-import { findSettings, pinTakenNearby, saveSettings } from '../store/repositories/settings.ts';
+import { moveClaims } from '../store/repositories/pin-claims.ts';
+import { findSettings, saveSettings } from '../store/repositories/settings.ts';
 import { DomainError } from './errors.ts';
 import { canonicalTimeZone } from './schedules.ts';
 
@@ -58,20 +59,22 @@ export function pinLookup(pinKey: Buffer, pin: string): string {
 }
 
 export async function updateSettings(deps: SettingsDeps, personId: string, changes: Partial<Settings>): Promise<Settings> {
+  return deps.db.transaction().execute((trx) => updateIn({ ...deps, db: trx }, personId, changes));
+}
+
+async function updateIn(deps: SettingsDeps, personId: string, changes: Partial<Settings>): Promise<Settings> {
   const current = await readSettings(deps, personId);
   const next = { ...current, ...changes };
   const timeZone = canonicalTimeZone(next.timeZone);
   if (!timeZone) throw new DomainError('invalid', `Unknown time zone: ${next.timeZone}. Use an IANA name such as America/New_York.`);
   next.timeZone = timeZone;
   if (!/^[a-z0-9_]{1,40}$/.test(next.notificationTone)) throw new DomainError('invalid', 'The notification tone must be a short name such as door_open.');
-  let lookup: string | null = null;
-  if (next.pin !== null) {
-    // A keypad identifies the person by the PIN alone, so it must be unique among everyone they share an account with.
-    if (!/^\d{4,8}$/.test(next.pin)) throw new DomainError('invalid', 'A PIN is 4 to 8 digits.');
-    lookup = pinLookup(deps.pinKey, next.pin);
-    if (next.pin !== current.pin && await pinTakenNearby(deps.db, personId, lookup)) {
-      throw new DomainError('invalid', 'This PIN cannot be used. Please choose another one.');
-    }
+  if (next.pin !== null && !/^\d{4,8}$/.test(next.pin)) throw new DomainError('invalid', 'A PIN is 4 to 8 digits.');
+  const lookup = next.pin === null ? null : pinLookup(deps.pinKey, next.pin);
+  // A keypad identifies the person by the PIN alone, so a new one is claimed in
+  // every account of theirs at once, or in none. The refusal says nothing of who holds it.
+  if (next.pin !== current.pin && !(await moveClaims(deps.db, personId, lookup))) {
+    throw new DomainError('invalid', 'This PIN cannot be used. Please choose another one.');
   }
   await saveSettings(deps.db, {
     person_id: personId,

@@ -2,6 +2,7 @@
 // starts and ends, and its weekly hours. A User who shares a door they were
 // given access to can give no more than they have themselves.
 import { DateTime } from 'luxon';
+import { offsetOutOfRange, timeOutOfRange } from './date-bounds.ts';
 import { DomainError } from './errors.ts';
 import { weekdays, weeklyHoursProblem, type AccessWindow, type WeeklyHours } from './schedules.ts';
 
@@ -34,16 +35,20 @@ export function readShareWindow(input: ShareWindowInput, now: number): ShareWind
 
 /**
  * Accepts ISO 8601 (a time without an offset is UTC) or the API's own
- * "YYYY-MM-DD HH:MM:SS" in UTC.
+ * "YYYY-MM-DD HH:MM:SS" in UTC, within the accepted range (date-bounds.ts).
  */
 function readTime(field: string, value: string | null | undefined): number | null {
   if (value === undefined || value === null || value === '') return null;
   const text = value.trim();
+  // setZone keeps the offset the text gave, so it can be checked.
   const parsed = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(text)
     ? DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone: 'utc' })
-    : DateTime.fromISO(text, { zone: 'utc' });
+    : DateTime.fromISO(text, { zone: 'utc', setZone: true });
   if (!parsed.isValid) throw new DomainError('invalid', `Invalid ${field}: use ISO 8601 or "YYYY-MM-DD HH:MM:SS" (UTC).`);
-  return Math.floor(parsed.toSeconds());
+  const seconds = Math.floor(parsed.toSeconds());
+  const problem = offsetOutOfRange(field, parsed.offset) ?? timeOutOfRange(field, seconds);
+  if (problem) throw new DomainError('invalid', problem);
+  return seconds;
 }
 
 /**

@@ -22,9 +22,10 @@ export const sandboxPeople = {
   nora: { id: '5a0d0000-0000-4000-8000-000000000003', email: 'nora.neighbor@sandbox.parqex.test', first_name: 'Nora', last_name: 'Neighbor' },
 } as const;
 
+/** Each in its Admin's zone (the default zone of a person's settings), as an account an Admin creates. */
 export const sandboxAccounts = {
-  residence: { id: '5a0d0000-0000-4000-8000-0000000000a1', name: 'Sandbox Residence' },
-  neighbor: { id: '5a0d0000-0000-4000-8000-0000000000a2', name: 'Neighbor House' },
+  residence: { id: '5a0d0000-0000-4000-8000-0000000000a1', name: 'Sandbox Residence', time_zone: 'America/New_York' },
+  neighbor: { id: '5a0d0000-0000-4000-8000-0000000000a2', name: 'Neighbor House', time_zone: 'America/New_York' },
 } as const;
 
 /** Controllers of the sandbox; the claim codes are what ships in the box; the secrets sign them in to MQTT (public, like every sandbox password). */
@@ -44,7 +45,7 @@ export const sandboxDoors = {
   neighborGarage: { id: '5a0d0000-0000-4000-8000-0000000000e5', device: 'neighbor', entity_number: 1, name: 'Neighbor Garage', kind: 'stateful', door_type: 'garage', sensor: 1, auto_close_delay: 0 },
 } as const;
 
-/** Sam may use the gate from 06:00 to 22:00, every day, in his time zone. */
+/** Sam may use the gate from 06:00 to 22:00, every day, in the Sandbox Residence's time zone. */
 export const samGateHours: WeeklyHours = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '06:00', end: '22:00' }];
 
 export const sandboxPins = { alex: '1357', sam: '2468', nora: '9753' } as const;

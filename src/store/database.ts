@@ -16,6 +16,7 @@ export interface Database {
   door_names: DoorNamesTable;
   door_access: DoorAccessTable;
   person_settings: PersonSettingsTable;
+  pin_claims: PinClaimsTable;
   vehicles: VehiclesTable;
   authorizations: AuthorizationsTable;
   authorization_doors: AuthorizationDoorsTable;
@@ -46,6 +47,8 @@ export interface AccountsTable {
   third_party_access: number;
   is_sandbox: number;
   created_at: number;
+  /** IANA name: access hours and invitation windows of the account's doors are read in it. */
+  time_zone: string;
 }
 
 export type Role = 'admin' | 'user';
@@ -189,6 +192,14 @@ export interface PersonSettingsTable {
   /** Keyed hash of the PIN, for uniqueness checks and keypad look-ups. */
   pin_lookup: string | null;
   share_pin_with_apps: number;
+}
+
+/** Which member a keypad PIN opens for at an account: one holder per PIN and account. */
+export interface PinClaimsTable {
+  account_id: string;
+  /** The keyed hash of person_settings.pin_lookup. */
+  pin_lookup: string;
+  person_id: string;
 }
 
 export interface VehiclesTable {

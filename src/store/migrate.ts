@@ -8,6 +8,8 @@ import * as webhooks from './migrations/0005-webhooks.ts';
 import * as webhookOrder from './migrations/0006-webhook-order.ts';
 import * as doorOpenAlerts from './migrations/0007-door-open-alerts.ts';
 import * as uniquePlates from './migrations/0008-unique-plates.ts';
+import * as accountTimeZone from './migrations/0009-account-time-zone.ts';
+import * as pinClaims from './migrations/0010-pin-claims.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
@@ -19,6 +21,8 @@ export const migrations: Record<string, Migration> = {
   '0006-webhook-order': webhookOrder,
   '0007-door-open-alerts': doorOpenAlerts,
   '0008-unique-plates': uniquePlates,
+  '0009-account-time-zone': accountTimeZone,
+  '0010-pin-claims': pinClaims,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {

@@ -3,13 +3,15 @@
 // in a click), and for Admins the account switches.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listAuthorizations, revokeAuthorization } from '../access/authorizations.ts';
-import { claimController, setThirdPartyAccess } from '../access/accounts.ts';
+import { changeAccountTimeZone, claimController, setThirdPartyAccess } from '../access/accounts.ts';
 import { changeSettings } from '../access/change-settings.ts';
 import { renameDoor } from '../access/door-names.ts';
-import { visibleDoors } from '../access/door-policy.ts';
+import { visibleDoors, type VisibleDoor } from '../access/door-policy.ts';
 import { DomainError } from '../access/errors.ts';
+import { windowText } from '../access/hours-text.ts';
 import { parseId } from '../access/ids.ts';
 import { personAccounts, personProfile } from '../access/people.ts';
+import { pinNotices } from '../access/pin-notices.ts';
 import { readSettings } from '../access/settings.ts';
 import { personVehicles } from '../access/vehicles.ts';
 import { endWebSession, personForWebSession } from '../access/web-sessions.ts';
@@ -33,9 +35,12 @@ interface Notice {
   settings?: { error: string; body: SettingsFormBody };
   door?: { id: string | undefined; error: string; name: string };
   vehicle?: VehicleRefusal;
+  timeZone?: { accountId: string; error: string; value: string };
 }
 
-const savedMessages: Record<string, string> = { settings: 'Settings saved.', door: 'Door name saved.', vehicle: 'Vehicle added.', 'vehicle-removed': 'Vehicle removed.' };
+const savedMessages: Record<string, string> = {
+  settings: 'Settings saved.', door: 'Door name saved.', vehicle: 'Vehicle added.', 'vehicle-removed': 'Vehicle removed.', 'account-time-zone': 'Time zone saved.',
+};
 
 export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const signedIn = async (request: FastifyRequest, reply: FastifyReply): Promise<string | undefined> => {
@@ -45,9 +50,9 @@ export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise
   };
 
   const render = async (request: FastifyRequest, reply: FastifyReply, personId: string, notice?: Notice) => {
-    const [person, accounts, doors, applications, settings, vehicles] = await Promise.all([
+    const [person, accounts, doors, applications, settings, vehicles, pinWarnings] = await Promise.all([
       personProfile(deps.db, personId), personAccounts(deps.db, personId), visibleDoors(deps.db, { personId }), listAuthorizations(deps.db, personId),
-      readSettings(deps.settings, personId), personVehicles(deps.db, personId),
+      readSettings(deps.settings, personId), personVehicles(deps.db, personId), pinNotices(deps.db, personId),
     ]);
     const shownSettings = notice?.settings ? submittedView(settingsView(settings), notice.settings.body) : settingsView(settings);
     const doorNames = new Map(doors.map((door) => [door.id, door.name]));
@@ -58,11 +63,12 @@ export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise
 <p class="muted">${person.email}</p>
 ${notice?.error ? html`<p class="error" role="alert">${notice.error}</p>` : ''}
 ${notice?.info ? html`<p class="notice" role="status">${notice.info}</p>` : ''}
+${pinWarnings.map((warning) => html`<p class="error" role="alert">${warning}</p>`)}
 <h2>Your doors</h2>
 ${doors.length === 0 ? html`<p class="muted">No doors yet.</p>` : html`<table class="list"><tbody>
 ${doors.map((door) => {
     const refused = notice?.door?.id === door.id ? notice.door : undefined;
-    return html`<tr><td>${door.name}<br><span class="muted">${door.row.account_name} · ${door.relationship} · ${door.row.state === 'OPEN' ? 'open' : 'closed'}</span>
+    return html`<tr><td>${door.name}<br><span class="muted">${door.row.account_name} · ${door.relationship} · ${door.row.state === 'OPEN' ? 'open' : 'closed'}${accessText(door)}</span>
   ${doorControls(door, csrf)}
   <details class="rename"${refused ? html` open` : ''}><summary>Rename</summary>
   <form method="post" action="/account/doors/${door.id}/name">
@@ -89,9 +95,19 @@ ${applications.map((application) => html`<tr>
 </tr>`)}
 </tbody></table>`}
 <h2>Accounts</h2>
-<ul>${accounts.map((account) => html`<li>${account.name} (${account.role === 'admin' ? 'Admin' : 'User'})</li>`)}</ul>
-${admin.map((account) => html`
+<ul>${accounts.map((account) => html`<li>${account.name} (${account.role === 'admin' ? 'Admin' : 'User'})<br><span class="muted">${account.name}: hours are read in ${account.timeZone} time</span></li>`)}</ul>
+${admin.map((account) => {
+    const refused = notice?.timeZone?.accountId === account.accountId ? notice.timeZone : undefined;
+    return html`
 <h3>${account.name}</h3>
+<form method="post" action="/account/accounts/${account.accountId}/time-zone">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <label for="account-zone-${account.accountId}">Time zone of the account</label>
+  ${refused ? html`<p class="error" role="alert">${refused.error}</p>` : ''}
+  <input id="account-zone-${account.accountId}" name="time_zone" type="text" list="time-zones" required maxlength="100" autocomplete="off" autocapitalize="off" spellcheck="false" value="${refused ? refused.value : account.timeZone}">
+  <p class="muted">Everyone's access hours at ${account.name} are read in this zone, and invitations show them in it.</p>
+  <button type="submit" class="secondary">Save time zone</button>
+</form>
 <form method="post" action="/account/accounts/${account.accountId}/third-party">
   <input type="hidden" name="_csrf" value="${csrf}">
   <input type="hidden" name="enabled" value="${account.thirdPartyAccess ? 'false' : 'true'}">
@@ -105,7 +121,8 @@ ${admin.map((account) => html`
   <label for="claim-${account.accountId}">Claim code (inside the box)</label>
   <input id="claim-${account.accountId}" name="claim_code" type="text" autocomplete="off" required maxlength="64">
   <button type="submit">Add controller</button>
-</form>`)}
+</form>`;
+  })}
 <form method="post" action="/logout">
   <input type="hidden" name="_csrf" value="${csrf}">
   <button type="submit" class="secondary">Sign out</button>
@@ -173,6 +190,24 @@ ${admin.map((account) => html`
     return reply.redirect('/account', 303);
   });
 
+  app.post<{ Params: { id: string }; Body: { time_zone?: string } | undefined }>('/account/accounts/:id/time-zone', {
+    schema: { hide: true, params: idParams, body: formBody({ time_zone: 100 }) },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const personId = await signedIn(request, reply);
+    if (!personId) return reply;
+    const value = request.body?.time_zone ?? '';
+    try {
+      await changeAccountTimeZone(deps.db, personId, request.params.id, value);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'invalid') {
+        return render(request, reply.code(400), personId, { timeZone: { accountId: request.params.id, error: error.message, value } });
+      }
+      throw error;
+    }
+    return reply.redirect('/account?saved=account-time-zone', 303);
+  });
+
   app.post<{ Params: { id: string }; Body: { blackbox_code: string; claim_code: string } }>('/account/accounts/:id/controllers', {
     schema: {
       hide: true,
@@ -203,4 +238,10 @@ ${admin.map((account) => html`
     }
     return reply.redirect('/login', 303);
   });
+}
+
+/** A User's window on a door, in the zone of the door's account. */
+function accessText(door: VisibleDoor): string {
+  const lines = door.window ? windowText(door.window, [{ accountName: door.row.account_name, timeZone: door.row.account_time_zone }]) : [];
+  return lines.map((line) => ` · ${line}`).join('');
 }

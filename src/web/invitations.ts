@@ -5,9 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import { acceptInvitation, minPasswordLength, signUpAndAccept, type SignUp } from '../access/accept-invitation.ts';
 import { DomainError } from '../access/errors.ts';
+import { windowText } from '../access/hours-text.ts';
 import { utc } from '../access/invitation-mail.ts';
 import { describeInvitation, type InvitationView } from '../access/invitations.ts';
 import { personProfile, type PersonProfile } from '../access/people.ts';
+import { pinNotices } from '../access/pin-notices.ts';
 import { endWebSession, personForWebSession, startWebSession, webSessionSeconds } from '../access/web-sessions.ts';
 import { errorPage } from './error-page.ts';
 import { html, type Html } from './html.ts';
@@ -49,7 +51,14 @@ export async function invitationPages(app: FastifyInstance, deps: WebDeps): Prom
     const personId = await personForWebSession(deps.db, webSessionId(request));
     if (!personId) return reply.redirect(signInPath(request.params.token), 303);
     await acceptInvitation(deps, request.params.token, personId);
-    return reply.redirect('/account', 303);
+    // Said here first, where the person is looking; the account page keeps saying it.
+    const notices = await pinNotices(deps.db, personId);
+    if (notices.length === 0) return reply.redirect('/account', 303);
+    return sendPage(reply, layout({ title: 'Invitation accepted', sandbox: deps.sandbox }, html`
+<h1>Invitation accepted</h1>
+<p>Your new doors are on your account page.</p>
+${notices.map((notice) => html`<p class="error" role="alert">${notice}</p>`)}
+<p><a href="/account#settings">Go to your account</a></p>`));
   });
 
   app.post<TokenRoute & { Body: SignUp }>('/invitations/:token/sign-up', {
@@ -129,10 +138,6 @@ function nextStep(token: string, view: InvitationView, person: PersonProfile | u
 }
 
 function windowDescription(view: InvitationView): Html | string {
-  const parts = [
-    view.startsAt !== null ? html`<li>From ${utc(view.startsAt)}</li>` : '',
-    view.endsAt !== null ? html`<li>Until ${utc(view.endsAt)}</li>` : '',
-    ...(view.weeklyHours ?? []).map((slot) => html`<li>${slot.days.join(', ')} ${slot.start}–${slot.end} (your time zone)</li>`),
-  ];
-  return parts.some(Boolean) ? html`<ul class="muted">${parts}</ul>` : '';
+  const lines = windowText(view, view.doors);
+  return lines.length > 0 ? html`<ul class="muted">${lines.map((line) => html`<li>${line}</li>`)}</ul>` : '';
 }

@@ -88,7 +88,7 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
   <label for="time-zone">Time zone</label>
   <input id="time-zone" name="time_zone" type="text" list="time-zones" required maxlength="100" autocomplete="off" autocapitalize="off" spellcheck="false" value="${view.timeZone}">
   <datalist id="time-zones">${commonTimeZones.map((zone) => html`<option value="${zone}">`)}</datalist>
-  <p class="muted">Door hours and history dates follow this zone.</p>
+  <p class="muted">Your history and the dates on your pages follow this zone. Door hours are read in each account's zone.</p>
   <label for="pin">Keypad PIN</label>
   <p class="muted" id="pin-status">${view.pinSet ? 'A PIN is set.' : 'No PIN.'} Enter 4 to 8 digits to ${view.pinSet ? 'change it' : 'set one'}; leave empty to keep ${view.pinSet ? 'it' : 'none'}.</p>
   <input id="pin" name="pin" type="password" inputmode="numeric" pattern="[0-9]{4,8}" minlength="4" maxlength="8" autocomplete="new-password" aria-describedby="pin-status">

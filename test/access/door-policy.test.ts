@@ -13,20 +13,20 @@ const sam = { personId: sandboxPeople.sam.id };
 const nyTime = (iso: string) => new Date(iso);
 
 describe('door policy', () => {
-  it('lets Sam operate the gate from 06:00 to 22:00 New York time only', async (t) => {
+  it('lets Sam operate the gate from 06:00 to 22:00 New York time only, the zone of the gate\'s account', async (t) => {
     const { app } = await startServer(t, 'sqlite');
     const gate = await requireVisibleDoor(app.db, sam, sandboxDoors.gate.id);
     assert.equal(gate.relationship, 'Has Access');
-    assert.deepEqual(operateVerdict(gate, nyTime('2026-06-10T21:59:00-04:00'), newYork), { allowed: true });
-    assert.deepEqual(operateVerdict(gate, nyTime('2026-06-10T06:00:00-04:00'), newYork), { allowed: true });
-    assert.deepEqual(operateVerdict(gate, nyTime('2026-06-10T23:00:00-04:00'), newYork), { allowed: false, reason: 'outside_hours' });
-    assert.deepEqual(operateVerdict(gate, nyTime('2026-06-10T05:59:00-04:00'), newYork), { allowed: false, reason: 'outside_hours' });
-    assert.throws(() => requireOperableNow(gate, nyTime('2026-06-10T23:00:00-04:00'), newYork), (error: unknown) => error instanceof DomainError && error.code === 'forbidden');
+    assert.deepEqual(operateVerdict(gate, nyTime('2026-06-10T21:59:00-04:00')), { allowed: true });
+    assert.deepEqual(operateVerdict(gate, nyTime('2026-06-10T06:00:00-04:00')), { allowed: true });
+    assert.deepEqual(operateVerdict(gate, nyTime('2026-06-10T23:00:00-04:00')), { allowed: false, reason: 'outside_hours' });
+    assert.deepEqual(operateVerdict(gate, nyTime('2026-06-10T05:59:00-04:00')), { allowed: false, reason: 'outside_hours' });
+    assert.throws(() => requireOperableNow(gate, nyTime('2026-06-10T23:00:00-04:00')), (error: unknown) => error instanceof DomainError && error.code === 'forbidden');
     // The lobby door has no hours; the Admin is never limited.
     const lobby = await requireVisibleDoor(app.db, sam, sandboxDoors.lobby.id);
-    assert.deepEqual(operateVerdict(lobby, nyTime('2026-06-10T23:00:00-04:00'), newYork), { allowed: true });
+    assert.deepEqual(operateVerdict(lobby, nyTime('2026-06-10T23:00:00-04:00')), { allowed: true });
     const alexGate = await requireVisibleDoor(app.db, { personId: sandboxPeople.alex.id }, sandboxDoors.gate.id);
-    assert.deepEqual(operateVerdict(alexGate, nyTime('2026-06-10T23:00:00-04:00'), newYork), { allowed: true });
+    assert.deepEqual(operateVerdict(alexGate, nyTime('2026-06-10T23:00:00-04:00')), { allowed: true });
   });
 
   it('keeps 06:00 to 22:00 local on both sides of a daylight-saving change', () => {
@@ -60,8 +60,8 @@ describe('door policy', () => {
     const now = Math.floor(Date.now() / 1000);
     await upsertDoorAccess(app.db, { door_id: sandboxDoors.lobby.id, person_id: sandboxPeople.sam.id, granted_by: sandboxPeople.alex.id, starts_at: now + 3600, ends_at: now + 7200, weekly_hours: null, created_at: now });
     const lobby = await requireVisibleDoor(app.db, sam, sandboxDoors.lobby.id);
-    assert.deepEqual(operateVerdict(lobby, new Date(), newYork), { allowed: false, reason: 'not_started' });
-    assert.deepEqual(operateVerdict(lobby, new Date((now + 3700) * 1000), newYork), { allowed: true });
+    assert.deepEqual(operateVerdict(lobby, new Date()), { allowed: false, reason: 'not_started' });
+    assert.deepEqual(operateVerdict(lobby, new Date((now + 3700) * 1000)), { allowed: true });
     await upsertDoorAccess(app.db, { door_id: sandboxDoors.lobby.id, person_id: sandboxPeople.sam.id, granted_by: sandboxPeople.alex.id, starts_at: now - 7200, ends_at: now - 1, weekly_hours: null, created_at: now });
     await assert.rejects(requireVisibleDoor(app.db, sam, sandboxDoors.lobby.id), (error: unknown) => error instanceof DomainError && error.code === 'not_found');
     assert.deepEqual((await visibleDoors(app.db, sam)).map((door) => door.name), ['Driveway Gate']);

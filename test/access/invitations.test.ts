@@ -72,7 +72,7 @@ for (const engine of engines()) {
       const view = await describeInvitation(db, token);
       assert.equal(view.email, 'guest@example.com');
       assert.equal(view.loginExists, false);
-      assert.deepEqual(view.doors, [{ name: 'Lobby Door', accountName: 'Sandbox Residence' }]);
+      assert.deepEqual(view.doors, [{ name: 'Lobby Door', accountName: 'Sandbox Residence', timeZone: 'America/New_York' }]);
     });
 
     it('refuses bad input naming the field, before looking at any door', async (t) => {

@@ -122,7 +122,7 @@ for (const { engine, broker } of variants) {
       assert.equal(controller.movements, 0);
     });
 
-    it('refuses Sam on the gate at 23:00 his time with 403, and records the refused attempt', async (t) => {
+    it('refuses Sam on the gate at 23:00 in the account\'s zone (New York) with 403, and records the refused attempt', async (t) => {
       const { baseUrl, app } = await startServer(t);
       const controller = await sandboxController(t, app, 'a');
       const { access_token } = await sandboxTokens(baseUrl, { email: sandbox.people.sam.email });

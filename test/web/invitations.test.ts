@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { changeAccountTimeZone } from '../../src/access/accounts.ts';
 import { visibleDoors } from '../../src/access/door-policy.ts';
-import { sandboxDoors } from '../../src/sandbox/seed.ts';
+import { sandboxAccounts, sandboxDoors } from '../../src/sandbox/seed.ts';
 import { mailboxMailer } from '../../src/mail/mailbox.ts';
 import { safeNextPath } from '../../src/web/next-path.ts';
 import { Browser, csrfToken, formAction } from '../helpers/browser.ts';
@@ -63,6 +64,22 @@ for (const engine of engines()) {
       const garage = (await visibleDoors(app.db, { personId: sandbox.people.nora.id })).find((door) => door.id === sandboxDoors.garage.id);
       assert.equal(garage?.relationship, 'Has Access');
       assert.equal((await browser.request(link)).status, 404, 'used once');
+    });
+
+    it('gives the window in the zone of the doors\' account, named, in the mail and on the page', async (t) => {
+      const { baseUrl, app } = await startServer(t, engine);
+      await changeAccountTimeZone(app.db, sandbox.people.alex.id, sandboxAccounts.residence.id, 'Europe/Berlin');
+      const invited = await callInvite(baseUrl, await firstPartyToken(baseUrl), 'POST', {
+        email_address: 'guest@example.com', door_ids: [sandboxDoors.lobby.id], starts_at: '2030-01-01T08:00:00Z', ends_at: '2030-01-02 08:00:00',
+        weekly_hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '06:00', end: '22:00' }, { days: ['sat'], start: '23:00', end: '01:00' }],
+      });
+      assert.equal(invited.status, 200);
+      const window = ['from 2030-01-01 09:00 Europe/Berlin', 'until 2030-01-02 09:00 Europe/Berlin', 'every day 06:00–22:00 Europe/Berlin time', 'sat 23:00–01:00 Europe/Berlin time'];
+      const mail = await app.db.selectFrom('mail').select('body').where('to_address', '=', 'guest@example.com').executeTakeFirstOrThrow();
+      assert.ok(mail.body.includes(`When:\n${window.map((line) => `  - ${line}`).join('\n')}\n`), mail.body);
+      assert.doesNotMatch(mail.body, /your time zone/);
+      const page = await (await fetch(await linkFromMailbox(baseUrl, 'guest@example.com'))).text();
+      assert.ok(page.includes(`<ul class="muted">${window.map((line) => `<li>${line}</li>`).join('')}</ul>`), page);
     });
 
     it('answers an expired invitation with 404 and the reason', async (t) => {

@@ -13,19 +13,19 @@ import { apiTimestamp, unixNow } from '../format.ts';
 import { bearerSecurity, errorEnvelope, successEnvelope } from '../schemas.ts';
 
 const DoorIds = Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 50, description: 'Door ids, 32 hex digits or dashed UUIDs' });
-const Time = Type.Union([Type.String({ maxLength: 40 }), Type.Null()], { description: 'ISO 8601 or "YYYY-MM-DD HH:MM:SS", UTC when no offset is given' });
+const Time = Type.Union([Type.String({ maxLength: 40 }), Type.Null()], { description: 'ISO 8601 or "YYYY-MM-DD HH:MM:SS", UTC when no offset is given; from 2000-01-01 up to 2100-01-01 UTC, an offset at most ±14:00' });
 const WeeklySlot = Type.Object({
   days: Type.Array(Type.Enum([...weekdays]), { minItems: 1, maxItems: 7, description: 'mon, tue, wed, thu, fri, sat, sun' }),
   start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, inclusive' }),
   end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', description: 'HH:MM, exclusive; earlier than start runs past midnight' }),
 }, { additionalProperties: false });
-const WeeklyHours = Type.Union([Type.Array(WeeklySlot, { maxItems: 50 }), Type.Null()], { description: 'When in the week, in the invited person\'s time zone; null or omitted: any time' });
+const WeeklyHours = Type.Union([Type.Array(WeeklySlot, { maxItems: 50 }), Type.Null()], { description: 'When in the week, in the time zone of the doors\' account (set by its Admin); null or omitted: any time' });
 
 const InviteBody = Type.Object({
   email_address: Type.String({ maxLength: 320 }),
   door_ids: DoorIds,
   starts_at: Type.Optional(Time),
-  ends_at: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()], { description: 'Mandatory for a User sharing a door they were given; ISO 8601 or "YYYY-MM-DD HH:MM:SS" (UTC)' })),
+  ends_at: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()], { description: 'Mandatory for a User sharing a door they were given; ISO 8601 or "YYYY-MM-DD HH:MM:SS" (UTC); from 2000-01-01 up to 2100-01-01 UTC, an offset at most ±14:00' })),
   weekly_hours: Type.Optional(WeeklyHours),
 }, { additionalProperties: false });
 

@@ -9,7 +9,7 @@ import { bearerSecurity, errorEnvelope, successEnvelope } from '../schemas.ts';
 const Settings = Type.Object({
   door_open_alert_notification_enabled: Type.Boolean(),
   door_open_alert_notification_tone: Type.String(),
-  time_zone: Type.String({ description: 'IANA time zone' }),
+  time_zone: Type.String({ description: 'IANA time zone: the person\'s history dates and pages are read in it. Access hours are not: they follow the zone of each door\'s account' }),
   pin_code: Type.String({ description: 'Keypad PIN, digits as a string; "" when none is set or the person does not share it with applications' }),
 });
 

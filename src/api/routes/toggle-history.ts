@@ -12,8 +12,8 @@ const Query = Type.Object({
   history_type: Type.Optional(Type.Union([Type.Literal('door'), Type.Literal('device'), Type.Literal('user')], { description: 'Inferred when missing: door_id → door, device_id → device, neither → user' })),
   door_id: Type.Optional(Type.String({ maxLength: 64 })),
   device_id: Type.Optional(Type.String({ maxLength: 64 })),
-  start_date: Type.Optional(Type.String({ maxLength: 10, description: 'YYYY-MM-DD, inclusive, in the person\'s time zone; default: 30 days before end_date' })),
-  end_date: Type.Optional(Type.String({ maxLength: 10, description: 'YYYY-MM-DD, inclusive; default: today' })),
+  start_date: Type.Optional(Type.String({ maxLength: 10, description: 'YYYY-MM-DD, inclusive, in the person\'s time zone, 2000-01-01 to 2099-12-31; default: 30 days before end_date' })),
+  end_date: Type.Optional(Type.String({ maxLength: 10, description: 'YYYY-MM-DD, inclusive, 2000-01-01 to 2099-12-31; default: today' })),
   limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'Extension: page size, 1 to 1000; turns paging on' })),
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Extension: next_cursor of the previous page' })),
 });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../database.ts';
 
-export async function insertAccountIfAbsent(db: Kysely<Database>, account: { id: string; name: string; is_sandbox: number; created_at: number; third_party_access?: number }): Promise<void> {
+export async function insertAccountIfAbsent(db: Kysely<Database>, account: { id: string; name: string; time_zone: string; is_sandbox: number; created_at: number; third_party_access?: number }): Promise<void> {
   await db.insertInto('accounts').values({ third_party_access: 1, ...account }).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
 
@@ -13,7 +13,7 @@ export async function addMemberIfAbsent(db: Kysely<Database>, member: { account_
 export function listMemberships(db: Kysely<Database>, personId: string) {
   return db.selectFrom('account_members')
     .innerJoin('accounts', 'accounts.id', 'account_members.account_id')
-    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role', 'account_members.can_share', 'accounts.third_party_access'])
+    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role', 'account_members.can_share', 'accounts.third_party_access', 'accounts.time_zone'])
     .where('account_members.person_id', '=', personId)
     .orderBy('accounts.name')
     .execute();
@@ -35,6 +35,10 @@ export function accountAdmins(db: Kysely<Database>, accountIds: string[]): Promi
 export async function setMemberSharing(db: Kysely<Database>, accountId: string, personId: string, canShare: boolean): Promise<void> {
   await db.updateTable('account_members').set({ can_share: canShare ? 1 : 0 })
     .where('account_id', '=', accountId).where('person_id', '=', personId).execute();
+}
+
+export async function setAccountTimeZone(db: Kysely<Database>, accountId: string, timeZone: string): Promise<void> {
+  await db.updateTable('accounts').set({ time_zone: timeZone }).where('id', '=', accountId).execute();
 }
 
 export async function setThirdPartyAccessFlag(db: Kysely<Database>, accountId: string, enabled: boolean): Promise<void> {

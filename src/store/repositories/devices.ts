@@ -49,12 +49,11 @@ export function doorByEntity(db: Kysely<Database>, deviceId: string, entityNumbe
   return db.selectFrom('doors').select(['id', 'kind', 'state']).where('device_id', '=', deviceId).where('entity_number', '=', entityNumber).executeTakeFirst();
 }
 
-/** The member of the controller's account whose keypad PIN has this keyed hash. */
+/** The member of the controller's account who holds the claim on this keyed PIN hash there (one at most). */
 export function memberByPinLookup(db: Kysely<Database>, deviceId: string, pinLookup: string) {
   return db.selectFrom('devices')
-    .innerJoin('account_members', 'account_members.account_id', 'devices.account_id')
-    .innerJoin('person_settings', 'person_settings.person_id', 'account_members.person_id')
-    .select('account_members.person_id').where('devices.id', '=', deviceId).where('person_settings.pin_lookup', '=', pinLookup)
+    .innerJoin('pin_claims', 'pin_claims.account_id', 'devices.account_id')
+    .select('pin_claims.person_id').where('devices.id', '=', deviceId).where('pin_claims.pin_lookup', '=', pinLookup)
     .executeTakeFirst();
 }
 

@@ -31,6 +31,7 @@ export interface PersonDoorRow {
   bluetooth_mac_address: string;
   account_id: string;
   account_name: string;
+  account_time_zone: string;
   third_party_access: number;
   owner_first_name: string | null;
   owner_last_name: string | null;
@@ -59,7 +60,7 @@ export function doorsOfPerson(db: Kysely<Database>, personId: string, doorId?: s
       'doors.auto_close_enabled', 'doors.auto_close_delay', 'doors.sensor', 'doors.sensor_mac_address', 'doors.sensor_battery_level',
       'devices.id as device_id', 'devices.blackbox_code', 'devices.number_of_entities_controlled', 'devices.active as device_active',
       'devices.last_contact', 'devices.software_version', 'devices.time_before_door_open_alert', 'devices.bluetooth_onboard',
-      'devices.bluetooth_mac_address', 'accounts.id as account_id', 'accounts.name as account_name', 'accounts.third_party_access',
+      'devices.bluetooth_mac_address', 'accounts.id as account_id', 'accounts.name as account_name', 'accounts.third_party_access', 'accounts.time_zone as account_time_zone',
       'owner.first_name as owner_first_name', 'owner.last_name as owner_last_name', 'mine.role as admin_role',
       'door_access.person_id as access_person_id', 'door_access.starts_at', 'door_access.ends_at', 'door_access.weekly_hours',
     ])

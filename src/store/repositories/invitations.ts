@@ -40,6 +40,6 @@ export async function deleteInvitation(db: Kysely<Database>, id: string): Promis
 export function invitedDoors(db: Kysely<Database>, doorIds: string[]) {
   if (doorIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('doors').innerJoin('devices', 'devices.id', 'doors.device_id').innerJoin('accounts', 'accounts.id', 'devices.account_id')
-    .select(['doors.id', 'doors.name', 'accounts.id as account_id', 'accounts.name as account_name'])
+    .select(['doors.id', 'doors.name', 'accounts.id as account_id', 'accounts.name as account_name', 'accounts.time_zone as account_time_zone'])
     .where('doors.id', 'in', doorIds).orderBy('accounts.name').orderBy('doors.name').execute();
 }
