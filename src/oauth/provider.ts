@@ -52,7 +52,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   provider.proxy = deps.trustProxy;
   compareHashedClientSecrets(provider);
 
-  provider.use(refreshGrace({ db: deps.db, box: deps.box, graceSeconds: deps.refreshGraceSeconds, tokenPath: oauthRoutes.token }));
+  provider.use(refreshGrace({ db: deps.db, provider, box: deps.box, graceSeconds: deps.refreshGraceSeconds, tokenPath: oauthRoutes.token }));
   provider.use(responseExtensions);
 
   provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => {
