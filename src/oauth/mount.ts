@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { normalizeAuthorizationBody, normalizeAuthorizationQuery, normalizeClientRequest } from './compat/index.ts';
+import { requireClientSecret } from './introspection-client-auth.ts';
 import { oauthPrefix, oauthRoutes } from './routes.ts';
 
 const clientEndpoints = new Set<string>([oauthRoutes.token, oauthRoutes.revocation, oauthRoutes.introspection]);
@@ -24,6 +25,7 @@ export async function oauthMount(app: FastifyInstance, { provider }: { provider:
       try {
         if (clientEndpoints.has(path) && (request.method === 'GET' || request.method === 'POST')) {
           const { authorization, params } = normalizeClientRequest({ rawQuery, body: request.body, authorization: request.headers.authorization });
+          if (path === oauthRoutes.introspection) requireClientSecret(authorization);
           // The legacy GET carries everything in the query: it becomes the POST
           // RFC 6749 asks for, and the query (with its secret) goes no further.
           raw.basicPresented = /^basic\s/i.test(request.headers.authorization ?? '');
