@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { normalizeAuthorizationBody, normalizeAuthorizationQuery, normalizeClientRequest } from './compat/index.ts';
 import { requireClientSecret } from './introspection-client-auth.ts';
-import { oauthPrefix, oauthRoutes } from './routes.ts';
+import { allowedMethods, oauthPrefix, oauthRoutes } from './routes.ts';
 
 const clientEndpoints = new Set<string>([oauthRoutes.token, oauthRoutes.revocation, oauthRoutes.introspection]);
 
@@ -22,6 +22,8 @@ export async function oauthMount(app: FastifyInstance, { provider }: { provider:
       const raw = request.raw as RawRequest;
       const [pathPart = '', rawQuery = ''] = (raw.url ?? '').split(/\?(.*)/s);
       const path = pathPart.replace(/\/+$/, '');
+      const allowed = allowedMethods(path);
+      if (allowed && !allowed.includes(request.method)) return methodNotAllowed(reply, request.method, allowed);
       try {
         if (clientEndpoints.has(path) && (request.method === 'GET' || request.method === 'POST')) {
           const { authorization, params } = normalizeClientRequest({ rawQuery, body: request.body, authorization: request.headers.authorization });
@@ -65,6 +67,11 @@ function setFormBody(raw: RawRequest, params: Record<string, unknown>): void {
 async function drain(raw: RawRequest): Promise<void> {
   if (!raw.readable) return;
   for await (const _chunk of raw) { /* a body no parser claimed */ }
+}
+
+function methodNotAllowed(reply: FastifyReply, method: string, allowed: readonly string[]) {
+  return reply.code(405).headers({ allow: allowed.join(', '), 'cache-control': 'no-store', pragma: 'no-cache' })
+    .send({ error: 'invalid_request', error_description: `${method} is not allowed here; use ${allowed.filter((item) => item !== 'HEAD' && item !== 'OPTIONS').join(' or ')}` });
 }
 
 function oauthError(reply: FastifyReply, error: InstanceType<typeof errors.OIDCProviderError>) {
