@@ -38,6 +38,7 @@ import { openDatabase, type Engine } from './store/dialect.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { oauthErrorPage } from './web/error-page.ts';
 import { webPages } from './web/index.ts';
+import { plainHttpRefusal } from './web/secure-connection.ts';
 import { createLogger } from './logging.ts';
 import { mailboxMailer } from './mail/mailbox.ts';
 import { unconfiguredMailer } from './mail/mailer.ts';
@@ -153,7 +154,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await server.register(healthRoutes, { db });
   server.get(metadataPath, { schema: { tags: ['OAuth'], summary: 'Authorization server metadata (RFC 8414)' } }, async () => authorizationServerMetadata(config.publicUrl));
-  await server.register(oauthMount, { provider });
+  if (config.env === 'production' && config.trustProxy === false) {
+    server.log.warn('PARQEX_TRUST_PROXY is not set: this server speaks plain http, so in production TLS must end at a proxy it trusts. Set PARQEX_TRUST_PROXY to that proxy (it then reads X-Forwarded-Proto); until then every sign-in and authorization request is refused with a page saying so');
+  }
+  const refusePlainHttp = secureCookies ? plainHttpRefusal(config.sandbox) : undefined;
+  await server.register(oauthMount, { provider, refusePlainHttp });
   // One set of counters for every alias: a prefix is no way around a limit.
   const limits = createRateLimits(config.rateLimits);
   // Counting in Redis from the first request; a Redis that is down does not keep the server from starting.
@@ -179,6 +184,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await server.register(webhookEndpointsApi, { prefix: webhooksPrefix, db, box, production: config.env === 'production' });
   await server.register(webPages, {
     db,
+    refusePlainHttp,
     interactions: interactions(provider),
     sandbox: config.sandbox,
     secureCookies,

@@ -12,7 +12,13 @@ const clientEndpoints = new Set<string>([oauthRoutes.token, oauthRoutes.revocati
 /** `basicPresented`: whether the client itself used Basic, which decides WWW-Authenticate on a 401 (RFC 6749 5.2). */
 export type RawRequest = FastifyRequest['raw'] & { body?: unknown; basicPresented?: boolean };
 
-export async function oauthMount(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+export interface MountOptions {
+  provider: Provider;
+  /** Production: the authorization steps set Secure cookies, so plain http gets a page instead (web/secure-connection.ts). */
+  refusePlainHttp: ((request: FastifyRequest, reply: FastifyReply) => boolean) | undefined;
+}
+
+export async function oauthMount(app: FastifyInstance, { provider, refusePlainHttp }: MountOptions): Promise<void> {
   const callback = provider.callback();
   app.route({
     method: ['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'],
@@ -24,6 +30,7 @@ export async function oauthMount(app: FastifyInstance, { provider }: { provider:
       const path = pathPart.replace(/\/+$/, '');
       const allowed = allowedMethods(path);
       if (allowed && !allowed.includes(request.method)) return methodNotAllowed(reply, request.method, allowed);
+      if (isAuthorizationStep(path) && refusePlainHttp?.(request, reply)) return reply;
       try {
         if (clientEndpoints.has(path) && (request.method === 'GET' || request.method === 'POST')) {
           const { authorization, params } = normalizeClientRequest({ rawQuery, body: request.body, authorization: request.headers.authorization });
@@ -53,6 +60,11 @@ export async function oauthMount(app: FastifyInstance, { provider }: { provider:
       await callback(raw, reply.raw);
     },
   });
+}
+
+/** The browser's steps: the request and its resumption after the sign-in and consent pages. */
+function isAuthorizationStep(path: string): boolean {
+  return path === oauthRoutes.authorization || path.startsWith(`${oauthRoutes.authorization}/`);
 }
 
 /** oidc-provider reads an already-parsed body from `req.body` once the stream has been consumed. */

@@ -17,9 +17,12 @@ import { errorPage } from './error-page.ts';
 import { loginPages } from './login.ts';
 import { invitationPages } from './invitations.ts';
 import { mailboxPage } from './mailbox.ts';
+import type { PlainHttpRefusal } from './secure-connection.ts';
 
 export interface WebDeps {
   db: Kysely<Database>;
+  /** Production only: browser requests must come over https (secure-connection.ts). */
+  refusePlainHttp: PlainHttpRefusal | undefined;
   interactions: Interactions;
   sandbox: boolean;
   secureCookies: boolean;
@@ -37,6 +40,9 @@ export const webSessionCookie = 'parqex_web_session';
 const stylesheet = readFileSync(new URL('./parqex.css', import.meta.url));
 
 export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { refusePlainHttp } = deps;
+  // The stylesheet carries no cookie, and the refusal page itself uses it.
+  if (refusePlainHttp) app.addHook('onRequest', async (request, reply) => (request.url.startsWith('/assets/') || !refusePlainHttp(request, reply) ? undefined : reply));
   await app.register(csrf, {
     cookieKey: 'parqex_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, signed: true },
