@@ -36,6 +36,7 @@ export const providerSessionCookie = 'parqex_oauth_session';
  */
 async function endProviderSessionsNotNaming(provider: Provider, req: IncomingMessage, res: ServerResponse, accountId: string | undefined): Promise<void> {
   const interaction = await provider.interactionDetails(req, res);
+  // The session the browser's (signed) cookie names now; a new, empty one when there is none.
   const browserSession = await provider.Session.get({ req, res } as unknown as Parameters<typeof provider.Session.get>[0]);
   if (browserSession.accountId !== undefined && browserSession.accountId !== accountId) await browserSession.destroy();
   if (interaction.session && interaction.session.accountId !== accountId) {

@@ -12,6 +12,8 @@ export const oauthRoutes = {
 export const metadataPath = '/.well-known/oauth-authorization-server';
 
 const clientEndpointMethods = ['GET', 'POST', 'OPTIONS'];
+/** Where an authorization resumes after the sign-in and consent pages. */
+const resumePath = new RegExp(`^${oauthRoutes.authorization}/[^/]+$`);
 
 /**
  * The methods each endpoint takes, for 405 answers with Allow: oidc-provider's
@@ -25,8 +27,6 @@ export function allowedMethods(path: string): readonly string[] | undefined {
     case oauthRoutes.revocation:
     case oauthRoutes.introspection: return clientEndpointMethods;
     case oauthRoutes.jwks: return ['GET', 'HEAD', 'OPTIONS'];
-    default:
-      // Where an authorization resumes after the login and consent pages.
-      return path.startsWith(`${oauthRoutes.authorization}/`) && !path.slice(oauthRoutes.authorization.length + 1).includes('/') ? ['GET', 'HEAD'] : undefined;
+    default: return resumePath.test(path) ? ['GET', 'HEAD'] : undefined;
   }
 }

@@ -41,8 +41,13 @@ const stylesheet = readFileSync(new URL('./parqex.css', import.meta.url));
 
 export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { refusePlainHttp } = deps;
-  // The stylesheet carries no cookie, and the refusal page itself uses it.
-  if (refusePlainHttp) app.addHook('onRequest', async (request, reply) => (request.url.startsWith('/assets/') || !refusePlainHttp(request, reply) ? undefined : reply));
+  if (refusePlainHttp) {
+    app.addHook('onRequest', async (request, reply) => {
+      // The stylesheet sets no cookie, and the refusal page itself uses it.
+      if (request.url.startsWith('/assets/')) return;
+      if (refusePlainHttp(request, reply)) return reply;
+    });
+  }
   await app.register(csrf, {
     cookieKey: 'parqex_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, signed: true },
