@@ -83,7 +83,7 @@ async function drain(raw: RawRequest): Promise<void> {
 
 function methodNotAllowed(reply: FastifyReply, method: string, allowed: readonly string[]) {
   return reply.code(405).headers({ allow: allowed.join(', '), 'cache-control': 'no-store', pragma: 'no-cache' })
-    .send({ error: 'invalid_request', error_description: `${method} is not allowed here; use ${allowed.filter((item) => item !== 'HEAD' && item !== 'OPTIONS').join(' or ')}` });
+    .send({ error: 'invalid_request', error_description: `${method} is not allowed here; use ${allowed.filter((item) => item !== 'HEAD' && item !== 'OPTIONS').join(' or ')}.` });
 }
 
 function oauthError(reply: FastifyReply, error: InstanceType<typeof errors.OIDCProviderError>) {
