@@ -40,6 +40,7 @@ import { migrateToLatest } from './store/migrate.ts';
 import { storeFailure } from './store/unavailable.ts';
 import { oauthErrorPage } from './web/error-page.ts';
 import { webPages } from './web/index.ts';
+import { plainHttpRefusal } from './web/secure-connection.ts';
 import { createLogger } from './logging.ts';
 import { fallbackHandlers } from './fallback-answers.ts';
 import { mailboxMailer } from './mail/mailbox.ts';
@@ -167,8 +168,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await server.register(healthRoutes, { db });
   server.get(metadataPath, { schema: { tags: ['OAuth'], summary: 'Authorization server metadata (RFC 8414)' } }, async () => authorizationServerMetadata(config.publicUrl));
+  if (config.env === 'production' && config.trustProxy === false) {
+    server.log.warn('PARQEX_TRUST_PROXY is not set: this server speaks plain http, so in production TLS must end at a proxy it trusts. Set PARQEX_TRUST_PROXY to that proxy (it then reads X-Forwarded-Proto); until then every sign-in and authorization request is refused with a page saying so');
+  }
+  const refusePlainHttp = secureCookies ? plainHttpRefusal(config.sandbox) : undefined;
   const clientAttempts = clientSecretAttempts(db, config.login);
-  await server.register(oauthMount, { provider, clientAttempts });
+  await server.register(oauthMount, { provider, clientAttempts, refusePlainHttp });
   // One set of counters for every alias: a prefix is no way around a limit.
   const limits = createRateLimits(config.rateLimits, { warn: (message) => server.log.warn(message), info: (message) => server.log.info(message) });
   // Counting in Redis from the first request; a Redis that is down does not keep the server from starting.
@@ -194,6 +199,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await server.register(webhookEndpointsApi, { prefix: webhooksPrefix, db, box, production: config.env === 'production', clientAttempts });
   await server.register(webPages, {
     db,
+    refusePlainHttp,
     interactions: interactions(provider),
     sandbox: config.sandbox,
     secureCookies,

@@ -3,6 +3,7 @@
 // authorization server with the lifetimes and rules of spec section 3.
 import type { Configuration, KoaContextWithOIDC, JWK } from 'oidc-provider';
 import { errors, interactionPolicy } from 'oidc-provider';
+import { setAsideResponseMode } from './compat/index.ts';
 import { providerScopes, unknownScopes } from './scopes.ts';
 import { oauthRoutes } from './routes.ts';
 
@@ -59,6 +60,10 @@ export function providerConfiguration(settings: OAuthSettings, parts: Pick<Confi
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     extraParams: {
+      // First, so that no other error is reported in a mode the client must not rely on (compat/response-mode.ts).
+      [setAsideResponseMode]: (_ctx: KoaContextWithOIDC, mode: string | undefined) => {
+        if (mode !== undefined) throw new errors.InvalidRequest(`response_mode '${mode}' is not supported; only 'query' is`);
+      },
       // oidc-provider drops unknown scopes quietly; the spec wants invalid_scope.
       // An extraParams validator is the one hook inside the authorization
       // pipeline that runs on every request (sent or not) after the client and

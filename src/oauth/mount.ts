@@ -6,14 +6,22 @@ import { errors } from 'oidc-provider';
 import type { ClientSecretAttempts } from '../access/client-secret-throttle.ts';
 import { countClientAuthentication, type ClientAuthAttempt } from './client-auth-limit.ts';
 import { normalizeAuthorizationBody, normalizeAuthorizationQuery, normalizeClientRequest } from './compat/index.ts';
-import { oauthPrefix, oauthRoutes } from './routes.ts';
+import { requireClientSecret } from './introspection-client-auth.ts';
+import { allowedMethods, oauthPrefix, oauthRoutes } from './routes.ts';
 
 const clientEndpoints = new Set<string>([oauthRoutes.token, oauthRoutes.revocation, oauthRoutes.introspection]);
 
 /** `basicPresented`: whether the client itself used Basic, which decides WWW-Authenticate on a 401 (RFC 6749 5.2). */
 export type RawRequest = FastifyRequest['raw'] & { body?: unknown; basicPresented?: boolean };
 
-export async function oauthMount(app: FastifyInstance, { provider, clientAttempts }: { provider: Provider; clientAttempts: ClientSecretAttempts }): Promise<void> {
+export interface MountOptions {
+  provider: Provider;
+  clientAttempts: ClientSecretAttempts;
+  /** Production: the authorization steps set Secure cookies, so plain http gets a page instead (web/secure-connection.ts). */
+  refusePlainHttp: ((request: FastifyRequest, reply: FastifyReply) => boolean) | undefined;
+}
+
+export async function oauthMount(app: FastifyInstance, { provider, clientAttempts, refusePlainHttp }: MountOptions): Promise<void> {
   const callback = provider.callback();
   app.route({
     method: ['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'],
@@ -23,10 +31,14 @@ export async function oauthMount(app: FastifyInstance, { provider, clientAttempt
       const raw = request.raw as RawRequest;
       const [pathPart = '', rawQuery = ''] = (raw.url ?? '').split(/\?(.*)/s);
       const path = pathPart.replace(/\/+$/, '');
+      const allowed = allowedMethods(path);
+      if (allowed && !allowed.includes(request.method)) return methodNotAllowed(reply, request.method, allowed);
+      if (isAuthorizationStep(path) && refusePlainHttp?.(request, reply)) return reply;
       let clientAuth: ClientAuthAttempt | undefined;
       try {
         if (clientEndpoints.has(path) && (request.method === 'GET' || request.method === 'POST')) {
           const { authorization, params } = normalizeClientRequest({ rawQuery, body: request.body, authorization: request.headers.authorization });
+          if (path === oauthRoutes.introspection) requireClientSecret(authorization);
           // The legacy GET carries everything in the query: it becomes the POST
           // RFC 6749 asks for, and the query (with its secret) goes no further.
           raw.basicPresented = /^basic\s/i.test(request.headers.authorization ?? '');
@@ -60,6 +72,11 @@ export async function oauthMount(app: FastifyInstance, { provider, clientAttempt
   });
 }
 
+/** The browser's steps: the request and its resumption after the sign-in and consent pages. */
+function isAuthorizationStep(path: string): boolean {
+  return path === oauthRoutes.authorization || path.startsWith(`${oauthRoutes.authorization}/`);
+}
+
 /** oidc-provider reads an already-parsed body from `req.body` once the stream has been consumed. */
 function setFormBody(raw: RawRequest, params: Record<string, unknown>): void {
   const encoded = new URLSearchParams(params as Record<string, string>).toString();
@@ -72,6 +89,11 @@ function setFormBody(raw: RawRequest, params: Record<string, unknown>): void {
 async function drain(raw: RawRequest): Promise<void> {
   if (!raw.readable) return;
   for await (const _chunk of raw) { /* a body no parser claimed */ }
+}
+
+function methodNotAllowed(reply: FastifyReply, method: string, allowed: readonly string[]) {
+  return reply.code(405).headers({ allow: allowed.join(', '), 'cache-control': 'no-store', pragma: 'no-cache' })
+    .send({ error: 'invalid_request', error_description: `${method} is not allowed here; use ${allowed.filter((item) => item !== 'HEAD' && item !== 'OPTIONS').join(' or ')}.` });
 }
 
 function oauthError(reply: FastifyReply, error: InstanceType<typeof errors.OIDCProviderError>) {

@@ -55,7 +55,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   compareHashedClientSecrets(provider);
 
   provider.use(storeOutage);
-  provider.use(refreshGrace({ db: deps.db, box: deps.box, graceSeconds: deps.refreshGraceSeconds, tokenPath: oauthRoutes.token }));
+  provider.use(refreshGrace({ db: deps.db, provider, box: deps.box, graceSeconds: deps.refreshGraceSeconds, tokenPath: oauthRoutes.token }));
   provider.use(responseExtensions);
   provider.use(unknownRoute);
 
@@ -74,7 +74,8 @@ export function buildProvider(deps: ProviderDeps): Provider {
  * Where our answers differ from oidc-provider's: `user_id` in token responses
  * (spec 3, step 3, for account-linking platforms); `Pragma: no-cache` beside
  * `Cache-Control: no-store` (RFC 6749 5.1); the implicit read scope never
- * shown; and RFC 6749 5.2's invalid_client when no client authentication came.
+ * shown; RFC 6749 5.2's invalid_client when no client authentication came;
+ * and `{}` for a revocation.
  */
 async function responseExtensions(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
   await next();
@@ -87,6 +88,11 @@ async function responseExtensions(ctx: KoaContextWithOIDC, next: () => Promise<v
   if (ctx.status === 400 && body?.error === 'invalid_request' && body.error_description === 'no client authentication mechanism provided') {
     ctx.status = 401;
     ctx.body = { error: 'invalid_client', error_description: 'client authentication is required' };
+    return;
+  }
+  // RFC 7009 leaves the body open; client libraries that parse every answer as JSON fail on an empty one.
+  if (route === 'revocation' && ctx.status === 200) {
+    ctx.body = {};
     return;
   }
   if ((route !== 'token' && route !== 'introspection') || ctx.status !== 200 || !body) return;

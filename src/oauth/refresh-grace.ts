@@ -6,9 +6,11 @@
 //   grant lives on.
 // The first request inserts a row keyed by the token's hash (the insert is the
 // lock), runs the real grant, and seals the response into the row; the others
-// wait for that row and answer with it.
+// wait for that row and answer with it, unless a live refresh would now fail:
+// the grant revoked in between, or a scope asked for that the grant lacks.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
+import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Box } from '../security/encryption.ts';
 import { hashSecret } from '../security/secrets.ts';
@@ -19,6 +21,7 @@ import * as rotations from '../store/repositories/refresh-rotations.ts';
 
 export interface RefreshGraceDeps {
   db: Kysely<Database>;
+  provider: Provider;
   box: Box;
   graceSeconds: number;
   tokenPath: string;
@@ -63,7 +66,8 @@ export function refreshGrace(deps: RefreshGraceDeps) {
       const inWindow = Date.now() - row.created_at <= deps.graceSeconds * 1000;
       if (inWindow && row.credentials_hash === credentialsHash) {
         const stored = JSON.parse(deps.box.open(row.response)) as StoredResponse;
-        return answer(ctx, withElapsedLifetime(stored, Date.now() - row.created_at));
+        const refusal = await replayRefusal(deps.provider, params.refresh_token, params.scope, stored);
+        return answer(ctx, refusal ?? withElapsedLifetime(stored, Date.now() - row.created_at));
       }
       return reuseAfterWindow(ctx, next, client.type);
     }
@@ -89,6 +93,28 @@ async function lead(ctx: KoaContextWithOIDC, next: () => Promise<void>, deps: Re
 function reuseAfterWindow(ctx: KoaContextWithOIDC, next: () => Promise<void>, clientType: 'confidential' | 'public'): Promise<void> | void {
   if (clientType === 'public') return next(); // oidc-provider revokes the whole grant (RFC 9700 4.14.2)
   return answer(ctx, { status: 400, body: { error: 'invalid_grant', error_description: 'refresh token already used' } });
+}
+
+/**
+ * What a live refresh would answer now, when it would fail: revoking the
+ * grant or any token of it removes the pair's refresh token, and a scope
+ * outside the grant is refused as oidc-provider's refresh grant does.
+ */
+async function replayRefusal(provider: Provider, presented: string, scope: string | undefined, stored: StoredResponse): Promise<StoredResponse | undefined> {
+  const issued = (stored.body as { refresh_token?: unknown }).refresh_token;
+  const [original, pair] = await Promise.all([
+    provider.RefreshToken.find(presented, { ignoreExpiration: true }),
+    typeof issued === 'string' ? provider.RefreshToken.find(issued, { ignoreExpiration: true }) : undefined,
+  ]);
+  if (!original || !pair || !(original.grantId && await provider.Grant.find(original.grantId))) {
+    return { status: 400, body: { error: 'invalid_grant', error_description: 'grant request is invalid' } };
+  }
+  const granted = new Set((original.scope ?? '').split(' '));
+  const missing = (scope ?? '').split(' ').filter((item) => item && !granted.has(item));
+  if (missing.length > 0) {
+    return { status: 400, body: { error: 'invalid_scope', error_description: `refresh token missing requested scope: ${missing.join(' ')}` } };
+  }
+  return undefined;
 }
 
 /** The replayed pair is the same tokens, so its `expires_in` counts down from when they were issued. */

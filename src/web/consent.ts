@@ -1,15 +1,17 @@
 // Consent (spec 3, step 1): the application, what each scope lets it do, the
 // person's doors grouped by account (all ticked; unticking limits the grant),
 // and ALLOW or DENY, asked on every authorization request.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAuthorization } from '../access/authorizations.ts';
 import { visibleDoors, type VisibleDoor } from '../access/door-policy.ts';
 import { personProfile } from '../access/people.ts';
 import { describeClient } from '../oauth/clients.ts';
+import { personForWebSession } from '../access/web-sessions.ts';
+import type { Interaction } from '../oauth/interactions.ts';
 import { isScope, scopeDescriptions } from '../oauth/scopes.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
-import { sendPage, type WebDeps } from './index.ts';
+import { sendPage, webSessionId, type WebDeps } from './index.ts';
 import { formBody, pathParam } from './form-schemas.ts';
 
 const uidParams = pathParam('uid', 200);
@@ -26,11 +28,12 @@ interface DecisionBody {
 export async function consentPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   app.get<{ Params: { uid: string } }>('/consent/:uid', { schema: { hide: true, params: uidParams } }, async (request, reply) => {
     const interaction = await deps.interactions.current(request.raw, reply.raw);
-    if (interaction.prompt !== 'consent' || !interaction.accountId) return reply.redirect(`/login/${interaction.uid}`, 303);
+    const personId = await consentingPerson(deps, request, reply, interaction);
+    if (!personId) return reply;
     const [client, person, doors] = await Promise.all([
       describeClient(deps.db, interaction.clientId),
-      personProfile(deps.db, interaction.accountId),
-      visibleDoors(deps.db, { personId: interaction.accountId }),
+      personProfile(deps.db, personId),
+      visibleDoors(deps.db, { personId }),
     ]);
     const name = client?.name ?? interaction.clientId;
     return sendPage(reply, layout({ title: `Authorize ${name}`, sandbox: deps.sandbox }, html`
@@ -64,16 +67,17 @@ export async function consentPages(app: FastifyInstance, deps: WebDeps): Promise
     preHandler: app.csrfProtection,
   }, async (request, reply) => {
     const interaction = await deps.interactions.current(request.raw, reply.raw);
-    if (interaction.prompt !== 'consent' || !interaction.accountId) return reply.redirect(`/login/${interaction.uid}`, 303);
+    const personId = await consentingPerson(deps, request, reply, interaction);
+    if (!personId) return reply;
     if (request.body.decision === 'deny') return reply.redirect(await deps.interactions.deny(request.raw, reply.raw), 303);
 
-    const offered = await visibleDoors(deps.db, { personId: interaction.accountId });
+    const offered = await visibleDoors(deps.db, { personId });
     const ticked = new Set([request.body.doors ?? []].flat());
     const chosen = offered.filter((door) => ticked.has(door.id)).map((door) => door.id);
     const grantId = await deps.interactions.createGrant(interaction);
     await recordAuthorization(deps.db, {
       grantId,
-      personId: interaction.accountId,
+      personId,
       clientId: interaction.clientId,
       scopes: interaction.scopes,
       // Nothing unticked means every door, now and later; any other choice stays fixed.
@@ -81,6 +85,26 @@ export async function consentPages(app: FastifyInstance, deps: WebDeps): Promise
     });
     return reply.redirect(await deps.interactions.finishConsent(request.raw, reply.raw, grantId), 303);
   });
+}
+
+/**
+ * Consent is given by the person signed in to the web pages, never by an
+ * older browser session of the authorization server naming someone else: that
+ * session then follows the web sign-in (or, signed out, the authorization
+ * asks who it is), and the consent page comes again. Undefined once redirected.
+ */
+async function consentingPerson(deps: WebDeps, request: FastifyRequest, reply: FastifyReply, interaction: Interaction): Promise<string | undefined> {
+  if (interaction.prompt !== 'consent' || !interaction.accountId) {
+    reply.redirect(`/login/${interaction.uid}`, 303);
+    return undefined;
+  }
+  const signedIn = await personForWebSession(deps.db, webSessionId(request));
+  if (signedIn === interaction.accountId) return signedIn;
+  const next = signedIn
+    ? await deps.interactions.finishLogin(request.raw, reply.raw, signedIn)
+    : await deps.interactions.askWhoItIs(request.raw, reply.raw);
+  reply.redirect(next, 303);
+  return undefined;
 }
 
 function doorChoices(doors: VisibleDoor[]) {

@@ -18,9 +18,12 @@ import { errorPage } from './error-page.ts';
 import { loginPages } from './login.ts';
 import { invitationPages } from './invitations.ts';
 import { mailboxPage } from './mailbox.ts';
+import type { PlainHttpRefusal } from './secure-connection.ts';
 
 export interface WebDeps {
   db: Kysely<Database>;
+  /** Production only: browser requests must come over https (secure-connection.ts). */
+  refusePlainHttp: PlainHttpRefusal | undefined;
   interactions: Interactions;
   sandbox: boolean;
   secureCookies: boolean;
@@ -39,6 +42,14 @@ const stylesheet = readFileSync(new URL('./parqex.css', import.meta.url));
 const favicon = readFileSync(new URL('./favicon.svg', import.meta.url));
 
 export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { refusePlainHttp } = deps;
+  if (refusePlainHttp) {
+    app.addHook('onRequest', async (request, reply) => {
+      // The stylesheet sets no cookie, and the refusal page itself uses it.
+      if (request.url.startsWith('/assets/')) return;
+      if (refusePlainHttp(request, reply)) return reply;
+    });
+  }
   await app.register(csrf, {
     cookieKey: 'parqex_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, signed: true },

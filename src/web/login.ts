@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticatePerson } from '../access/authenticate-person.ts';
 import { DomainError } from '../access/errors.ts';
-import { personForWebSession, startWebSession, webSessionSeconds } from '../access/web-sessions.ts';
+import { endWebSession, personForWebSession, startWebSession, webSessionSeconds } from '../access/web-sessions.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
 import { safeNextPath } from './next-path.ts';
@@ -65,6 +65,7 @@ async function signIn(deps: WebDeps, request: FastifyRequest<{ Body: LoginBody }
   try {
     if (!email || !password) throw new DomainError('invalid', 'Enter your email address and password.');
     const personId = await authenticatePerson(deps.db, deps.throttle, { email, password, address: request.ip });
+    await endWebSession(deps.db, webSessionId(request));
     setWebSession(reply, await startWebSession(deps.db, personId), deps.secureCookies, webSessionSeconds);
     return personId;
   } catch (error) {

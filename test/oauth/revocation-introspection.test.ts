@@ -25,7 +25,7 @@ for (const engine of engines()) {
       assert.deepEqual(Object.keys(after.body), ['errors']);
     });
 
-    it('revoking an access token leaves the grant: the person need not authorize again', async (t) => {
+    it('revoking an access token keeps the grant record (its tokens end: see revocation-effect.test.ts)', async (t) => {
       const { baseUrl, app } = await startServer(t, engine);
       const client = sandbox.client(baseUrl).web;
       const tokens = await sandboxTokens(baseUrl);

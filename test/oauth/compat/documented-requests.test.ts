@@ -6,6 +6,7 @@ import { canonicalClientAuth } from '../../../src/oauth/compat/client-credential
 import { normalizeAuthorizationQuery, normalizeClientRequest } from '../../../src/oauth/compat/index.ts';
 import { withImplicitScope, withoutImplicitScope } from '../../../src/oauth/compat/read-only-grant.ts';
 import { resolveRepeatedParameters } from '../../../src/oauth/compat/repeated-grant-type.ts';
+import { setAsideResponseModeInBody, setAsideResponseModeInQuery } from '../../../src/oauth/compat/response-mode.ts';
 import { normalizeScope } from '../../../src/oauth/compat/scope-syntax.ts';
 import { collectParameters } from '../../../src/oauth/compat/token-via-get.ts';
 
@@ -86,5 +87,17 @@ describe('client credentials', () => {
 
   it('leaves a public client with its client_id in the body and no header', () => {
     assert.deepEqual(canonicalClientAuth({ authorization: undefined, params: { client_id: id, code: 'C' } }), { authorization: undefined, params: { client_id: id, code: 'C' } });
+  });
+});
+
+describe('response mode', () => {
+  it('sets aside every response_mode but query, leaving the other bytes alone [form_post, fragment, encoded, repeated]', () => {
+    assert.equal(setAsideResponseModeInQuery('state=a%2Bb&response_mode=form_post'), 'state=a%2Bb&unsupported_response_mode=form_post');
+    assert.equal(setAsideResponseModeInQuery('response_mode=fragment&state=x'), 'unsupported_response_mode=fragment&state=x');
+    assert.equal(setAsideResponseModeInQuery('response%5Fmode=form%5Fpost'), 'unsupported_response_mode=form%5Fpost');
+    assert.equal(setAsideResponseModeInQuery('response_mode=query&response_mode=fragment'), 'response_mode=query&unsupported_response_mode=fragment');
+    assert.equal(setAsideResponseModeInQuery('response_mode=query&state=x'), 'response_mode=query&state=x');
+    assert.deepEqual(setAsideResponseModeInBody({ response_mode: 'form_post', state: 'x' }), { state: 'x', unsupported_response_mode: 'form_post' });
+    assert.deepEqual(setAsideResponseModeInBody({ response_mode: 'query' }), { response_mode: 'query' });
   });
 });
