@@ -13,7 +13,7 @@
 // that straddles 06:00 or 22:00 accepts either answer), and the second suite
 // checks the door policy at fixed instants across a week and a DST change.
 import assert from 'node:assert/strict';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { operateVerdict, visibleDoors } from '../../src/access/door-policy.ts';
 import { compactId } from '../../src/access/ids.ts';
 import { defaultTimeZone } from '../../src/access/settings.ts';
@@ -140,7 +140,7 @@ async function tokenFor(baseUrl: string, person: PersonKey, grant: GrantSpec): P
   const redirect = await authorize(baseUrl, { query: query.toString(), email: sandboxPeople[person].email, untick: grant.untick?.map((door) => sandboxDoors[door].id) });
   const code = redirect.searchParams.get('code');
   assert.ok(code, `no code for ${person} with ${grant.name}: ${redirect}`);
-  const credentials = grant.client === 'native'
+  const credentials: Record<string, string> = grant.client === 'native'
     ? { client_id: clients.native.client_id, code_verifier: pkce.verifier }
     : { client_id: clients[grant.client].client_id, client_secret: clients[grant.client].client_secret };
   const token = await postToken(baseUrl, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, ...credentials });
@@ -167,7 +167,7 @@ for (const engine of engines()) {
         for (const grant of grants) own.push({ person, grant, token: await tokenFor(baseUrl, person, grant) });
         return own;
       }))).flat();
-      await switchThirdPartyOff(baseUrl, t);
+      await switchThirdPartyOff(baseUrl);
 
       let checked = 0;
       const toggles: { cell: Cell; door: DoorKey; toggleId: string }[] = [];
@@ -199,7 +199,7 @@ for (const engine of engines()) {
 }
 
 /** Nora, Admin of Neighbor House, switches third-party applications off on her account page. */
-async function switchThirdPartyOff(baseUrl: string, _t: TestContext): Promise<void> {
+async function switchThirdPartyOff(baseUrl: string): Promise<void> {
   const browser = await signedInBrowser(baseUrl, sandboxPeople.nora.email);
   const answer = await submitAccountForm(browser, `/account/accounts/${sandboxAccounts.neighbor.id}/third-party`, { enabled: 'false' });
   assert.ok(answer.status === 303 || answer.status === 200, `switching third parties off: ${answer.status}`);
