@@ -42,13 +42,23 @@ export async function untilReady(baseUrl: string, serve?: ServeProcess, timeoutM
 
 /** A Mosquitto of this test's own on a free loopback port (anonymous, local only); stopped when the test ends. */
 export async function startMosquitto(t: TestContext): Promise<string> {
+  const port = await ownService(t, 'mosquitto', (free) => ['-p', String(free)]);
+  return `mqtt://127.0.0.1:${port}`;
+}
+
+/** A Redis of this test's own (no persistence), so no other suite shares its counters. */
+export async function startRedis(t: TestContext): Promise<string> {
+  const port = await ownService(t, 'redis-server', (free) => ['--port', String(free), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  return `redis://127.0.0.1:${port}`;
+}
+
+async function ownService(t: TestContext, command: string, args: (port: number) => string[]): Promise<number> {
   const port = await freePort();
-  const child = spawn('mosquitto', ['-p', String(port)], { stdio: 'ignore' });
+  const child = spawn(command, args(port), { stdio: 'ignore' });
   t.after(() => { if (child.exitCode === null) child.kill('SIGTERM'); });
-  const url = `mqtt://127.0.0.1:${port}`;
   await until(() => new Promise<boolean>((resolve) => {
     const socket = connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
     socket.on('error', () => resolve(false));
   }), 10_000);
-  return url;
+  return port;
 }
