@@ -1,0 +1,322 @@
+// The authorization matrix: every resource route, under every API prefix, for
+// every sandbox person with every sandbox application (several grants: scopes,
+// chosen doors), on every door, checked against the rules as written below,
+// independently of src/access. A cell that allows what the rules forbid fails,
+// and so does one that forbids what they allow.
+//
+// Toggles run against simulated controllers (zero travel), so an allowed cell
+// must really answer 200 (or the 428/501 the door's kind dictates): a 404
+// "offline" or a 504 cannot pass for an authorization decision.
+//
+// Access hours depend on the clock, which the server reads itself: the HTTP
+// cells evaluate Sam's gate hours at the instant of the request (a request
+// that straddles 06:00 or 22:00 accepts either answer), and the second suite
+// checks the door policy at fixed instants across a week and a DST change.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { operateVerdict, visibleDoors } from '../../src/access/door-policy.ts';
+import { compactId } from '../../src/access/ids.ts';
+import { defaultTimeZone } from '../../src/access/settings.ts';
+import { apiPrefixes } from '../../src/api/index.ts';
+import { sandboxAccounts, sandboxDevices, sandboxDoors, sandboxPeople, sandboxPins } from '../../src/sandbox/seed.ts';
+import { engines, startServer } from '../helpers/build-app.ts';
+import { sandboxController } from '../helpers/controllers.ts';
+import { signedInBrowser, submitAccountForm } from '../helpers/account-page.ts';
+import { authorize, pkcePair, postToken, sandbox } from '../helpers/oauth.ts';
+import { sandboxDatabase } from '../helpers/sandbox-db.ts';
+
+// ---- The rules, stated on their own (spec 1, 3 and 4) ----
+
+type PersonKey = keyof typeof sandboxPeople;
+type DoorKey = keyof typeof sandboxDoors;
+type AccountKey = keyof typeof sandboxAccounts;
+type ClientKey = 'web' | 'native' | 'firstParty';
+
+const roles: Record<PersonKey, Partial<Record<AccountKey, 'admin' | 'user'>>> = {
+  alex: { residence: 'admin' },
+  sam: { residence: 'user' },
+  nora: { neighbor: 'admin' },
+};
+/** Door access given to Users: the door and its weekly hours (local "HH:MM" from, to), or null for any time. */
+const given: Partial<Record<PersonKey, Partial<Record<DoorKey, { from: number; to: number } | null>>>> = {
+  sam: { gate: { from: 6 * 60, to: 22 * 60 }, lobby: null },
+};
+/** The matrix switches third-party applications off for Neighbor House (through Nora's account page). */
+const thirdPartyAllowed: Record<AccountKey, boolean> = { residence: true, neighbor: false };
+
+const doorKeys = Object.keys(sandboxDoors) as DoorKey[];
+const personKeys = Object.keys(sandboxPeople) as PersonKey[];
+
+function accountOf(door: DoorKey): AccountKey {
+  return sandboxDevices[sandboxDoors[door].device].account as AccountKey;
+}
+
+interface GrantSpec {
+  name: string;
+  client: ClientKey;
+  /** As sent in the authorization request; undefined sends none (read-only). */
+  scope?: string;
+  /** Doors unticked on the consent page. */
+  untick?: DoorKey[];
+}
+
+const grants: GrantSpec[] = [
+  { name: 'web app [opendoor closedoor, all doors]', client: 'web', scope: 'OPENDOOR,closedoor' },
+  { name: 'web app [read-only]', client: 'web' },
+  { name: 'web app [opendoor profile, garage and lobby unticked]', client: 'web', scope: 'opendoor,profile', untick: ['garage', 'lobby'] },
+  { name: 'native app [closedoor, PKCE]', client: 'native', scope: 'closedoor' },
+  { name: 'first-party app [opendoor closedoor, all doors]', client: 'firstParty', scope: 'opendoor,closedoor' },
+  { name: 'first-party app [read-only, gate and neighbor garage unticked]', client: 'firstParty', untick: ['gate', 'neighborGarage'] },
+];
+
+function scopesOf(grant: GrantSpec): Set<string> {
+  return new Set((grant.scope ?? '').toLowerCase().split(',').filter(Boolean));
+}
+
+function isAdmin(person: PersonKey, door: DoorKey): boolean {
+  return roles[person][accountOf(door)] === 'admin';
+}
+
+/** Sees: Admin of the door's account or given access; the application covers it; the account lets third parties in. */
+function sees(person: PersonKey, grant: GrantSpec, door: DoorKey): boolean {
+  if (!isAdmin(person, door) && given[person]?.[door] === undefined) return false;
+  if (grant.client !== 'firstParty' && !thirdPartyAllowed[accountOf(door)]) return false;
+  return !grant.untick?.includes(door);
+}
+
+const localMinute = new Intl.DateTimeFormat('en-GB', { timeZone: defaultTimeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** Operates now: an Admin always; a User within their hours, read in the account's zone (the sandbox's default zone). */
+function operableAt(person: PersonKey, door: DoorKey, at: Date): boolean {
+  if (isAdmin(person, door)) return true;
+  const hours = given[person]?.[door];
+  if (hours === null || hours === undefined) return hours === null;
+  const [h, m] = localMinute.format(at).split(':').map(Number);
+  const minute = h! * 60 + m!;
+  return minute >= hours.from && minute < hours.to;
+}
+
+/** What a toggle must answer, in the order spec 4 gives. */
+function toggleExpectation(person: PersonKey, grant: GrantSpec, door: DoorKey, state: 'OPEN' | 'CLOSED', at: Date): number {
+  if (!sees(person, grant, door)) return 404;
+  if (!scopesOf(grant).has(state === 'OPEN' ? 'opendoor' : 'closedoor')) return 403;
+  if (!operableAt(person, door, at)) return 403;
+  const { kind, sensor } = sandboxDoors[door];
+  if (kind === 'stateful' && sensor !== 1) return 428;
+  if (kind === 'momentary' && state === 'CLOSED') return 501;
+  return 200;
+}
+
+/** Invite and remove access: first-party applications only; an Admin manages the door; Sam may not share. */
+function inviteExpectation(person: PersonKey, grant: GrantSpec, door: DoorKey): number {
+  if (grant.client !== 'firstParty' || !sees(person, grant, door)) return 404;
+  return isAdmin(person, door) ? 200 : 403;
+}
+
+// ---- The calls ----
+
+interface Answer { status: number; body: any }
+
+async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<Answer> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function tokenFor(baseUrl: string, person: PersonKey, grant: GrantSpec): Promise<string> {
+  const clients = sandbox.client(baseUrl);
+  const native = grant.client === 'native';
+  const redirectUri = native ? 'http://127.0.0.1:40000/callback' : sandbox.redirectUri;
+  const pkce = pkcePair();
+  const query = new URLSearchParams({
+    response_type: 'code', client_id: clients[grant.client].client_id, redirect_uri: redirectUri, state: 'matrix',
+    ...(grant.scope !== undefined ? { scope: grant.scope } : {}),
+    ...(native ? { code_challenge: pkce.challenge, code_challenge_method: 'S256' } : {}),
+  });
+  const redirect = await authorize(baseUrl, { query: query.toString(), email: sandboxPeople[person].email, untick: grant.untick?.map((door) => sandboxDoors[door].id) });
+  const code = redirect.searchParams.get('code');
+  assert.ok(code, `no code for ${person} with ${grant.name}: ${redirect}`);
+  const credentials: Record<string, string> = grant.client === 'native'
+    ? { client_id: clients.native.client_id, code_verifier: pkce.verifier }
+    : { client_id: clients[grant.client].client_id, client_secret: clients[grant.client].client_secret };
+  const token = await postToken(baseUrl, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, ...credentials });
+  assert.equal(token.status, 200, JSON.stringify(token.body));
+  return token.body.access_token as string;
+}
+
+interface Cell { person: PersonKey; grant: GrantSpec; token: string }
+
+function label(cell: Cell, what: string): string {
+  return `${cell.person} with ${cell.grant.name}: ${what}`;
+}
+
+for (const engine of engines()) {
+  describe(`authorization matrix over the resource API [${engine}]`, () => {
+    it('answers every route, prefix, person, application and door exactly as the rules say', async (t) => {
+      const unlimited = '1000000';
+      const { baseUrl, app } = await startServer(t, engine, { PARQEX_RATE_LIMIT_PER_TOKEN: unlimited, PARQEX_RATE_LIMIT_PER_PERSON: unlimited, PARQEX_RATE_LIMIT_PER_DOOR: unlimited });
+      for (const device of ['a', 'b', 'neighbor'] as const) await sandboxController(t, app, device, { travelMs: 0 });
+
+      // Tokens through the real flow, once per (person, grant); people in parallel.
+      const cells = (await Promise.all(personKeys.map(async (person) => {
+        const own: Cell[] = [];
+        for (const grant of grants) own.push({ person, grant, token: await tokenFor(baseUrl, person, grant) });
+        return own;
+      }))).flat();
+      await switchThirdPartyOff(baseUrl);
+
+      let checked = 0;
+      const toggles: { cell: Cell; door: DoorKey; toggleId: string }[] = [];
+      for (const prefix of apiPrefixes) {
+        // One door at a time (two commands for one door at once would be a 409, not an authorization answer); doors in parallel.
+        await Promise.all(doorKeys.map(async (door) => {
+          for (const cell of cells) {
+            for (const state of ['OPEN', 'CLOSED'] as const) {
+              const before = new Date();
+              const answer = await call(baseUrl, cell.token, 'POST', `${prefix}/toggle`, { door_id: compactId(sandboxDoors[door].id), door_state: state });
+              const accepted = new Set([toggleExpectation(cell.person, cell.grant, door, state, before), toggleExpectation(cell.person, cell.grant, door, state, new Date())]);
+              assert.ok(accepted.has(answer.status), label(cell, `${prefix}/toggle ${door} ${state}: expected ${[...accepted].join(' or ')}, got ${answer.status} ${JSON.stringify(answer.body)}`));
+              if (answer.status === 404) assert.ok(!answer.body.message.includes(sandboxDoors[door].name), label(cell, `404 for ${door} names the door`));
+              if (answer.status === 200) toggles.push({ cell, door, toggleId: answer.body.data.toggle_id });
+              checked += 1;
+            }
+          }
+        }));
+        await Promise.all(cells.map(async (cell) => {
+          checked += await readingCells(baseUrl, prefix, cell);
+          checked += await inviteCells(baseUrl, prefix, cell);
+        }));
+        checked += await toggleStatusCells(baseUrl, prefix, cells, toggles);
+      }
+      t.diagnostic(`authorization matrix: ${checked} cells checked (${apiPrefixes.length} prefixes, ${personKeys.length} people, ${grants.length} grants, ${doorKeys.length} doors)`);
+      assert.ok(toggles.length > 0, 'some toggles were allowed');
+    });
+  });
+}
+
+/** Nora, Admin of Neighbor House, switches third-party applications off on her account page. */
+async function switchThirdPartyOff(baseUrl: string): Promise<void> {
+  const browser = await signedInBrowser(baseUrl, sandboxPeople.nora.email);
+  const answer = await submitAccountForm(browser, `/account/accounts/${sandboxAccounts.neighbor.id}/third-party`, { enabled: 'false' });
+  assert.ok(answer.status === 303 || answer.status === 200, `switching third parties off: ${answer.status}`);
+}
+
+/** user-info, settings, sync (both methods) and history: what each shows must be exactly what the rules let through. */
+async function readingCells(baseUrl: string, prefix: string, cell: Cell): Promise<number> {
+  const { person, grant, token } = cell;
+  const seen = doorKeys.filter((door) => sees(person, grant, door));
+  const seenIds = new Set(seen.map((door) => compactId(sandboxDoors[door].id)));
+  let checked = 0;
+
+  const info = await call(baseUrl, token, 'GET', `${prefix}/user-info`);
+  assert.equal(info.status, 200, label(cell, `user-info ${JSON.stringify(info.body)}`));
+  assert.equal(info.body.data.id, sandboxPeople[person].id, label(cell, 'user-info is the person who authorized'));
+  assert.equal('email_address' in info.body.data, scopesOf(grant).has('profile'), label(cell, 'email only with the profile scope'));
+  checked += 1;
+
+  const settings = await call(baseUrl, token, 'POST', `${prefix}/user-info`);
+  assert.equal(settings.status, 200, label(cell, `settings ${JSON.stringify(settings.body)}`));
+  assert.equal(settings.body.data.pin_code, sandboxPins[person], label(cell, 'settings are the person\'s own'));
+  checked += 1;
+
+  for (const method of ['GET', 'POST']) {
+    const sync = await call(baseUrl, token, method, `${prefix}/sync`);
+    assert.equal(sync.status, 200, label(cell, `${method} sync ${JSON.stringify(sync.body)}`));
+    const doors = sync.body.devices.flatMap((device: any) => device.doors);
+    assert.deepEqual(new Set(doors.map((door: any) => door.id)), seenIds, label(cell, `${method} sync shows exactly the doors the rules allow`));
+    for (const door of doors) {
+      const key = doorKeys.find((k) => compactId(sandboxDoors[k].id) === door.id)!;
+      assert.equal(door.user_relationship, isAdmin(person, key) ? 'Owner' : 'Has Access', label(cell, `${key} relationship`));
+    }
+    checked += 1;
+  }
+
+  const eventsVisible = (events: any[], doorsAllowed: Set<string>, what: string) => {
+    for (const event of events) {
+      assert.ok(doorsAllowed.has(event.door_id), label(cell, `${what}: an event of door ${event.door_id}, outside what the rules show`));
+      const key = doorKeys.find((k) => compactId(sandboxDoors[k].id) === event.door_id)!;
+      // A User sees only their own events; an Admin every event on the account's doors.
+      if (!isAdmin(person, key)) assert.equal(event.user.id, sandboxPeople[person].id, label(cell, `${what}: someone else's event on ${key}`));
+    }
+  };
+  for (const door of doorKeys) {
+    const history = await call(baseUrl, token, 'GET', `${prefix}/toggle-history?door_id=${compactId(sandboxDoors[door].id)}`);
+    assert.equal(history.status, sees(person, grant, door) ? 200 : 404, label(cell, `history of ${door}: ${JSON.stringify(history.body)}`));
+    if (history.status === 200) eventsVisible(history.body.data.toggle_events, new Set([compactId(sandboxDoors[door].id)]), `history of ${door}`);
+    else assert.deepEqual(Object.keys(history.body), ['errors']);
+    checked += 1;
+  }
+  for (const device of ['a', 'b', 'neighbor'] as const) {
+    const onDevice = seen.filter((door) => sandboxDoors[door].device === device);
+    const history = await call(baseUrl, token, 'GET', `${prefix}/toggle-history?history_type=device&device_id=${compactId(sandboxDevices[device].id)}`);
+    assert.equal(history.status, onDevice.length > 0 ? 200 : 404, label(cell, `history of device ${device}: ${JSON.stringify(history.body)}`));
+    if (history.status === 200) eventsVisible(history.body.data.toggle_events, new Set(onDevice.map((door) => compactId(sandboxDoors[door].id))), `history of device ${device}`);
+    checked += 1;
+  }
+  const own = await call(baseUrl, token, 'GET', `${prefix}/toggle-history?history_type=user`);
+  assert.equal(own.status, 200, label(cell, `user history ${JSON.stringify(own.body)}`));
+  eventsVisible(own.body.data.toggle_events, seenIds, 'user history');
+  return checked + 1;
+}
+
+/** POST invite then DELETE invite for a fresh address, per door: the pair leaves nobody's access changed. */
+async function inviteCells(baseUrl: string, prefix: string, cell: Cell): Promise<number> {
+  let checked = 0;
+  for (const door of doorKeys) {
+    const expected = inviteExpectation(cell.person, cell.grant, door);
+    const email = `matrix-${cell.person}-${doorKeys.indexOf(door)}-${grants.indexOf(cell.grant)}-${apiPrefixes.indexOf(prefix)}@example.test`;
+    const doorIds = [compactId(sandboxDoors[door].id)];
+    const invited = await call(baseUrl, cell.token, 'POST', `${prefix}/invite`, { email_address: email, door_ids: doorIds });
+    assert.equal(invited.status, expected, label(cell, `POST invite ${door}: ${JSON.stringify(invited.body)}`));
+    const removed = await call(baseUrl, cell.token, 'DELETE', `${prefix}/invite`, { email_address: email, door_ids: doorIds });
+    assert.equal(removed.status, expected, label(cell, `DELETE invite ${door}: ${JSON.stringify(removed.body)}`));
+    if (expected !== 200) for (const answer of [invited, removed]) assert.deepEqual(Object.keys(answer.body), ['errors']);
+    checked += 2;
+  }
+  return checked;
+}
+
+/** GET toggle/{id}: only the person and application that sent it, while the grant still covers the door. */
+async function toggleStatusCells(baseUrl: string, prefix: string, cells: Cell[], toggles: { cell: Cell; door: DoorKey; toggleId: string }[]): Promise<number> {
+  // One toggle per (person, client, door) is enough to tell who may read it.
+  const samples = [...new Map(toggles.map((toggle) => [`${toggle.cell.person}/${toggle.cell.grant.client}/${toggle.door}`, toggle])).values()];
+  let checked = 0;
+  for (const sample of samples) {
+    await Promise.all(cells.map(async (cell) => {
+      const status = await call(baseUrl, cell.token, 'GET', `${prefix}/toggle/${sample.toggleId}`);
+      const allowed = cell.person === sample.cell.person && cell.grant.client === sample.cell.grant.client && sees(cell.person, cell.grant, sample.door);
+      assert.equal(status.status, allowed ? 200 : 404, label(cell, `toggle status of ${sample.cell.person}'s ${sample.door} toggle with ${sample.cell.grant.name}: ${JSON.stringify(status.body)}`));
+      checked += 1;
+    }));
+  }
+  return checked;
+}
+
+// ---- Access hours at fixed instants, against the door policy itself ----
+
+describe('door policy against the matrix rules at fixed instants', () => {
+  it('lets each sandbox person see and operate each door exactly when the rules say, every 20 minutes over a week spanning a DST change', async (t) => {
+    const db = await sandboxDatabase(t);
+    const firstParty = { allDoors: true, doorIds: new Set<string>(), thirdParty: false };
+    let checked = 0;
+    // 2025-03-06 to 2025-03-13 UTC: America/New_York moves to daylight time on 2025-03-09.
+    for (let at = Date.UTC(2025, 2, 6); at < Date.UTC(2025, 2, 13); at += 20 * 60_000) {
+      const instant = new Date(at);
+      for (const person of personKeys) {
+        const doors = await visibleDoors(db, { personId: sandboxPeople[person].id, grant: firstParty }, instant);
+        const allGrant: GrantSpec = { name: 'first-party', client: 'firstParty' };
+        assert.deepEqual(new Set(doors.map((door) => door.id)), new Set(doorKeys.filter((door) => sees(person, allGrant, door)).map((door) => sandboxDoors[door].id)), `${person} at ${instant.toISOString()}`);
+        for (const door of doors) {
+          const key = doorKeys.find((k) => sandboxDoors[k].id === door.id)!;
+          assert.equal(operateVerdict(door, instant, defaultTimeZone).allowed, operableAt(person, key, instant), `${person} operates ${key} at ${instant.toISOString()}`);
+          checked += 1;
+        }
+      }
+    }
+    t.diagnostic(`door policy: ${checked} (person, door, instant) cells checked`);
+  });
+});
