@@ -128,10 +128,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   // Routes outside the API and the pages (health, metadata) answer errors in the API's envelope too.
   server.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (error instanceof DomainError) return sendErrors(reply, statusFor[error.code], error.message);
-    if (error.statusCode && error.statusCode < 500) return sendErrors(reply, error.statusCode, error.message);
+    if (error instanceof DomainError) return fallback.refusal(request, reply, statusFor[error.code], error.message);
+    if (error.statusCode && error.statusCode < 500) return fallback.refusal(request, reply, error.statusCode, error.message);
     const failure = storeFailure(error);
-    if (failure) return sendUnavailable(request, reply, failure, error);
+    if (failure) return sendUnavailable(request, reply, failure, error, (status, message) => fallback.refusal(request, reply, status, message));
     request.log.error({ err: error }, 'request failed');
     return sendErrors(reply, 500, unexpectedMessage);
   });

@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyError } from 'fastify';
 import { surfaceOf, type Surface } from './surface.ts';
+import { toggleMessage } from './api/toggle-envelope.ts';
 import { errorPage } from './web/error-page.ts';
 
 interface Answer {
@@ -27,11 +28,18 @@ const sentences: Record<number, { title: string; message: string }> = {
 
 export function fallbackAnswer(surface: Surface, status: number, sandbox: boolean): Answer {
   const { title, message } = sentences[status] ?? sentences[400]!;
+  return answerIn(surface, status, title, message, sandbox);
+}
+
+/** An error in the shape of a surface: the API envelope, the toggle envelope, RFC 6749's, or a page. */
+export function answerIn(surface: Surface, status: number, title: string, message: string, sandbox: boolean): Answer {
   switch (surface) {
     case 'api':
       return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ errors: [{ message }] }) };
+    case 'toggle':
+      return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ success: false, timestamp: Math.floor(Date.now() / 1000), message: toggleMessage(status, undefined, message) }) };
     case 'oauth':
-      return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'invalid_request', error_description: message }) };
+      return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: status === 503 ? 'temporarily_unavailable' : 'invalid_request', error_description: message }) };
     case 'page':
       return { status, contentType: 'text/html; charset=utf-8', body: errorPage(sandbox, title, message) };
   }
@@ -59,6 +67,10 @@ export function fallbackHandlers(sandbox: boolean) {
   return {
     notFound: (request: RequestPart, reply: ReplyPart) => send(reply, fallbackAnswer(surfaceOf(request.url), 404, sandbox)),
 
+    /** A refusal raised outside any route's own handler (a body too large or of an unknown type, on a path no route has). */
+    refusal: (request: RequestPart, reply: ReplyPart, status: number, message: string) =>
+      send(reply, answerIn(surfaceOf(request.url), status, STATUS_CODES[status] ?? 'Bad request', message, sandbox)),
+
     frameworkErrors: (error: FastifyError, request: RequestPart, reply: ReplyPart) => {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : error.code === 'FST_ERR_BAD_URL' ? 400 : 500;
       if (status === 500) request.log.error({ err: error }, 'request failed before routing');
@@ -74,7 +86,8 @@ export function fallbackHandlers(sandbox: boolean) {
       if (error.code === 'ECONNRESET' || socket.destroyed) return;
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'HPE_INVALID_METHOD' ? 501 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
       const packet = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.toString('latin1', 0, 8192) : '';
-      const target = /^[!-~]+ (\S+) HTTP\//.exec(packet)?.[1];
+      // The path alone decides the surface, and comes first: a request line cut short by a long query still names it.
+      const target = /^[!-~]+ (\/[^\s?#]*)/.exec(packet)?.[1];
       const answer = fallbackAnswer(target === undefined ? 'api' : surfaceOf(target), status, sandbox);
       if (socket.writable) {
         socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${answer.contentType}\r\nContent-Length: ${Buffer.byteLength(answer.body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${answer.body}`);

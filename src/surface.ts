@@ -3,14 +3,17 @@
 // answer in the API envelope, the authorization server in RFC 6749's error
 // shape, everything else (the pages) with an HTML page. Mistyped paths count
 // where they were aimed: `//OAUTH/v2/…` and `/api/oauth/v2/…` are OAuth.
-export type Surface = 'api' | 'oauth' | 'page';
+export type Surface = 'api' | 'toggle' | 'oauth' | 'page';
 
 const OAUTH = /^\/(?:api\/)?oauth\/v2(?:\/|$)|^\/\.well-known\//;
 const API = /^\/(?:api\/|oauth\/|openapi\.json$|healthz$|readyz$|metrics$)/;
+// The toggle route answers in its own envelope (spec 4), under every API alias.
+const TOGGLE = /^\/(?:api\/)?oauth\/v1\/endpoints?\/toggle\/?$/;
 
 export function surfaceOf(url: string): Surface {
   const path = (url.split(/[?#]/, 1)[0] ?? '').replace(/\/{2,}/g, '/').toLowerCase();
   if (OAUTH.test(path)) return 'oauth';
+  if (TOGGLE.test(path)) return 'toggle';
   if (API.test(path)) return 'api';
   return 'page';
 }

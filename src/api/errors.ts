@@ -24,7 +24,7 @@ export const unexpectedMessage = 'The server encountered an unexpected condition
 export const unavailableMessage = 'The service is temporarily unavailable. Try again in a few seconds.';
 
 /** The store is down, frozen or locked (src/store/unavailable.ts): 503 with Retry-After, logged without a stack. */
-export function sendUnavailable(request: FastifyRequest, reply: FastifyReply, failure: StoreFailure, error: unknown, send = (status: number, message: string) => sendErrors(reply, status, message)) {
+export function sendUnavailable(request: FastifyRequest, reply: FastifyReply, failure: StoreFailure, error: unknown, send: (status: number, message: string) => unknown = (status, message) => sendErrors(reply, status, message)) {
   request.log.warn({ error: (error as Error).message, store: failure.kind }, 'the database is unavailable');
   reply.header('retry-after', String(failure.retryAfterSeconds));
   return send(503, unavailableMessage);
