@@ -114,6 +114,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     accessTokenTtl: config.oauth.accessTokenTtl,
     refreshTokenIdleTtl: config.oauth.refreshTokenIdleTtl,
     refreshGraceSeconds: config.oauth.refreshGraceSeconds,
+    statementTimeoutMs: config.database.statementTimeoutMs,
     renderError: (out) => oauthErrorPage(config.sandbox, out),
   });
 

@@ -12,7 +12,7 @@ import { providerConfiguration } from './configuration.ts';
 import { withoutImplicitScope } from './compat/index.ts';
 import type { RawRequest } from './mount.ts';
 import { compareHashedClientSecrets } from './overrides/hashed-client-secret.ts';
-import { refreshGrace } from './refresh-grace.ts';
+import { claimLease, refreshGrace } from './refresh-grace.ts';
 import { oauthRoutes } from './routes.ts';
 import { storeOutage, translatingStoreFailures } from './store-outage.ts';
 import { unknownRoute } from './unknown-route.ts';
@@ -28,6 +28,8 @@ export interface ProviderDeps {
   accessTokenTtl: number;
   refreshTokenIdleTtl: number;
   refreshGraceSeconds: number;
+  /** The database's statement timeout: it bounds how long a refresh can run. */
+  statementTimeoutMs: number;
   renderError: (error: { error: string; error_description?: string }) => string;
 }
 
@@ -55,7 +57,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   compareHashedClientSecrets(provider);
 
   provider.use(storeOutage);
-  provider.use(refreshGrace({ db: deps.db, provider, box: deps.box, graceSeconds: deps.refreshGraceSeconds, tokenPath: oauthRoutes.token }));
+  provider.use(refreshGrace({ db: deps.db, provider, box: deps.box, graceSeconds: deps.refreshGraceSeconds, claimLeaseMs: claimLease(deps.statementTimeoutMs), tokenPath: oauthRoutes.token }));
   provider.use(responseExtensions);
   provider.use(unknownRoute);
 

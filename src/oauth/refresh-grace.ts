@@ -8,6 +8,13 @@
 // lock), runs the real grant, and seals the response into the row; the others
 // wait for that row and answer with it, unless a live refresh would now fail:
 // the grant revoked in between, or a scope asked for that the grant lacks.
+// A claim is a lease: a leader SIGKILLed mid-refresh never seals nor releases
+// its row, and without a bound every later refresh of that token would wait and
+// fail for good. A claim still unsealed after the lease is taken over by one
+// request (a conditional update on its created_at, which also fences the old
+// leader out); if the dead leader had already rotated the token, the presenter
+// of the original claim inside the grace window gets that rotation undone and
+// led again (refresh-takeover.ts), anyone else the answers for a reused token.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type Provider from 'oidc-provider';
@@ -18,12 +25,15 @@ import type { Database } from '../store/database.ts';
 import { findClient } from '../store/repositories/clients.ts';
 import { findModel } from '../store/repositories/oauth-models.ts';
 import * as rotations from '../store/repositories/refresh-rotations.ts';
+import { undoUnsealedRotation } from './refresh-takeover.ts';
 
 export interface RefreshGraceDeps {
   db: Kysely<Database>;
   provider: Provider;
   box: Box;
   graceSeconds: number;
+  /** How long a claim may stay unsealed before it counts as abandoned. */
+  claimLeaseMs: number;
   tokenPath: string;
 }
 
@@ -34,6 +44,17 @@ interface StoredResponse {
 
 const POLL_MS = 20;
 const MAX_WAIT_MS = 10_000;
+const MIN_LEASE_MS = 15_000;
+
+/**
+ * Well above the longest refresh: a handful of statements, each cut off by the
+ * statement timeout (and the client's half second after it), ends in an error
+ * that releases the claim; so a claim three statement timeouts old is one
+ * whose leader is gone.
+ */
+export function claimLease(statementTimeoutMs: number): number {
+  return Math.max(MIN_LEASE_MS, 3 * (statementTimeoutMs + 500));
+}
 
 export function refreshGrace(deps: RefreshGraceDeps) {
   return async function refreshGraceMiddleware(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
@@ -48,23 +69,34 @@ export function refreshGrace(deps: RefreshGraceDeps) {
     const credentialsHash = hashSecret(`${ctx.get('authorization')}\n${client.client_id}`);
     const started = Date.now();
 
+    const withinGrace = (row: { created_at: number; credentials_hash: string }) =>
+      Date.now() - row.created_at <= deps.graceSeconds * 1000 && row.credentials_hash === credentialsHash;
+
     while (Date.now() - started < MAX_WAIT_MS) {
-      if (await rotations.claimRotation(deps.db, { token_hash: tokenHash, client_id: client.client_id, credentials_hash: credentialsHash, created_at: Date.now() })) {
+      const claimedAt = Date.now();
+      if (await rotations.claimRotation(deps.db, { token_hash: tokenHash, client_id: client.client_id, credentials_hash: credentialsHash, created_at: claimedAt })) {
         if (await alreadyConsumed(deps.db, tokenHash)) {
           // The rotation record is gone (swept) but the token was rotated long ago.
-          await rotations.releaseRotation(deps.db, tokenHash);
+          await rotations.releaseRotation(deps.db, tokenHash, claimedAt);
           return reuseAfterWindow(ctx, next, client.type);
         }
-        return lead(ctx, next, deps, tokenHash);
+        return lead(ctx, next, deps, tokenHash, claimedAt);
       }
       const row = await rotations.findRotation(deps.db, tokenHash);
       if (!row) continue; // the first request failed and let go: try to lead
       if (row.response === null) {
-        await sleep(POLL_MS);
-        continue;
+        if (Date.now() - row.created_at < deps.claimLeaseMs) {
+          await sleep(POLL_MS);
+          continue;
+        }
+        const rotated = await alreadyConsumed(deps.db, tokenHash);
+        if (rotated && !withinGrace(row)) return reuseAfterWindow(ctx, next, client.type);
+        const takenAt = Date.now();
+        if (!await rotations.takeOverRotation(deps.db, tokenHash, row.created_at, { credentials_hash: credentialsHash, created_at: takenAt })) continue;
+        if (rotated) await undoUnsealedRotation(deps, params.refresh_token);
+        return lead(ctx, next, deps, tokenHash, takenAt);
       }
-      const inWindow = Date.now() - row.created_at <= deps.graceSeconds * 1000;
-      if (inWindow && row.credentials_hash === credentialsHash) {
+      if (withinGrace(row)) {
         const stored = JSON.parse(deps.box.open(row.response)) as StoredResponse;
         const refusal = await replayRefusal(deps.provider, params.refresh_token, params.scope, stored);
         return answer(ctx, refusal ?? withElapsedLifetime(stored, Date.now() - row.created_at));
@@ -75,18 +107,21 @@ export function refreshGrace(deps: RefreshGraceDeps) {
   };
 }
 
-async function lead(ctx: KoaContextWithOIDC, next: () => Promise<void>, deps: RefreshGraceDeps, tokenHash: string): Promise<void> {
+async function lead(ctx: KoaContextWithOIDC, next: () => Promise<void>, deps: RefreshGraceDeps, tokenHash: string, claimedAt: number): Promise<void> {
   try {
     await next();
   } catch (error) {
-    await rotations.releaseRotation(deps.db, tokenHash);
+    await rotations.releaseRotation(deps.db, tokenHash, claimedAt);
     throw error;
   }
   const body = ctx.body as Record<string, unknown> | undefined;
   if (ctx.status === 200 && typeof body?.access_token === 'string') {
-    await rotations.completeRotation(deps.db, tokenHash, deps.box.seal(JSON.stringify({ status: 200, body })));
+    if (!await rotations.completeRotation(deps.db, tokenHash, claimedAt, deps.box.seal(JSON.stringify({ status: 200, body })))) {
+      // Outlived its lease and was taken over, which revoked this pair: the retry gets the taker's.
+      answer(ctx, { status: 503, body: { error: 'temporarily_unavailable', error_description: 'this refresh took too long and was superseded; retry' } });
+    }
   } else {
-    await rotations.releaseRotation(deps.db, tokenHash);
+    await rotations.releaseRotation(deps.db, tokenHash, claimedAt);
   }
 }
 

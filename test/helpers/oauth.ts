@@ -98,3 +98,16 @@ export async function postToken(baseUrl: string, params: Record<string, string>,
 export function basic(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }
+
+/** The documented flow for the sandbox native (public, PKCE) client: returns the client and the token response. */
+export async function publicClientTokens(baseUrl: string) {
+  const native = sandbox.client(baseUrl).native;
+  const { verifier, challenge } = pkcePair();
+  const redirectUri = 'http://127.0.0.1:40000/callback';
+  const redirect = await authorize(baseUrl, {
+    query: new URLSearchParams({ response_type: 'code', client_id: native.client_id, redirect_uri: redirectUri, scope: 'opendoor', state: 's', code_challenge: challenge, code_challenge_method: 'S256' }).toString(),
+  });
+  const token = await postToken(baseUrl, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: redirectUri, client_id: native.client_id, code_verifier: verifier });
+  assert.equal(token.status, 200, JSON.stringify(token.body));
+  return { native, tokens: token.body };
+}

@@ -2,23 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engines, startServer, testEnv } from '../helpers/build-app.ts';
 import { Browser, csrfToken } from '../helpers/browser.ts';
-import { authorize, authorizationQuery, pkcePair, postToken, sandbox, sandboxTokens, userInfo } from '../helpers/oauth.ts';
+import { authorize, authorizationQuery, postToken, publicClientTokens, sandbox, sandboxTokens, userInfo } from '../helpers/oauth.ts';
 
 function refreshParams(baseUrl: string, refreshToken: string) {
   const client = sandbox.client(baseUrl).web;
   return { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: client.client_id, client_secret: client.client_secret };
-}
-
-async function publicClientTokens(baseUrl: string) {
-  const native = sandbox.client(baseUrl).native;
-  const { verifier, challenge } = pkcePair();
-  const redirectUri = 'http://127.0.0.1:40000/callback';
-  const redirect = await authorize(baseUrl, {
-    query: new URLSearchParams({ response_type: 'code', client_id: native.client_id, redirect_uri: redirectUri, scope: 'opendoor', state: 's', code_challenge: challenge, code_challenge_method: 'S256' }).toString(),
-  });
-  const token = await postToken(baseUrl, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: redirectUri, client_id: native.client_id, code_verifier: verifier });
-  assert.equal(token.status, 200, JSON.stringify(token.body));
-  return { native, tokens: token.body };
 }
 
 for (const engine of engines()) {

@@ -36,6 +36,16 @@ export async function consumeModel(db: Kysely<Database>, model: string, idHash: 
   return result.numUpdatedRows > 0n;
 }
 
+/** Gives a single-use model back its use: only for a consumption whose result never left the server. */
+export async function unconsumeModel(db: Kysely<Database>, model: string, idHash: string): Promise<void> {
+  await db.updateTable('oauth_models').set({ consumed_at: null }).where('model', '=', model).where('id_hash', '=', idHash).execute();
+}
+
+export function findModelsByGrantId(db: Kysely<Database>, model: string, grantId: string): Promise<Array<ModelRow & { id_hash: string }>> {
+  return db.selectFrom('oauth_models').select(['id_hash', 'payload', 'expires_at', 'consumed_at'])
+    .where('model', '=', model).where('grant_id', '=', grantId).execute();
+}
+
 export async function destroyModel(db: Kysely<Database>, model: string, idHash: string): Promise<void> {
   await db.deleteFrom('oauth_models').where('model', '=', model).where('id_hash', '=', idHash).execute();
 }
