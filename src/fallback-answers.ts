@@ -48,6 +48,7 @@ export function answerIn(surface: Surface, status: number, title: string, messag
 // Only what is used of Fastify's request and reply: `frameworkErrors` hands them over in generic types.
 interface RequestPart {
   url: string;
+  method: string;
   log: FastifyBaseLogger;
 }
 interface ReplyPart {
@@ -65,16 +66,16 @@ function send(reply: ReplyPart, answer: Answer) {
 /** Fastify's `frameworkErrors`, the root not-found handler and Node's `clientError` handler. */
 export function fallbackHandlers(sandbox: boolean) {
   return {
-    notFound: (request: RequestPart, reply: ReplyPart) => send(reply, fallbackAnswer(surfaceOf(request.url), 404, sandbox)),
+    notFound: (request: RequestPart, reply: ReplyPart) => send(reply, fallbackAnswer(surfaceOf(request.url, request.method), 404, sandbox)),
 
     /** A refusal raised outside any route's own handler (a body too large or of an unknown type, on a path no route has). */
     refusal: (request: RequestPart, reply: ReplyPart, status: number, message: string) =>
-      send(reply, answerIn(surfaceOf(request.url), status, STATUS_CODES[status] ?? 'Bad request', message, sandbox)),
+      send(reply, answerIn(surfaceOf(request.url, request.method), status, STATUS_CODES[status] ?? 'Bad request', message, sandbox)),
 
     frameworkErrors: (error: FastifyError, request: RequestPart, reply: ReplyPart) => {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : error.code === 'FST_ERR_BAD_URL' ? 400 : 500;
       if (status === 500) request.log.error({ err: error }, 'request failed before routing');
-      return send(reply, fallbackAnswer(surfaceOf(request.url), status, sandbox));
+      return send(reply, fallbackAnswer(surfaceOf(request.url, request.method), status, sandbox));
     },
 
     /**
@@ -87,8 +88,8 @@ export function fallbackHandlers(sandbox: boolean) {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'HPE_INVALID_METHOD' ? 501 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
       const packet = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.toString('latin1', 0, 8192) : '';
       // The path alone decides the surface, and comes first: a request line cut short by a long query still names it.
-      const target = /^[!-~]+ (\/[^\s?#]*)/.exec(packet)?.[1];
-      const answer = fallbackAnswer(target === undefined ? 'api' : surfaceOf(target), status, sandbox);
+      const [, method, target] = /^([!-~]+) (\/[^\s?#]*)/.exec(packet) ?? [];
+      const answer = fallbackAnswer(method === undefined || target === undefined ? 'api' : surfaceOf(target, method), status, sandbox);
       if (socket.writable) {
         socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${answer.contentType}\r\nContent-Length: ${Buffer.byteLength(answer.body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${answer.body}`);
       } else {

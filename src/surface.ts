@@ -6,14 +6,17 @@
 export type Surface = 'api' | 'toggle' | 'oauth' | 'page';
 
 const OAUTH = /^\/(?:api\/)?oauth\/v2(?:\/|$)|^\/\.well-known\//;
+// The authorization request and its resumption are browser steps: their errors are pages.
+const AUTHORIZATION = /^\/(?:api\/)?oauth\/v2\/endpoints\/authorization(?:\/|$)/;
 const API = /^\/(?:api\/|oauth\/|openapi\.json$|healthz$|readyz$|metrics$)/;
 // The toggle route answers in its own envelope (spec 4), under every API alias.
 const TOGGLE = /^\/(?:api\/)?oauth\/v1\/endpoints?\/toggle\/?$/;
 
-export function surfaceOf(url: string): Surface {
+export function surfaceOf(url: string, method: string): Surface {
   const path = (url.split(/[?#]/, 1)[0] ?? '').replace(/\/{2,}/g, '/').toLowerCase();
+  if (AUTHORIZATION.test(path)) return 'page';
   if (OAUTH.test(path)) return 'oauth';
-  if (TOGGLE.test(path)) return 'toggle';
+  if (TOGGLE.test(path) && method.toUpperCase() === 'POST') return 'toggle';
   if (API.test(path)) return 'api';
   return 'page';
 }

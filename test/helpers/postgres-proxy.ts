@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import mqtt from 'mqtt';
+import { controllerClientId } from '../../src/devices/protocol.ts';
 import { freshPostgresUrl, startServer } from './build-app.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
 
@@ -29,7 +30,8 @@ export async function serverBehindProxy(t: TestContext, overrides: Record<string
 /** Whether an MQTT broker still answers a CONNECT (with a CONNACK, whatever its verdict). */
 export async function brokerAnswers(url: string): Promise<boolean> {
   try {
-    const client = await mqtt.connectAsync(url, { username: 'no-such-controller', password: 'x', reconnectPeriod: 0, connectTimeout: 3000 });
+    // Under its own client id, so the broker asks the database (a foreign client id is refused before that).
+    const client = await mqtt.connectAsync(url, { clientId: controllerClientId('no-such-controller'), username: 'no-such-controller', password: 'x', reconnectPeriod: 0, connectTimeout: 3000 });
     await client.endAsync();
     return true;
   } catch (error) {
