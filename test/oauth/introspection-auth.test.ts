@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engines, startServer } from '../helpers/build-app.ts';
-import { authorize, pkcePair, postToken, sandbox, userInfo } from '../helpers/oauth.ts';
+import { publicClientTokens, userInfo } from '../helpers/oauth.ts';
 
 async function post(baseUrl: string, path: string, params: Record<string, string>) {
   const response = await fetch(`${baseUrl}/oauth/v2/endpoints/${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) });
@@ -12,23 +12,11 @@ async function post(baseUrl: string, path: string, params: Record<string, string
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) as Record<string, unknown> : {} };
 }
 
-async function publicClientTokens(baseUrl: string) {
-  const native = sandbox.client(baseUrl).native;
-  const { verifier, challenge } = pkcePair();
-  const redirectUri = 'http://127.0.0.1:40000/callback';
-  const redirect = await authorize(baseUrl, {
-    query: new URLSearchParams({ response_type: 'code', client_id: native.client_id, redirect_uri: redirectUri, scope: 'opendoor', state: 's', code_challenge: challenge, code_challenge_method: 'S256' }).toString(),
-  });
-  const token = await postToken(baseUrl, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: redirectUri, client_id: native.client_id, code_verifier: verifier });
-  assert.equal(token.status, 200, JSON.stringify(token.body));
-  return { clientId: native.client_id, tokens: token.body };
-}
-
 for (const engine of engines()) {
   describe(`POST /oauth/v2/endpoints/introspect client authentication [${engine}]`, () => {
     it('answers a public client that sends only its client_id with 401 invalid_client, even for its own token', async (t) => {
       const { baseUrl } = await startServer(t, engine);
-      const { clientId, tokens } = await publicClientTokens(baseUrl);
+      const { native: { client_id: clientId }, tokens } = await publicClientTokens(baseUrl);
       const refused = await post(baseUrl, 'introspect', { token: tokens.access_token, client_id: clientId });
       assert.equal(refused.status, 401, JSON.stringify(refused.body));
       assert.deepEqual(Object.keys(refused.body).sort(), ['error', 'error_description']);
@@ -46,7 +34,7 @@ for (const engine of engines()) {
 
     it('answers a public client inventing a secret with 401 invalid_client', async (t) => {
       const { baseUrl } = await startServer(t, engine);
-      const { clientId, tokens } = await publicClientTokens(baseUrl);
+      const { native: { client_id: clientId }, tokens } = await publicClientTokens(baseUrl);
       const refused = await post(baseUrl, 'introspect', { token: tokens.access_token, client_id: clientId, client_secret: 'made-up-secret-made-up-secret' });
       assert.equal(refused.status, 401);
       assert.equal(refused.body.error, 'invalid_client');
@@ -54,7 +42,7 @@ for (const engine of engines()) {
 
     it('still lets the public client revoke its own token with only its client_id', async (t) => {
       const { baseUrl } = await startServer(t, engine);
-      const { clientId, tokens } = await publicClientTokens(baseUrl);
+      const { native: { client_id: clientId }, tokens } = await publicClientTokens(baseUrl);
       const revoked = await post(baseUrl, 'revoke', { token: tokens.refresh_token, client_id: clientId });
       assert.equal(revoked.status, 200);
       assert.equal((await userInfo(baseUrl, tokens.access_token)).status, 401);
