@@ -86,13 +86,21 @@ export async function testEnv(engine: Engine, overrides: Record<string, string> 
 }
 
 export async function startServer(t: TestContext, engine: Engine, overrides: Record<string, string> = {}): Promise<TestServer> {
-  const { env, cleanup } = await testEnv(engine, overrides);
-  const server = await startServerOnEnv(env);
-  t.after(async () => {
-    await server.close();
-    await cleanup();
-  });
-  return server;
+  // A free port can be taken by another suite between the probe and the listen: draw again.
+  for (let attempt = 1; ; attempt += 1) {
+    const { env, cleanup } = await testEnv(engine, overrides);
+    try {
+      const server = await startServerOnEnv(env);
+      t.after(async () => {
+        await server.close();
+        await cleanup();
+      });
+      return server;
+    } catch (error) {
+      await cleanup();
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || overrides.PORT !== undefined || attempt === 5) throw error;
+    }
+  }
 }
 
 /** A server on an environment from `testEnv`, closed by the caller: tests that restart a server on the same data. */
@@ -106,7 +114,10 @@ export async function startServerOnEnv(env: Record<string, string>): Promise<Tes
     },
   });
   const app = await buildApp(config, { logStream });
-  await app.server.listen({ host: '127.0.0.1', port: config.port });
+  await app.server.listen({ host: '127.0.0.1', port: config.port }).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   let closed: Promise<void> | undefined;
   return { app, baseUrl: config.publicUrl, logs: () => captured, close: () => (closed ??= app.close()) };
 }
