@@ -34,9 +34,16 @@ export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits:
       reply.header('retry-after', String(locked));
       return send(429, `Too many requests with an invalid access token. Try again in ${locked} seconds.`);
     }
-    const identify = async () => {
+    const lookUp = async () => {
       const principal = await verify(match[1]!);
-      const viewer = principal && await viewerForGrant(db, principal.grantId, principal.personId);
+      return { principal, viewer: principal && await viewerForGrant(db, principal.grantId, principal.personId) };
+    };
+    const identify = async () => {
+      // Only a token found to be bad counts: one the database could not look up (an outage) is given back.
+      const { principal, viewer } = await lookUp().catch(async (error: unknown) => {
+        await limits.giveBackTokenAttempt(request.ip);
+        throw error;
+      });
       if (principal && viewer) await limits.giveBackTokenAttempt(request.ip);
       const wait = principal && viewer ? await limits.consume(match[1]!, principal.personId) : undefined;
       return { principal, viewer, wait };
