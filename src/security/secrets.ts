@@ -3,9 +3,16 @@
 // request and useless to whoever reads the database.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
-/** A secret made only of `[A-Za-z0-9_-]`, so clients that forget to form-encode it still work. */
+/**
+ * A secret made only of `[A-Za-z0-9_-]`, so clients that forget to form-encode it still work.
+ * Never one that starts with `-`: it is pasted after `--secret` on command lines, where a
+ * leading dash reads as an option (one draw in 64 did).
+ */
 export function generateSecret(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+  for (;;) {
+    const secret = randomBytes(bytes).toString('base64url');
+    if (!secret.startsWith('-')) return secret;
+  }
 }
 
 export function hashSecret(value: string): string {
