@@ -12,6 +12,9 @@ export const errorCodes = [
   'not_supported',
   'device_timeout',
   'device_failed',
+  'idempotency_key_required',
+  'idempotency_mismatch',
+  'idempotency_in_progress',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

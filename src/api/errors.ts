@@ -17,6 +17,9 @@ export const statusFor: Record<ErrorCode, number> = {
   device_timeout: 504,
   // Extension: the controller answered that it could not do it (a jammed door).
   device_failed: 502,
+  idempotency_key_required: 400,
+  idempotency_mismatch: 422,
+  idempotency_in_progress: 409,
 };
 
 export const unexpectedMessage = 'The server encountered an unexpected condition that prevented it from fulfilling the request.';
