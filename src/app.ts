@@ -1,7 +1,7 @@
 // Composition root: builds the store, services, provider and the Fastify app.
 // Tests call the same function; nothing here is a module-level singleton.
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { sendErrors, sendUnavailable, statusFor, unexpectedMessage } from './api/errors.ts';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { errorHandler } from './errors/handler.ts';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -37,7 +37,6 @@ import { createBox, deriveKey } from './security/encryption.ts';
 import type { Database } from './store/database.ts';
 import { openDatabase, type Engine } from './store/dialect.ts';
 import { migrateToLatest } from './store/migrate.ts';
-import { storeFailure } from './store/unavailable.ts';
 import { oauthErrorPage } from './web/error-page.ts';
 import { webPages } from './web/index.ts';
 import { plainHttpRefusal } from './web/secure-connection.ts';
@@ -127,15 +126,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       done(new DomainError('invalid', 'The request body is not valid JSON.'), undefined);
     }
   });
-  // Routes outside the API and the pages (health, metadata) answer errors in the API's envelope too.
-  server.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (error instanceof DomainError) return fallback.refusal(request, reply, statusFor[error.code], error.message);
-    if (error.statusCode && error.statusCode < 500) return fallback.refusal(request, reply, error.statusCode, error.message);
-    const failure = storeFailure(error);
-    if (failure) return sendUnavailable(request, reply, failure, error, (status, message) => fallback.refusal(request, reply, status, message));
-    request.log.error({ err: error }, 'request failed');
-    return sendErrors(reply, 500, unexpectedMessage);
-  });
+  // One handler for every scope: each error is answered in the shape of the surface its path belongs to.
+  server.setErrorHandler(errorHandler(config.sandbox));
   // Paths no route claims answer in the shape of the surface they were aimed at (the API and webhooks scopes have their own).
   server.setNotFoundHandler(fallback.notFound);
   // Clients are told to send Accept-Encoding: gzip (spec 4); honour it for every body size.

@@ -7,14 +7,8 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyError } from 'fastify';
 import { surfaceOf, type Surface } from './surface.ts';
-import { toggleMessage } from './api/toggle-envelope.ts';
-import { errorPage } from './web/error-page.ts';
-
-interface Answer {
-  status: number;
-  contentType: string;
-  body: string;
-}
+import { answerIn, type ErrorAnswer } from './errors/answers.ts';
+import { unixNow } from './api/format.ts';
 
 const sentences: Record<number, { title: string; message: string }> = {
   400: { title: 'Bad request', message: 'The request could not be understood: the path must be valid percent-encoded UTF-8.' },
@@ -26,23 +20,9 @@ const sentences: Record<number, { title: string; message: string }> = {
   501: { title: 'Not supported', message: 'The request method is not one this server supports.' },
 };
 
-export function fallbackAnswer(surface: Surface, status: number, sandbox: boolean): Answer {
+export function fallbackAnswer(surface: Surface, status: number, sandbox: boolean): ErrorAnswer {
   const { title, message } = sentences[status] ?? sentences[400]!;
-  return answerIn(surface, status, title, message, sandbox);
-}
-
-/** An error in the shape of a surface: the API envelope, the toggle envelope, RFC 6749's, or a page. */
-export function answerIn(surface: Surface, status: number, title: string, message: string, sandbox: boolean): Answer {
-  switch (surface) {
-    case 'api':
-      return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ errors: [{ message }] }) };
-    case 'toggle':
-      return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ success: false, timestamp: Math.floor(Date.now() / 1000), message: toggleMessage(status, undefined, message) }) };
-    case 'oauth':
-      return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: status === 503 ? 'temporarily_unavailable' : 'invalid_request', error_description: message }) };
-    case 'page':
-      return { status, contentType: 'text/html; charset=utf-8', body: errorPage(sandbox, title, message) };
-  }
+  return answerIn(surface, { status, title, message }, { sandbox, timestamp: unixNow() });
 }
 
 // Only what is used of Fastify's request and reply: `frameworkErrors` hands them over in generic types.
@@ -59,7 +39,7 @@ interface ReplyPart {
   send(...body: any[]): unknown;
 }
 
-function send(reply: ReplyPart, answer: Answer) {
+function send(reply: ReplyPart, answer: ErrorAnswer) {
   return reply.code(answer.status).type(answer.contentType).header('cache-control', 'no-store').send(answer.body);
 }
 
@@ -67,10 +47,6 @@ function send(reply: ReplyPart, answer: Answer) {
 export function fallbackHandlers(sandbox: boolean) {
   return {
     notFound: (request: RequestPart, reply: ReplyPart) => send(reply, fallbackAnswer(surfaceOf(request.url, request.method), 404, sandbox)),
-
-    /** A refusal raised outside any route's own handler (a body too large or of an unknown type, on a path no route has). */
-    refusal: (request: RequestPart, reply: ReplyPart, status: number, message: string) =>
-      send(reply, answerIn(surfaceOf(request.url, request.method), status, STATUS_CODES[status] ?? 'Bad request', message, sandbox)),
 
     frameworkErrors: (error: FastifyError, request: RequestPart, reply: ReplyPart) => {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : error.code === 'FST_ERR_BAD_URL' ? 400 : 500;

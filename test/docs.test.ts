@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { errorCodes } from '../src/access/errors.ts';
-import { statusFor } from '../src/api/errors.ts';
+import { codeAnswers } from '../src/errors/answers.ts';
 import { eventCatalogue, eventFieldSchemas } from '../src/events/types.ts';
 import { retryDelaysMs } from '../src/webhooks/retry-schedule.ts';
 
@@ -13,7 +13,7 @@ describe('docs/errors.md', () => {
   it('lists every domain error code once, with the status the API answers', () => {
     const rows = [...read('docs/errors.md').matchAll(/^\| `([a-z_]+)` \| (\d{3}) \|/gm)].map((match) => [match[1]!, Number(match[2])] as const);
     assert.deepEqual(rows.map(([code]) => code).sort(), [...errorCodes].sort());
-    for (const [code, status] of rows) assert.equal(status, statusFor[code as keyof typeof statusFor], code);
+    for (const [code, status] of rows) assert.equal(status, codeAnswers[code as keyof typeof codeAnswers].status, code);
   });
 });
 

@@ -8,21 +8,26 @@ import type { BearerVerifier, Principal } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
 import { StoreUnavailable } from '../store/unavailable.ts';
 import { beforeDeadline } from '../access/deadline.ts';
-import { sendErrors } from './errors.ts';
 import type { RateLimits } from '../security/rate-limits.ts';
-import { sendToggleError, usesToggleEnvelope } from './toggle-envelope.ts';
+import { refuseIn } from '../errors/handler.ts';
+import { surfaceOf } from '../surface.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
     viewer: Viewer | null;
   }
+  interface FastifyContextConfig {
+    /** The route answers within this long of arriving (ms), its authentication included. */
+    answerWithinMs?: number;
+  }
 }
 
 export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits: RateLimits) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
     const match = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    const send = (status: number, message: string) => (usesToggleEnvelope(request) ? sendToggleError(reply, status, undefined, message) : sendErrors(reply, status, message));
+    const surface = surfaceOf(request.url, request.method) === 'toggle' ? 'toggle' : 'api';
+    const send = (status: number, message: string) => refuseIn(surface, reply, { status, message });
     if (!match) {
       reply.header('www-authenticate', 'Bearer');
       return send(401, 'An access token is required: send it as "Authorization: Bearer <token>".');

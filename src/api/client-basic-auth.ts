@@ -4,7 +4,7 @@
 // generated secrets use only [A-Za-z0-9_-] (spec 3), which the encoding leaves
 // as is, so clients that skip it still work.
 import { parseBasic } from '../oauth/compat/client-credentials.ts';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { ClientSecretAttempts } from '../access/client-secret-throttle.ts';
 import { DomainError } from '../access/errors.ts';
@@ -21,11 +21,16 @@ declare module 'fastify' {
 export const basicChallenge = 'Basic realm="ParqEx webhooks", charset="UTF-8"';
 
 export function clientBasicAuth(db: Kysely<Database>, attempts: ClientSecretAttempts) {
-  return async function authenticateApplication(request: FastifyRequest): Promise<void> {
+  return async function authenticateApplication(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // The challenge goes with each refusal of the credentials (RFC 7235); the error handler keeps it.
+    const refuse = (message: string) => {
+      reply.header('www-authenticate', basicChallenge);
+      return new DomainError('unauthenticated', message);
+    };
     const credentials = parseBasicCredentials(request.headers.authorization);
-    if (!credentials) throw new DomainError('unauthenticated', 'Client credentials are required: send them as "Authorization: Basic base64(client_id:client_secret)".');
+    if (!credentials) throw refuse('Client credentials are required: send them as "Authorization: Basic base64(client_id:client_secret)".');
     const clientId = await authenticateClient(db, attempts, credentials.clientId, credentials.secret);
-    if (!clientId) throw new DomainError('unauthenticated', 'The client credentials are invalid.');
+    if (!clientId) throw refuse('The client credentials are invalid.');
     request.applicationId = clientId;
   };
 }

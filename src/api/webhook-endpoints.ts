@@ -1,17 +1,15 @@
 // The webhooks API (docs/webhooks.md): an application manages its own webhook
 // endpoints and deliveries, authenticated with its client credentials (HTTP
-// Basic), not a person's token. Its own scope: auth hook, error and not-found
-// handlers, then one route per line of the table below.
-import type { FastifyError, FastifyInstance } from 'fastify';
+// Basic), not a person's token. Its own scope: auth hook and not-found
+// handler, then one route per line of the table below.
+import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { ClientSecretAttempts } from '../access/client-secret-throttle.ts';
-import { DomainError } from '../access/errors.ts';
 import { categories, eventCatalogue } from '../events/types.ts';
 import { deliveryStatuses, endpointDeliveries, redeliver, type DeliveryReport } from '../webhooks/deliveries.ts';
 import { createEndpoint, listEndpoints, removeEndpoint, rotateEndpointSecret, setEndpointEnabled, type EndpointDeps } from '../webhooks/endpoints.ts';
-import { basicChallenge, clientBasicAuth } from './client-basic-auth.ts';
-import { sendErrors, sendUnavailable, statusFor, unexpectedMessage, validationMessage } from './errors.ts';
-import { storeFailure } from '../store/unavailable.ts';
+import { clientBasicAuth } from './client-basic-auth.ts';
+import { refuseIn } from '../errors/handler.ts';
 import { apiTimestamp, unixNow } from './format.ts';
 import { errorEnvelope, successEnvelope } from './schemas.ts';
 
@@ -87,23 +85,8 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
   });
-  app.setNotFoundHandler(async (_request, reply) => sendErrors(reply, 404, 'Not found.'));
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (error instanceof DomainError) {
-      if (error.code === 'unauthenticated') reply.header('www-authenticate', basicChallenge);
-      if (error.retryAfter) reply.header('retry-after', String(error.retryAfter));
-      return sendErrors(reply, statusFor[error.code], error.message);
-    }
-    if (error.validation) return sendErrors(reply, 400, validationMessage(error));
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      const messages: Record<number, string> = { 413: 'The request body is too large.', 415: 'Send JSON (Content-Type: application/json).' };
-      return sendErrors(reply, messages[error.statusCode] ? error.statusCode : 400, messages[error.statusCode] ?? 'Malformed request.');
-    }
-    const failure = storeFailure(error);
-    if (failure) return sendUnavailable(request, reply, failure, error);
-    request.log.error({ err: error }, 'webhooks api request failed');
-    return sendErrors(reply, 500, unexpectedMessage);
-  });
+  // Errors are answered by the root's handler (src/errors/handler.ts), in the API envelope.
+  app.setNotFoundHandler(async (_request, reply) => refuseIn('api', reply, { status: 404, message: 'Not found.' }));
   app.addHook('onRequest', clientBasicAuth(deps.db, options.clientAttempts));
 
   const client = (request: { applicationId: string | null }) => request.applicationId!;

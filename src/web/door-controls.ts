@@ -5,7 +5,7 @@ import { doorCapabilities, type VisibleDoor } from '../access/door-policy.ts';
 import { DomainError } from '../access/errors.ts';
 import { parseId } from '../access/ids.ts';
 import { toggleDoor, type ToggleDeps } from '../access/toggle-door.ts';
-import { statusFor } from '../api/errors.ts';
+import { codeAnswers } from '../errors/answers.ts';
 import { html } from './html.ts';
 import { formBody, pathParam } from './form-schemas.ts';
 
@@ -42,9 +42,8 @@ export function doorControlRoutes(app: FastifyInstance, deps: DoorControlDeps): 
       return deps.renderWith(request, reply, personId, { info: `${outcome.doorName}: ${outcome.state === 'OPEN' ? 'opening' : 'closing'}.` });
     } catch (error) {
       if (error instanceof DomainError && error.code !== 'not_found') {
-        // Spec 4 answers an offline controller like a missing door; a person on the page is told it is unavailable.
-        const status = error.code === 'device_offline' ? 503 : statusFor[error.code];
-        return deps.renderWith(request, reply.code(status), personId, { error: error.message });
+        // The account page again, with the refusal said beside the door, at the pages' status for it.
+        return deps.renderWith(request, reply.code(codeAnswers[error.code].page), personId, { error: error.message });
       }
       throw error;
     }

@@ -1,20 +1,16 @@
 // The server-rendered pages: one file per page, CSRF and cookies set up once here.
+// Their errors are answered by the root's handler (src/errors/handler.ts) as pages.
 import { readFileSync } from 'node:fs';
 import csrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { errors } from 'oidc-provider';
-import { DomainError } from '../access/errors.ts';
-import { statusFor } from '../api/errors.ts';
 import type { ThrottlePolicy } from '../access/login-throttle.ts';
 import type { SettingsDeps } from '../access/settings.ts';
 import type { Interactions } from '../oauth/interactions.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
-import { storeFailure } from '../store/unavailable.ts';
 import { accountPages } from './account.ts';
 import { consentPages } from './consent.ts';
-import { errorPage } from './error-page.ts';
 import { loginPages } from './login.ts';
 import { invitationPages } from './invitations.ts';
 import { mailboxPage } from './mailbox.ts';
@@ -54,31 +50,6 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
     cookieKey: 'parqex_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, signed: true },
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
-  });
-
-  app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
-    // First: the provider's own errors carry a store failure as their cause.
-    const failure = storeFailure(error);
-    if (failure) {
-      request.log.warn({ error: error.message, store: failure.kind }, 'the database is unavailable');
-      reply.header('retry-after', String(failure.retryAfterSeconds));
-      return sendPage(reply.code(503), errorPage(deps.sandbox, 'Temporarily unavailable', 'ParqEx is temporarily unavailable. Please try again in a few seconds.'));
-    }
-    if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
-      return sendPage(reply.code(403), errorPage(deps.sandbox, 'This form has expired', 'The form could not be verified. Go back, reload the page and try again.'));
-    }
-    if (error instanceof errors.SessionNotFound || error instanceof errors.OIDCProviderError) {
-      return sendPage(reply.code(400), errorPage(deps.sandbox, 'This sign-in has expired', 'The authorization request is no longer valid. Return to the application and start again.'));
-    }
-    if (error instanceof DomainError) {
-      const status = statusFor[error.code];
-      return sendPage(reply.code(status), errorPage(deps.sandbox, status === 404 ? 'Not found' : 'This cannot be done', error.message));
-    }
-    if (error.statusCode && error.statusCode < 500) {
-      return sendPage(reply.code(error.statusCode), errorPage(deps.sandbox, 'Bad request', 'The request could not be understood.'));
-    }
-    request.log.error({ err: error }, 'page failed');
-    return sendPage(reply.code(500), errorPage(deps.sandbox, 'Something went wrong', 'The server encountered an unexpected condition. Please try again.'));
   });
 
   app.get('/assets/parqex.css', { schema: { hide: true } }, (_request, reply) =>

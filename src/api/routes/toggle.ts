@@ -43,7 +43,7 @@ const Status = Type.Object({
 
 export async function toggleRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.post<{ Body: Static<typeof Body> }>('/toggle', {
-    config: { envelope: 'toggle', answerWithinMs: deps.toggle.deadlineMs },
+    config: { answerWithinMs: deps.toggle.deadlineMs },
     schema: {
       tags: ['Doors'],
       summary: 'Toggle access point',
