@@ -2,7 +2,6 @@
 // through the compatibility layer, then to oidc-provider's own handler.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
-import { errors } from 'oidc-provider';
 import type { ClientSecretAttempts } from '../access/client-secret-throttle.ts';
 import { countClientAuthentication, type ClientAuthAttempt } from './client-auth-limit.ts';
 import { normalizeAuthorizationBody, normalizeAuthorizationQuery, normalizeClientRequest } from './compat/index.ts';
@@ -35,34 +34,30 @@ export async function oauthMount(app: FastifyInstance, { provider, clientAttempt
       if (allowed && !allowed.includes(request.method)) return methodNotAllowed(reply, request.method, allowed);
       if (isAuthorizationStep(path) && refusePlainHttp?.(request, reply)) return reply;
       let clientAuth: ClientAuthAttempt | undefined;
-      try {
-        if (clientEndpoints.has(path) && (request.method === 'GET' || request.method === 'POST')) {
-          const { authorization, params } = normalizeClientRequest({ rawQuery, body: request.body, authorization: request.headers.authorization });
-          if (path === oauthRoutes.introspection) requireClientSecret(authorization);
-          // The legacy GET carries everything in the query: it becomes the POST
-          // RFC 6749 asks for, and the query (with its secret) goes no further.
-          raw.basicPresented = /^basic\s/i.test(request.headers.authorization ?? '');
-          raw.method = 'POST';
-          raw.url = path;
-          setFormBody(raw, params);
-          if (authorization === undefined) delete raw.headers.authorization;
-          else raw.headers.authorization = authorization;
-          clientAuth = await countClientAuthentication(clientAttempts, authorization);
-          if (clientAuth.refused) {
-            const { status, retryAfter, body } = clientAuth.refused;
-            return reply.code(status).headers({ 'cache-control': 'no-store', pragma: 'no-cache', 'retry-after': String(retryAfter) }).send(body);
-          }
-        } else if (path === oauthRoutes.authorization) {
-          raw.url = `${path}?${normalizeAuthorizationQuery(rawQuery)}`;
-          if (request.method === 'POST' && request.body && typeof request.body === 'object') {
-            setFormBody(raw, normalizeAuthorizationBody(request.body as Record<string, unknown>));
-          }
-        } else {
-          raw.url = rawQuery ? `${path}?${rawQuery}` : path;
+      // The compatibility layer refuses with the provider's own errors; the root's error handler answers them (RFC 6749 5.2).
+      if (clientEndpoints.has(path) && (request.method === 'GET' || request.method === 'POST')) {
+        const { authorization, params } = normalizeClientRequest({ rawQuery, body: request.body, authorization: request.headers.authorization });
+        if (path === oauthRoutes.introspection) requireClientSecret(authorization);
+        // The legacy GET carries everything in the query: it becomes the POST
+        // RFC 6749 asks for, and the query (with its secret) goes no further.
+        raw.basicPresented = /^basic\s/i.test(request.headers.authorization ?? '');
+        raw.method = 'POST';
+        raw.url = path;
+        setFormBody(raw, params);
+        if (authorization === undefined) delete raw.headers.authorization;
+        else raw.headers.authorization = authorization;
+        clientAuth = await countClientAuthentication(clientAttempts, authorization);
+        if (clientAuth.refused) {
+          const { status, retryAfter, body } = clientAuth.refused;
+          return reply.code(status).headers({ 'cache-control': 'no-store', pragma: 'no-cache', 'retry-after': String(retryAfter) }).send(body);
         }
-      } catch (error) {
-        if (error instanceof errors.OIDCProviderError) return oauthError(reply, error);
-        throw error;
+      } else if (path === oauthRoutes.authorization) {
+        raw.url = `${path}?${normalizeAuthorizationQuery(rawQuery)}`;
+        if (request.method === 'POST' && request.body && typeof request.body === 'object') {
+          setFormBody(raw, normalizeAuthorizationBody(request.body as Record<string, unknown>));
+        }
+      } else {
+        raw.url = rawQuery ? `${path}?${rawQuery}` : path;
       }
       await drain(raw);
       reply.hijack();
@@ -94,9 +89,4 @@ async function drain(raw: RawRequest): Promise<void> {
 function methodNotAllowed(reply: FastifyReply, method: string, allowed: readonly string[]) {
   return reply.code(405).headers({ allow: allowed.join(', '), 'cache-control': 'no-store', pragma: 'no-cache' })
     .send({ error: 'invalid_request', error_description: `${method} is not allowed here; use ${allowed.filter((item) => item !== 'HEAD' && item !== 'OPTIONS').join(' or ')}.` });
-}
-
-function oauthError(reply: FastifyReply, error: InstanceType<typeof errors.OIDCProviderError>) {
-  return reply.code(error.statusCode).headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
-    .send({ error: error.error, error_description: error.error_description });
 }

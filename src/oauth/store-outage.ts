@@ -4,6 +4,7 @@
 // browsers), and Retry-After on every 503 it answers.
 import type { Adapter, KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import { oauthUnavailableDescription } from '../errors/answers.ts';
 import { storeFailure } from '../store/unavailable.ts';
 
 export class TemporarilyUnavailable extends errors.OIDCProviderError {
@@ -14,7 +15,7 @@ export class TemporarilyUnavailable extends errors.OIDCProviderError {
     // The provider hides 5xx errors as server_error unless they are marked for the client.
     this.expose = true;
     this.retryAfterSeconds = retryAfterSeconds;
-    Object.assign(this, { error_description: 'the authorization server is temporarily unavailable; retry in a few seconds' });
+    Object.assign(this, { error_description: oauthUnavailableDescription });
   }
 }
 
@@ -50,7 +51,7 @@ export async function storeOutage(ctx: KoaContextWithOIDC, next: () => Promise<v
     if (!failure) throw error;
     retryAfterSeconds = failure.retryAfterSeconds;
     ctx.status = 503;
-    ctx.body = { error: 'temporarily_unavailable', error_description: 'the authorization server is temporarily unavailable; retry in a few seconds' };
+    ctx.body = { error: 'temporarily_unavailable', error_description: oauthUnavailableDescription };
     ctx.set('Cache-Control', 'no-store');
   }
   if (ctx.status === 503) ctx.set('Retry-After', String(retryAfterSeconds));
