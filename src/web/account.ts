@@ -8,6 +8,7 @@ import { changeSettings } from '../access/change-settings.ts';
 import { renameDoor } from '../access/door-names.ts';
 import { visibleDoors, type VisibleDoor } from '../access/door-policy.ts';
 import { DomainError } from '../access/errors.ts';
+import { codeAnswers } from '../errors/answers.ts';
 import { windowText } from '../access/hours-text.ts';
 import { parseId } from '../access/ids.ts';
 import { personAccounts, personProfile } from '../access/people.ts';
@@ -147,7 +148,7 @@ ${admin.map((account) => {
     } catch (error) {
       if (!(error instanceof DomainError) || (error.code !== 'invalid' && error.code !== 'rate_limited')) throw error;
       if (error.retryAfter) reply.header('retry-after', String(error.retryAfter));
-      return render(request, reply.code(error.code === 'rate_limited' ? 429 : 400), personId, { settings: { error: error.message, body } });
+      return render(request, reply.code(codeAnswers[error.code].page), personId, { settings: { error: error.message, body } });
     }
     return reply.redirect('/account?saved=settings', 303);
   });

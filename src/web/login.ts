@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticatePerson } from '../access/authenticate-person.ts';
 import { DomainError } from '../access/errors.ts';
+import { codeAnswers } from '../errors/answers.ts';
 import { endWebSession, personForWebSession, startWebSession, webSessionSeconds } from '../access/web-sessions.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
@@ -70,9 +71,8 @@ async function signIn(deps: WebDeps, request: FastifyRequest<{ Body: LoginBody }
     return personId;
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    const status = error.code === 'rate_limited' ? 429 : error.code === 'invalid' ? 400 : 401;
     if (error.retryAfter) reply.header('retry-after', String(error.retryAfter));
-    sendPage(reply.code(status), loginForm(deps, { action, csrf: reply.generateCsrf(), email, error: error.message }));
+    sendPage(reply.code(codeAnswers[error.code].page), loginForm(deps, { action, csrf: reply.generateCsrf(), email, error: error.message }));
     return undefined;
   }
 }
