@@ -1,7 +1,18 @@
 // Idempotency-Key on the write routes other than toggle (phase2.md A.6), over HTTP:
 // the webhooks API (an application's own key) and POST invite (a person's).
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Fastify from 'fastify';
+import { DomainError } from '../../src/access/errors.ts';
+import { idempotent } from '../../src/api/idempotency.ts';
+import { statusFor } from '../../src/api/errors.ts';
+import { createBox } from '../../src/security/encryption.ts';
+import { openDatabase } from '../../src/store/dialect.ts';
+import { migrateToLatest } from '../../src/store/migrate.ts';
 import { compactId } from '../../src/access/ids.ts';
 import { startHousekeeping } from '../../src/housekeeping.ts';
 import { sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
@@ -177,3 +188,47 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('Idempotency-Key helper on a bare route', () => {
+  it('returns 400 idempotency_key_required without the header when required, runs with one, and keeps no 5xx answer', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'parqex-idem-'));
+    const { db, engine } = openDatabase({ databaseUrl: undefined, sqlitePath: join(dir, 'db.sqlite') });
+    await migrateToLatest(db, engine);
+    const app = Fastify();
+    t.after(async () => {
+      await app.close();
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    app.setErrorHandler(async (error: Error, _request, reply) => {
+      const code = error instanceof DomainError ? error.code : 'unexpected';
+      return reply.code(error instanceof DomainError ? statusFor[error.code] : 500).send({ errors: [{ message: error.message, code }] });
+    });
+    let runs = 0;
+    app.post('/bookings', { ...idempotent({ db, box: createBox(randomBytes(32)) }, { required: true, owner: () => ({ clientId: 'c1', personId: 'p1' }) }) }, async (_request, reply) => {
+      runs += 1;
+      return reply.code(201).send({ booking: runs });
+    });
+    let attempts = 0;
+    app.post('/flaky', { ...idempotent({ db, box: createBox(randomBytes(32)) }, { owner: () => ({ clientId: 'c1', personId: 'p1' }) }) }, async () => {
+      attempts += 1;
+      if (attempts === 1) throw new Error('the provider failed');
+      return { attempt: attempts };
+    });
+    const missing = await app.inject({ method: 'POST', url: '/bookings', payload: {} });
+    assert.equal(missing.statusCode, 400);
+    assert.equal(missing.json().errors[0].code, 'idempotency_key_required');
+    assert.equal(runs, 0);
+    const first = await app.inject({ method: 'POST', url: '/bookings', payload: {}, headers: { 'idempotency-key': 'K1' } });
+    const again = await app.inject({ method: 'POST', url: '/bookings', payload: {}, headers: { 'idempotency-key': 'K1' } });
+    assert.deepEqual([first.statusCode, first.json()], [201, { booking: 1 }]);
+    assert.deepEqual([again.statusCode, again.headers['idempotent-replayed'], again.json()], [201, 'true', { booking: 1 }]);
+    assert.equal(runs, 1);
+
+    // A 5xx is not kept: the retry runs again.
+    const failed = await app.inject({ method: 'POST', url: '/flaky', payload: {}, headers: { 'idempotency-key': 'K2' } });
+    assert.equal(failed.statusCode, 500);
+    const retried = await app.inject({ method: 'POST', url: '/flaky', payload: {}, headers: { 'idempotency-key': 'K2' } });
+    assert.deepEqual([retried.statusCode, retried.headers['idempotent-replayed'], retried.json()], [200, undefined, { attempt: 2 }]);
+  });
+});
