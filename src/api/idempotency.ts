@@ -15,9 +15,9 @@ import { findRecord, finishClaim, insertClaim, releaseClaim, takeOverClaim, type
 import { errorEnvelope } from './schemas.ts';
 
 /** A request still running after this long is taken to have died: its key is taken over. */
-export const TAKE_OVER_AFTER_S = 120;
+const TAKE_OVER_AFTER_S = 120;
 /** How long an answer is replayed. */
-export const REPLAY_FOR_S = 24 * 3600;
+const REPLAY_FOR_S = 24 * 3600;
 
 export interface IdempotencyDeps {
   db: Kysely<Database>;
@@ -130,7 +130,7 @@ function sha256(parts: string[]): string {
 }
 
 /** JSON with object keys sorted at every depth: one body, one text, however its keys were ordered. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -6,7 +6,7 @@ import type { Adapter, KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { storeFailure } from '../store/unavailable.ts';
 
-export class TemporarilyUnavailable extends errors.OIDCProviderError {
+class TemporarilyUnavailable extends errors.OIDCProviderError {
   readonly retryAfterSeconds: number;
 
   constructor(retryAfterSeconds: number, cause: unknown) {

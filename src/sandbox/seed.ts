@@ -49,7 +49,7 @@ export const sandboxDoors = {
 /** Sam may use the gate from 06:00 to 22:00, every day, in the Sandbox Residence's time zone. */
 export const samGateHours: WeeklyHours = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '06:00', end: '22:00' }];
 /** Gia, the residence's guard, from 07:00 to 23:00 every day (phase2.md A.8). */
-export const giaGateHours: WeeklyHours = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '07:00', end: '23:00' }];
+const giaGateHours: WeeklyHours = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '07:00', end: '23:00' }];
 
 export const sandboxPins = { alex: '1357', sam: '2468', nora: '9753', gia: '8642' } as const;
 
