@@ -1,5 +1,5 @@
 // Deletes what has expired (tokens, codes, sessions, refresh rotations, old toggles, old
-// webhook events) and fails toggles whose process died.
+// webhook events, idempotency records past their day) and fails toggles whose process died.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from './store/database.ts';
@@ -7,6 +7,7 @@ import { deleteExpiredModels } from './store/repositories/oauth-models.ts';
 import { deleteRotationsBefore } from './store/repositories/refresh-rotations.ts';
 import { deleteCommandsBefore, expireStaleCommands } from './store/repositories/door-commands.ts';
 import { deleteFinishedEventsBefore } from './store/repositories/webhooks.ts';
+import { deleteExpiredRecords } from './store/repositories/idempotency-records.ts';
 
 const EVERY_MS = 10 * 60 * 1000;
 /** Webhook events, their deliveries and attempts are kept this long once nothing is left to send. */
@@ -23,6 +24,7 @@ export function startHousekeeping(deps: { db: Kysely<Database>; log: FastifyBase
       await expireStaleCommands(deps.db, now);
       await deleteCommandsBefore(deps.db, now - 24 * 3600 * 1000);
       await deleteFinishedEventsBefore(deps.db, Math.floor(now / 1000) - WEBHOOK_RETENTION_DAYS * 86400);
+      await deleteExpiredRecords(deps.db, Math.floor(now / 1000));
       if (removed > 0) deps.log.debug({ removed }, 'expired oauth records removed');
     } catch (error) {
       deps.log.warn({ err: error }, 'housekeeping failed');

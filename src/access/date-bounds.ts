@@ -2,12 +2,12 @@
 // 2100-01-01 UTC, offsets within ±14:00 (the widest real zones). Outside that
 // a date is a typo or a probe, and would only reach the database, mails and
 // webhooks as something nobody can read ("+275760-09-13").
-export const earliestDate = '2000-01-01';
+const earliestDate = '2000-01-01';
 /** The last day a date field may name; times end just before the next day. */
-export const latestDate = '2099-12-31';
+const latestDate = '2099-12-31';
 const earliestSeconds = Date.UTC(2000, 0, 1) / 1000;
 const endSeconds = Date.UTC(2100, 0, 1) / 1000;
-export const maxOffsetMinutes = 14 * 60;
+const maxOffsetMinutes = 14 * 60;
 
 /** For an instant in Unix seconds: a message naming the field, or undefined when it is in range. */
 export function timeOutOfRange(field: string, seconds: number): string | undefined {

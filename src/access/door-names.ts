@@ -9,7 +9,7 @@ import { requireVisibleDoor } from './door-policy.ts';
 import { DomainError } from './errors.ts';
 import { parseId } from './ids.ts';
 
-export const maxDoorNameLength = 60;
+const maxDoorNameLength = 60;
 
 export async function renameDoor(db: Kysely<Database>, personId: string, doorId: string, name: string): Promise<string> {
   const door = await requireVisibleDoor(db, { personId }, parseId(doorId)); // not_found

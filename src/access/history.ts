@@ -34,7 +34,7 @@ export interface HistoryEvent {
   occurredAt: number;
 }
 
-export const UNPAGED_LIMIT = 10_000;
+const UNPAGED_LIMIT = 10_000;
 const DEFAULT_DAYS = 30;
 
 export async function accessHistory(db: Kysely<Database>, viewer: Viewer, query: HistoryQuery, at = new Date()): Promise<{ events: HistoryEvent[]; nextCursor?: string }> {

@@ -4,7 +4,7 @@
 import { DomainError } from './errors.ts';
 import { parseId } from './ids.ts';
 
-export const maxDoorsPerRequest = 50;
+const maxDoorsPerRequest = 50;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

@@ -25,7 +25,7 @@ export interface Settings {
   sharePinWithApps: boolean;
 }
 
-export const defaultTimeZone = 'America/New_York';
+const defaultTimeZone = 'America/New_York';
 
 const defaults = { notifications_enabled: 1, notification_tone: 'door_open', time_zone: defaultTimeZone, pin_sealed: null, pin_lookup: null, share_pin_with_apps: 1 };
 

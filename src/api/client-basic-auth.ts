@@ -35,7 +35,7 @@ export function clientBasicAuth(db: Kysely<Database>, attempts: ClientSecretAtte
   };
 }
 
-export function parseBasicCredentials(header: string | undefined): { clientId: string; secret: string } | undefined {
+function parseBasicCredentials(header: string | undefined): { clientId: string; secret: string } | undefined {
   const credentials = header === undefined ? undefined : parseBasic(header);
   return credentials && credentials.clientId !== '' ? credentials : undefined;
 }

@@ -12,6 +12,7 @@ import { clientBasicAuth } from './client-basic-auth.ts';
 import { refuseIn } from '../errors/handler.ts';
 import { apiTimestamp, unixNow } from './format.ts';
 import { errorEnvelope, successEnvelope } from './schemas.ts';
+import { idempotencyErrors, idempotencyHeaders, idempotent } from './idempotency.ts';
 
 export const webhooksPrefix = '/oauth/v1/webhooks';
 
@@ -90,10 +91,13 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
   app.addHook('onRequest', clientBasicAuth(deps.db, options.clientAttempts));
 
   const client = (request: { applicationId: string | null }) => request.applicationId!;
+  // The application's own keys: there is no person on these routes.
+  const idempotency = idempotent({ db: deps.db, box: deps.box }, { owner: (request) => ({ clientId: client(request), personId: null }) });
   const ok = <T>(data: T) => ({ success: true as const, timestamp: unixNow(), data });
 
   app.post<{ Body: Static<typeof CreateBody> }>('/endpoints', {
-    schema: { tags, summary: 'Register a webhook endpoint', description, body: CreateBody, response: { 201: successEnvelope(CreatedEndpoint), ...errors } },
+    schema: { tags, summary: 'Register a webhook endpoint', description, headers: idempotencyHeaders, body: CreateBody, response: { 201: successEnvelope(CreatedEndpoint), ...errors, ...idempotencyErrors } },
+    ...idempotency,
   }, async (request, reply) => {
     const created = await createEndpoint(deps, client(request), { url: request.body.url, eventTypes: request.body.event_types });
     return reply.code(201).send(ok(created));
@@ -108,7 +112,8 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
   }, async (request) => ok((await listEndpoints(deps, client(request))).map((endpoint) => ({ ...endpoint, failing_since: apiTimestamp(endpoint.failing_since) }))));
 
   app.post<{ Params: Static<typeof IdParams> }>('/endpoints/:id/rotate-secret', {
-    schema: { tags, summary: 'Replace an endpoint\'s signing secret', description: `${description} The previous secret keeps signing alongside the new one for 24 hours.`, params: IdParams, response: { 200: successEnvelope(RotatedSecret), ...errors } },
+    schema: { tags, summary: 'Replace an endpoint\'s signing secret', description: `${description} The previous secret keeps signing alongside the new one for 24 hours.`, headers: idempotencyHeaders, params: IdParams, response: { 200: successEnvelope(RotatedSecret), ...errors, ...idempotencyErrors } },
+    ...idempotency,
   }, async (request) => {
     const rotated = await rotateEndpointSecret(deps, client(request), request.params.id);
     return ok({ ...rotated, previous_secret_valid_until: apiTimestamp(Math.floor(Date.parse(rotated.previous_secret_valid_until) / 1000))! });
@@ -116,7 +121,8 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
 
   for (const action of ['disable', 'enable'] as const) {
     app.post<{ Params: Static<typeof IdParams> }>(`/endpoints/:id/${action}`, {
-      schema: { tags, summary: `${action === 'enable' ? 'Enable' : 'Disable'} a webhook endpoint`, description, params: IdParams, response: { 200: successEnvelope(Type.Object({ id: Type.String(), enabled: Type.Boolean() })), ...errors } },
+      schema: { tags, summary: `${action === 'enable' ? 'Enable' : 'Disable'} a webhook endpoint`, description, headers: idempotencyHeaders, params: IdParams, response: { 200: successEnvelope(Type.Object({ id: Type.String(), enabled: Type.Boolean() })), ...errors, ...idempotencyErrors } },
+      ...idempotency,
     }, async (request) => {
       await setEndpointEnabled(deps, client(request), request.params.id, action === 'enable');
       return ok({ id: request.params.id.trim().toLowerCase(), enabled: action === 'enable' });
@@ -124,7 +130,8 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
   }
 
   app.delete<{ Params: Static<typeof IdParams> }>('/endpoints/:id', {
-    schema: { tags, summary: 'Delete a webhook endpoint and its delivery history', description, params: IdParams, response: { 200: successEnvelope(Type.Object({ id: Type.String(), deleted: Type.Literal(true) })), ...errors } },
+    schema: { tags, summary: 'Delete a webhook endpoint and its delivery history', description, headers: idempotencyHeaders, params: IdParams, response: { 200: successEnvelope(Type.Object({ id: Type.String(), deleted: Type.Literal(true) })), ...errors, ...idempotencyErrors } },
+    ...idempotency,
   }, async (request) => ok({ ...(await removeEndpoint(deps, client(request), request.params.id)), deleted: true as const }));
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof DeliveriesQuery> }>('/endpoints/:id/deliveries', {
@@ -135,7 +142,8 @@ export async function webhookEndpointsApi(app: FastifyInstance, options: Endpoin
   });
 
   app.post<{ Params: Static<typeof IdParams> }>('/deliveries/:id/redeliver', {
-    schema: { tags, summary: 'Send a delivery again now', description: `${description} The delivery keeps its id, so receivers that dedupe on it see a duplicate.`, params: IdParams, response: { 202: successEnvelope(Type.Object({ id: Type.String(), status: Type.Literal('pending') })), ...errors } },
+    schema: { tags, summary: 'Send a delivery again now', description: `${description} The delivery keeps its id, so receivers that dedupe on it see a duplicate.`, headers: idempotencyHeaders, params: IdParams, response: { 202: successEnvelope(Type.Object({ id: Type.String(), status: Type.Literal('pending') })), ...errors, ...idempotencyErrors } },
+    ...idempotency,
   }, async (request, reply) => reply.code(202).send(ok(await redeliver(deps.db, client(request), request.params.id))));
 }
 

@@ -110,7 +110,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'blob:', 'about:']);
 
 /** Production: https, except loopback and (for native apps) custom schemes. RFC 8252, RFC 9700 section 4.1. */
-export function redirectUriProblem(uri: string, type: ClientType, production: boolean): string | undefined {
+function redirectUriProblem(uri: string, type: ClientType, production: boolean): string | undefined {
   let url: URL;
   try {
     url = new URL(uri);

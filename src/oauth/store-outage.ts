@@ -7,7 +7,7 @@ import { errors } from 'oidc-provider';
 import { oauthUnavailableDescription } from '../errors/answers.ts';
 import { storeFailure } from '../store/unavailable.ts';
 
-export class TemporarilyUnavailable extends errors.OIDCProviderError {
+class TemporarilyUnavailable extends errors.OIDCProviderError {
   readonly retryAfterSeconds: number;
 
   constructor(retryAfterSeconds: number, cause: unknown) {

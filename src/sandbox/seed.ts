@@ -20,6 +20,7 @@ export const sandboxPeople = {
   alex: { id: '5a0d0000-0000-4000-8000-000000000001', email: 'alex.admin@sandbox.parqex.test', first_name: 'Alex', last_name: 'Admin' },
   sam: { id: '5a0d0000-0000-4000-8000-000000000002', email: 'sam.user@sandbox.parqex.test', first_name: 'Sam', last_name: 'User' },
   nora: { id: '5a0d0000-0000-4000-8000-000000000003', email: 'nora.neighbor@sandbox.parqex.test', first_name: 'Nora', last_name: 'Neighbor' },
+  gia: { id: '5a0d0000-0000-4000-8000-000000000004', email: 'gia.guard@sandbox.parqex.test', first_name: 'Gia', last_name: 'Guard' },
 } as const;
 
 /** Each in its Admin's zone (the default zone of a person's settings), as an account an Admin creates. */
@@ -47,8 +48,10 @@ export const sandboxDoors = {
 
 /** Sam may use the gate from 06:00 to 22:00, every day, in the Sandbox Residence's time zone. */
 export const samGateHours: WeeklyHours = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '06:00', end: '22:00' }];
+/** Gia, the residence's guard, from 07:00 to 23:00 every day (phase2.md A.8). */
+const giaGateHours: WeeklyHours = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '07:00', end: '23:00' }];
 
-export const sandboxPins = { alex: '1357', sam: '2468', nora: '9753' } as const;
+export const sandboxPins = { alex: '1357', sam: '2468', nora: '9753', gia: '8642' } as const;
 
 export const sandboxRedirectUris = [
   'http://localhost:8080/callback',
@@ -87,6 +90,9 @@ export async function seedSandbox(db: Kysely<Database>, rules: ClientRules, sett
   // Sam is a plain User: no sharing permission (can_share stays 0), so he cannot invite anyone.
   await addMemberIfAbsent(db, { account_id: sandboxAccounts.residence.id, person_id: sandboxPeople.sam.id, role: 'user', created_at: now });
   await addMemberIfAbsent(db, { account_id: sandboxAccounts.neighbor.id, person_id: sandboxPeople.nora.id, role: 'admin', created_at: now });
+  // Gia is a User too. Her `guests` and `enforcement` permissions come with the
+  // columns that hold them (phase2.md A.7); until then she shares nothing either.
+  await addMemberIfAbsent(db, { account_id: sandboxAccounts.residence.id, person_id: sandboxPeople.gia.id, role: 'user', created_at: now });
 
   await seedControllers(db, now);
   for (const [key, pin] of Object.entries(sandboxPins)) {
@@ -94,6 +100,7 @@ export async function seedSandbox(db: Kysely<Database>, rules: ClientRules, sett
     if ((await readSettings(settings, personId)).pin === null) await updateSettings(settings, personId, { pin });
   }
   await insertVehicleIfAbsent(db, { id: '5a0d0000-0000-4000-8000-0000000000f1', person_id: sandboxPeople.alex.id, plate: 'PQX1001', region: 'US-NY', make: 'Tesla', model: 'Model 3', color: 'white', created_at: now });
+  await insertVehicleIfAbsent(db, { id: '5a0d0000-0000-4000-8000-0000000000f2', person_id: sandboxPeople.gia.id, plate: 'GIA404', region: 'us-ny', make: 'Ford', model: 'Explorer', color: 'black', created_at: now });
 
   const clients = sandboxClients(rules.apiHost);
   if (!(await describeClient(db, clients.web.client_id))) {
@@ -171,6 +178,8 @@ async function seedControllers(db: Kysely<Database>, now: number): Promise<void>
   const grantedBy = sandboxPeople.alex.id;
   await upsertDoorAccess(db, { door_id: sandboxDoors.gate.id, person_id: sandboxPeople.sam.id, granted_by: grantedBy, starts_at: null, ends_at: null, weekly_hours: JSON.stringify(samGateHours), created_at: now });
   await upsertDoorAccess(db, { door_id: sandboxDoors.lobby.id, person_id: sandboxPeople.sam.id, granted_by: grantedBy, starts_at: null, ends_at: null, weekly_hours: null, created_at: now });
+  await upsertDoorAccess(db, { door_id: sandboxDoors.gate.id, person_id: sandboxPeople.gia.id, granted_by: grantedBy, starts_at: null, ends_at: null, weekly_hours: JSON.stringify(giaGateHours), created_at: now });
+  await upsertDoorAccess(db, { door_id: sandboxDoors.lobby.id, person_id: sandboxPeople.gia.id, granted_by: grantedBy, starts_at: null, ends_at: null, weekly_hours: null, created_at: now });
 }
 
 /** Production refuses to start on a database that holds the sandbox's public passwords. */

@@ -28,6 +28,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  idempotency_records: IdempotencyRecordsTable;
 }
 
 export interface PeopleTable {
@@ -345,4 +346,22 @@ export interface WebhookAttemptsTable {
   latency_ms: number;
   response_excerpt: string | null;
   error: string | null;
+}
+
+/** One Idempotency-Key's request and, once answered, its answer (phase2.md A.6). */
+export interface IdempotencyRecordsTable {
+  /** sha256 of client, person and key. */
+  key_hash: string;
+  /** Method and route pattern. */
+  route: string;
+  /** sha256 of method, path and the canonical JSON body. */
+  request_hash: string;
+  state: 'running' | 'done';
+  status: number | null;
+  /** The answer's body, sealed (it may carry secrets shown once). */
+  body_sealed: string | null;
+  /** Unix seconds. */
+  created_at: number;
+  /** Unix seconds: running, when it may be taken over; done, when it is no longer replayed. */
+  expires_at: number;
 }

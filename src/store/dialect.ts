@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
 import { storeFailure } from './unavailable.ts';
@@ -52,7 +52,7 @@ export function openDatabase(options: StoreOptions): { db: Kysely<Database>; eng
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true });
   const sqlite = new DatabaseSync(options.sqlitePath, { timeout: 5000 });
   sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: asKyselySqlite(sqlite) }) }), engine: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: asKyselySqlite(sqlite) }) }), engine: 'sqlite' };
 }
 
 /**
@@ -88,6 +88,32 @@ function discardingFailedConnections(pool: pg.Pool): PostgresPool {
       };
     },
   };
+}
+
+/**
+ * Every SQLite transaction takes the write lock when it begins (phase2.md
+ * A.4). Kysely's driver says a plain (deferred) `begin`: such a transaction
+ * reads under a snapshot, and when it then writes after another process
+ * committed, SQLite answers "database is locked" at once, without waiting.
+ * Taken up front, the lock is waited for (the busy timeout) like any write.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }
 
 /** Kysely's SQLite dialect speaks the better-sqlite3 interface; node:sqlite differs only in argument spreading. */

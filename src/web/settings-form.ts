@@ -6,7 +6,7 @@ import type { Settings } from '../access/settings.ts';
 import { html, type Html } from './html.ts';
 import { formBody } from './form-schemas.ts';
 
-export const notificationTones = [
+const notificationTones = [
   { value: 'door_open', label: 'Door open (default)' },
   { value: 'chime', label: 'Chime' },
   { value: 'bell', label: 'Bell' },

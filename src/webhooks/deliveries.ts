@@ -33,8 +33,8 @@ export interface AttemptReport {
   response_excerpt: string | null;
 }
 
-export const DEFAULT_DELIVERY_LIMIT = 20;
-export const MAX_DELIVERY_LIMIT = 100;
+const DEFAULT_DELIVERY_LIMIT = 20;
+const MAX_DELIVERY_LIMIT = 100;
 
 export const deliveryStatuses = ['pending', 'delivered', 'dead'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];

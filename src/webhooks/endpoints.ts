@@ -21,7 +21,7 @@ export interface EndpointDeps {
 }
 
 /** How long the previous signing secret keeps signing after a rotation. */
-export const ROTATION_OVERLAP_S = 24 * 3600;
+const ROTATION_OVERLAP_S = 24 * 3600;
 
 export async function createEndpoint(deps: EndpointDeps, clientId: string, input: { url: string; eventTypes?: string[] }) {
   if (!(await findClient(deps.db, clientId))) throw new DomainError('not_found', `no client ${clientId}`);

@@ -16,7 +16,7 @@ export interface Sender {
   close(): Promise<void>;
 }
 
-export const RESPONSE_EXCERPT_BYTES = 2048;
+const RESPONSE_EXCERPT_BYTES = 2048;
 
 export function createSender(options: { production: boolean; lookup?: Lookup; timeoutMs: number }): Sender {
   const agent = new Agent({

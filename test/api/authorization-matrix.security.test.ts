@@ -35,10 +35,12 @@ const roles: Record<PersonKey, Partial<Record<AccountKey, 'admin' | 'user'>>> = 
   alex: { residence: 'admin' },
   sam: { residence: 'user' },
   nora: { neighbor: 'admin' },
+  gia: { residence: 'user' },
 };
 /** Door access given to Users: the door and its weekly hours (local "HH:MM" from, to), or null for any time. */
 const given: Partial<Record<PersonKey, Partial<Record<DoorKey, { from: number; to: number } | null>>>> = {
   sam: { gate: { from: 6 * 60, to: 22 * 60 }, lobby: null },
+  gia: { gate: { from: 7 * 60, to: 23 * 60 }, lobby: null },
 };
 /** The matrix switches third-party applications off for Neighbor House (through Nora's account page). */
 const thirdPartyAllowed: Record<AccountKey, boolean> = { residence: true, neighbor: false };

@@ -8,6 +8,7 @@ import { inviteToDoors, type Invitation } from '../../access/invitations.ts';
 import { removeAccess } from '../../access/remove-access.ts';
 import { weekdays } from '../../access/schedules.ts';
 import { firstPartyOnly } from '../first-party.ts';
+import { idempotencyErrors, idempotencyHeaders, idempotent } from '../idempotency.ts';
 import type { ApiDeps } from '../index.ts';
 import { apiTimestamp, unixNow } from '../format.ts';
 import { bearerSecurity, errorEnvelope, successEnvelope } from '../schemas.ts';
@@ -54,6 +55,8 @@ const errors = { 400: errorEnvelope, 401: errorEnvelope, 403: errorEnvelope, 404
 
 export async function inviteRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.addHook('onRequest', firstPartyOnly(deps.db));
+  // A retried invitation gets the first answer instead of a second mail.
+  const idempotency = idempotent({ db: deps.db, box: deps.settings.box }, { owner: (request) => ({ clientId: request.principal!.clientId, personId: request.principal!.personId }) });
 
   app.post<{ Body: Static<typeof InviteBody> }>('/invite', {
     schema: {
@@ -61,9 +64,11 @@ export async function inviteRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       summary: 'Invite a person to doors',
       description: 'First-party clients only (others get 404). An Admin shares the account\'s doors; a User with the sharing permission shares doors they may use, with an ends_at within their own access. The person receives a single-use link that expires after 7 days.',
       security: bearerSecurity,
+      headers: idempotencyHeaders,
       body: InviteBody,
-      response: { 200: successEnvelope(InvitationData), ...errors },
+      response: { 200: successEnvelope(InvitationData), ...errors, ...idempotencyErrors },
     },
+    ...idempotency,
   }, async (request) => {
     const invitation = await inviteToDoors(deps, request.viewer!, request.body);
     return { success: true as const, timestamp: unixNow(), data: presentInvitation(invitation) };

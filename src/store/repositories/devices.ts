@@ -17,10 +17,6 @@ export async function setDeviceSecret(db: Kysely<Database>, deviceId: string, se
   return result.numUpdatedRows > 0n;
 }
 
-export async function setDeviceOnline(db: Kysely<Database>, deviceId: string, online: boolean, at: number): Promise<void> {
-  await db.updateTable('devices').set({ online: online ? 1 : 0, last_contact: at }).where('id', '=', deviceId).execute();
-}
-
 export async function touchDevice(db: Kysely<Database>, deviceId: string, at: number, softwareVersion?: string): Promise<void> {
   await db.updateTable('devices').set({ last_contact: at, ...(softwareVersion !== undefined ? { software_version: softwareVersion } : {}) })
     .where('id', '=', deviceId).execute();

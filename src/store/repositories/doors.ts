@@ -91,11 +91,6 @@ export async function setDeviceActive(db: Kysely<Database>, deviceId: string, ac
   return result.numUpdatedRows > 0n;
 }
 
-export function doorsOfAccount(db: Kysely<Database>, accountId: string) {
-  return db.selectFrom('doors').innerJoin('devices', 'devices.id', 'doors.device_id')
-    .select(['doors.id', 'doors.name', 'doors.device_id']).where('devices.account_id', '=', accountId).orderBy('doors.name').execute();
-}
-
 export async function setPersonalDoorName(db: Kysely<Database>, personId: string, doorId: string, name: string): Promise<void> {
   await db.insertInto('door_names').values({ person_id: personId, door_id: doorId, name })
     .onConflict((oc) => oc.columns(['person_id', 'door_id']).doUpdateSet({ name })).execute();

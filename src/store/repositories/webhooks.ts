@@ -145,10 +145,6 @@ export function deliveriesOfEndpoint(db: Kysely<Database>, endpointId: string, l
     .orderBy('webhook_deliveries.created_at', 'desc').orderBy('outbox_events.occurred_at', 'desc').orderBy('webhook_deliveries.id').limit(limit).execute();
 }
 
-export function attemptsOfDelivery(db: Kysely<Database>, deliveryId: string) {
-  return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempted_at').execute();
-}
-
 /** The attempts at several deliveries, oldest first. */
 export function attemptsOfDeliveries(db: Kysely<Database>, deliveryIds: string[]) {
   if (deliveryIds.length === 0) return Promise.resolve([]);
@@ -166,11 +162,6 @@ export async function requeueDelivery(db: Kysely<Database>, deliveryId: string, 
   const result = await db.updateTable('webhook_deliveries').set({ status: 'pending', next_attempt_at: now })
     .where('id', '=', deliveryId).executeTakeFirst();
   return result.numUpdatedRows > 0n;
-}
-
-export async function countDeliveries(db: Kysely<Database>) {
-  const rows = await db.selectFrom('webhook_deliveries').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
-  return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
 }
 
 /**
