@@ -185,10 +185,7 @@ async function sendAndRecord(deps: ToggleDeps, viewer: Viewer, pending: PendingT
     progress.answer = answer;
   }
   const move = { toggleId: pending.toggleId, doorId: pending.door.id, deviceId: pending.door.row.device_id, personId: viewer.personId, channel, state: pending.state };
-  let reason: ReturnType<typeof failureReason>;
-  await recordWhenPossible(() => deps.db.transaction().execute(async (trx) => {
-    reason = await answerMove(deps, trx, move, answer);
-  }));
+  const reason = await recordWhenPossible(() => deps.db.transaction().execute((trx) => answerMove(deps, trx, move, answer)));
   if (reason) throw failure(reason, pending.door.name);
   return { toggleId: pending.toggleId, doorId: pending.door.id, doorName: pending.door.name, state: pending.state };
 }
@@ -240,7 +237,7 @@ const RECORD_RETRY_EVERY_MS = 1000;
  * its outcome is recorded once the database takes it, after the caller had
  * its answer if need be, so the history does not lose a door that moved.
  */
-async function recordWhenPossible(record: () => Promise<void>): Promise<void> {
+async function recordWhenPossible<T>(record: () => Promise<T>): Promise<T> {
   const giveUpAt = systemClock.now() + RECORD_RETRY_MS;
   for (;;) {
     try {
