@@ -30,7 +30,10 @@ import { authorizationServerMetadata } from './oauth/metadata.ts';
 import { oauthMount } from './oauth/mount.ts';
 import { buildProvider } from './oauth/provider.ts';
 import { startHousekeeping } from './housekeeping.ts';
-import { startOpenDoorAlerts } from './devices/open-door-alerts.ts';
+import { startOpenDoorAlerts } from './access/open-door-alerts.ts';
+import { doorSide } from './access/door-side.ts';
+import { systemClock } from './clock.ts';
+import { startOverdueMoves } from './overdue-moves.ts';
 import { metadataPath } from './oauth/routes.ts';
 import { seedSandbox, sandboxPresence } from './sandbox/seed.ts';
 import { createBox, deriveKey } from './security/encryption.ts';
@@ -172,7 +175,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Counting in Redis from the first request; a Redis that is down does not keep the server from starting.
   const redisReady = await Promise.race([limits.ready().then(() => true), sleep(2000).then(() => false)]);
   if (!redisReady) server.log.warn('Redis did not answer within 2 s: rate limits count per process until it does');
-  const devices = await startDeviceSide(config.devices, { db, pinKey: settings.pinKey, keypadGuesses: limits.keypadGuesses, log: server.log, development: config.env === 'development' }).catch(async (error: unknown) => {
+  const devices = await startDeviceSide(config.devices, {
+    db,
+    clock: systemClock,
+    doorSide: (toggle) => doorSide({ toggle, pinKey: settings.pinKey, keypadGuesses: limits.keypadGuesses }),
+    log: server.log,
+    development: config.env === 'development',
+  }).catch(async (error: unknown) => {
     await limits.close();
     await server.close();
     await db.destroy();
@@ -208,6 +217,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const housekeeping = startHousekeeping({ db, log: server.log, refreshGraceSeconds: config.oauth.refreshGraceSeconds });
   // Every process sweeps; the claim lets one of them announce each opening.
   const doorAlerts = startOpenDoorAlerts({ db, log: server.log, intervalMs: config.devices.doorAlertIntervalMs });
+  // Every process sweeps; the move's own state lets one of them fail each.
+  const overdueMoves = startOverdueMoves({ db, clock: systemClock, log: server.log, travelDeadlineMs: config.devices.travelDeadlineMs });
   const dispatcher = new WebhookDispatcher({
     db,
     box,
@@ -233,6 +244,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       housekeeping.stop();
       await doorAlerts.stop();
+      await overdueMoves.stop();
       await dispatcher.stop();
       await server.close();
       await limits.close();

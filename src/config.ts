@@ -49,6 +49,8 @@ export interface Config {
     readonly mqttUrl: string | undefined;
     /** How long a toggle waits for the controller's answer. */
     readonly toggleDeadlineMs: number;
+    /** How long an acknowledged door move may take to be reported done before it is failed. */
+    readonly travelDeadlineMs: number;
     /** Run the sandbox controllers in the simulator (development). */
     readonly simulator: boolean;
     readonly simulatorTravelMs: number;
@@ -152,6 +154,7 @@ export function loadConfig(env: Env): Config {
     mqttPortExplicit: Boolean(env.MQTT_PORT?.trim()),
     mqttUrl: read<string | undefined>('MQTT_URL', undefined, (raw) => (/^mqtts?:\/\//.test(raw) ? raw : new Invalid('must be an mqtt:// or mqtts:// URL'))),
     toggleDeadlineMs: read('PARQEX_TOGGLE_DEADLINE_MS', 8000, (raw) => parseInteger(raw, 100, 120_000)),
+    travelDeadlineMs: read('PARQEX_DOOR_TRAVEL_DEADLINE_MS', 60_000, (raw) => parseInteger(raw, 100, 3_600_000)),
     simulator: read('PARQEX_SIMULATOR', !production, parseBoolean),
     simulatorTravelMs: read('PARQEX_SIMULATOR_TRAVEL_MS', 3000, (raw) => parseInteger(raw, 0, 120_000)),
     doorAlertIntervalMs: read('PARQEX_DOOR_ALERT_INTERVAL_MS', 15_000, (raw) => parseInteger(raw, 100, 3_600_000)),

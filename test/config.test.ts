@@ -190,6 +190,12 @@ describe('loadConfig', () => {
     assert.deepEqual(error.problems.map((p) => p.split(':')[0]), ['PORT', 'PARQEX_SANDBOX', 'PARQEX_ACCESS_TOKEN_TTL', 'PARQEX_REFRESH_GRACE_SECONDS']);
   });
 
+  it('gives an acknowledged door move 60 s to be reported unless PARQEX_DOOR_TRAVEL_DEADLINE_MS says otherwise, never below 100 ms', (t) => {
+    assert.equal(loadConfig({ PARQEX_DATA_DIR: tempDataDir(t) }).devices.travelDeadlineMs, 60_000);
+    assert.equal(loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_DOOR_TRAVEL_DEADLINE_MS: '90000' }).devices.travelDeadlineMs, 90_000);
+    problemFor(configError(() => loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_DOOR_TRAVEL_DEADLINE_MS: '50' })), 'PARQEX_DOOR_TRAVEL_DEADLINE_MS');
+  });
+
   it('sweeps for doors left open every 15 s unless PARQEX_DOOR_ALERT_INTERVAL_MS says otherwise, never below 100 ms', (t) => {
     assert.equal(loadConfig({ PARQEX_DATA_DIR: tempDataDir(t) }).devices.doorAlertIntervalMs, 15_000);
     assert.equal(loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_DOOR_ALERT_INTERVAL_MS: '60000' }).devices.doorAlertIntervalMs, 60_000);

@@ -13,6 +13,7 @@ export interface DoorCommand {
 }
 
 export type CommandAnswer =
+  /** `state`: with "ok", the state the door reached or is travelling to (protocol 1.1). */
   | { answered: true; result: 'ok' | 'expired' | 'jammed' | 'unsupported' | 'error'; state?: DoorState }
   | { answered: false; /** Not sent at all: the platform has no connection to the controllers' broker right now. */ unreachable?: true };
 

@@ -12,18 +12,19 @@ import { findDevice } from '../store/repositories/devices.ts';
 import { StoreUnavailable, storeFailure } from '../store/unavailable.ts';
 import { beforeDeadline } from './deadline.ts';
 import type { CommandAnswer, DoorCommands } from './door-commands.ts';
+import { answerMove, failureReason, type MoveDeps } from './door-moves.ts';
 import { doorCapabilities, requireOperableNow, requireVisibleDoor, type Viewer, type VisibleDoor } from './door-policy.ts';
 import { DomainError, type ErrorCode } from './errors.ts';
 import { recordAccessEvent } from './history.ts';
 import { compactId } from './ids.ts';
 import { appendEvent } from '../events/outbox.ts';
 import { personRef } from '../events/person-ref.ts';
+import { systemClock } from '../clock.ts';
 
 /** How long an Idempotency-Key answers with the first outcome (spec 4: 24 h). */
 export const IDEMPOTENCY_MS = 24 * 3600 * 1000;
 
-export interface ToggleDeps {
-  db: Kysely<Database>;
+export interface ToggleDeps extends MoveDeps {
   commands: DoorCommands;
   /** A toggle answers within this long of arriving, whatever the controller or the database does (spec: 8 s). */
   deadlineMs: number;
@@ -75,7 +76,7 @@ export interface ToggleOutcome {
 /** Runs every check and sends nothing yet; the returned toggle is claimed (no other command for this door until it ends). */
 export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: ToggleRequest): Promise<PendingToggle | ToggleOutcome> {
   // Whole milliseconds: the command carries its deadline as an integer.
-  const answerBy = Math.floor(request.receivedAt ?? Date.now()) + deps.deadlineMs;
+  const answerBy = Math.floor(request.receivedAt ?? systemClock.now()) + deps.deadlineMs;
   return beforeDeadline(answerBy, checkAndClaim(deps, viewer, request, answerBy), storeTooSlow);
 }
 
@@ -85,11 +86,11 @@ async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRe
   const door = await requireVisibleDoor(deps.db, viewer, request.doorId);
   const refuse = async (code: ErrorCode, message: string, extra: { scope?: string } = {}) => {
     await deps.db.transaction().execute(async (trx) => {
-      await recordAttempt(trx, door, viewer, request, false);
+      await recordAttempt(deps, trx, door, viewer, request, false);
       // Not allowed (scope, hours): the enforcer's concern. Doors that cannot do it, or busy ones, are not.
       if (code === 'forbidden') {
         await appendEvent(trx, {
-          type: 'unauthorized_attempt', doorId: door.id, deviceId: door.row.device_id,
+          type: 'unauthorized_attempt', doorId: door.id, deviceId: door.row.device_id, occurredAt: seconds(deps.clock.now()),
           data: { doorID: compactId(door.id), deviceID: compactId(door.row.device_id), channel: request.channel, reason: message, userThatToggled: await personRef(trx, viewer.personId) },
         });
       }
@@ -102,7 +103,7 @@ async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRe
   }
   // A retry with the same key gets the first outcome, once the caller may still see and ask for it.
   if (key) {
-    const earlier = await commands.findCommandByKey(deps.db, key, Date.now() - IDEMPOTENCY_MS);
+    const earlier = await commands.findCommandByKey(deps.db, key, systemClock.now() - IDEMPOTENCY_MS);
     if (earlier) {
       if (earlier.door_id !== door.id || earlier.requested_state !== request.state) {
         throw new DomainError('invalid', 'This Idempotency-Key was used for another request (a different door or state).', { doorName: door.name });
@@ -111,7 +112,7 @@ async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRe
     }
   }
   try {
-    requireOperableNow(door, new Date());
+    requireOperableNow(door, new Date(deps.clock.now()));
   } catch (error) {
     if (error instanceof DomainError) await refuse(error.code, error.message);
     throw error;
@@ -124,12 +125,12 @@ async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRe
 
   const wait = await deps.doorLimit?.(door.id);
   if (wait !== undefined) {
-    await recordAttempt(deps.db, door, viewer, request, false);
+    await recordAttempt(deps, deps.db, door, viewer, request, false);
     throw new DomainError('rate_limited', `${door.name} was toggled too often. Try again in ${wait} seconds.`, { doorName: door.name, retryAfter: wait });
   }
 
   const toggleId = randomBytes(16).toString('hex').toUpperCase();
-  const now = Date.now();
+  const now = systemClock.now();
   // A command whose process died before the answer must not hold the door forever.
   await commands.expireStaleCommands(deps.db, now, door.id);
   const claimed = await commands.insertPendingCommand(deps.db, {
@@ -172,7 +173,7 @@ export async function completeToggle(deps: ToggleDeps, viewer: Viewer, pending: 
 async function sendAndRecord(deps: ToggleDeps, viewer: Viewer, pending: PendingToggle, channel: string, progress: { sent: boolean; answer?: CommandAnswer }): Promise<ToggleOutcome> {
   // Late (the caller already had its answer): never sent, only recorded as not done.
   let answer: CommandAnswer = { answered: false };
-  if (Date.now() < pending.expiresAt) {
+  if (systemClock.now() < pending.expiresAt) {
     progress.sent = true;
     answer = await deps.commands.execute({
       id: pending.toggleId,
@@ -183,21 +184,8 @@ async function sendAndRecord(deps: ToggleDeps, viewer: Viewer, pending: PendingT
     });
     progress.answer = answer;
   }
-  const reason = failureReason(answer);
-  await recordWhenPossible(() => deps.db.transaction().execute(async (trx) => {
-    await commands.finishCommand(trx, pending.toggleId, reason ? 'failed' : 'succeeded', reason ?? null, Date.now());
-    await recordAttempt(trx, pending.door, viewer, { channel, state: pending.state }, reason === undefined);
-    if (reason) {
-      await appendEvent(trx, {
-        type: 'toggle_failed', doorId: pending.door.id, deviceId: pending.door.row.device_id,
-        data: {
-          toggleID: pending.toggleId, doorID: compactId(pending.door.id), deviceID: compactId(pending.door.row.device_id), requestedState: pending.state,
-          reason: reason === 'device_timeout' ? 'no answer in time' : reason === 'device_offline' ? 'controller unreachable' : `controller answered ${answer.answered ? answer.result : 'nothing'}`,
-          channel, userThatToggled: await personRef(trx, viewer.personId),
-        },
-      });
-    }
-  }));
+  const move = { toggleId: pending.toggleId, doorId: pending.door.id, deviceId: pending.door.row.device_id, personId: viewer.personId, channel, state: pending.state };
+  const reason = await recordWhenPossible(() => deps.db.transaction().execute((trx) => answerMove(deps, trx, move, answer)));
   if (reason) throw failure(reason, pending.door.name);
   return { toggleId: pending.toggleId, doorId: pending.door.id, doorName: pending.door.name, state: pending.state };
 }
@@ -231,7 +219,7 @@ async function replay(deps: ToggleDeps, viewer: Viewer, toggleId: string): Promi
   for (;;) {
     const row = await commands.findCommand(deps.db, toggleId);
     if (!row) throw new DomainError('not_found', 'No such door.');
-    if (row.status !== 'pending' || row.expires_at + 2000 < Date.now()) {
+    if (row.status !== 'pending' || row.expires_at + 2000 < systemClock.now()) {
       const door = await requireVisibleDoor(deps.db, viewer, row.door_id);
       if (row.status === 'succeeded') return { toggleId: row.id, doorId: row.door_id, doorName: door.name, state: row.requested_state };
       throw failure((row.reason as ErrorCode | null) ?? 'device_timeout', door.name);
@@ -249,24 +237,17 @@ const RECORD_RETRY_EVERY_MS = 1000;
  * its outcome is recorded once the database takes it, after the caller had
  * its answer if need be, so the history does not lose a door that moved.
  */
-async function recordWhenPossible(record: () => Promise<void>): Promise<void> {
-  const giveUpAt = Date.now() + RECORD_RETRY_MS;
+async function recordWhenPossible<T>(record: () => Promise<T>): Promise<T> {
+  const giveUpAt = systemClock.now() + RECORD_RETRY_MS;
   for (;;) {
     try {
       return await record();
     } catch (error) {
-      if (!storeFailure(error) || Date.now() > giveUpAt) throw error;
+      if (!storeFailure(error) || systemClock.now() > giveUpAt) throw error;
       // Unreferenced: a process shutting down does not wait for it.
       await sleep(RECORD_RETRY_EVERY_MS, undefined, { ref: false });
     }
   }
-}
-
-/** What went wrong at the controller, or undefined when it did it. */
-function failureReason(answer: CommandAnswer): 'device_offline' | 'device_timeout' | 'device_failed' | undefined {
-  if (!answer.answered) return answer.unreachable ? 'device_offline' : 'device_timeout';
-  if (answer.result === 'expired') return 'device_timeout';
-  return answer.result === 'ok' ? undefined : 'device_failed';
 }
 
 function failure(code: ErrorCode, doorName: string): DomainError {
@@ -282,6 +263,10 @@ function idempotencyKey(viewer: Viewer, request: ToggleRequest): string {
   return createHash('sha256').update(`${request.clientId ?? 'web'}\n${viewer.personId}\n${request.idempotencyKey}`).digest('base64url');
 }
 
-async function recordAttempt(db: Kysely<Database>, door: VisibleDoor, viewer: Viewer, request: { channel: string; state: DoorState }, wasSuccess: boolean): Promise<void> {
-  await recordAccessEvent(db, { doorId: door.id, deviceId: door.row.device_id, personId: viewer.personId, channel: request.channel, doorState: request.state, wasSuccess });
+async function recordAttempt(deps: ToggleDeps, db: Kysely<Database>, door: VisibleDoor, viewer: Viewer, request: { channel: string; state: DoorState }, wasSuccess: boolean): Promise<void> {
+  await recordAccessEvent(db, { doorId: door.id, deviceId: door.row.device_id, personId: viewer.personId, channel: request.channel, doorState: request.state, wasSuccess, occurredAt: seconds(deps.clock.now()) });
+}
+
+function seconds(ms: number): number {
+  return Math.floor(ms / 1000);
 }

@@ -1,19 +1,21 @@
 // Starts the device side: the embedded broker (or a connection to an external
-// one) and the platform's gateway, with the report handlers behind it.
+// one) and the platform's gateway, handing what controllers say to the domain's
+// door-side port.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { DomainError } from '../access/errors.ts';
 import type { DoorCommands } from '../access/door-commands.ts';
+import type { DoorSidePort } from '../access/door-side-port.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
+import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../store/database.ts';
 import { onlineDeviceIds } from '../store/repositories/devices.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { DeviceGateway } from './gateway.ts';
 import { limitMessageRate } from './message-rate.ts';
-import { announceMisbehaving } from './misbehaving.ts';
 import { oncePer } from './once-per.ts';
-import { reportHandlers, type KeypadGuesses } from './reports.ts';
+import { portHandlers } from './port-handlers.ts';
 
 export interface DeviceSide {
   /** The domain's way to move doors. */
@@ -23,19 +25,25 @@ export interface DeviceSide {
   close(): Promise<void>;
 }
 
-export async function startDeviceSide(config: Config['devices'], deps: { db: Kysely<Database>; pinKey: Buffer; keypadGuesses: KeypadGuesses; log: FastifyBaseLogger; development: boolean }): Promise<DeviceSide> {
+export interface DeviceSideDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** The domain's side of what controllers say, given the way to move doors built here. */
+  doorSide: (toggle: ToggleDeps) => DoorSidePort;
+  log: FastifyBaseLogger;
+  development: boolean;
+}
+
+export async function startDeviceSide(config: Config['devices'], deps: DeviceSideDeps): Promise<DeviceSide> {
   const fallbackAllowed = deps.development;
   let gateway: DeviceGateway | undefined;
   const noticeDue = oncePer(60_000);
   const commands: DoorCommands = {
     execute: (command) => (gateway ? gateway.execute(command) : Promise.resolve({ answered: false })),
   };
-  const toggle: ToggleDeps = { db: deps.db, commands, deadlineMs: config.toggleDeadlineMs };
-  const handlers = limitMessageRate(reportHandlers({
-    db: deps.db,
-    toggle,
-    pinKey: deps.pinKey,
-    keypadGuesses: deps.keypadGuesses,
+  const toggle: ToggleDeps = { db: deps.db, clock: deps.clock, commands, deadlineMs: config.toggleDeadlineMs, travelDeadlineMs: config.travelDeadlineMs };
+  const port = deps.doorSide(toggle);
+  const handlers = limitMessageRate(portHandlers(port, {
     onError: (error, context) => deps.log.warn({ err: error, ...context }, 'device message not handled'),
     // A misbehaving controller must not flood the log either.
     onNotice: (deviceId, what) => {
@@ -44,7 +52,7 @@ export async function startDeviceSide(config: Config['devices'], deps: { db: Kys
   }), {
     perSecond: config.controllerMessagesPerSecond,
     onMisbehaving: (deviceId) => {
-      announceMisbehaving(deps.db, deviceId, `more than ${config.controllerMessagesPerSecond} messages a second`)
+      port.misbehaving(deviceId, `more than ${config.controllerMessagesPerSecond} messages a second`)
         .catch((error: unknown) => deps.log.warn({ err: error, deviceId }, 'controller_misbehaving not announced'));
     },
   });

@@ -1,10 +1,14 @@
 // The device protocol (docs/device-protocol.md): topics and payloads, pure.
 // Version 1 lives under parqex/v1/; a future version gets its own prefix so
-// both can run side by side while controllers are updated.
+// both can run side by side while controllers are updated. Minor versions
+// (1.1: command ids on state changes) only add optional fields, and a state
+// report says which one its controller speaks.
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 
 export const protocolVersion = 'v1';
+/** The newest minor version of v1 this platform speaks; a report without `protocol` is 1.0. */
+export const protocolRevision = '1.1';
 const root = `parqex/${protocolVersion}/devices`;
 
 export type Channel = 'commands' | 'acks' | 'state' | 'events' | 'status';
@@ -44,7 +48,7 @@ export type Command = Static<typeof Command>;
 export const Ack = Type.Object({
   command_id: Type.String({ minLength: 8, maxLength: 64 }),
   result: Type.Union([Type.Literal('ok'), Type.Literal('expired'), Type.Literal('jammed'), Type.Literal('unsupported'), Type.Literal('error')]),
-  /** The door's state when the controller answered. */
+  /** The state the door reached, or is travelling to (1.1: required with "ok"). */
   state: Type.Optional(DoorStateValue),
 }, { additionalProperties: true });
 export type Ack = Static<typeof Ack>;
@@ -56,9 +60,15 @@ export const DoorReport = Type.Object({
   changed_at: Type.Optional(Type.Integer({ minimum: 0 })),
   sensor: Type.Optional(Type.Boolean()),
   battery: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  /** 1.1: the command that caused the change this report is the first to tell; absent for a change no command caused. */
+  command_id: Type.Optional(Type.String({ minLength: 8, maxLength: 64 })),
+  /** 1.1: the change is the controller's own auto-close. */
+  auto_close: Type.Optional(Type.Boolean()),
 }, { additionalProperties: true });
 
 export const StateReport = Type.Object({
+  /** "1.1" and later; absent: 1.0 (no command ids). */
+  protocol: Type.Optional(Type.String({ pattern: '^1\\.[0-9]{1,3}$' })),
   software_version: Type.String({ maxLength: 40 }),
   doors: Type.Array(DoorReport, { maxItems: 100 }),
 }, { additionalProperties: true });

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { KeypadGuesses } from '../devices/reports.ts';
+import type { KeypadGuesses } from '../access/door-side-port.ts';
 
 export interface RateLimitSettings {
   perTokenPerMinute: number;

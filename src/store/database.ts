@@ -141,6 +141,8 @@ export interface DevicesTable {
   created_at: number;
   secret_hash: string | null;
   online: Generated<number>;
+  /** The device protocol its reports speak ("1.0", "1.1"); null before its first report. */
+  protocol: Generated<string | null>;
 }
 
 export type DoorKind = 'momentary' | 'stateful';
@@ -265,6 +267,8 @@ export interface MailTable {
 }
 
 export type CommandStatus = 'pending' | 'succeeded' | 'failed';
+/** How far a door move got: sent, answered ok, seen done by the controller; or failed (refused, jammed, never reported), or expired (no answer). */
+export type MoveState = 'requested' | 'acknowledged' | 'reported' | 'failed' | 'expired';
 
 export interface DoorCommandsTable {
   /** Also the toggle_id (32 upper-case hex) and the MQTT command_id. */
@@ -283,6 +287,9 @@ export interface DoorCommandsTable {
   created_at: number;
   expires_at: number;
   finished_at: number | null;
+  move: Generated<MoveState>;
+  /** Unix milliseconds: an acknowledged move not reported by then failed. */
+  travel_deadline: Generated<number | null>;
 }
 
 export interface OutboxEventsTable {

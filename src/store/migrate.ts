@@ -11,6 +11,7 @@ import * as uniquePlates from './migrations/0008-unique-plates.ts';
 import * as accountTimeZone from './migrations/0009-account-time-zone.ts';
 import * as pinClaims from './migrations/0010-pin-claims.ts';
 import * as idempotencyRecords from './migrations/0011-idempotency-records.ts';
+import * as doorMoves from './migrations/0012-door-moves.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0009-account-time-zone': accountTimeZone,
   '0010-pin-claims': pinClaims,
   '0011-idempotency-records': idempotencyRecords,
+  '0012-door-moves': doorMoves,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { DomainError } from '../../src/access/errors.ts';
 import { idempotent } from '../../src/api/idempotency.ts';
-import { statusFor } from '../../src/api/errors.ts';
+import { codeAnswers } from '../../src/errors/answers.ts';
 import { createBox } from '../../src/security/encryption.ts';
 import { openDatabase } from '../../src/store/dialect.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
@@ -202,7 +202,7 @@ describe('Idempotency-Key helper on a bare route', () => {
     });
     app.setErrorHandler(async (error: Error, _request, reply) => {
       const code = error instanceof DomainError ? error.code : 'unexpected';
-      return reply.code(error instanceof DomainError ? statusFor[error.code] : 500).send({ errors: [{ message: error.message, code }] });
+      return reply.code(error instanceof DomainError ? codeAnswers[error.code].status : 500).send({ errors: [{ message: error.message, code }] });
     });
     let runs = 0;
     app.post('/bookings', { ...idempotent({ db, box: createBox(randomBytes(32)) }, { required: true, owner: () => ({ clientId: 'c1', personId: 'p1' }) }) }, async (_request, reply) => {

@@ -6,9 +6,12 @@ import { describe, it, type TestContext } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import { compactId } from '../../src/access/ids.ts';
 import type { App } from '../../src/app.ts';
-import { LOW_BATTERY_PERCENT } from '../../src/devices/low-battery.ts';
-import { alertDoorsLeftOpen } from '../../src/devices/open-door-alerts.ts';
-import { applyStateReport } from '../../src/devices/reports.ts';
+import { LOW_BATTERY_PERCENT } from '../../src/access/low-battery.ts';
+import { alertDoorsLeftOpen } from '../../src/access/open-door-alerts.ts';
+import { applyDoorReport } from '../../src/access/door-moves.ts';
+import { systemClock } from '../../src/clock.ts';
+import { doorReportOf } from '../../src/devices/port-handlers.ts';
+import type { StateReport } from '../../src/devices/protocol.ts';
 import { SimulatedController } from '../../src/devices/simulator/controller.ts';
 import { utcSeconds } from '../../src/events/time.ts';
 import { sandboxDevices, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
@@ -22,6 +25,7 @@ import { sandbox, sandboxTokens } from '../helpers/oauth.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 
 const garage = sandboxDoors.garage;
+const applyStateReport = (db: Kysely<Database>, deviceId: string, report: StateReport) => applyDoorReport({ db, clock: systemClock }, deviceId, doorReportOf(report));
 const deviceA = sandboxDevices.a.id;
 
 async function announced(app: App, type: 'door_left_open' | 'sensor_battery_low') {

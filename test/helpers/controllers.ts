@@ -9,9 +9,10 @@ import { sandboxDevices, sandboxDoors } from '../../src/sandbox/seed.ts';
 
 export type SandboxDeviceKey = 'a' | 'b' | 'neighbor';
 
-export async function sandboxController(t: TestContext, app: App, key: SandboxDeviceKey, options: { travelMs?: number } = {}): Promise<SimulatedController> {
+export async function sandboxController(t: TestContext, app: App, key: SandboxDeviceKey, options: { travelMs?: number; deviceProtocol?: '1.0' | '1.1' } = {}): Promise<SimulatedController> {
   const controller = new SimulatedController({
     url: app.brokerUrl,
+    ...(options.deviceProtocol ? { deviceProtocol: options.deviceProtocol } : {}),
     deviceId: sandboxDevices[key].id,
     secret: sandboxDevices[key].secret,
     travelMs: options.travelMs ?? 30,

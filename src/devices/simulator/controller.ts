@@ -1,8 +1,9 @@
 // A simulated access controller: a real MQTT client speaking the device
-// protocol, with doors that take time to travel, position sensors, batteries,
-// auto-close, and failures it can be told to have.
+// protocol (1.1 by default: command ids on the changes commands caused; 1.0 on
+// request, as older firmware), with doors that take time to travel, position
+// sensors, batteries, auto-close, and failures it can be told to have.
 import mqtt, { type MqttClient } from 'mqtt';
-import { controllerClientId, decode, encode, topic, type Ack, type Command } from '../protocol.ts';
+import { controllerClientId, decode, encode, protocolRevision, topic, type Ack, type Command } from '../protocol.ts';
 
 export interface SimulatedDoorSpec {
   entityNumber: number;
@@ -35,12 +36,16 @@ export interface ControllerOptions {
   travelMs?: number;
   softwareVersion?: string;
   protocolVersion?: 4 | 5;
+  /** The device protocol spoken: "1.1" (default) or "1.0" (no command ids, no `protocol` field). */
+  deviceProtocol?: '1.0' | '1.1';
 }
 
 interface DoorModel extends Required<Omit<SimulatedDoorSpec, 'autoCloseDelayMs'>> {
   autoCloseDelayMs: number | undefined;
   changedAt: number;
   timer?: NodeJS.Timeout;
+  /** What caused the change the next report tells first (1.1); cleared once told. */
+  cause?: { commandId?: string; autoClose?: true };
 }
 
 export class SimulatedController {
@@ -118,6 +123,15 @@ export class SimulatedController {
     await this.#publish('events', { type: 'plate', entity_number: entityNumber, plate, at: Date.now() });
   }
 
+  /** Someone moves the door by hand: the next report tells the change, with no command behind it. */
+  async moveByHand(entityNumber: number, state: 'OPEN' | 'CLOSED'): Promise<void> {
+    const door = this.#doors.get(entityNumber);
+    if (!door) return;
+    clearTimeout(door.timer);
+    this.#setState(door, state);
+    await this.#publishState();
+  }
+
   /** The door opens with no command behind it: forced, or opened by hand. */
   async forceOpen(entityNumber: number): Promise<void> {
     const door = this.#doors.get(entityNumber);
@@ -160,8 +174,10 @@ export class SimulatedController {
     else if (this.failures.jam) ack = { command_id: command.command_id, result: 'jammed', state: door.state };
     else if (door.kind === 'momentary' && command.action === 'close') ack = { command_id: command.command_id, result: 'unsupported', state: door.state };
     else {
-      this.#operate(door, command.action === 'open' ? 'OPEN' : 'CLOSED');
-      ack = { command_id: command.command_id, result: 'ok', state: door.state };
+      const target = command.action === 'open' ? 'OPEN' : 'CLOSED';
+      this.#operate(door, target, { commandId: command.command_id });
+      // The state the door reached, or is travelling to.
+      ack = { command_id: command.command_id, result: 'ok', state: target };
     }
     this.#seen.set(command.command_id, ack);
     this.onCommand?.(command, ack, false);
@@ -169,11 +185,11 @@ export class SimulatedController {
   }
 
   /** The relay fires now; the door reaches its position after travelling. */
-  #operate(door: DoorModel, target: 'OPEN' | 'CLOSED'): void {
+  #operate(door: DoorModel, target: 'OPEN' | 'CLOSED', cause: NonNullable<DoorModel['cause']>): void {
     const travel = this.#options.travelMs ?? 3000;
     if (door.kind === 'momentary') {
       this.movements += 1;
-      this.#setState(door, 'OPEN');
+      this.#setState(door, 'OPEN', cause);
       void this.#publishState();
       clearTimeout(door.timer);
       door.timer = setTimeout(() => {
@@ -186,7 +202,7 @@ export class SimulatedController {
     this.movements += 1;
     clearTimeout(door.timer);
     door.timer = setTimeout(() => {
-      this.#setState(door, target);
+      this.#setState(door, target, cause);
       if (door.sensor) door.battery = Math.max(0, door.battery - 1);
       void this.#publishState();
       if (target === 'OPEN' && door.autoCloseDelayMs !== undefined) this.#scheduleAutoClose(door);
@@ -196,25 +212,36 @@ export class SimulatedController {
   #scheduleAutoClose(door: DoorModel): void {
     door.timer = setTimeout(() => {
       void this.#publish('events', { type: 'auto_close', entity_number: door.entityNumber, at: Date.now() });
-      this.#operate(door, 'CLOSED');
+      this.#operate(door, 'CLOSED', { autoClose: true });
     }, door.autoCloseDelayMs);
   }
 
-  #setState(door: DoorModel, state: 'OPEN' | 'CLOSED'): void {
+  #setState(door: DoorModel, state: 'OPEN' | 'CLOSED', cause?: DoorModel['cause']): void {
     door.state = state;
     door.changedAt = Date.now();
+    door.cause = cause;
   }
 
   async #publishState(): Promise<void> {
-    await this.#publish('state', {
-      software_version: this.#options.softwareVersion ?? 'sim-1.0.0',
-      doors: [...this.#doors.values()].map((door) => ({
+    const legacy = this.#options.deviceProtocol === '1.0';
+    const doors = [...this.#doors.values()].map((door) => {
+      const cause = legacy ? undefined : door.cause;
+      // Told once, with the report that first shows the change.
+      door.cause = undefined;
+      return {
         entity_number: door.entityNumber,
         state: door.state,
         changed_at: door.changedAt,
         sensor: door.sensor && !this.failures.sensorLost,
         battery: door.battery,
-      })),
+        ...(cause?.commandId ? { command_id: cause.commandId } : {}),
+        ...(cause?.autoClose ? { auto_close: true } : {}),
+      };
+    });
+    await this.#publish('state', {
+      ...(legacy ? {} : { protocol: protocolRevision }),
+      software_version: this.#options.softwareVersion ?? 'sim-1.0.0',
+      doors,
     }, true);
   }
 

@@ -17,8 +17,8 @@ export async function setDeviceSecret(db: Kysely<Database>, deviceId: string, se
   return result.numUpdatedRows > 0n;
 }
 
-export async function touchDevice(db: Kysely<Database>, deviceId: string, at: number, softwareVersion?: string): Promise<void> {
-  await db.updateTable('devices').set({ last_contact: at, ...(softwareVersion !== undefined ? { software_version: softwareVersion } : {}) })
+export async function touchDevice(db: Kysely<Database>, deviceId: string, at: number, report?: { softwareVersion: string; protocol: string }): Promise<void> {
+  await db.updateTable('devices').set({ last_contact: at, ...(report ? { software_version: report.softwareVersion, protocol: report.protocol } : {}) })
     .where('id', '=', deviceId).execute();
 }
 
@@ -105,4 +105,9 @@ export async function changeDeviceOnline(db: Kysely<Database>, deviceId: string,
   const result = await db.updateTable('devices').set({ online: online ? 1 : 0, last_contact: at })
     .where('id', '=', deviceId).where('online', '!=', online ? 1 : 0).executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** The door's state as its controller last reported it. */
+export async function storedDoorState(db: Kysely<Database>, doorId: string): Promise<DoorState | undefined> {
+  return (await db.selectFrom('doors').select('state').where('id', '=', doorId).executeTakeFirst())?.state;
 }

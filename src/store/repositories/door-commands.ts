@@ -1,10 +1,13 @@
+// Door moves: the command sent to a controller and how far the door got (one row each).
 import type { Kysely } from 'kysely';
-import type { CommandStatus, Database } from '../database.ts';
+import type { Database, MoveState } from '../database.ts';
+
+export type NewCommand = Omit<Database['door_commands'], 'status' | 'reason' | 'finished_at' | 'move' | 'travel_deadline'>;
 
 /** False when the door already has an unanswered command (the partial unique index), or the key was used. */
-export async function insertPendingCommand(db: Kysely<Database>, row: Omit<Database['door_commands'], 'status' | 'reason' | 'finished_at'>): Promise<boolean> {
+export async function insertPendingCommand(db: Kysely<Database>, row: NewCommand): Promise<boolean> {
   try {
-    await db.insertInto('door_commands').values({ ...row, status: 'pending', reason: null, finished_at: null }).execute();
+    await db.insertInto('door_commands').values({ ...row, status: 'pending', reason: null, finished_at: null, move: 'requested', travel_deadline: null }).execute();
     return true;
   } catch (error) {
     if (isUniqueViolation(error)) return false;
@@ -12,13 +15,39 @@ export async function insertPendingCommand(db: Kysely<Database>, row: Omit<Datab
   }
 }
 
-export async function finishCommand(db: Kysely<Database>, id: string, status: Exclude<CommandStatus, 'pending'>, reason: string | null, at: number): Promise<void> {
-  await db.updateTable('door_commands').set({ status, reason, finished_at: at }).where('id', '=', id)
-    // A success recorded late (the database was away when the ack came) overrides the sweep that took the silence for a timeout.
-    .where((eb) => (status === 'succeeded'
-      ? eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'failed'), eb('reason', '=', 'device_timeout')])])
-      : eb('status', '=', 'pending')))
-    .execute();
+/**
+ * The controller said it did it: the toggle succeeded. The move is then
+ * travelling until `travelDeadline` (null: the ack settles it, a controller
+ * that cannot report command ids). A report may have overtaken the ack; it
+ * stays reported. A success recorded late (the database was away when the ack
+ * came) overrides the sweep that took the silence for an expiry. False when
+ * the move was already settled otherwise.
+ */
+export async function acknowledgeMove(db: Kysely<Database>, id: string, at: number, travelDeadline: number | null): Promise<boolean> {
+  const result = await db.updateTable('door_commands')
+    .set((eb) => ({
+      status: 'succeeded', reason: null, finished_at: at,
+      move: travelDeadline === null ? 'reported' : eb.case().when('move', '=', 'reported').then('reported').else('acknowledged').end().$castTo<MoveState>(),
+      travel_deadline: travelDeadline,
+    }))
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('status', '=', 'pending'), eb('move', '=', 'expired')]))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The command failed (refused, jammed, no answer, or never reported); false when it was settled already. */
+export async function failMove(db: Kysely<Database>, id: string, move: 'failed' | 'expired', reason: string, at: number): Promise<boolean> {
+  const result = await db.updateTable('door_commands').set({ status: 'failed', move, reason, finished_at: at })
+    .where('id', '=', id).where('move', 'in', ['requested', 'acknowledged']).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The controller reported the door done by this command; false when the move was settled already (or never ours to settle). */
+export async function reportMove(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db.updateTable('door_commands').set({ move: 'reported' })
+    .where('id', '=', id).where('move', 'in', ['requested', 'acknowledged']).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export function findCommand(db: Kysely<Database>, id: string) {
@@ -30,25 +59,29 @@ export function findCommandByKey(db: Kysely<Database>, key: string, since: numbe
 }
 
 /**
- * The latest command sent to a door since a time, answered or still waiting for
- * its ack (the state report may overtake the ack), to tell a commanded move
- * from one the sensor saw alone.
+ * The newest move on a door not yet settled by a report: how a report of a
+ * controller that sends no command ids (protocol 1.0) is matched to a command.
  */
-export function recentCommand(db: Kysely<Database>, doorId: string, since: number) {
-  return db.selectFrom('door_commands').select(['id', 'requested_state', 'person_id', 'channel']).where('door_id', '=', doorId)
-    .where('status', 'in', ['pending', 'succeeded']).where('created_at', '>=', since).orderBy('created_at', 'desc').executeTakeFirst();
+export function inFlightMove(db: Kysely<Database>, doorId: string) {
+  return db.selectFrom('door_commands').selectAll().where('door_id', '=', doorId).where('move', 'in', ['requested', 'acknowledged'])
+    .orderBy('created_at', 'desc').executeTakeFirst();
 }
 
-/** Commands whose process died before the answer: failed once their deadline has passed (of one door, or all). */
+/** Acknowledged moves whose travel deadline passed before `now` with no report. */
+export function overdueMoves(db: Kysely<Database>, now: number) {
+  return db.selectFrom('door_commands').selectAll().where('move', '=', 'acknowledged').where('travel_deadline', '<', now).orderBy('travel_deadline').execute();
+}
+
+/** Commands whose process died before the answer: expired once their deadline has passed (of one door, or all). */
 export async function expireStaleCommands(db: Kysely<Database>, now: number, doorId?: string): Promise<void> {
-  let update = db.updateTable('door_commands').set({ status: 'failed', reason: 'device_timeout', finished_at: now })
+  let update = db.updateTable('door_commands').set({ status: 'failed', move: 'expired', reason: 'device_timeout', finished_at: now })
     .where('status', '=', 'pending').where('expires_at', '<', now - 1000);
   if (doorId) update = update.where('door_id', '=', doorId);
   await update.execute();
 }
 
 export async function deleteCommandsBefore(db: Kysely<Database>, before: number): Promise<void> {
-  await db.deleteFrom('door_commands').where('created_at', '<', before).where('status', '!=', 'pending').execute();
+  await db.deleteFrom('door_commands').where('created_at', '<', before).where('status', '!=', 'pending').where('move', '!=', 'acknowledged').execute();
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -1,7 +1,7 @@
 // A door sensor's battery running low, told once per fall below the threshold
 // (a report still below it says nothing new; a recharge and a new fall does).
 import type { Transaction } from 'kysely';
-import { compactId } from '../access/ids.ts';
+import { compactId } from './ids.ts';
 import { appendEvent } from '../events/outbox.ts';
 import type { EventFields } from '../events/types.ts';
 import type { Database } from '../store/database.ts';

@@ -4,7 +4,8 @@
 // nor a second process can lose or double one.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import { compactId } from '../access/ids.ts';
+import { systemClock } from '../clock.ts';
+import { compactId } from './ids.ts';
 import { appendEvent } from '../events/outbox.ts';
 import { utcSeconds } from '../events/time.ts';
 import type { EventFields } from '../events/types.ts';
@@ -41,7 +42,7 @@ export function startOpenDoorAlerts(deps: { db: Kysely<Database>; log: FastifyBa
   let running: Promise<void> | undefined;
   const sweep = async () => {
     try {
-      const announced = await alertDoorsLeftOpen(deps.db, Math.floor(Date.now() / 1000));
+      const announced = await alertDoorsLeftOpen(deps.db, Math.floor(systemClock.now() / 1000));
       if (announced > 0) deps.log.info({ announced }, 'doors left open announced');
     } catch (error) {
       deps.log.warn({ err: error }, 'door-left-open sweep failed');
