@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import csrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.ts';
 import type { Kysely } from 'kysely';
 import { errors } from 'oidc-provider';
 import { DomainError } from '../access/errors.ts';
@@ -22,6 +23,8 @@ import type { PlainHttpRefusal } from './secure-connection.ts';
 
 export interface WebDeps {
   db: Kysely<Database>;
+  /** Domain time: the instant access rules are asked about. */
+  clock: Clock;
   /** Production only: browser requests must come over https (secure-connection.ts). */
   refusePlainHttp: PlainHttpRefusal | undefined;
   interactions: Interactions;
