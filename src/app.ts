@@ -237,6 +237,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const dispatcher = new WebhookDispatcher({
     db,
     box,
+    clock,
     skipLocked: engine === 'postgres',
     production: config.env === 'production',
     log: server.log,
