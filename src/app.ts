@@ -13,6 +13,9 @@ import type Provider from 'oidc-provider';
 import type { DestinationStream } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.ts';
+import { ManualClock, systemClock, type Clock } from './clock.ts';
+import { createJobs, type Jobs } from './jobs.ts';
+import { sandboxClockRoute } from './sandbox/clock-route.ts';
 import { DomainError } from './access/errors.ts';
 import { resourceApi, apiPrefixes } from './api/index.ts';
 import { webhookEndpointsApi, webhooksPrefix } from './api/webhook-endpoints.ts';
@@ -32,7 +35,6 @@ import { buildProvider } from './oauth/provider.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { startOpenDoorAlerts } from './access/open-door-alerts.ts';
 import { doorSide } from './access/door-side.ts';
-import { systemClock } from './clock.ts';
 import { startOverdueMoves } from './overdue-moves.ts';
 import { metadataPath } from './oauth/routes.ts';
 import { seedSandbox, sandboxPresence } from './sandbox/seed.ts';
@@ -55,6 +57,9 @@ export interface App {
   engine: Engine;
   provider: Provider;
   config: Config;
+  /** Domain time; a ManualClock when PARQEX_CLOCK=manual. */
+  clock: Clock;
+  jobs: Jobs;
   /** Where controllers connect. */
   brokerUrl: string;
   close(): Promise<void>;
@@ -70,8 +75,16 @@ export interface BuildOptions {
   logStream?: DestinationStream;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Domain time for routes and pages: what they pass to access/ as `at`. */
+    clock: Clock;
+  }
+}
+
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel, options.logStream);
+  const clock = config.clock.kind === 'manual' ? new ManualClock(config.clock.start) : systemClock;
   const { db, engine } = openDatabase({
     ...config,
     onIdleConnectionError: (error) => log.warn({ err: error }, 'an idle database connection failed; it was discarded'),
@@ -120,6 +133,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     renderError: (out) => oauthErrorPage(config.sandbox, out),
   });
 
+  server.decorate('clock', clock);
+  const jobs = createJobs({ db, clock, log: server.log }, []);
   // A JSON Content-Type on a request without a body is harmless (spec 4).
   server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     if (body === '') return done(null, undefined);
@@ -177,7 +192,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!redisReady) server.log.warn('Redis did not answer within 2 s: rate limits count per process until it does');
   const devices = await startDeviceSide(config.devices, {
     db,
-    clock: systemClock,
+    clock,
     doorSide: (toggle) => doorSide({ toggle, pinKey: settings.pinKey, keypadGuesses: limits.keypadGuesses }),
     log: server.log,
     development: config.env === 'development',
@@ -196,11 +211,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Applications are held to the per-door limit; people at the door (keypad, plates) are not.
   const apiToggle = { ...devices.toggle, doorLimit: (doorId: string) => limits.consumeDoor(doorId) };
   for (const prefix of apiPrefixes) {
-    await server.register(resourceApi, { prefix, db, settings, limits, verifyBearer, mailer, toggle: apiToggle, publicUrl: config.publicUrl, documented: prefix === apiPrefixes[0] });
+    await server.register(resourceApi, { prefix, db, clock, settings, limits, verifyBearer, mailer, toggle: apiToggle, publicUrl: config.publicUrl, documented: prefix === apiPrefixes[0] });
   }
   await server.register(webhookEndpointsApi, { prefix: webhooksPrefix, db, box, production: config.env === 'production', clientAttempts });
   await server.register(webPages, {
     db,
+    clock,
     refusePlainHttp,
     interactions: interactions(provider),
     sandbox: config.sandbox,
@@ -210,6 +226,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     settings,
     toggle: devices.toggle,
   });
+  if (config.env === 'development' && clock instanceof ManualClock) await server.register(sandboxClockRoute, { clock, jobs });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   // The reference UI runs its own scripts: its routes carry their own CSP instead of the pages' script-src 'none'.
   await server.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { url: '/openapi.json' } as never });
@@ -218,10 +235,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Every process sweeps; the claim lets one of them announce each opening.
   const doorAlerts = startOpenDoorAlerts({ db, log: server.log, intervalMs: config.devices.doorAlertIntervalMs });
   // Every process sweeps; the move's own state lets one of them fail each.
-  const overdueMoves = startOverdueMoves({ db, clock: systemClock, log: server.log, travelDeadlineMs: config.devices.travelDeadlineMs });
+  const overdueMoves = startOverdueMoves({ db, clock, log: server.log, travelDeadlineMs: config.devices.travelDeadlineMs });
   const dispatcher = new WebhookDispatcher({
     db,
     box,
+    clock,
     skipLocked: engine === 'postgres',
     production: config.env === 'production',
     log: server.log,
@@ -234,15 +252,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   });
   if (config.webhooks.dispatch) dispatcher.start(config.webhooks.intervalMs);
+  jobs.start();
   return {
     server,
     db,
     engine,
     provider,
     config,
+    clock,
+    jobs,
     brokerUrl: devices.brokerUrl,
     async close() {
       housekeeping.stop();
+      await jobs.stop();
       await doorAlerts.stop();
       await overdueMoves.stop();
       await dispatcher.stop();

@@ -27,6 +27,8 @@ export interface Config {
     readonly statementTimeoutMs: number;
   };
   readonly sandbox: boolean;
+  /** Domain time: the system clock, or (development only) a manual one that moves when told to. */
+  readonly clock: { readonly kind: 'system' } | { readonly kind: 'manual'; /** Epoch ms it starts at. */ readonly start: number };
   readonly logLevel: string;
   readonly secrets: {
     /** Newest first; older ones still verify cookies during rotation. */
@@ -137,6 +139,12 @@ export function loadConfig(env: Env): Config {
   const sandbox = read('PARQEX_SANDBOX', !production, parseBoolean);
   if (production && sandbox) problems.push('PARQEX_SANDBOX: the sandbox cannot run in production');
 
+  const clockKind = read<'system' | 'manual'>('PARQEX_CLOCK', 'system', (raw) =>
+    raw === 'system' || raw === 'manual' ? raw : new Invalid('must be "system" or "manual"'));
+  if (production && clockKind === 'manual') problems.push('PARQEX_CLOCK: a manual clock cannot run in production');
+  const clockStart = read<number | undefined>('PARQEX_CLOCK_START', undefined, parseInstant);
+  if (clockStart !== undefined && clockKind !== 'manual') problems.push('PARQEX_CLOCK_START: only a manual clock has a start (set PARQEX_CLOCK=manual)');
+
   const oauth = {
     accessTokenTtl: read('PARQEX_ACCESS_TOKEN_TTL', 3600, (raw) => parseInteger(raw, 60, 86400)),
     refreshTokenIdleTtl: read('PARQEX_REFRESH_TOKEN_IDLE_TTL', 90 * 86400, (raw) => parseInteger(raw, 3600, 3650 * 86400)),
@@ -195,6 +203,8 @@ export function loadConfig(env: Env): Config {
     sqlitePath: join(dataDir, 'parqex.sqlite'),
     database: Object.freeze(database),
     sandbox,
+    // A manual clock without a start begins at the real time the process starts.
+    clock: Object.freeze(clockKind === 'manual' ? { kind: 'manual' as const, start: clockStart ?? Date.now() } : { kind: 'system' as const }),
     logLevel,
     secrets: secrets!,
     oauth: Object.freeze(oauth),
@@ -217,6 +227,12 @@ function parseInteger(raw: string, min: number, max: number): number | Invalid {
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || value > max) return new Invalid(`must be a whole number from ${min} to ${max}`);
   return value;
+}
+
+function parseInstant(raw: string): number | Invalid {
+  // An offset is required: an instant without one would depend on the server's zone.
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) ? Date.parse(raw) : NaN;
+  return Number.isFinite(ms) ? ms : new Invalid('must be an ISO 8601 instant with Z or an offset, such as 2026-03-04T22:50:00-05:00');
 }
 
 function parseSmtpUrl(raw: string): string | Invalid {

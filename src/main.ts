@@ -10,6 +10,7 @@ import { createBox, deriveKey } from './security/encryption.ts';
 import { createController, listControllers, parseDoorSpec, rotateControllerSecret, setControllerEnabled } from './devices/registry.ts';
 import { defaultBrokerUrl, startFleet } from './devices/simulator/fleet.ts';
 import { webhooksCommand } from './cli/webhooks.ts';
+import { clockCommand } from './cli/clock.ts';
 
 const usage = `Usage: parqex <command>
 
@@ -36,6 +37,7 @@ const usage = `Usage: parqex <command>
   webhooks list --client-id ID [--json]
   webhooks disable|enable|rotate-secret|delete|deliveries ENDPOINT_ID --client-id ID [--limit N] [--status pending|delivered|dead] [--json]
   webhooks redeliver DELIVERY_ID --client-id ID [--json]
+  clock advance DURATION [--url URL]   move a development server's manual clock (90m, 2h, 1d12h)
 
 Configuration comes from the environment; see README.md.`;
 
@@ -67,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
       return simulate(config, rest);
     case 'webhooks':
       return webhooksCommand(config, rest);
+    case 'clock':
+      return clockCommand(config, rest);
     default:
       process.stderr.write(`unknown command: ${command}\n\n${usage}\n`);
       return 2;

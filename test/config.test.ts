@@ -303,3 +303,23 @@ describe('loadConfig [reported edge cases]', () => {
     assert.ok(Object.isFrozen(loadConfig(base).secrets));
   });
 });
+
+describe('loadConfig [clock]', () => {
+  it('defaults to the system clock', (t) => {
+    assert.deepEqual(loadConfig({ PARQEX_DATA_DIR: tempDataDir(t) }).clock, { kind: 'system' });
+  });
+  it('takes a manual clock with an ISO start in development', (t) => {
+    const config = loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_CLOCK: 'manual', PARQEX_CLOCK_START: '2026-03-04T22:50:00-05:00' });
+    assert.deepEqual(config.clock, { kind: 'manual', start: Date.UTC(2026, 2, 5, 3, 50) });
+  });
+  it('refuses a manual clock in production', (t) => {
+    const error = configError(() => loadConfig(productionEnv(t, { PARQEX_CLOCK: 'manual' })));
+    assert.equal(problemFor(error, 'PARQEX_CLOCK'), 'PARQEX_CLOCK: a manual clock cannot run in production');
+  });
+  it('refuses a start without an offset, a start for the system clock, and an unknown clock', (t) => {
+    const dir = tempDataDir(t);
+    assert.match(problemFor(configError(() => loadConfig({ PARQEX_DATA_DIR: dir, PARQEX_CLOCK: 'manual', PARQEX_CLOCK_START: '2026-03-04T22:50:00' })), 'PARQEX_CLOCK_START'), /ISO 8601 instant/);
+    assert.match(problemFor(configError(() => loadConfig({ PARQEX_DATA_DIR: dir, PARQEX_CLOCK_START: '2026-03-04T22:50:00Z' })), 'PARQEX_CLOCK_START'), /only a manual clock/);
+    assert.match(problemFor(configError(() => loadConfig({ PARQEX_DATA_DIR: dir, PARQEX_CLOCK: 'fake' })), 'PARQEX_CLOCK'), /"system" or "manual"/);
+  });
+});

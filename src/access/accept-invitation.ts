@@ -22,9 +22,11 @@ import { invalidLink, requireUsableInvitation, shareableDoors } from './invitati
 import { personProfile } from './people.ts';
 import type { WeeklyHours } from './schedules.ts';
 import type { ShareWindow } from './share-window.ts';
+import type { Clock } from '../clock.ts';
 
 export interface AcceptDeps {
   db: Kysely<Database>;
+  clock: Clock;
 }
 
 export interface SignUp {
@@ -36,7 +38,7 @@ export interface SignUp {
 export const minPasswordLength = 10;
 
 /** Returns the doors the person now has access to. */
-export async function acceptInvitation(deps: AcceptDeps, token: string, personId: string, at = new Date()): Promise<string[]> {
+export async function acceptInvitation(deps: AcceptDeps, token: string, personId: string, at = new Date(deps.clock.now())): Promise<string[]> {
   const invitation = await requireUsableInvitation(deps.db, token, seconds(at));
   const person = await personProfile(deps.db, personId);
   if (person.email.toLowerCase() !== invitation.email) {
@@ -46,7 +48,7 @@ export async function acceptInvitation(deps: AcceptDeps, token: string, personId
 }
 
 /** Creates the login of the invited address (only when it has none) and accepts; returns the new person's id. */
-export async function signUpAndAccept(deps: AcceptDeps, token: string, input: SignUp, at = new Date()): Promise<string> {
+export async function signUpAndAccept(deps: AcceptDeps, token: string, input: SignUp, at = new Date(deps.clock.now())): Promise<string> {
   const now = seconds(at);
   const invitation = await requireUsableInvitation(deps.db, token, now);
   const taken = new DomainError('invalid', `A login already exists for ${invitation.email}: sign in to accept the invitation.`);

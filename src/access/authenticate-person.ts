@@ -4,6 +4,7 @@ import type { Database } from '../store/database.ts';
 import { findLoginByEmail } from '../store/repositories/people.ts';
 import { DomainError } from './errors.ts';
 import { countLoginAttempt, loginKeys, recordSuccess, type ThrottlePolicy } from './login-throttle.ts';
+import { systemClock } from '../clock.ts';
 
 export interface Credentials {
   email: string;
@@ -13,7 +14,7 @@ export interface Credentials {
 }
 
 /** Email and password to a person id, or `unauthenticated` / `rate_limited`. */
-export async function authenticatePerson(db: Kysely<Database>, policy: ThrottlePolicy, credentials: Credentials, now = Math.floor(Date.now() / 1000)): Promise<string> {
+export async function authenticatePerson(db: Kysely<Database>, policy: ThrottlePolicy, credentials: Credentials, now = Math.floor(systemClock.now() / 1000)): Promise<string> {
   const keys = loginKeys(credentials.email, credentials.address);
   const wait = await countLoginAttempt(db, keys, policy, now);
   if (wait > 0) {

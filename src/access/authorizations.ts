@@ -5,6 +5,7 @@ import * as repo from '../store/repositories/authorizations.ts';
 import { destroyGrant } from '../store/repositories/oauth-models.ts';
 import { DomainError } from './errors.ts';
 import type { Viewer } from './door-policy.ts';
+import { systemClock } from '../clock.ts';
 
 export interface GrantedDoors {
   /** Every door the person may use, now and later. */
@@ -19,7 +20,7 @@ export async function recordAuthorization(db: Kysely<Database>, input: { grantId
     client_id: input.clientId,
     scopes: input.scopes.join(' '),
     all_doors: input.doors.all ? 1 : 0,
-    created_at: Math.floor(Date.now() / 1000),
+    created_at: Math.floor(systemClock.now() / 1000),
   }, input.doors.all ? [] : input.doors.doorIds);
 }
 
@@ -28,7 +29,7 @@ export async function viewerForGrant(db: Kysely<Database>, grantId: string, pers
   const authorization = await repo.findAuthorization(db, grantId);
   if (!authorization || authorization.person_id !== personId) return undefined;
   // "Last used" on the account page; written at most once a minute per grant.
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(systemClock.now() / 1000);
   if (authorization.last_used_at === null || now - authorization.last_used_at >= 60) await repo.touchAuthorization(db, grantId, now);
   return toViewer(db, authorization);
 }

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { countAttempt, uncountAttempt } from '../store/repositories/login-failures.ts';
+import { systemClock } from '../clock.ts';
 
 export interface ClientSecretPolicy {
   maxFailuresPerClient: number;
@@ -19,7 +20,7 @@ export interface ClientSecretAttempts {
   succeeded(clientId: string): Promise<void>;
 }
 
-export function clientSecretAttempts(db: Kysely<Database>, policy: ClientSecretPolicy, clock = () => Math.floor(Date.now() / 1000)): ClientSecretAttempts {
+export function clientSecretAttempts(db: Kysely<Database>, policy: ClientSecretPolicy, clock = () => Math.floor(systemClock.now() / 1000)): ClientSecretAttempts {
   const key = (clientId: string) => `client:${clientId}`;
   return {
     async count(clientId) {

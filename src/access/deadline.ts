@@ -1,4 +1,6 @@
 // Answers by a deadline whatever the work waits on (the database, a controller).
+// Deadlines are real time: a manual clock must never stall one.
+import { systemClock } from '../clock.ts';
 
 /**
  * Settles as `work` does, or rejects with `late()` once `deadline` (epoch ms)
@@ -8,7 +10,7 @@
 export async function beforeDeadline<T>(deadline: number, work: Promise<T>, late: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(late()), Math.max(0, deadline - Date.now()));
+    timer = setTimeout(() => reject(late()), Math.max(0, deadline - systemClock.now()));
   });
   try {
     return await Promise.race([work, expired]);

@@ -11,8 +11,8 @@ import { parseId } from './ids.ts';
 
 const maxDoorNameLength = 60;
 
-export async function renameDoor(db: Kysely<Database>, personId: string, doorId: string, name: string): Promise<string> {
-  const door = await requireVisibleDoor(db, { personId }, parseId(doorId)); // not_found
+export async function renameDoor(db: Kysely<Database>, personId: string, doorId: string, name: string, at: Date): Promise<string> {
+  const door = await requireVisibleDoor(db, { personId }, parseId(doorId), at); // not_found
   const chosen = readDoorName(name);                                       // invalid
   await setPersonalDoorName(db, personId, door.id, chosen);
   return chosen;

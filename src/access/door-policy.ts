@@ -6,6 +6,8 @@ import type { Database } from '../store/database.ts';
 import { doorsOfPerson, type PersonDoorRow } from '../store/repositories/doors.ts';
 import { DomainError } from './errors.ts';
 import { checkSchedule, type AccessWindow, type ScheduleVerdict, type WeeklyHours } from './schedules.ts';
+import { systemClock } from '../clock.ts';
+import { refusalMessage } from './decide.ts';
 
 /** The person asking, and for an application the doors its grant covers. */
 export interface Viewer {
@@ -26,7 +28,7 @@ export interface VisibleDoor {
   window: AccessWindow | null;
 }
 
-export async function visibleDoors(db: Kysely<Database>, viewer: Viewer, at = new Date()): Promise<VisibleDoor[]> {
+export async function visibleDoors(db: Kysely<Database>, viewer: Viewer, at: Date): Promise<VisibleDoor[]> {
   const rows = await doorsOfPerson(db, viewer.personId);
   return rows.flatMap((row) => {
     const door = toVisibleDoor(row, viewer, at);
@@ -34,7 +36,8 @@ export async function visibleDoors(db: Kysely<Database>, viewer: Viewer, at = ne
   });
 }
 
-export async function requireVisibleDoor(db: Kysely<Database>, viewer: Viewer, doorId: string | undefined, at = new Date()): Promise<VisibleDoor> {
+// `at` falls back to real time only until the door-moves merge: toggle-door.ts does not pass it yet.
+export async function requireVisibleDoor(db: Kysely<Database>, viewer: Viewer, doorId: string | undefined, at = new Date(systemClock.now())): Promise<VisibleDoor> {
   const rows = doorId ? await doorsOfPerson(db, viewer.personId, doorId) : [];
   const door = rows[0] && toVisibleDoor(rows[0], viewer, at);
   if (!door) throw new DomainError('not_found', 'No such door.');
@@ -73,13 +76,7 @@ export function operateVerdict(door: VisibleDoor, at: Date): ScheduleVerdict {
 
 export function requireOperableNow(door: VisibleDoor, at: Date): void {
   const verdict = operateVerdict(door, at);
-  if (verdict.allowed) return;
-  const messages = {
-    not_started: `Your access to ${door.name} has not started yet.`,
-    ended: `Your access to ${door.name} has ended.`,
-    outside_hours: `You may not operate ${door.name} at this time of day.`,
-  } as const;
-  throw new DomainError('forbidden', messages[verdict.reason]);
+  if (!verdict.allowed) throw new DomainError('forbidden', refusalMessage(door.name, verdict.reason));
 }
 
 /** Spec 2, Extension: what a toggle may ask of this door, by its kind and sensor (so clients can predict 428 and 501). */

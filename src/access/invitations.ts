@@ -21,9 +21,11 @@ import { invitationMail } from './invitation-mail.ts';
 import { personProfile } from './people.ts';
 import type { WeeklyHours } from './schedules.ts';
 import { exceedsOwnAccess, readShareWindow, type ShareWindow, type ShareWindowInput } from './share-window.ts';
+import type { Clock } from '../clock.ts';
 
 export interface InvitationDeps {
   db: Kysely<Database>;
+  clock: Clock;
   mailer: Mailer;
   /** The origin links in the mail point to. */
   publicUrl: string;
@@ -43,7 +45,7 @@ export interface Invitation extends ShareWindow {
 
 export const invitationSeconds = 7 * 86400;
 
-export async function inviteToDoors(deps: InvitationDeps, viewer: Viewer, input: InviteInput, at = new Date()): Promise<Invitation> {
+export async function inviteToDoors(deps: InvitationDeps, viewer: Viewer, input: InviteInput, at = new Date(deps.clock.now())): Promise<Invitation> {
   const now = Math.floor(at.getTime() / 1000);
   const email = readEmail(input.email_address);
   const doorIds = readDoorIds(input.door_ids);
@@ -156,7 +158,7 @@ export interface InvitationView {
 }
 
 /** What the invitation page shows the holder of a link. */
-export async function describeInvitation(db: Kysely<Database>, token: string, at = new Date()): Promise<InvitationView> {
+export async function describeInvitation(db: Kysely<Database>, token: string, at: Date): Promise<InvitationView> {
   const invitation = await requireUsableInvitation(db, token, Math.floor(at.getTime() / 1000));
   const [inviter, doors, login] = await Promise.all([
     personProfile(db, invitation.invited_by),

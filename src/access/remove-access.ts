@@ -14,6 +14,7 @@ import { findPersonByEmail, findPersonById } from '../store/repositories/people.
 import { visibleDoors, type Viewer, type VisibleDoor } from './door-policy.ts';
 import { DomainError } from './errors.ts';
 import { readDoorIds, readEmail, readUserId } from './invitation-input.ts';
+import type { Clock } from '../clock.ts';
 
 export interface RemoveAccessInput {
   email_address?: string;
@@ -28,7 +29,7 @@ export interface RemovedAccess {
   cancelledInvitations: number;
 }
 
-export async function removeAccess(deps: { db: Kysely<Database> }, viewer: Viewer, input: RemoveAccessInput, at = new Date()): Promise<RemovedAccess> {
+export async function removeAccess(deps: { db: Kysely<Database>; clock: Clock }, viewer: Viewer, input: RemoveAccessInput, at = new Date(deps.clock.now())): Promise<RemovedAccess> {
   const now = Math.floor(at.getTime() / 1000);
   const who = readTarget(input);
   const requested = input.door_ids === undefined ? undefined : readDoorIds(input.door_ids);

@@ -43,6 +43,73 @@ export function checkSchedule(window: AccessWindow, at: Date, timeZone: string):
   return open ? { allowed: true } : { allowed: false, reason: 'outside_hours' };
 }
 
+/** How far ahead `nextChange` looks: past it, the answer is "not soon" (null). */
+export const CHANGE_HORIZON_MS = 8 * 24 * 3600_000;
+
+/**
+ * The first instant after `at` (epoch ms) when `checkSchedule` answers
+ * otherwise than it does at `at`, or null when that is beyond the horizon.
+ * The answer can change only where the window starts or ends, where the
+ * local clock crosses a slot's start or end, or where it jumps (daylight
+ * saving): those candidates are checked in order, so a local time that a
+ * change skips or repeats is handled by the same rule `checkSchedule` applies.
+ */
+export function nextChange(window: AccessWindow, at: Date, timeZone: string, horizonMs = CHANGE_HORIZON_MS): number | null {
+  const from = at.getTime();
+  const limit = from + horizonMs;
+  const allowedNow = checkSchedule(window, at, timeZone).allowed;
+  for (const batch of changeCandidates(window, from, limit, timeZone)) {
+    for (const candidate of batch) {
+      if (candidate <= from || candidate > limit) continue;
+      if (checkSchedule(window, new Date(candidate), timeZone).allowed !== allowedNow) return candidate;
+    }
+  }
+  return null;
+}
+
+/** Instants where the answer of `checkSchedule` may change, a sorted batch per local day, earliest day first. */
+function* changeCandidates(window: AccessWindow, from: number, limit: number, timeZone: string): Generator<number[]> {
+  const dated = [window.startsAt, window.endsAt].flatMap((seconds) => (seconds === null ? [] : [seconds * 1000]));
+  if (!window.weeklyHours || window.weeklyHours.length === 0) {
+    yield dated.sort((a, b) => a - b);
+    return;
+  }
+  const boundaries = new Set(window.weeklyHours.flatMap((slot) => [minutes(slot.start), minutes(slot.end) % 1440]));
+  // From the day before: a slot of yesterday may still run, a jump may sit at either end.
+  let day = DateTime.fromMillis(from, { zone: timeZone }).startOf('day').minus({ days: 1 });
+  const lastDay = DateTime.fromMillis(limit, { zone: timeZone }).startOf('day');
+  while (day <= lastDay) {
+    const next = day.plus({ days: 1 });
+    const found = new Set(dated.filter((instant) => instant >= day.toMillis() && instant < next.toMillis()));
+    const offsets = new Set([day.offset, next.offset]);
+    for (const minute of boundaries) {
+      // Every instant whose local time is that minute of that day: none in a gap, two in a repeated hour.
+      for (const offset of offsets) {
+        const instant = Date.UTC(day.year, day.month - 1, day.day, 0, minute) - offset * 60_000;
+        const local = DateTime.fromMillis(instant, { zone: timeZone });
+        if (local.hasSame(day, 'day') && local.hour * 60 + local.minute === minute) found.add(instant);
+      }
+    }
+    if (day.offset !== next.offset) found.add(offsetJump(day.toMillis(), next.toMillis(), timeZone));
+    yield [...found].sort((a, b) => a - b);
+    day = next;
+  }
+}
+
+/** The first minute in [start, end) whose offset is the one at end: where the local clock jumps. */
+function offsetJump(start: number, end: number, timeZone: string): number {
+  const offsetAt = (ms: number) => DateTime.fromMillis(ms, { zone: timeZone }).offset;
+  const after = offsetAt(end);
+  let low = start;
+  let high = end;
+  while (high - low > 60_000) {
+    const middle = low + Math.floor((high - low) / 120_000) * 60_000;
+    if (offsetAt(middle) === after) high = middle;
+    else low = middle;
+  }
+  return high;
+}
+
 function minutes(hhmm: string): number {
   const [h = '0', m = '0'] = hhmm.split(':');
   return Number(h) * 60 + Number(m);

@@ -34,7 +34,7 @@ export function personVehicles(db: Kysely<Database>, personId: string): Promise<
   return vehiclesOfPerson(db, personId);
 }
 
-export async function addVehicle(db: Kysely<Database>, personId: string, input: VehicleInput, at = new Date()): Promise<Vehicle> {
+export async function addVehicle(db: Kysely<Database>, personId: string, input: VehicleInput, at: Date): Promise<Vehicle> {
   const vehicle: Vehicle = {
     id: randomUUID(),
     plate: readPlate(input.plate),
@@ -54,7 +54,7 @@ export async function addVehicle(db: Kysely<Database>, personId: string, input: 
 }
 
 /** Another person's vehicle is "not found", like a door the person cannot see. */
-export async function removeVehicle(db: Kysely<Database>, personId: string, vehicleId: string, at = new Date()): Promise<Vehicle> {
+export async function removeVehicle(db: Kysely<Database>, personId: string, vehicleId: string, at: Date): Promise<Vehicle> {
   const id = parseId(vehicleId);
   const now = Math.floor(at.getTime() / 1000);
   return db.transaction().execute(async (trx) => {

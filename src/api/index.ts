@@ -2,6 +2,7 @@
 // line per route. Registered once per documented prefix; no route is copied.
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
 import type { BearerVerifier } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
 import type { SettingsDeps } from '../access/settings.ts';
@@ -19,6 +20,8 @@ import type { Mailer } from '../mail/mailer.ts';
 
 export interface ApiDeps {
   db: Kysely<Database>;
+  /** Domain time: the instant access rules are asked about. */
+  clock: Clock;
   verifyBearer: BearerVerifier;
   settings: SettingsDeps;
   /** Invitations: mail and the origin of its links. */

@@ -52,7 +52,7 @@ export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise
 
   const render = async (request: FastifyRequest, reply: FastifyReply, personId: string, notice?: Notice) => {
     const [person, accounts, doors, applications, settings, vehicles, pinWarnings] = await Promise.all([
-      personProfile(deps.db, personId), personAccounts(deps.db, personId), visibleDoors(deps.db, { personId }), listAuthorizations(deps.db, personId),
+      personProfile(deps.db, personId), personAccounts(deps.db, personId), visibleDoors(deps.db, { personId }, new Date(deps.clock.now())), listAuthorizations(deps.db, personId),
       readSettings(deps.settings, personId), personVehicles(deps.db, personId), pinNotices(deps.db, personId),
     ]);
     const shownSettings = notice?.settings ? submittedView(settingsView(settings), notice.settings.body) : settingsView(settings);
@@ -161,7 +161,7 @@ ${admin.map((account) => {
     if (!personId) return reply;
     const name = request.body?.name ?? '';
     try {
-      await renameDoor(deps.db, personId, request.params.id, name);
+      await renameDoor(deps.db, personId, request.params.id, name, new Date(deps.clock.now()));
     } catch (error) {
       if (error instanceof DomainError && error.code === 'invalid') {
         return render(request, reply.code(400), personId, { door: { id: parseId(request.params.id), error: error.message, name } });

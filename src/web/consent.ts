@@ -33,7 +33,7 @@ export async function consentPages(app: FastifyInstance, deps: WebDeps): Promise
     const [client, person, doors] = await Promise.all([
       describeClient(deps.db, interaction.clientId),
       personProfile(deps.db, personId),
-      visibleDoors(deps.db, { personId }),
+      visibleDoors(deps.db, { personId }, new Date(deps.clock.now())),
     ]);
     const name = client?.name ?? interaction.clientId;
     return sendPage(reply, layout({ title: `Authorize ${name}`, sandbox: deps.sandbox }, html`
@@ -71,7 +71,7 @@ export async function consentPages(app: FastifyInstance, deps: WebDeps): Promise
     if (!personId) return reply;
     if (request.body.decision === 'deny') return reply.redirect(await deps.interactions.deny(request.raw, reply.raw), 303);
 
-    const offered = await visibleDoors(deps.db, { personId });
+    const offered = await visibleDoors(deps.db, { personId }, new Date(deps.clock.now()));
     const ticked = new Set([request.body.doors ?? []].flat());
     const chosen = offered.filter((door) => ticked.has(door.id)).map((door) => door.id);
     const grantId = await deps.interactions.createGrant(interaction);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import csrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.ts';
 import type { Kysely } from 'kysely';
 import type { ThrottlePolicy } from '../access/login-throttle.ts';
 import type { SettingsDeps } from '../access/settings.ts';
@@ -18,6 +19,8 @@ import type { PlainHttpRefusal } from './secure-connection.ts';
 
 export interface WebDeps {
   db: Kysely<Database>;
+  /** Domain time: the instant access rules are asked about. */
+  clock: Clock;
   /** Production only: browser requests must come over https (secure-connection.ts). */
   refusePlainHttp: PlainHttpRefusal | undefined;
   interactions: Interactions;

@@ -38,7 +38,7 @@ export async function invitationPages(app: FastifyInstance, deps: WebDeps): Prom
   });
 
   app.get<TokenRoute>('/invitations/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
-    const view = await describeInvitation(deps.db, request.params.token);
+    const view = await describeInvitation(deps.db, request.params.token, new Date(deps.clock.now()));
     const personId = await personForWebSession(deps.db, webSessionId(request));
     const person = personId ? await personProfile(deps.db, personId) : undefined;
     return sendPage(reply, invitationPage(deps, request.params.token, view, person, reply.generateCsrf()));
@@ -71,7 +71,7 @@ ${notices.map((notice) => html`<p class="error" role="alert">${notice}</p>`)}
       personId = await signUpAndAccept(deps, token, request.body ?? {});
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
-      const view = await describeInvitation(deps.db, token);
+      const view = await describeInvitation(deps.db, token, new Date(deps.clock.now()));
       return sendPage(reply.code(400), invitationPage(deps, token, view, undefined, reply.generateCsrf(), { error: error.message, ...request.body }));
     }
     await endWebSession(deps.db, webSessionId(request));

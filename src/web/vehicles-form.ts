@@ -64,7 +64,7 @@ export function vehicleRoutes(app: FastifyInstance, deps: VehicleRouteDeps): voi
     if (!personId) return reply;
     const body = request.body ?? {};
     try {
-      await addVehicle(deps.db, personId, body);
+      await addVehicle(deps.db, personId, body, new Date(app.clock.now()));
     } catch (error) {
       if (error instanceof DomainError && error.code === 'invalid') return deps.renderWith(request, reply.code(400), personId, { vehicle: { error: error.message, body } });
       throw error;
@@ -79,7 +79,7 @@ export function vehicleRoutes(app: FastifyInstance, deps: VehicleRouteDeps): voi
   }, async (request, reply) => {
     const personId = await deps.signedIn(request, reply);
     if (!personId) return reply;
-    await removeVehicle(deps.db, personId, request.params.id);
+    await removeVehicle(deps.db, personId, request.params.id, new Date(app.clock.now()));
     return reply.redirect('/account?saved=vehicle-removed', 303);
   });
 }

@@ -14,6 +14,7 @@ import { maxAttempts, nextAttemptAt } from './retry-schedule.ts';
 import { createSender, type Sender } from './sender.ts';
 import { signDelivery } from './signing.ts';
 import { checkDestination, type Lookup } from './ssrf-guard.ts';
+import type { Clock } from '../clock.ts';
 
 export interface DispatcherDeps {
   db: Kysely<Database>;
@@ -21,7 +22,10 @@ export interface DispatcherDeps {
   /** PostgreSQL: lease with FOR UPDATE SKIP LOCKED. */
   skipLocked: boolean;
   production: boolean;
+  /** Real time: leases, attempts, retries (a manual clock must not stall delivery). */
   now?: () => number;
+  /** Domain time: whether a person sees the event's door. */
+  clock?: Clock;
   lookup?: Lookup;
   random?: () => number;
   timeoutMs?: number;
@@ -92,7 +96,7 @@ export class WebhookDispatcher {
   /** Fans out, then starts work on the endpoints it could lease. */
   async #pump(): Promise<Promise<number>[]> {
     const now = this.#now();
-    while (await fanOut(this.#deps.db, { skipLocked: this.#deps.skipLocked, now }) > 0) { /* until caught up */ }
+    while (await fanOut(this.#deps.db, { skipLocked: this.#deps.skipLocked, now, clock: this.#deps.clock }) > 0) { /* until caught up */ }
     const room = ENDPOINTS_AT_ONCE - this.#working.size;
     if (room <= 0) return [];
     const endpoints = await repo.leaseEndpoints(this.#deps.db, { now, leaseMs: LEASE_MS, holder: this.#holder, limit: room, skipLocked: this.#deps.skipLocked });

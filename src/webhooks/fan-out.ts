@@ -3,6 +3,7 @@
 // application, and only where that authorization covers the event's door.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { systemClock, type Clock } from '../clock.ts';
 import { grantViewer } from '../access/authorizations.ts';
 import { requireVisibleDoor, type Viewer } from '../access/door-policy.ts';
 import { DomainError } from '../access/errors.ts';
@@ -10,12 +11,17 @@ import type { Database } from '../store/database.ts';
 import * as repo from '../store/repositories/webhooks.ts';
 import { subscribes } from './endpoints.ts';
 
-export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolean; batch?: number; now?: number }): Promise<number> {
+/**
+ * `now` is real time (delivery schedules, like every webhook timer); `clock`
+ * is domain time, the instant a person's view of a door is taken at.
+ */
+export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolean; batch?: number; now?: number; clock?: Clock }): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const events = await repo.lockEventsToFanOut(trx, options.batch ?? 200, options.skipLocked);
     if (events.length === 0) return 0;
     const endpoints = (await repo.enabledEndpoints(trx)).map((endpoint) => ({ ...endpoint, types: JSON.parse(endpoint.event_types) as string[] }));
-    const now = options.now ?? Date.now();
+    const now = options.now ?? systemClock.now();
+    const viewAt = new Date((options.clock ?? systemClock).now());
     // A burst of events mostly concerns the same few grants: read each once per batch.
     const viewers = new Map<string, Promise<Viewer | undefined>>();
     const viewerOf = (grantId: string) => viewers.get(grantId) ?? viewers.set(grantId, grantViewer(trx, grantId)).get(grantId)!;
@@ -26,7 +32,7 @@ export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolea
       const authorizations = await repo.authorizationsFor(trx, people, [...new Set(wanting.map((endpoint) => endpoint.client_id))]);
       const rows: Database['webhook_deliveries'][] = [];
       for (const authorization of authorizations) {
-        if (event.door_id && !(await covers(trx, await viewerOf(authorization.grant_id), event))) continue;
+        if (event.door_id && !(await covers(trx, await viewerOf(authorization.grant_id), event, viewAt))) continue;
         for (const endpoint of wanting.filter((candidate) => candidate.client_id === authorization.client_id)) {
           rows.push({
             id: randomBytes(16).toString('hex').toUpperCase(), event_id: event.id, endpoint_id: endpoint.id, person_id: authorization.person_id,
@@ -48,11 +54,11 @@ export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolea
  * changed, removed) needs only the door among the doors the grant was given,
  * since the person may just have lost the door itself.
  */
-async function covers(db: Kysely<Database>, viewer: Viewer | undefined, event: { door_id: string | null; category: string }): Promise<boolean> {
+async function covers(db: Kysely<Database>, viewer: Viewer | undefined, event: { door_id: string | null; category: string }, at: Date): Promise<boolean> {
   if (!viewer?.grant || !event.door_id) return false;
   if (event.category === 'management') return viewer.grant.allDoors || viewer.grant.doorIds.has(event.door_id);
   try {
-    await requireVisibleDoor(db, viewer, event.door_id);
+    await requireVisibleDoor(db, viewer, event.door_id, at);
     return true;
   } catch (error) {
     if (error instanceof DomainError) return false;

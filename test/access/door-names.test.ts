@@ -16,24 +16,24 @@ for (const engine of engines()) {
   describe(`door names [${engine}]`, () => {
     it("names a door for one person only, the Admin's name staying everyone else's", async (t) => {
       const db = await sandboxDatabase(t, engine);
-      assert.equal(await renameDoor(db, sam.id, sandboxDoors.lobby.id, ' Front Entrance '), 'Front Entrance');
+      assert.equal(await renameDoor(db, sam.id, sandboxDoors.lobby.id, ' Front Entrance ', new Date()), 'Front Entrance');
       assert.equal((await requireVisibleDoor(db, { personId: sam.id }, sandboxDoors.lobby.id)).name, 'Front Entrance');
       assert.equal((await requireVisibleDoor(db, { personId: alex.id }, sandboxDoors.lobby.id)).name, 'Lobby Door');
-      await renameDoor(db, sam.id, sandboxDoors.lobby.id, 'Lobby');
+      await renameDoor(db, sam.id, sandboxDoors.lobby.id, 'Lobby', new Date());
       assert.equal((await requireVisibleDoor(db, { personId: sam.id }, sandboxDoors.lobby.id)).name, 'Lobby');
     });
 
     it('answers not_found for a door the person cannot see, or no longer sees', async (t) => {
       const db = await sandboxDatabase(t, engine);
-      await assert.rejects(renameDoor(db, sam.id, sandboxDoors.garage.id, 'Mine'), failsWith('not_found'));
-      await assert.rejects(renameDoor(db, alex.id, sandboxDoors.neighborGarage.id, 'Mine'), failsWith('not_found'));
+      await assert.rejects(renameDoor(db, sam.id, sandboxDoors.garage.id, 'Mine', new Date()), failsWith('not_found'));
+      await assert.rejects(renameDoor(db, alex.id, sandboxDoors.neighborGarage.id, 'Mine', new Date()), failsWith('not_found'));
       await deleteDoorAccess(db, sam.id, [sandboxDoors.lobby.id]);
-      await assert.rejects(renameDoor(db, sam.id, sandboxDoors.lobby.id, 'Mine'), failsWith('not_found'));
+      await assert.rejects(renameDoor(db, sam.id, sandboxDoors.lobby.id, 'Mine', new Date()), failsWith('not_found'));
     });
 
     it('checks the door before the name, so a bad name reveals nothing about a hidden door', async (t) => {
       const db = await sandboxDatabase(t, engine);
-      await assert.rejects(renameDoor(db, sam.id, sandboxDoors.garage.id, ''), failsWith('not_found'));
+      await assert.rejects(renameDoor(db, sam.id, sandboxDoors.garage.id, '', new Date()), failsWith('not_found'));
     });
   });
 }

@@ -49,9 +49,9 @@ describe('door policy', () => {
 
   it('hides every door once the Admin removes the access', async (t) => {
     const { app } = await startServer(t, 'sqlite');
-    assert.equal((await visibleDoors(app.db, sam)).length, 2);
+    assert.equal((await visibleDoors(app.db, sam, new Date())).length, 2);
     await deleteDoorAccess(app.db, sandboxPeople.sam.id, [sandboxDoors.gate.id, sandboxDoors.lobby.id]);
-    assert.deepEqual(await visibleDoors(app.db, sam), []);
+    assert.deepEqual(await visibleDoors(app.db, sam, new Date()), []);
     await assert.rejects(requireVisibleDoor(app.db, sam, sandboxDoors.gate.id), (error: unknown) => error instanceof DomainError && error.code === 'not_found');
   });
 
@@ -64,18 +64,18 @@ describe('door policy', () => {
     assert.deepEqual(operateVerdict(lobby, new Date((now + 3700) * 1000)), { allowed: true });
     await upsertDoorAccess(app.db, { door_id: sandboxDoors.lobby.id, person_id: sandboxPeople.sam.id, granted_by: sandboxPeople.alex.id, starts_at: now - 7200, ends_at: now - 1, weekly_hours: null, created_at: now });
     await assert.rejects(requireVisibleDoor(app.db, sam, sandboxDoors.lobby.id), (error: unknown) => error instanceof DomainError && error.code === 'not_found');
-    assert.deepEqual((await visibleDoors(app.db, sam)).map((door) => door.name), ['Driveway Gate']);
+    assert.deepEqual((await visibleDoors(app.db, sam, new Date())).map((door) => door.name), ['Driveway Gate']);
   });
 
   it('limits an application to its grant and to accounts that allow third-party access', async (t) => {
     const { app } = await startServer(t, 'sqlite');
     const alex = sandboxPeople.alex.id;
-    const onlyGate = await visibleDoors(app.db, { personId: alex, grant: { allDoors: false, doorIds: new Set([sandboxDoors.gate.id]), thirdParty: true } });
+    const onlyGate = await visibleDoors(app.db, { personId: alex, grant: { allDoors: false, doorIds: new Set([sandboxDoors.gate.id]), thirdParty: true } }, new Date());
     assert.deepEqual(onlyGate.map((door) => door.name), ['Driveway Gate']);
     await app.db.updateTable('accounts').set({ third_party_access: 0 }).execute();
-    assert.deepEqual(await visibleDoors(app.db, { personId: alex, grant: { allDoors: true, doorIds: new Set(), thirdParty: true } }), []);
-    const ownApp = await visibleDoors(app.db, { personId: alex, grant: { allDoors: true, doorIds: new Set(), thirdParty: false } });
+    assert.deepEqual(await visibleDoors(app.db, { personId: alex, grant: { allDoors: true, doorIds: new Set(), thirdParty: true } }, new Date()), []);
+    const ownApp = await visibleDoors(app.db, { personId: alex, grant: { allDoors: true, doorIds: new Set(), thirdParty: false } }, new Date());
     assert.equal(ownApp.length, 4, "ParqEx's own (first-party) apps are not shut out by the switch");
-    assert.equal((await visibleDoors(app.db, { personId: alex })).length, 4, 'the web pages still show them');
+    assert.equal((await visibleDoors(app.db, { personId: alex }, new Date())).length, 4, 'the web pages still show them');
   });
 });

@@ -17,6 +17,7 @@ import { findMembership, setMemberSharing } from '../../src/store/repositories/a
 import { upsertDoorAccess } from '../../src/store/repositories/door-access.ts';
 import { engines } from '../helpers/build-app.ts';
 import { sandboxDatabase } from '../helpers/sandbox-db.ts';
+import { systemClock } from '../../src/clock.ts';
 
 const publicUrl = 'https://parqex.example';
 const alex = { personId: sandboxPeople.alex.id };
@@ -36,7 +37,7 @@ function refusedWith(code: ErrorCode, message?: RegExp) {
 
 async function setup(t: TestContext, engine: 'sqlite' | 'postgres', mailer?: Mailer) {
   const db = await sandboxDatabase(t, engine);
-  return { db, deps: { db, mailer: mailer ?? mailboxMailer(db), publicUrl } };
+  return { db, deps: { db, clock: systemClock, mailer: mailer ?? mailboxMailer(db), publicUrl } };
 }
 
 /** The token of the newest invitation mail, read from the mailbox as the person would. */
@@ -49,7 +50,7 @@ async function linkToken(db: Kysely<Database>, to?: string): Promise<string> {
 }
 
 async function doorIdsOf(db: Kysely<Database>, personId: string): Promise<string[]> {
-  return (await visibleDoors(db, { personId })).map((door) => door.id);
+  return (await visibleDoors(db, { personId }, new Date())).map((door) => door.id);
 }
 
 for (const engine of engines()) {
@@ -69,7 +70,7 @@ for (const engine of engines()) {
       const token = await linkToken(db);
       const stored = JSON.stringify(await db.selectFrom('invitations').selectAll().execute());
       assert.ok(!stored.includes(token), 'the token is stored only as a hash');
-      const view = await describeInvitation(db, token);
+      const view = await describeInvitation(db, token, new Date());
       assert.equal(view.email, 'guest@example.com');
       assert.equal(view.loginExists, false);
       assert.deepEqual(view.doors, [{ name: 'Lobby Door', accountName: 'Sandbox Residence', timeZone: 'America/New_York' }]);
@@ -151,7 +152,7 @@ for (const engine of engines()) {
 
       const granted = await acceptInvitation(deps, token, nora.personId);
       assert.deepEqual(granted.sort(), [sandboxDoors.garage.id, sandboxDoors.lobby.id].sort());
-      const doors = await visibleDoors(db, nora);
+      const doors = await visibleDoors(db, nora, new Date());
       const lobby = doors.find((door) => door.id === sandboxDoors.lobby.id);
       assert.equal(lobby?.relationship, 'Has Access');
       assert.ok(lobby?.window?.endsAt);
@@ -159,7 +160,7 @@ for (const engine of engines()) {
       assert.equal((await findMembership(db, sandboxAccounts.neighbor.id, nora.personId))?.role, 'admin', 'her own account is untouched');
 
       await assert.rejects(acceptInvitation(deps, token, nora.personId), refusedWith('not_found', /^This invitation link is no longer valid\.$/));
-      await assert.rejects(describeInvitation(db, token), refusedWith('not_found'));
+      await assert.rejects(describeInvitation(db, token, new Date()), refusedWith('not_found'));
     });
 
     it('works once when the link is used twice at the same moment', async (t) => {
@@ -221,12 +222,12 @@ for (const engine of engines()) {
     it("removes Sam's lobby access at once, and says not found when nothing is left to remove", async (t) => {
       const { db } = await setup(t, engine);
       assert.ok((await doorIdsOf(db, sam.personId)).includes(sandboxDoors.lobby.id));
-      const removed = await removeAccess({ db }, alex, { user_id: sam.personId.replace(/-/g, ''), door_ids: [sandboxDoors.lobby.id] });
+      const removed = await removeAccess({ db, clock: systemClock }, alex, { user_id: sam.personId.replace(/-/g, ''), door_ids: [sandboxDoors.lobby.id] });
       assert.deepEqual(removed, { removedAccess: 1, cancelledInvitations: 0 });
       assert.deepEqual(await doorIdsOf(db, sam.personId), [sandboxDoors.gate.id]);
-      await assert.rejects(removeAccess({ db }, alex, { email_address: sandboxPeople.sam.email, door_ids: [sandboxDoors.lobby.id] }), refusedWith('not_found', /No access or pending invitation matched/));
+      await assert.rejects(removeAccess({ db, clock: systemClock }, alex, { email_address: sandboxPeople.sam.email, door_ids: [sandboxDoors.lobby.id] }), refusedWith('not_found', /No access or pending invitation matched/));
       // Without door_ids: every door Alex administers.
-      assert.deepEqual(await removeAccess({ db }, alex, { email_address: sandboxPeople.sam.email.toUpperCase() }), { removedAccess: 1, cancelledInvitations: 0 });
+      assert.deepEqual(await removeAccess({ db, clock: systemClock }, alex, { email_address: sandboxPeople.sam.email.toUpperCase() }), { removedAccess: 1, cancelledInvitations: 0 });
       assert.deepEqual(await doorIdsOf(db, sam.personId), []);
     });
 
@@ -234,10 +235,10 @@ for (const engine of engines()) {
       const { db, deps } = await setup(t, engine);
       await inviteToDoors(deps, alex, { email_address: 'guest@example.com', door_ids: [sandboxDoors.lobby.id, sandboxDoors.garage.id] });
       const token = await linkToken(db);
-      assert.deepEqual(await removeAccess({ db }, alex, { email_address: 'guest@example.com', door_ids: [sandboxDoors.garage.id] }), { removedAccess: 0, cancelledInvitations: 1 });
-      assert.deepEqual((await describeInvitation(db, token)).doors.map((door) => door.name), ['Lobby Door'], 'narrowed to the door left');
-      await removeAccess({ db }, alex, { email_address: 'guest@example.com' });
-      await assert.rejects(describeInvitation(db, token), refusedWith('not_found'));
+      assert.deepEqual(await removeAccess({ db, clock: systemClock }, alex, { email_address: 'guest@example.com', door_ids: [sandboxDoors.garage.id] }), { removedAccess: 0, cancelledInvitations: 1 });
+      assert.deepEqual((await describeInvitation(db, token, new Date())).doors.map((door) => door.name), ['Lobby Door'], 'narrowed to the door left');
+      await removeAccess({ db, clock: systemClock }, alex, { email_address: 'guest@example.com' });
+      await assert.rejects(describeInvitation(db, token, new Date()), refusedWith('not_found'));
     });
 
     it('refuses bad input, forbids a User who may not manage the door, and hides doors of others', async (t) => {
@@ -250,9 +251,9 @@ for (const engine of engines()) {
         [{ email_address: 'a@example.com', door_ids: [] }, /^Invalid door_ids/],
         [{ email_address: 'a@example.com', door_ids: ['x'] }, /^Invalid door_ids\[0\]/],
       ];
-      for (const [input, message] of cases) await assert.rejects(removeAccess({ db }, alex, input), refusedWith('invalid', message), JSON.stringify(input));
-      await assert.rejects(removeAccess({ db }, sam, { email_address: 'a@example.com', door_ids: [sandboxDoors.lobby.id] }), refusedWith('forbidden'));
-      await assert.rejects(removeAccess({ db }, nora, { email_address: sandboxPeople.sam.email, door_ids: [sandboxDoors.lobby.id] }), refusedWith('not_found', /^No such door/));
+      for (const [input, message] of cases) await assert.rejects(removeAccess({ db, clock: systemClock }, alex, input), refusedWith('invalid', message), JSON.stringify(input));
+      await assert.rejects(removeAccess({ db, clock: systemClock }, sam, { email_address: 'a@example.com', door_ids: [sandboxDoors.lobby.id] }), refusedWith('forbidden'));
+      await assert.rejects(removeAccess({ db, clock: systemClock }, nora, { email_address: sandboxPeople.sam.email, door_ids: [sandboxDoors.lobby.id] }), refusedWith('not_found', /^No such door/));
       assert.ok((await doorIdsOf(db, sam.personId)).includes(sandboxDoors.lobby.id));
     });
 
@@ -262,7 +263,7 @@ for (const engine of engines()) {
       await inviteToDoors(deps, sam, { email_address: sandboxPeople.nora.email, door_ids: [sandboxDoors.lobby.id], ends_at: inAWeek() });
       await acceptInvitation(deps, await linkToken(db), nora.personId);
       await upsertDoorAccess(db, { door_id: sandboxDoors.gate.id, person_id: nora.personId, granted_by: alex.personId, starts_at: null, ends_at: null, weekly_hours: JSON.stringify(samGateHours), created_at: 0 });
-      assert.deepEqual(await removeAccess({ db }, sam, { email_address: sandboxPeople.nora.email }), { removedAccess: 1, cancelledInvitations: 0 });
+      assert.deepEqual(await removeAccess({ db, clock: systemClock }, sam, { email_address: sandboxPeople.nora.email }), { removedAccess: 1, cancelledInvitations: 0 });
       const left = await doorIdsOf(db, nora.personId);
       assert.ok(!left.includes(sandboxDoors.lobby.id));
       assert.ok(left.includes(sandboxDoors.gate.id), "the Admin's grant stays");

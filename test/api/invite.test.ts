@@ -89,7 +89,7 @@ for (const engine of engines()) {
       assert.equal(removed.status, 200, JSON.stringify(removed.body));
       assert.deepEqual(removed.body.data, { removed_access: 1, cancelled_invitations: 0 });
       assert.deepEqual((await sync(baseUrl, samTokens.access_token)).map((door) => door.name), ['Driveway Gate']);
-      assert.deepEqual((await visibleDoors(app.db, { personId: sandbox.people.sam.id })).map((door) => door.id), [sandboxDoors.gate.id]);
+      assert.deepEqual((await visibleDoors(app.db, { personId: sandbox.people.sam.id }, new Date())).map((door) => door.id), [sandboxDoors.gate.id]);
 
       const again = await callInvite(baseUrl, alex, 'DELETE', { user_id: sandbox.people.sam.id, door_ids: [sandboxDoors.lobby.id] });
       assert.equal(again.status, 404);

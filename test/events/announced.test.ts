@@ -56,7 +56,7 @@ describe('management events', () => {
     const { removeAccess } = await import('../../src/access/remove-access.ts');
     const { sandboxPeople } = await import('../../src/sandbox/seed.ts');
     const { app } = await startServer(t, 'sqlite', { PARQEX_WEBHOOKS: 'false' });
-    await removeAccess({ db: app.db }, { personId: sandboxPeople.alex.id }, { user_id: sandboxPeople.sam.id, door_ids: [sandboxDoors.lobby.id] });
+    await removeAccess({ db: app.db, clock: app.clock }, { personId: sandboxPeople.alex.id }, { user_id: sandboxPeople.sam.id, door_ids: [sandboxDoors.lobby.id] });
     const rows = await app.db.selectFrom('outbox_events').select(['type', 'category', 'door_id', 'device_id', 'person_ids', 'data']).where('type', '=', 'access_removed').execute();
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.category, 'management');

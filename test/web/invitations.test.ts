@@ -40,7 +40,7 @@ for (const engine of engines()) {
       assert.equal(forced.status, 403);
       assert.match(forced.body, /This invitation was sent to nora\.neighbor@sandbox\.parqex\.test/);
       for (const personId of [sandbox.people.sam.id, sandbox.people.nora.id]) {
-        assert.ok(!(await visibleDoors(app.db, { personId })).some((door) => door.id === sandboxDoors.garage.id));
+        assert.ok(!(await visibleDoors(app.db, { personId }, new Date())).some((door) => door.id === sandboxDoors.garage.id));
       }
     });
 
@@ -61,7 +61,7 @@ for (const engine of engines()) {
       const accepted = await browser.request(formAction(accept.body), { form: { _csrf: csrfToken(accept.body) } });
       assert.equal(accepted.status, 303);
       assert.equal(accepted.location, '/account');
-      const garage = (await visibleDoors(app.db, { personId: sandbox.people.nora.id })).find((door) => door.id === sandboxDoors.garage.id);
+      const garage = (await visibleDoors(app.db, { personId: sandbox.people.nora.id }, new Date())).find((door) => door.id === sandboxDoors.garage.id);
       assert.equal(garage?.relationship, 'Has Access');
       assert.equal((await browser.request(link)).status, 404, 'used once');
     });

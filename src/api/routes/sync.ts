@@ -21,7 +21,7 @@ const schema = {
 
 export async function syncRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const handler = async (request: FastifyRequest) => {
-    const doors = await visibleDoors(deps.db, request.viewer!);
+    const doors = await visibleDoors(deps.db, request.viewer!, new Date(deps.clock.now()));
     return { success: true as const, timestamp: unixNow(), devices: groupByDevice(doors) };
   };
   app.get('/sync', { schema }, handler);

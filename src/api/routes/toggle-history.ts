@@ -47,7 +47,7 @@ export async function toggleHistoryRoute(app: FastifyInstance, deps: ApiDeps): P
     const { limit, ...rest } = request.query;
     const pageSize = limit === undefined ? undefined : Number(limit);
     if (pageSize !== undefined && (pageSize < 1 || pageSize > 1000)) throw new DomainError('invalid', 'limit must be from 1 to 1000.');
-    const { events, nextCursor } = await accessHistory(deps.db, request.viewer!, { ...rest, limit: pageSize });
+    const { events, nextCursor } = await accessHistory(deps.db, request.viewer!, { ...rest, limit: pageSize }, new Date(deps.clock.now()));
     return {
       success: true as const,
       timestamp: unixNow(),

@@ -58,7 +58,7 @@ export async function toggleRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     const doorId = parseId(request.body.door_id);
     const state = request.body.door_state.trim().toUpperCase();
     if (state !== 'OPEN' && state !== 'CLOSED') {
-      const door = doorId ? await requireVisibleDoor(deps.db, viewer, doorId).catch(() => undefined) : undefined;
+      const door = doorId ? await requireVisibleDoor(deps.db, viewer, doorId, new Date(deps.clock.now())).catch(() => undefined) : undefined;
       throw new DomainError('invalid', 'door_state must be OPEN or CLOSED.', { doorName: door?.name });
     }
     const key = request.headers['idempotency-key'];

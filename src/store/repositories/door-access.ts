@@ -27,3 +27,18 @@ export async function deleteDoorAccessGrantedBy(db: Kysely<Database>, personId: 
     .where('granted_by', '=', grantedBy).returning('door_id').execute();
   return rows.map((row) => row.door_id);
 }
+
+/** A person's access rows with the zone of each door's account; every door, or those listed. */
+export function doorAccessWindows(db: Kysely<Database>, personId: string, doorIds?: readonly string[]) {
+  let query = db.selectFrom('door_access')
+    .innerJoin('doors', 'doors.id', 'door_access.door_id')
+    .innerJoin('devices', 'devices.id', 'doors.device_id')
+    .innerJoin('accounts', 'accounts.id', 'devices.account_id')
+    .select(['door_access.door_id', 'door_access.person_id', 'door_access.starts_at', 'door_access.ends_at', 'door_access.weekly_hours', 'accounts.time_zone'])
+    .where('door_access.person_id', '=', personId);
+  if (doorIds) {
+    if (doorIds.length === 0) return Promise.resolve([]);
+    query = query.where('door_access.door_id', 'in', [...doorIds]);
+  }
+  return query.execute();
+}

@@ -95,3 +95,18 @@ export async function setPersonalDoorName(db: Kysely<Database>, personId: string
   await db.insertInto('door_names').values({ person_id: personId, door_id: doorId, name })
     .onConflict((oc) => oc.columns(['person_id', 'door_id']).doUpdateSet({ name })).execute();
 }
+
+/** The doors of the accounts a person administers, with each account's zone; every door, or those listed. */
+export function doorsAdministeredBy(db: Kysely<Database>, personId: string, doorIds?: readonly string[]) {
+  let query = db.selectFrom('doors')
+    .innerJoin('devices', 'devices.id', 'doors.device_id')
+    .innerJoin('accounts', 'accounts.id', 'devices.account_id')
+    .innerJoin('account_members', (join) => join.onRef('account_members.account_id', '=', 'accounts.id')
+      .on('account_members.person_id', '=', personId).on('account_members.role', '=', 'admin'))
+    .select(['doors.id as door_id', 'accounts.id as account_id', 'accounts.time_zone']);
+  if (doorIds) {
+    if (doorIds.length === 0) return Promise.resolve([]);
+    query = query.where('doors.id', 'in', [...doorIds]);
+  }
+  return query.execute();
+}
