@@ -37,7 +37,7 @@ export async function visibleDoors(db: Kysely<Database>, viewer: Viewer, at: Dat
 }
 
 // `at` falls back to real time only until the door-moves merge: toggle-door.ts does not pass it yet.
-export async function requireVisibleDoor(db: Kysely<Database>, viewer: Viewer, doorId: string | undefined, at = new Date(systemClock.now())): Promise<VisibleDoor> {
+export async function requireVisibleDoor(db: Kysely<Database>, viewer: Viewer, doorId: string | undefined, at: Date): Promise<VisibleDoor> {
   const rows = doorId ? await doorsOfPerson(db, viewer.personId, doorId) : [];
   const door = rows[0] && toVisibleDoor(rows[0], viewer, at);
   if (!door) throw new DomainError('not_found', 'No such door.');
@@ -63,20 +63,6 @@ function toVisibleDoor(row: PersonDoorRow, viewer: Viewer, at: Date): VisibleDoo
       weeklyHours: row.weekly_hours ? JSON.parse(row.weekly_hours) as WeeklyHours : null,
     },
   };
-}
-
-/**
- * Whether the person may operate a door they can see, at this instant. Hours
- * are read in the door's account's zone: the person's own zone is theirs to
- * choose, so it must not move the hours they were given.
- */
-export function operateVerdict(door: VisibleDoor, at: Date): ScheduleVerdict {
-  return door.window ? checkSchedule(door.window, at, door.row.account_time_zone) : { allowed: true };
-}
-
-export function requireOperableNow(door: VisibleDoor, at: Date): void {
-  const verdict = operateVerdict(door, at);
-  if (!verdict.allowed) throw new DomainError('forbidden', refusalMessage(door.name, verdict.reason));
 }
 
 /** Spec 2, Extension: what a toggle may ask of this door, by its kind and sensor (so clients can predict 428 and 501). */

@@ -13,13 +13,14 @@ import { StoreUnavailable, storeFailure } from '../store/unavailable.ts';
 import { beforeDeadline } from './deadline.ts';
 import type { CommandAnswer, DoorCommands } from './door-commands.ts';
 import { answerMove, failureReason, type MoveDeps } from './door-moves.ts';
-import { doorCapabilities, requireOperableNow, requireVisibleDoor, type Viewer, type VisibleDoor } from './door-policy.ts';
+import { doorCapabilities, requireVisibleDoor, type Viewer, type VisibleDoor } from './door-policy.ts';
 import { DomainError, type ErrorCode } from './errors.ts';
 import { recordAccessEvent } from './history.ts';
 import { compactId } from './ids.ts';
 import { appendEvent } from '../events/outbox.ts';
 import { personRef } from '../events/person-ref.ts';
 import { systemClock } from '../clock.ts';
+import { decide, refusalMessage } from './decide.ts';
 
 /** How long an Idempotency-Key answers with the first outcome (spec 4: 24 h). */
 export const IDEMPOTENCY_MS = 24 * 3600 * 1000;
@@ -83,7 +84,8 @@ export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: Tog
 async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRequest, answerBy: number): Promise<PendingToggle | ToggleOutcome> {
   const expiresAt = answerBy - recordingMargin(deps.deadlineMs);
   const key = request.idempotencyKey ? idempotencyKey(viewer, request) : undefined;
-  const door = await requireVisibleDoor(deps.db, viewer, request.doorId);
+  const at = new Date(deps.clock.now());
+  const door = await requireVisibleDoor(deps.db, viewer, request.doorId, at);
   const refuse = async (code: ErrorCode, message: string, extra: { scope?: string } = {}) => {
     await deps.db.transaction().execute(async (trx) => {
       await recordAttempt(deps, trx, door, viewer, request, false);
@@ -111,12 +113,8 @@ async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRe
       return replay(deps, viewer, earlier.id);
     }
   }
-  try {
-    requireOperableNow(door, new Date(deps.clock.now()));
-  } catch (error) {
-    if (error instanceof DomainError) await refuse(error.code, error.message);
-    throw error;
-  }
+  const decision = await decide(deps.db, deps.clock, { subject: viewer, doorId: door.id, at });
+  if (!decision.allowed) await refuse('forbidden', refusalMessage(door.name, decision.reason));
   const capabilities = doorCapabilities(door.row);
   if (!capabilities.canOpen && !capabilities.canClose) await refuse('sensor_required', `${door.name} requires a door sensor.`);
   if (request.state === 'CLOSED' && !capabilities.canClose) await refuse('not_supported', `${door.name} cannot be closed; it re-locks by itself.`);
@@ -204,11 +202,11 @@ export interface ToggleStatus {
 }
 
 /** Extension: the outcome of an earlier (asynchronous) toggle, for the person and application that sent it. */
-export async function toggleStatus(db: Kysely<Database>, viewer: Viewer, clientId: string | null, toggleId: string): Promise<ToggleStatus> {
+export async function toggleStatus(db: Kysely<Database>, viewer: Viewer, clientId: string | null, toggleId: string, at: Date): Promise<ToggleStatus> {
   const row = /^[0-9A-Fa-f]{32}$/.test(toggleId) ? await commands.findCommand(db, toggleId.toUpperCase()) : undefined;
   if (!row || row.person_id !== viewer.personId || row.client_id !== clientId) throw new DomainError('not_found', 'No such toggle.');
   // The token must still cover the door (grants can narrow, access can end).
-  await requireVisibleDoor(db, viewer, row.door_id).catch(() => {
+  await requireVisibleDoor(db, viewer, row.door_id, at).catch(() => {
     throw new DomainError('not_found', 'No such toggle.');
   });
   return { toggleId: row.id, doorId: row.door_id, state: row.requested_state, status: row.status, reason: row.reason };
@@ -220,7 +218,7 @@ async function replay(deps: ToggleDeps, viewer: Viewer, toggleId: string): Promi
     const row = await commands.findCommand(deps.db, toggleId);
     if (!row) throw new DomainError('not_found', 'No such door.');
     if (row.status !== 'pending' || row.expires_at + 2000 < systemClock.now()) {
-      const door = await requireVisibleDoor(deps.db, viewer, row.door_id);
+      const door = await requireVisibleDoor(deps.db, viewer, row.door_id, new Date(deps.clock.now()));
       if (row.status === 'succeeded') return { toggleId: row.id, doorId: row.door_id, doorName: door.name, state: row.requested_state };
       throw failure((row.reason as ErrorCode | null) ?? 'device_timeout', door.name);
     }

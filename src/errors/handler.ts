@@ -24,7 +24,10 @@ export function refuseIn(surface: 'api' | 'toggle', reply: FastifyReply, refusal
 }
 
 function send(reply: FastifyReply, answer: ErrorAnswer) {
-  return reply.code(answer.status).type(answer.contentType).header('cache-control', 'no-store').send(answer.body);
+  reply.code(answer.status).type(answer.contentType).header('cache-control', 'no-store');
+  // JSON answers go as objects: Fastify skips preSerialization hooks for strings, and the
+  // idempotency records (src/api/idempotency.ts) keep 4xx answers from that hook.
+  return reply.send(answer.contentType.startsWith('application/json') ? JSON.parse(answer.body) as unknown : answer.body);
 }
 
 function refusalFor(error: FastifyError, surface: Surface, request: FastifyRequest, reply: FastifyReply): Refusal {

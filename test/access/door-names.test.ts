@@ -17,10 +17,10 @@ for (const engine of engines()) {
     it("names a door for one person only, the Admin's name staying everyone else's", async (t) => {
       const db = await sandboxDatabase(t, engine);
       assert.equal(await renameDoor(db, sam.id, sandboxDoors.lobby.id, ' Front Entrance ', new Date()), 'Front Entrance');
-      assert.equal((await requireVisibleDoor(db, { personId: sam.id }, sandboxDoors.lobby.id)).name, 'Front Entrance');
-      assert.equal((await requireVisibleDoor(db, { personId: alex.id }, sandboxDoors.lobby.id)).name, 'Lobby Door');
+      assert.equal((await requireVisibleDoor(db, { personId: sam.id }, sandboxDoors.lobby.id, new Date())).name, 'Front Entrance');
+      assert.equal((await requireVisibleDoor(db, { personId: alex.id }, sandboxDoors.lobby.id, new Date())).name, 'Lobby Door');
       await renameDoor(db, sam.id, sandboxDoors.lobby.id, 'Lobby', new Date());
-      assert.equal((await requireVisibleDoor(db, { personId: sam.id }, sandboxDoors.lobby.id)).name, 'Lobby');
+      assert.equal((await requireVisibleDoor(db, { personId: sam.id }, sandboxDoors.lobby.id, new Date())).name, 'Lobby');
     });
 
     it('answers not_found for a door the person cannot see, or no longer sees', async (t) => {

@@ -14,7 +14,9 @@
 // checks the door policy at fixed instants across a week and a DST change.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { operateVerdict, visibleDoors } from '../../src/access/door-policy.ts';
+import { decide } from '../../src/access/decide.ts';
+import { visibleDoors } from '../../src/access/door-policy.ts';
+import { systemClock } from '../../src/clock.ts';
 import { compactId } from '../../src/access/ids.ts';
 import { apiPrefixes } from '../../src/api/index.ts';
 import { sandboxAccounts, sandboxDevices, sandboxDoors, sandboxPeople, sandboxPins } from '../../src/sandbox/seed.ts';
@@ -298,7 +300,7 @@ async function toggleStatusCells(baseUrl: string, prefix: string, cells: Cell[],
   return checked;
 }
 
-// ---- Access hours at fixed instants, against the door policy itself ----
+// ---- Access hours at fixed instants, against the door policy and decide ----
 
 describe('door policy against the matrix rules at fixed instants', () => {
   it('lets each sandbox person see and operate each door exactly when the rules say, every 20 minutes over a week spanning a DST change', async (t) => {
@@ -314,7 +316,7 @@ describe('door policy against the matrix rules at fixed instants', () => {
         assert.deepEqual(new Set(doors.map((door) => door.id)), new Set(doorKeys.filter((door) => sees(person, allGrant, door)).map((door) => sandboxDoors[door].id)), `${person} at ${instant.toISOString()}`);
         for (const door of doors) {
           const key = doorKeys.find((k) => sandboxDoors[k].id === door.id)!;
-          assert.equal(operateVerdict(door, instant).allowed, operableAt(person, key, instant), `${person} operates ${key} at ${instant.toISOString()}`);
+          assert.equal((await decide(db, systemClock, { subject: { personId: sandboxPeople[person].id }, doorId: door.id, at: instant })).allowed, operableAt(person, key, instant), `${person} operates ${key} at ${instant.toISOString()}`);
           checked += 1;
         }
       }

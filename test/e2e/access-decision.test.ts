@@ -16,7 +16,6 @@ const gate = sandboxDoors.gate;
 const HOUR = 3600_000;
 // The toggle (toggle-door.ts) and the keypad (devices/) still read real time; they move to
 // `decide` and the app clock in the door-moves merge, which turns these on.
-const awaitsDoorMovesMerge = 'awaits the door-moves merge: toggle-door.ts and the keypad still read real time';
 
 /** 06:00–22:00 read off a New York wall clock, independently of checkSchedule. */
 function withinSamsHours(ms: number): boolean {
@@ -87,7 +86,7 @@ describe('one access decision across the spring change, with a manual clock', ()
     assert.deepEqual(await decide(server.app.db, server.app.clock, { subject: sam, doorId: gate.id }), { allowed: false, reason: 'outside_hours', next: Date.parse('2026-03-08T10:00:00Z') });
   });
 
-  it('gives POST toggle and the keypad the answer decide gives, hour by hour across the change', { skip: awaitsDoorMovesMerge }, async (t) => {
+  it('gives POST toggle and the keypad the answer decide gives, hour by hour across the change', async (t) => {
     const server = await manualServer(t, '2026-03-07T18:00:00-05:00');
     const controller = await sandboxController(t, server.app, 'a');
     const { access_token } = await sandboxTokens(server.baseUrl, { email: sandboxPeople.sam.email });
@@ -114,7 +113,7 @@ describe('one access decision across the spring change, with a manual clock', ()
     });
   });
 
-  it('refuses Sam (zone Asia/Tokyo) at 23:30 New York with 403 and unauthorized_attempt, and opens at 21:30 (acceptance A example 1)', { skip: awaitsDoorMovesMerge }, async (t) => {
+  it('refuses Sam (zone Asia/Tokyo) at 23:30 New York with 403 and unauthorized_attempt, and opens at 21:30 (acceptance A example 1)', async (t) => {
     const server = await manualServer(t, '2026-03-04T21:30:00-05:00');
     await sandboxController(t, server.app, 'a');
     await server.app.db.updateTable('person_settings').set({ time_zone: 'Asia/Tokyo' }).where('person_id', '=', sam.personId).execute();

@@ -3,7 +3,11 @@
 // 8642, and her vehicle GIA404 (us-ny).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { operateVerdict, visibleDoors } from '../../src/access/door-policy.ts';
+import type { Kysely } from 'kysely';
+import { systemClock } from '../../src/clock.ts';
+import { decide } from '../../src/access/decide.ts';
+import type { Database } from '../../src/store/database.ts';
+import { visibleDoors } from '../../src/access/door-policy.ts';
 import { sandboxAccounts, sandboxDoors, sandboxPeople, sandboxPins } from '../../src/sandbox/seed.ts';
 import { startServer } from '../helpers/build-app.ts';
 import { sandboxController, until } from '../helpers/controllers.ts';
@@ -11,6 +15,12 @@ import { sandboxTokens, userInfo } from '../helpers/oauth.ts';
 import { sandboxDatabase } from '../helpers/sandbox-db.ts';
 
 const gia = sandboxPeople.gia;
+
+/** decide's answer reduced to the verdict these examples state. */
+async function verdict(db: Kysely<Database>, personId: string, door: { id: string }, at: Date) {
+  const decision = await decide(db, systemClock, { subject: { personId }, doorId: door.id, at });
+  return decision.allowed ? { allowed: true } : { allowed: false, reason: decision.reason };
+}
 
 describe('sandbox: Gia Guard', () => {
   it('is a User of Sandbox Residence, whose zone is America/New_York, with her id, address and PIN', async (t) => {
@@ -34,13 +44,13 @@ describe('sandbox: Gia Guard', () => {
     assert.deepEqual(doors.map((door) => door.id).sort(), [sandboxDoors.gate.id, sandboxDoors.lobby.id].sort());
     const gate = doors.find((door) => door.id === sandboxDoors.gate.id)!;
     const lobby = doors.find((door) => door.id === sandboxDoors.lobby.id)!;
-    assert.deepEqual(operateVerdict(gate, noon), { allowed: true });
-    assert.deepEqual(operateVerdict(gate, lateEvening), { allowed: false, reason: 'outside_hours' });
+    assert.deepEqual(await verdict(db, gia.id, gate, noon), { allowed: true });
+    assert.deepEqual(await verdict(db, gia.id, gate, lateEvening), { allowed: false, reason: 'outside_hours' });
     // The edges: 07:00 opens, 23:00 closes.
-    assert.equal(operateVerdict(gate, new Date('2026-03-04T12:00:00Z')).allowed, true);
-    assert.equal(operateVerdict(gate, new Date('2026-03-04T11:59:00Z')).allowed, false);
-    assert.equal(operateVerdict(gate, new Date('2026-03-05T04:00:00Z')).allowed, false);
-    for (const at of [noon, lateEvening, night]) assert.deepEqual(operateVerdict(lobby, at), { allowed: true });
+    assert.equal((await verdict(db, gia.id, gate, new Date('2026-03-04T12:00:00Z'))).allowed, true);
+    assert.equal((await verdict(db, gia.id, gate, new Date('2026-03-04T11:59:00Z'))).allowed, false);
+    assert.equal((await verdict(db, gia.id, gate, new Date('2026-03-05T04:00:00Z'))).allowed, false);
+    for (const at of [noon, lateEvening, night]) assert.deepEqual(await verdict(db, gia.id, lobby, at), { allowed: true });
   });
 
   it('opens the Lobby Door with her keypad PIN, and user-info lists her vehicle GIA404 (us-ny)', async (t) => {

@@ -94,7 +94,7 @@ export async function toggleRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       response: { 200: Status, 401: errorEnvelope, 404: errorEnvelope },
     },
   }, async (request) => {
-    const status = await toggleStatus(deps.db, request.viewer!, request.principal!.clientId, request.params.toggle_id);
+    const status = await toggleStatus(deps.db, request.viewer!, request.principal!.clientId, request.params.toggle_id, new Date(deps.clock.now()));
     return {
       success: true as const,
       timestamp: unixNow(),
