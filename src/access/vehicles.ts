@@ -1,6 +1,6 @@
 // A person's vehicles, which they manage on their account page: a licence
 // plate reader at one of their doors opens it for these plates
-// (src/devices/reports.ts). Each change and its event are one transaction.
+// (src/access/plate-entry.ts). Each change and its event are one transaction.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
@@ -71,7 +71,7 @@ export function normalizePlate(plate: string): string {
 }
 
 /**
- * Normalised as plate reports are matched (src/devices/reports.ts): spaces
+ * Normalised as plate reports are matched (src/access/plate-entry.ts): spaces
  * and hyphens left out, upper case; then 2 to 10 letters and digits.
  */
 export function readPlate(value: string | undefined): string {
