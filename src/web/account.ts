@@ -20,7 +20,7 @@ import { providerSessionCookie } from '../oauth/interactions.ts';
 import { isScope, scopeDescriptions } from '../oauth/scopes.ts';
 import { html } from './html.ts';
 import { doorControlRoutes, doorControls } from './door-controls.ts';
-import { layout } from './layout.ts';
+import { appPage } from './app-layout.ts';
 import { sendPage, webSessionCookie, webSessionId, type WebDeps } from './index.ts';
 import { settingsChanges, settingsFormSchema, settingsSection, settingsView, submittedView, type SettingsFormBody } from './settings-form.ts';
 import { vehicleRoutes, vehiclesSection, type VehicleRefusal } from './vehicles-form.ts';
@@ -59,7 +59,10 @@ export async function accountPages(app: FastifyInstance, deps: WebDeps): Promise
     const doorNames = new Map(doors.map((door) => [door.id, door.name]));
     const csrf = reply.generateCsrf();
     const admin = accounts.filter((account) => account.role === 'admin');
-    return sendPage(reply, layout({ title: 'Your account', sandbox: deps.sandbox }, html`
+    return sendPage(reply, appPage({
+      title: 'Your account', sandbox: deps.sandbox, section: 'doors', csrf, personName: `${person.firstName} ${person.lastName}`,
+      adminAccounts: admin.map(({ accountId, name }) => ({ accountId, name })),
+    }, html`
 <h1>${person.firstName} ${person.lastName}</h1>
 <p class="muted">${person.email}</p>
 ${notice?.error ? html`<p class="error" role="alert">${notice.error}</p>` : ''}
