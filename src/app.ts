@@ -44,6 +44,7 @@ import { openDatabase, type Engine } from './store/dialect.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { oauthErrorPage } from './web/error-page.ts';
 import { webPages } from './web/index.ts';
+import { endBrowserSessionsOf } from './oauth/browser-sessions.ts';
 import { plainHttpRefusal } from './web/secure-connection.ts';
 import { createLogger } from './logging.ts';
 import { fallbackHandlers } from './fallback-answers.ts';
@@ -225,6 +226,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     devMailbox,
     settings,
     toggle: devices.toggle,
+    identity: {
+      db,
+      clock,
+      mailer,
+      publicUrl: config.publicUrl,
+      mailRequests: limits.mailRequests,
+      endBrowserSessions: (personId: string) => endBrowserSessionsOf(db, box, personId),
+    },
   });
   if (config.env === 'development' && clock instanceof ManualClock) await server.register(sandboxClockRoute, { clock, jobs });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());

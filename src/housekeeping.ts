@@ -1,5 +1,5 @@
 // Deletes what has expired (tokens, codes, sessions, refresh rotations, old toggles, old
-// webhook events, idempotency records past their day) and fails toggles whose process died.
+// webhook events, idempotency records past their day, mailed links) and fails toggles whose process died.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from './store/database.ts';
@@ -8,6 +8,7 @@ import { deleteRotationsBefore } from './store/repositories/refresh-rotations.ts
 import { deleteCommandsBefore, expireStaleCommands } from './store/repositories/door-commands.ts';
 import { deleteFinishedEventsBefore } from './store/repositories/webhooks.ts';
 import { deleteExpiredRecords } from './store/repositories/idempotency-records.ts';
+import { deleteExpiredMailLinks } from './store/repositories/mail-links.ts';
 
 const EVERY_MS = 10 * 60 * 1000;
 /** Webhook events, their deliveries and attempts are kept this long once nothing is left to send. */
@@ -25,6 +26,8 @@ export function startHousekeeping(deps: { db: Kysely<Database>; log: FastifyBase
       await deleteCommandsBefore(deps.db, now - 24 * 3600 * 1000);
       await deleteFinishedEventsBefore(deps.db, Math.floor(now / 1000) - WEBHOOK_RETENTION_DAYS * 86400);
       await deleteExpiredRecords(deps.db, Math.floor(now / 1000));
+      // Mailed links a week past expiry: long enough to still say "expired" rather than "not valid".
+      await deleteExpiredMailLinks(deps.db, Math.floor(now / 1000) - 7 * 86400);
       if (removed > 0) deps.log.debug({ removed }, 'expired oauth records removed');
     } catch (error) {
       deps.log.warn({ err: error }, 'housekeeping failed');

@@ -5,12 +5,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 
-// An invitation link is a single-use secret: redacted in its path.
-const INVITATION_TOKEN = /((?:\/|%2f)invitations(?:\/|%2f))[^/?#&]+/gi;
+// An invitation link and the mailed links (sign-up, password reset, email
+// change: src/access/mail-links.ts) are single-use secrets: redacted in their path.
+const LINK_TOKEN = /((?:\/|%2f)(?:invitations|signup|password-reset|account(?:\/|%2f)email)(?:\/|%2f))[^/?#&]+/gi;
 
 export function redactUrl(url: string): string {
   const [path = '', query] = url.split(/\?(.*)/s);
-  const redactedPath = path.replace(INVITATION_TOKEN, '$1[redacted]');
+  const redactedPath = path.replace(LINK_TOKEN, '$1[redacted]');
   if (query === undefined) return redactedPath;
   // A name alone (`?abc123`) may be the secret itself.
   const pairs = query.split('&').map((pair) => (pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=[redacted]` : '[redacted]'));

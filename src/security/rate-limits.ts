@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { KeypadGuesses } from '../access/door-side-port.ts';
+import type { MailRequestLimit } from '../access/identity-deps.ts';
 
 export interface RateLimitSettings {
   perTokenPerMinute: number;
@@ -32,6 +33,8 @@ export interface RateLimits {
   giveBackTokenAttempt(address: string): Promise<void>;
   /** Wrong PINs at one controller's keypad. */
   keypadGuesses: KeypadGuesses;
+  /** Sign-up, password-reset and email-change mails a visitor asks for. */
+  mailRequests: MailRequestLimit;
   /** Resolves once Redis answers (at once in memory); until then each process counts on its own. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -40,6 +43,10 @@ export interface RateLimits {
 // Five wrong PINs at one keypad, then the keypad is ignored for the rest of five minutes.
 const KEYPAD_GUESSES = 5;
 const KEYPAD_WINDOW_S = 300;
+// A.8: five mails to one address an hour; one client address may ask for a few addresses' worth.
+const MAILS_PER_ADDRESS = 5;
+const MAILS_PER_CLIENT = 20;
+const MAIL_WINDOW_S = 3600;
 
 /** Where the switch between shared and per-process counting is told. */
 export interface RateLimitLog {
@@ -63,6 +70,8 @@ export function createRateLimits(settings: RateLimitSettings, log?: RateLimitLog
   const perDoor = limiter('door', settings.perDoorPerMinute);
   const keypad = limiter('keypad', KEYPAD_GUESSES, KEYPAD_WINDOW_S);
   const badTokens = limiter('bad-token', settings.badTokensPerAddressPerMinute);
+  const mailsPerAddress = limiter('mail-address', MAILS_PER_ADDRESS, MAIL_WINDOW_S);
+  const mailsPerClient = limiter('mail-client', MAILS_PER_CLIENT, MAIL_WINDOW_S);
   const waitFor = async (consumption: Promise<unknown>) => {
     try {
       await consumption;
@@ -90,6 +99,15 @@ export function createRateLimits(settings: RateLimitSettings, log?: RateLimitLog
     },
     async giveBackTokenAttempt(address) {
       await badTokens.reward(address);
+    },
+    mailRequests: {
+      async take(email, clientAddress) {
+        // Keyed by a hash: no email address reaches Redis.
+        const emailKey = createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+        const waits = await Promise.all([waitFor(mailsPerAddress.consume(emailKey)), waitFor(mailsPerClient.consume(clientAddress))]);
+        const over = waits.filter((wait): wait is number => wait !== undefined);
+        return over.length > 0 ? Math.max(...over) : undefined;
+      },
     },
     keypadGuesses: {
       take: async (deviceId) => (await waitFor(keypad.consume(deviceId))) === undefined,

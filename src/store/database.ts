@@ -29,6 +29,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   idempotency_records: IdempotencyRecordsTable;
+  mail_links: MailLinksTable;
 }
 
 export interface PeopleTable {
@@ -118,6 +119,20 @@ export interface WebSessionsTable {
   created_at: number;
   expires_at: number;
 }
+
+/** A mailed single-use link (0014): sign-up, password reset, email change; only the token's hash. */
+export interface MailLinksTable {
+  token_hash: string;
+  purpose: MailLinkPurpose;
+  email: string;
+  person_id: string | null;
+  next_path: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export type MailLinkPurpose = 'sign_up' | 'password_reset' | 'email_change';
 
 export type Person = Selectable<PeopleTable>;
 export type NewPerson = Insertable<PeopleTable>;

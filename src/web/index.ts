@@ -10,7 +10,13 @@ import type { SettingsDeps } from '../access/settings.ts';
 import type { Interactions } from '../oauth/interactions.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
+import type { IdentityDeps } from '../access/identity-deps.ts';
 import { accountPages } from './account.ts';
+import { emailChangePages } from './account/email-change.ts';
+import { newAccountPages } from './account/new-account.ts';
+import { settingsPages } from './account/settings.ts';
+import { passwordResetPages } from './password-reset.ts';
+import { signUpPages } from './signup.ts';
 import { consentPages } from './consent.ts';
 import { loginPages } from './login.ts';
 import { invitationPages } from './invitations.ts';
@@ -33,6 +39,8 @@ export interface WebDeps {
   devMailbox: boolean;
   /** The open and close buttons of the account page. */
   toggle: ToggleDeps;
+  /** Sign-up, password reset, email change, signing out everywhere: mail, links and sessions. */
+  identity: IdentityDeps;
 }
 
 export const webSessionCookie = 'parqex_web_session';
@@ -68,6 +76,11 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   await app.register(accountPages, deps);
   await app.register(invitationPages, deps);
   await app.register(mailboxPage, deps);
+  await app.register(signUpPages, deps);
+  await app.register(passwordResetPages, deps);
+  await app.register(settingsPages, deps);
+  await app.register(emailChangePages, deps);
+  await app.register(newAccountPages, deps);
 }
 
 export function sendPage(reply: FastifyReply, page: string) {

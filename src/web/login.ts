@@ -9,6 +9,8 @@ import { layout } from './layout.ts';
 import { safeNextPath } from './next-path.ts';
 import { sendPage, setWebSession, webSessionId, type WebDeps } from './index.ts';
 import { formBody, pathParam } from './form-schemas.ts';
+import { takeFlash, type Flash } from './flash.ts';
+import { flashMessage } from './form-outcome.ts';
 
 interface LoginBody {
   email?: string;
@@ -44,7 +46,9 @@ export async function loginPages(app: FastifyInstance, deps: WebDeps): Promise<v
   app.get<{ Querystring: { next?: unknown } }>('/login', { schema: { hide: true } }, async (request, reply) => {
     const next = safeNextPath(request.query.next);
     if (await personForWebSession(deps.db, webSessionId(request))) return reply.redirect(next ?? '/account', 303);
-    return sendPage(reply, loginForm(deps, { action: loginAction(next), csrf: reply.generateCsrf() }));
+    // Said here after signing out everywhere, a password change elsewhere or an email change.
+    const flash = takeFlash(request, reply);
+    return sendPage(reply, loginForm(deps, { action: loginAction(next), csrf: reply.generateCsrf(), flash, signUpPath: next ? `/signup?next=${encodeURIComponent(next)}` : '/signup' }));
   });
 
   app.post<{ Body: LoginBody; Querystring: { next?: unknown } }>('/login', { schema: { hide: true, body: loginBody }, preHandler: app.csrfProtection }, async (request, reply) => {
@@ -77,9 +81,10 @@ async function signIn(deps: WebDeps, request: FastifyRequest<{ Body: LoginBody }
   }
 }
 
-function loginForm(deps: WebDeps, view: { action: string; csrf: string; email?: string; error?: string }): string {
+function loginForm(deps: WebDeps, view: { action: string; csrf: string; email?: string; error?: string; flash?: Flash; signUpPath?: string }): string {
   return layout({ title: 'Sign in', sandbox: deps.sandbox }, html`
 <h1>Sign in</h1>
+${flashMessage(view.flash)}
 ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
 <form method="post" action="${view.action}">
   <input type="hidden" name="_csrf" value="${view.csrf}">
@@ -89,5 +94,6 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
   <input id="password" name="password" type="password" autocomplete="current-password" required>
   <button type="submit">Sign in</button>
 </form>
+<p class="login-links"><a href="/password-reset">Forgot your password?</a>${view.signUpPath ? html` · <a href="${view.signUpPath}">Create a login</a>` : ''}</p>
 ${deps.sandbox ? html`<p class="muted">Sandbox people: alex.admin@sandbox.parqex.test, sam.user@sandbox.parqex.test, nora.neighbor@sandbox.parqex.test; password <code>parqex-sandbox</code>.</p>` : ''}`);
 }

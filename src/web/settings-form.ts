@@ -70,15 +70,30 @@ export function submittedView(current: SettingsView, body: SettingsFormBody): Se
   };
 }
 
-export function settingsSection(view: SettingsView, csrf: string, error?: string): Html {
+export interface SettingsSectionOptions {
+  /** Where the form posts; the account page's own route by default. */
+  action?: string;
+  heading?: string;
+  /** A refusal said elsewhere on the page (the flash): the field it concerns points at it. */
+  refusal?: { messageId: string; field: 'time_zone' | 'pin' };
+}
+
+/** Which field of this form a refusal's message is about (the rules speak of the PIN or of the zone). */
+export function refusedSettingsField(message: string): 'time_zone' | 'pin' {
+  return /PIN/.test(message) ? 'pin' : 'time_zone';
+}
+
+export function settingsSection(view: SettingsView, csrf: string, error?: string, options: SettingsSectionOptions = {}): Html {
+  const { refusal } = options;
+  const invalid = refusal?.field === 'time_zone' ? html` aria-invalid="true" aria-describedby="${refusal.messageId}"` : '';
   // A tone set elsewhere stays selectable, so saving the form never changes it silently.
   const tones = notificationTones.some((tone) => tone.value === view.notificationTone)
     ? notificationTones
     : [...notificationTones, { value: view.notificationTone, label: view.notificationTone }];
   return html`
-<h2 id="settings">Settings</h2>
+<h2 id="settings">${options.heading ?? 'Settings'}</h2>
 ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<form method="post" action="/account/settings" class="settings">
+<form method="post" action="${options.action ?? '/account/settings'}" class="settings">
   <input type="hidden" name="_csrf" value="${csrf}">
   <label class="check"><input type="checkbox" name="notifications" value="on"${view.notificationsEnabled ? html` checked` : ''}> Alert me when a door is left open</label>
   <label for="tone">Notification tone</label>
@@ -86,12 +101,12 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
     ${tones.map((tone) => html`<option value="${tone.value}"${tone.value === view.notificationTone ? html` selected` : ''}>${tone.label}</option>`)}
   </select>
   <label for="time-zone">Time zone</label>
-  <input id="time-zone" name="time_zone" type="text" list="time-zones" required maxlength="100" autocomplete="off" autocapitalize="off" spellcheck="false" value="${view.timeZone}">
+  <input id="time-zone" name="time_zone" type="text" list="time-zones" required maxlength="100" autocomplete="off" autocapitalize="off" spellcheck="false" value="${view.timeZone}"${invalid}>
   <datalist id="time-zones">${commonTimeZones.map((zone) => html`<option value="${zone}">`)}</datalist>
   <p class="muted">Your history and the dates on your pages follow this zone. Door hours are read in each account's zone.</p>
   <label for="pin">Keypad PIN</label>
   <p class="muted" id="pin-status">${view.pinSet ? 'A PIN is set.' : 'No PIN.'} Enter 4 to 8 digits to ${view.pinSet ? 'change it' : 'set one'}; leave empty to keep ${view.pinSet ? 'it' : 'none'}.</p>
-  <input id="pin" name="pin" type="password" inputmode="numeric" pattern="[0-9]{4,8}" minlength="4" maxlength="8" autocomplete="new-password" aria-describedby="pin-status">
+  <input id="pin" name="pin" type="password" inputmode="numeric" pattern="[0-9]{4,8}" minlength="4" maxlength="8" autocomplete="new-password" ${refusal?.field === 'pin' ? html`aria-invalid="true" aria-describedby="${refusal.messageId} pin-status"` : html`aria-describedby="pin-status"`}>
   ${view.pinSet ? html`<label class="check"><input type="checkbox" name="remove_pin" value="on"> Remove my PIN</label>` : ''}
   <label class="check"><input type="checkbox" name="share_pin" value="on"${view.sharePinWithApps ? html` checked` : ''}> Share my PIN with applications I authorize</label>
   <p class="muted">Applications can then show you your PIN. Keypads accept it either way.</p>

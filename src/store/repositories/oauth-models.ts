@@ -63,3 +63,8 @@ export async function deleteExpiredModels(db: Kysely<Database>, before: number):
   const result = await db.deleteFrom('oauth_models').where('expires_at', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Every stored record of one model (sealed payloads), such as all browser sessions. */
+export function modelsOfKind(db: Kysely<Database>, model: string): Promise<Array<{ id_hash: string; payload: string }>> {
+  return db.selectFrom('oauth_models').select(['id_hash', 'payload']).where('model', '=', model).execute();
+}

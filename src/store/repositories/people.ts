@@ -27,3 +27,24 @@ export async function countSandboxPeople(db: Kysely<Database>): Promise<number> 
   const row = await db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).where('is_sandbox', '=', 1).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The password hash of one person, for checking their current password only. */
+export function findLoginById(db: Kysely<Database>, id: string) {
+  return db.selectFrom('people').select(['id', 'password_hash']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function setPasswordHash(db: Kysely<Database>, id: string, passwordHash: string): Promise<void> {
+  await db.updateTable('people').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+}
+
+export async function setNames(db: Kysely<Database>, id: string, names: { first_name: string; last_name: string }): Promise<void> {
+  await db.updateTable('people').set(names).where('id', '=', id).execute();
+}
+
+/** False when another login holds the address; the unique index on email still stops a race between two changes. */
+export async function setEmail(db: Kysely<Database>, id: string, email: string): Promise<boolean> {
+  const taken = await db.selectFrom('people').select('id').where('email', '=', email.toLowerCase()).where('id', '!=', id).executeTakeFirst();
+  if (taken) return false;
+  await db.updateTable('people').set({ email: email.toLowerCase() }).where('id', '=', id).execute();
+  return true;
+}

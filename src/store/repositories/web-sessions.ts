@@ -12,3 +12,10 @@ export function findWebSession(db: Kysely<Database>, idHash: string, now: number
 export async function deleteWebSession(db: Kysely<Database>, idHash: string): Promise<void> {
   await db.deleteFrom('web_sessions').where('id_hash', '=', idHash).execute();
 }
+
+/** Ends every web session of a person, except the one asking (when named). */
+export async function deleteWebSessionsOfPerson(db: Kysely<Database>, personId: string, exceptIdHash?: string): Promise<void> {
+  let query = db.deleteFrom('web_sessions').where('person_id', '=', personId);
+  if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
+  await query.execute();
+}
