@@ -11,6 +11,7 @@ import { createController, listControllers, parseDoorSpec, rotateControllerSecre
 import { defaultBrokerUrl, startFleet } from './devices/simulator/fleet.ts';
 import { webhooksCommand } from './cli/webhooks.ts';
 import { clockCommand } from './cli/clock.ts';
+import { accountsCommand } from './cli/accounts.ts';
 
 const usage = `Usage: parqex <command>
 
@@ -38,6 +39,8 @@ const usage = `Usage: parqex <command>
   webhooks disable|enable|rotate-secret|delete|deliveries ENDPOINT_ID --client-id ID [--limit N] [--status pending|delivered|dead] [--json]
   webhooks redeliver DELIVERY_ID --client-id ID [--json]
   clock advance DURATION [--url URL]   move a development server's manual clock (90m, 2h, 1d12h)
+  accounts create --name NAME --admin EMAIL [--time-zone ZONE] [--json]
+                              a new account whose Admin is that login (zone: the Admin's by default)
 
 Configuration comes from the environment; see README.md.`;
 
@@ -71,6 +74,8 @@ async function main(argv: string[]): Promise<number> {
       return webhooksCommand(config, rest);
     case 'clock':
       return clockCommand(config, rest);
+    case 'accounts':
+      return accountsCommand(config, rest);
     default:
       process.stderr.write(`unknown command: ${command}\n\n${usage}\n`);
       return 2;

@@ -118,3 +118,14 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('request logs', () => {
+  it('redact the token of every mailed link, encoded or not', async () => {
+    const { redactUrl } = await import('../../src/logging.ts');
+    assert.equal(redactUrl('/signup/abc_DEF-1'), '/signup/[redacted]');
+    assert.equal(redactUrl('/password-reset/abc?x=1'), '/password-reset/[redacted]?x=[redacted]');
+    assert.equal(redactUrl('/account/email/abc'), '/account/email/[redacted]');
+    assert.equal(redactUrl('/login?next=%2Fsignup%2Fabc'), '/login?next=[redacted]');
+    assert.equal(redactUrl('/account/settings'), '/account/settings');
+  });
+});
