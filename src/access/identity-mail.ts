@@ -32,6 +32,15 @@ export function passwordResetMail(to: string, link: string, expiresAt: number): 
   ]);
 }
 
+/** Sent when no login has the address: the page answers the same, and the mail takes as long to send as a reset link. */
+export function noLoginMail(to: string, publicUrl: string): MailMessage {
+  return mail(to, 'ParqEx password reset', [
+    'Hello,', '', `Someone asked to reset the ParqEx password of ${to}, but no ParqEx login uses this address.`, '',
+    `If it was you, you may have signed up with another address; or create a login: ${publicUrl}/signup`, '',
+    'If it was not you, you can ignore this email.',
+  ]);
+}
+
 export function emailChangeMail(to: string, link: string, expiresAt: number): MailMessage {
   return mail(to, 'Confirm your new ParqEx email address', [
     'Hello,', '', `To make ${to} the email address of your ParqEx login, open this link and confirm:`, '',

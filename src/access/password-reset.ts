@@ -1,11 +1,12 @@
 // A forgotten password: a single-use link (1 h) mailed to the address of a
-// login; the page answers the same for an address without one, which is
-// mailed nothing. A new password ends every other session of the person.
+// login. An address without one is mailed that no login uses it, so the page's
+// answer, and the time it takes, are the same either way. A new password ends
+// every other session of the person.
 import { hashPassword } from '../security/passwords.ts';
 import { retireMailLinks } from '../store/repositories/mail-links.ts';
 import { findPersonByEmail, setPasswordHash } from '../store/repositories/people.ts';
 import { deleteWebSessionsOfPerson } from '../store/repositories/web-sessions.ts';
-import { passwordResetMail } from './identity-mail.ts';
+import { noLoginMail, passwordResetMail } from './identity-mail.ts';
 import { nowSeconds, takeMailRequest, type IdentityDeps } from './identity-deps.ts';
 import { readEmail, readNewPassword } from './login-input.ts';
 import { issueMailLink, linkPaths, useMailLink } from './mail-links.ts';
@@ -15,7 +16,10 @@ export async function requestPasswordReset(deps: IdentityDeps, input: { email?: 
   const email = readEmail(input.email);
   await takeMailRequest(deps, email, input.clientAddress);
   const person = await findPersonByEmail(deps.db, email);
-  if (!person) return email;
+  if (!person) {
+    await deps.mailer.send(noLoginMail(email, deps.publicUrl));
+    return email;
+  }
   const link = await issueMailLink(deps.db, { purpose: 'password_reset', email, personId: person.id }, nowSeconds(deps));
   await deps.mailer.send(passwordResetMail(email, `${deps.publicUrl}${linkPaths.password_reset}/${link.token}`, link.expiresAt));
   return email;

@@ -12,6 +12,8 @@ import { DomainError } from './errors.ts';
 import { emailChangedMail, emailChangeMail, emailTakenMail } from './identity-mail.ts';
 import { nowSeconds, takeMailRequest, type IdentityDeps } from './identity-deps.ts';
 import { FieldError, readEmail, readNewPassword, readPersonName } from './login-input.ts';
+import { countLoginAttempt, loginKeys, recordSuccess, type ThrottlePolicy } from './login-throttle.ts';
+import { systemClock } from '../clock.ts';
 import { issueMailLink, linkPaths, usableMailLink, useMailLink } from './mail-links.ts';
 
 export async function changeNames(db: Kysely<Database>, personId: string, input: { first_name?: string; last_name?: string }): Promise<void> {
@@ -60,18 +62,29 @@ export async function confirmEmailChange(deps: IdentityDeps, token: string): Pro
   return { personId, newEmail };
 }
 
-/** Checks the current password, sets the new one, and ends every other web session (the one asking is kept). */
-export async function changePassword(db: Kysely<Database>, personId: string, input: { current_password?: string; new_password?: string }, keepSessionId: string | undefined): Promise<void> {
+/**
+ * Checks the current password, sets the new one, and ends every other web
+ * session (the one asking is kept). A wrong current password counts as a
+ * failed sign-in, so a session left open cannot be used to guess it.
+ */
+export async function changePassword(deps: { db: Kysely<Database>; throttle: ThrottlePolicy }, personId: string, input: { current_password?: string; new_password?: string }, asking: { sessionId: string | undefined; clientAddress: string }, now = Math.floor(systemClock.now() / 1000)): Promise<void> {
+  const { db } = deps;
+  const person = await findPersonById(db, personId);
+  if (!person) throw new DomainError('not_found', 'person not found');
+  const keys = loginKeys(person.email, asking.clientAddress);
+  const wait = await countLoginAttempt(db, keys, deps.throttle, now);
+  if (wait > 0) throw new DomainError('rate_limited', `Too many wrong passwords. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`, { retryAfter: wait });
   const login = await findLoginById(db, personId);
   if (!(await verifyPassword(input.current_password ?? '', login?.password_hash ?? null))) {
     throw new FieldError('current_password', 'Your current password is not correct.');
   }
+  await recordSuccess(db, keys, deps.throttle);
   const password = readNewPassword(input.new_password, 'new_password');
   if (password === input.current_password) throw new FieldError('new_password', 'Choose a password different from the current one.');
   const passwordHash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
     await setPasswordHash(trx, personId, passwordHash);
-    await deleteWebSessionsOfPerson(trx, personId, keepSessionId === undefined ? undefined : hashSecret(keepSessionId));
+    await deleteWebSessionsOfPerson(trx, personId, asking.sessionId === undefined ? undefined : hashSecret(asking.sessionId));
   });
 }
 

@@ -139,10 +139,14 @@ for (const engine of engines()) {
       assert.ok(await verifyPassword('brand new password', (await findLoginByEmail(db, sam.email))!.password_hash));
     });
 
-    it('mails nothing to an address without a login', async (t) => {
-      const { deps, sent } = await identity(t, engine);
+    it('mails an address without a login that none uses it, with no link', async (t) => {
+      const { db, deps, sent } = await identity(t, engine);
       assert.equal(await requestPasswordReset(deps, { email: 'Nobody@Example.com', clientAddress: '127.0.0.1' }), 'nobody@example.com');
-      assert.equal(sent.length, 0);
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0]!.to, 'nobody@example.com');
+      assert.match(sent[0]!.text, /no ParqEx login uses this address/);
+      assert.doesNotMatch(sent[0]!.text, /\/password-reset\//);
+      assert.equal((await db.selectFrom('mail_links').select('token_hash').execute()).length, 0);
     });
   });
 

@@ -126,6 +126,15 @@ for (const engine of engines()) {
       assert.equal((await submitForm(new Browser(baseUrl), '/login', '/login', { email: sam.email, password: 'another password 1' })).status, 303);
     });
 
+    it('counts a wrong current password as a failed sign-in, and locks after the limit', async (t) => {
+      const { baseUrl } = await startServer(t, engine, { PARQEX_LOGIN_MAX_FAILURES: '3' });
+      const browser = await signedInBrowser(baseUrl, sam.email);
+      for (let i = 0; i < 3; i += 1) await submitForm(browser, settings, `${settings}/password`, { current_password: `guess number ${i}`, new_password: 'another password 1' });
+      await submitForm(browser, settings, `${settings}/password`, { current_password: sandbox.password, new_password: 'another password 1' });
+      assert.match((await browser.request(settings)).body, /role="alert" id="flash">Too many wrong passwords\. Try again in 15 minutes\./);
+      assert.equal((await submitForm(new Browser(baseUrl), '/login', '/login', { email: sam.email, password: sandbox.password })).status, 429);
+    });
+
     it('signs out everywhere after a confirmation page; tokens given to applications stay', async (t) => {
       const { baseUrl, app } = await startServer(t, engine);
       const browser = await signedInBrowser(baseUrl, sam.email);

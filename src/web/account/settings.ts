@@ -133,7 +133,7 @@ ${settingsSection(shown, viewer.csrf, undefined, {
   app.post<{ Body: { current_password?: string; new_password?: string } | undefined }>(paths.password, { schema: { hide: true, body: formBody({ current_password: 1024, new_password: 1024, username: 320, [formKey]: 20 }) }, preHandler: app.csrfProtection }, async (request, reply) => {
     const personId = await signedInPerson(deps, request, reply);
     if (!personId) return reply;
-    const outcome = await attempt(() => changePassword(deps.db, personId, request.body ?? {}, webSessionId(request)), { [formKey]: 'password' });
+    const outcome = await attempt(() => changePassword(deps, personId, request.body ?? {}, { sessionId: webSessionId(request), clientAddress: request.ip }), { [formKey]: 'password' });
     return redirectWith(reply, settingsPath, outcome.refused ?? { info: 'Password changed. Other browsers signed in as you were signed out.' }, deps.secureCookies);
   });
 
