@@ -95,6 +95,20 @@ for (const engine of engines()) {
       assert.equal((await new Browser(baseUrl).request(link)).status, 410);
     });
 
+    it('changes the address of the login that asked, whoever opens the link, and never the opener\'s', async (t) => {
+      const { baseUrl, app } = await startServer(t, engine);
+      const samBrowser = await signedInBrowser(baseUrl, sam.email);
+      await submitForm(samBrowser, settings, `${settings}/email`, { email: 'sam.moved@example.com' });
+      const link = linkIn(await lastMailTo(app, 'sam.moved@example.com'), '/account/email');
+      const alexBrowser = await signedInBrowser(baseUrl, alex.email);
+      const page = await alexBrowser.request(link);
+      const done = await alexBrowser.request(link, { form: { _csrf: csrfToken(page.body) } });
+      assert.equal(done.status, 303);
+      assert.equal(done.location, '/login');
+      assert.match((await alexBrowser.request(settings)).body, new RegExp(`You sign in with <strong>${alex.email}</strong>`));
+      assert.match((await samBrowser.request(settings)).body, /You sign in with <strong>sam\.moved@example\.com<\/strong>/);
+    });
+
     it('answers the same for an address another login holds, and changes nothing', async (t) => {
       const { baseUrl, app } = await startServer(t, engine);
       const browser = await signedInBrowser(baseUrl, sam.email);
