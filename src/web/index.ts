@@ -11,6 +11,9 @@ import type { Interactions } from '../oauth/interactions.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
 import { accountPages } from './account.ts';
+import { developerPages } from './developers.ts';
+import type { ClientRules } from '../oauth/clients.ts';
+import type { Box } from '../security/encryption.ts';
 import { consentPages } from './consent.ts';
 import { loginPages } from './login.ts';
 import { invitationPages } from './invitations.ts';
@@ -31,8 +34,10 @@ export interface WebDeps {
   settings: SettingsDeps;
   /** Serve /dev/mailbox: mail stays in the database (development without SMTP_URL). */
   devMailbox: boolean;
-  /** The open and close buttons of the account page. */
+  /** The open and close buttons of the account page (and the developer console's sandbox button). */
   toggle: ToggleDeps;
+  /** The developer console: client registration rules, and the key that seals webhook secrets and shown-once values. */
+  developers: { rules: ClientRules; box: Box };
 }
 
 export const webSessionCookie = 'parqex_web_session';
@@ -68,6 +73,7 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   await app.register(accountPages, deps);
   await app.register(invitationPages, deps);
   await app.register(mailboxPage, deps);
+  await app.register(developerPages, deps);
 }
 
 export function sendPage(reply: FastifyReply, page: string) {
