@@ -144,7 +144,7 @@ describe('/developers webhooks', () => {
     assert.match(created.page, /Try it in the sandbox/);
     await registerEndpoint(dana, created.path, receiver.url, ['door<N>_open']);
     const fired = await until('the controller online', async () => {
-      const answer = await submitFrom(dana.browser, created.path, `${created.path}/sandbox-toggle`);
+      await submitFrom(dana.browser, created.path, `${created.path}/sandbox-toggle`);
       const page = await dana.browser.request(created.path);
       return page.body.includes('Lobby Door opened as Alex Admin') ? page.body : undefined;
     }, 15_000);
