@@ -130,7 +130,7 @@ ${revealedBox(takeRevealed(request, reply, box, viewer.personId))}
   <dt>State</dt><dd>${endpoint.enabled ? 'Enabled' : `Disabled${endpoint.disabled_reason ? ` (${endpoint.disabled_reason})` : ''}`}${endpoint.failing_since ? html`; failing since ${zonedTime(endpoint.failing_since * 1000, zone)} (${zone}): ParqEx disables an endpoint after 5 days without a success` : ''}</dd>
   <dt>Endpoint ID</dt><dd><code>${endpoint.id}</code></dd>
 </dl>
-<div class="actions">
+<div class="dev-actions">
 ${endpoint.enabled ? buttonForm(`${path}/test`, viewer.csrf, 'Send a test event') : ''}
 ${buttonForm(`${path}/${endpoint.enabled ? 'disable' : 'enable'}`, viewer.csrf, endpoint.enabled ? 'Disable' : 'Enable', { secondary: true })}
 <a href="${path}/rotate-secret">Rotate the signing secret…</a>
@@ -194,7 +194,7 @@ ${deliveryLog(application, endpoint, deliveries, zone, viewer.csrf)}`);
       return sendAppPage(deps, reply, viewer, { title: question.title, section: 'developers' }, html`
 <h1>${question.title}</h1>
 ${question.body}
-<div class="actions">${buttonForm(`${path}/${action}`, viewer.csrf, question.button, { danger: true })} <a href="${path}">Cancel</a></div>`);
+<div class="dev-actions">${buttonForm(`${path}/${action}`, viewer.csrf, question.button, { danger: true })} <a href="${path}">Cancel</a></div>`);
     });
     app.post<{ Params: { id: string; endpoint: string } }>(`/developers/applications/:id/endpoints/:endpoint/${action}`, {
       schema: { hide: true, params: endpointParams, body: formBody({}) }, preHandler: app.csrfProtection,

@@ -143,7 +143,7 @@ function confirmation(app: FastifyInstance, deps: WebDeps, action: string, ask: 
     return sendAppPage(deps, reply, viewer, { title: question.title, section: 'developers' }, html`
 <h1>${question.title}</h1>
 ${question.body}
-<div class="actions">${buttonForm(`${path}/${action}`, viewer.csrf, question.button, { danger: true })} <a href="${path}">Cancel</a></div>`);
+<div class="dev-actions">${buttonForm(`${path}/${action}`, viewer.csrf, question.button, { danger: true })} <a href="${path}">Cancel</a></div>`);
   });
   app.post<{ Params: { id: string } }>(`/developers/applications/:id/${action}`, { schema: { hide: true, params: appParams, body: formBody({}) }, preHandler: app.csrfProtection }, async (request, reply) => {
     const personId = await signedInPerson(deps, request, reply);
@@ -171,7 +171,7 @@ function introPage(sandbox: boolean): string {
   <li>Try everything against the sandbox: test people and simulated controllers whose doors really move.</li>
 </ul>
 <p>A developer login is all it takes; production credentials are approved by ParqEx before they go live.</p>
-<p class="actions"><a class="button" href="/login?next=%2Fdevelopers">Sign in</a> <a class="button secondary" href="/signup?next=%2Fdevelopers">Create a developer login</a></p>`);
+<p class="dev-actions"><a class="button" href="/login?next=%2Fdevelopers">Sign in</a> <a class="button secondary" href="/signup?next=%2Fdevelopers">Create a developer login</a></p>`);
 }
 
 function listBody(applications: Application[]): Html {
