@@ -103,6 +103,24 @@ describe('/developers webhooks', () => {
     assert.equal((await dana.browser.request(endpoint.path)).status, 404);
   });
 
+  it('refuses every console form without its CSRF token or with a wrong one (403), changing nothing', async (t) => {
+    const { baseUrl, app } = await startServer(t, 'sqlite');
+    const dana = await signedInDeveloper(app.db, baseUrl, 'Dana');
+    const created = await createApplicationInConsole(dana, applicationForm(redirect));
+    const endpoint = await registerEndpoint(dana, created.path, 'http://127.0.0.1:9/hook');
+    const deliveryId = 'A'.repeat(32);
+    const actions = [
+      '/developers/applications', created.path, `${created.path}/rotate-secret`, `${created.path}/delete`, `${created.path}/endpoints`, `${created.path}/sandbox-toggle`,
+      `${endpoint.path}/test`, `${endpoint.path}/disable`, `${endpoint.path}/enable`, `${endpoint.path}/rotate-secret`, `${endpoint.path}/delete`, `${endpoint.path}/deliveries/${deliveryId}/redeliver`,
+    ];
+    for (const action of actions) {
+      assert.equal((await dana.browser.request(action, { form: { name: 'x' } })).status, 403, `${action} without a token`);
+      assert.equal((await dana.browser.request(action, { form: { _csrf: 'wrong' } })).status, 403, `${action} with a wrong token`);
+    }
+    assert.equal((await dana.browser.request(created.path)).status, 200);
+    assert.equal((await dana.browser.request(endpoint.path)).status, 200);
+  });
+
   it('refuses a URL the rules refuse, back to the form with what was typed', async (t) => {
     const { baseUrl, app } = await startServer(t, 'sqlite');
     const dana = await signedInDeveloper(app.db, baseUrl, 'Dana');

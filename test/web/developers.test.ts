@@ -48,6 +48,9 @@ describe('/developers', () => {
     const dana = await signedInDeveloper(app.db, baseUrl, 'Dana');
     const forged = await dana.browser.request('/developers/applications', { form: applicationForm(redirect) });
     assert.equal(forged.status, 403);
+    const wrong = await dana.browser.request('/developers/applications', { form: { ...applicationForm(redirect), _csrf: 'not-the-token' } });
+    assert.equal(wrong.status, 403);
+    assert.match(wrong.headers.get('content-type') ?? '', /text\/html/);
     const refusedForm = await submitFrom(dana.browser, '/developers/applications/new', '/developers/applications', applicationForm('javascript:alert(1)'));
     assert.equal(refusedForm.status, 303);
     assert.equal(refusedForm.location, '/developers/applications/new');
