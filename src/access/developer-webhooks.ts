@@ -2,7 +2,6 @@
 // webhooks: the same rules as the webhooks API and the command line
 // (webhooks/endpoints.ts, webhooks/deliveries.ts), after the console's own
 // check that the application is the person's (else "not found").
-import { categories } from '../events/types.ts';
 import { endpointDeliveries, redeliver } from '../webhooks/deliveries.ts';
 import { createEndpoint, listEndpoints, ownEndpoint, removeEndpoint, rotateEndpointSecret, setEndpointEnabled, type EndpointDeps } from '../webhooks/endpoints.ts';
 import { sendTestEvent } from '../webhooks/test-event.ts';
@@ -59,6 +58,3 @@ export async function redeliverToEndpoint(deps: EndpointDeps, personId: string, 
 export async function sendTest(deps: EndpointDeps, personId: string, clientId: string, endpointId: string) {
   return sendTestEvent(deps.db, await clientOf(deps, personId, clientId), endpointId, personId);
 }
-
-/** The boxes of the registration form: every category, then "*" is all. */
-export const subscribableCategories = categories;

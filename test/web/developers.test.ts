@@ -119,7 +119,9 @@ describe('/developers', () => {
     const refusedAuth = await fetch(`${baseUrl}/oauth/v2/endpoints/authorization/?${query}`, { redirect: 'manual' });
     assert.equal(refusedAuth.status, 400);
     assert.equal(refusedAuth.headers.get('location'), null);
-    assert.match(await refusedAuth.text(), /invalid_client/);
+    const refusal = await refusedAuth.text();
+    assert.match(refusal, /invalid_client/);
+    assert.match(refusal, /waiting for ParqEx&#39;s approval/);
 
     const { approveClient } = await import('../../src/oauth/clients.ts');
     await approveClient(app.db, created.clientId);
