@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import { createApplication, deleteApplication, listApplications, ownApplication, redirectUriLines, rotateApplicationSecret, updateApplication } from '../../src/access/developer-apps.ts';
 import { applicationEndpoints, endpointLog, redeliverToEndpoint, registerEndpoint, sendTest } from '../../src/access/developer-webhooks.ts';
 import { fireSandboxToggle } from '../../src/access/sandbox-toggle.ts';
+import { listAuthorizations, recordAuthorization } from '../../src/access/authorizations.ts';
+import { sandboxPeople } from '../../src/sandbox/seed.ts';
 import { DomainError } from '../../src/access/errors.ts';
 import { approveClient, describeClient } from '../../src/oauth/clients.ts';
 import { createBox } from '../../src/security/encryption.ts';
@@ -95,8 +97,10 @@ for (const engine of engines()) {
       const rotated = await rotateApplicationSecret(db, dana.id, app.client_id);
       const hash = (await findClientWithSecretHash(db, app.client_id))!.secret_hash!;
       assert.ok(secretMatches(rotated.client_secret!, hash) && !secretMatches(app.client_secret!, hash));
+      await recordAuthorization(db, { grantId: 'g-alex', personId: sandboxPeople.alex.id, clientId: app.client_id, scopes: ['opendoor'], doors: { all: true, doorIds: [] } });
       await deleteApplication(db, dana.id, app.client_id);
       assert.equal(await describeClient(db, app.client_id), undefined);
+      assert.deepEqual(await listAuthorizations(db, sandboxPeople.alex.id), [], 'the people who authorized it no longer list it');
     });
 
     it('sends a test event to one endpoint only, and redelivers only deliveries of the endpoint named', async (t) => {

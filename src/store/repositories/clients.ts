@@ -61,9 +61,15 @@ export async function updateClientSecret(db: Kysely<Database>, clientId: string,
   return result.numUpdatedRows > 0n;
 }
 
+/** Deletes a client with the authorizations people gave it and every token and code of those grants. */
 export async function deleteClient(db: Kysely<Database>, clientId: string): Promise<boolean> {
-  const result = await db.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  return db.transaction().execute(async (trx) => {
+    const grants = trx.selectFrom('authorizations').select('grant_id').where('client_id', '=', clientId);
+    await trx.deleteFrom('oauth_models').where('grant_id', 'in', grants).execute();
+    await trx.deleteFrom('authorizations').where('client_id', '=', clientId).execute();
+    const result = await trx.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  });
 }
 
 export async function countSandboxClients(db: Kysely<Database>): Promise<number> {
