@@ -64,15 +64,15 @@ export function zonedTime(ms: number, zone: string): string {
 /** The shown-once box: the secrets with a warning that they will not be shown again. */
 export function revealedBox(revealed: { title: string; items: [string, string][] } | undefined): Html {
   if (!revealed) return html``;
-  return html`<section class="reveal" aria-labelledby="reveal-title">
+  return html`<section class="dev-reveal" aria-labelledby="reveal-title">
 <h2 id="reveal-title">${revealed.title}</h2>
 <p><strong>Copy ${revealed.items.length > 1 ? 'them' : 'it'} now: ParqEx shows ${revealed.items.length > 1 ? 'these' : 'this'} once.</strong> It keeps only a hash or a sealed copy; a reload of this page will not show ${revealed.items.length > 1 ? 'them' : 'it'} again.</p>
-<dl class="facts">${revealed.items.map(([label, value]) => html`<dt>${label}</dt><dd><code class="secret">${value}</code></dd>`)}</dl>
+<dl class="dev-facts">${revealed.items.map(([label, value]) => html`<dt>${label}</dt><dd><code class="dev-secret">${value}</code></dd>`)}</dl>
 </section>`;
 }
 
 /** A form that is only a button (with the CSRF token). */
 export function buttonForm(action: string, csrf: string, label: string, options: { secondary?: boolean; danger?: boolean; ariaLabel?: string } = {}): Html {
-  const cls = options.danger ? 'danger' : options.secondary ? 'secondary' : '';
+  const cls = options.danger ? 'dev-danger' : options.secondary ? 'secondary' : '';
   return html`<form method="post" action="${action}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit"${cls ? html` class="${cls}"` : ''}${options.ariaLabel ? html` aria-label="${options.ariaLabel}"` : ''}>${label}</button></form>`;
 }

@@ -41,19 +41,19 @@ ${endpoints.length === 0 ? html`<p class="muted">No endpoints yet.</p>` : html`<
 ${endpoints.map((endpoint) => html`<tr>
   <th scope="row"><a href="${endpointPath(application.client_id, endpoint.id)}">${endpoint.url}</a></th>
   <td>${endpoint.event_types.join(', ')}</td>
-  <td>${endpoint.enabled ? html`<span class="badge ok">Enabled</span>` : html`<span class="badge off">Disabled</span>`}${endpoint.failing_since ? html` <span class="badge pending">Failing</span>` : ''}</td>
+  <td>${endpoint.enabled ? html`<span class="dev-badge ok">Enabled</span>` : html`<span class="dev-badge off">Disabled</span>`}${endpoint.failing_since ? html` <span class="dev-badge pending">Failing</span>` : ''}</td>
 </tr>`)}
 </tbody></table>`}
 <h3>Register an endpoint</h3>
-<form method="post" action="${applicationPath(application.client_id)}/endpoints" class="stacked">
+<form method="post" action="${applicationPath(application.client_id)}/endpoints" class="dev-form">
 <input type="hidden" name="_csrf" value="${viewer.csrf}">
 ${field(flash, { name: 'url', label: 'Endpoint URL', type: 'url', required: true, maxlength: 2048, hint: 'https; plain http only to a loopback address (127.0.0.1) on a development server.' })}
 <fieldset class="event-types"${flash?.field === 'event_types' ? html` aria-describedby="flash"` : ''}>
 <legend>Event types</legend>
-<div class="choice"><input type="checkbox" id="et-all" name="event_types" value="*"${ticked.has('*') ? html` checked` : ''}><label for="et-all">All events</label></div>
-${categories.map((category) => html`<div class="choice"><input type="checkbox" id="et-${category}" name="event_types" value="${category}"${ticked.has(category) ? html` checked` : ''}><label for="et-${category}">Every <strong>${category}</strong> event</label></div>`)}
+<div class="dev-choice"><input type="checkbox" id="et-all" name="event_types" value="*"${ticked.has('*') ? html` checked` : ''}><label for="et-all">All events</label></div>
+${categories.map((category) => html`<div class="dev-choice"><input type="checkbox" id="et-${category}" name="event_types" value="${category}"${ticked.has(category) ? html` checked` : ''}><label for="et-${category}">Every <strong>${category}</strong> event</label></div>`)}
 <details><summary>Single event types</summary>
-${offeredTypes.map(([name, entry], index) => html`<div class="choice"><input type="checkbox" id="et-t${index}" name="event_types" value="${name}"${ticked.has(name) ? html` checked` : ''}><label for="et-t${index}"><code>${name}</code> <span class="muted">${entry.description}</span></label></div>`)}
+${offeredTypes.map(([name, entry], index) => html`<div class="dev-choice"><input type="checkbox" id="et-t${index}" name="event_types" value="${name}"${ticked.has(name) ? html` checked` : ''}><label for="et-t${index}"><code>${name}</code> <span class="muted">${entry.description}</span></label></div>`)}
 </details>
 </fieldset>
 <button type="submit">Register endpoint</button>
@@ -69,10 +69,10 @@ ${buttonForm(`${applicationPath(application.client_id)}/sandbox-toggle`, csrf, `
 
 function deliveryLog(application: Application, endpoint: Endpoint, deliveries: DeliveryReport[], zone: string, csrf: string): Html {
   if (deliveries.length === 0) return html`<p class="muted">No deliveries yet. Send a test event to see one here.</p>`;
-  const statusOf = (attempt: DeliveryReport['attempts'][number]) => attempt.status_code === null ? html`<span class="badge off">No answer</span> ${attempt.error ?? ''}`
-    : attempt.status_code >= 200 && attempt.status_code < 300 ? html`<span class="badge ok">${attempt.status_code} OK</span>` : html`<span class="badge off">${attempt.status_code} failed</span>`;
+  const statusOf = (attempt: DeliveryReport['attempts'][number]) => attempt.status_code === null ? html`<span class="dev-badge off">No answer</span> ${attempt.error ?? ''}`
+    : attempt.status_code >= 200 && attempt.status_code < 300 ? html`<span class="dev-badge ok">${attempt.status_code} OK</span>` : html`<span class="dev-badge off">${attempt.status_code} failed</span>`;
   const deliveryState = { pending: 'Pending', delivered: 'Delivered', dead: 'Given up' } as const;
-  return html`<div class="scroll"><table class="list log"><thead><tr>
+  return html`<div class="dev-scroll"><table class="list dev-log"><thead><tr>
 <th scope="col">Time (${zone})</th><th scope="col">Event</th><th scope="col">Answer</th><th scope="col">Latency</th><th scope="col">Response excerpt</th><th scope="col">Delivery</th>
 </tr></thead><tbody>
 ${deliveries.map((delivery) => {
@@ -80,9 +80,9 @@ ${deliveries.map((delivery) => {
     return rows.map((attempt, index) => html`<tr>
   <td>${attempt ? zonedTime(attempt.attempted_at, zone) : zonedTime(delivery.created_at, zone)}</td>
   <td><code>${delivery.event_type}</code><br><span class="muted">${delivery.id}</span></td>
-  <td>${attempt ? statusOf(attempt) : html`<span class="badge pending">Not attempted yet</span>`}</td>
+  <td>${attempt ? statusOf(attempt) : html`<span class="dev-badge pending">Not attempted yet</span>`}</td>
   <td>${attempt ? `${attempt.latency_ms} ms` : ''}</td>
-  <td>${attempt?.response_excerpt ? html`<code class="excerpt">${attempt.response_excerpt.slice(0, 300)}</code>` : ''}</td>
+  <td>${attempt?.response_excerpt ? html`<code class="dev-excerpt">${attempt.response_excerpt.slice(0, 300)}</code>` : ''}</td>
   <td>${index === 0 ? html`${deliveryState[delivery.status]}${endpoint.enabled ? html` ${buttonForm(`${endpointPath(application.client_id, endpoint.id)}/deliveries/${delivery.id}/redeliver`, csrf, 'Redeliver', { secondary: true, ariaLabel: `Redeliver ${delivery.event_type} ${delivery.id}` })}` : ''}` : ''}</td>
 </tr>`);
   })}
@@ -124,7 +124,7 @@ export async function developerWebhookPages(app: FastifyInstance, deps: WebDeps)
 <p><a href="${applicationPath(application.client_id)}">← ${application.name}</a></p>
 <h1>Webhook endpoint</h1>
 ${revealedBox(takeRevealed(request, reply, box, viewer.personId))}
-<dl class="facts">
+<dl class="dev-facts">
   <dt>URL</dt><dd><code>${endpoint.url}</code></dd>
   <dt>Event types</dt><dd>${endpoint.event_types.join(', ')}</dd>
   <dt>State</dt><dd>${endpoint.enabled ? 'Enabled' : `Disabled${endpoint.disabled_reason ? ` (${endpoint.disabled_reason})` : ''}`}${endpoint.failing_since ? html`; failing since ${zonedTime(endpoint.failing_since * 1000, zone)} (${zone}): ParqEx disables an endpoint after 5 days without a success` : ''}</dd>

@@ -75,13 +75,13 @@ ${applicationForm(viewer, '/developers/applications', 'Create application', defa
 <p><a href="/developers">← Your applications</a></p>
 <h1>${application.name}</h1>
 ${revealedBox(revealed)}
-${application.pending ? html`<p class="notice pending" role="note"><strong>Waiting for approval.</strong> This production application cannot complete the OAuth flow until ParqEx approves it; the authorization page refuses it meanwhile. You will hear from us at ${application.contact_email}.</p>` : ''}
+${application.pending ? html`<p class="notice dev-pending" role="note"><strong>Waiting for approval.</strong> This production application cannot complete the OAuth flow until ParqEx approves it; the authorization page refuses it meanwhile. You will hear from us at ${application.contact_email}.</p>` : ''}
 ${credentialsSection(application)}
 ${detailsSection(application)}
 ${endpointsSection(application, endpoints, viewer)}
 ${deps.sandbox ? sandboxSection(application, viewer.csrf) : ''}
 <h2>Delete</h2>
-<p><a class="button danger" href="${applicationPath(application.client_id)}/delete">Delete this application…</a></p>`);
+<p><a class="dev-button dev-danger" href="${applicationPath(application.client_id)}/delete">Delete this application…</a></p>`);
   });
 
   app.get<{ Params: { id: string } }>('/developers/applications/:id/edit', { schema: { hide: true, params: appParams } }, async (request, reply) => {
@@ -171,23 +171,23 @@ function introPage(sandbox: boolean): string {
   <li>Try everything against the sandbox: test people and simulated controllers whose doors really move.</li>
 </ul>
 <p>A developer login is all it takes; production credentials are approved by ParqEx before they go live.</p>
-<p class="dev-actions"><a class="button" href="/login?next=%2Fdevelopers">Sign in</a> <a class="button secondary" href="/signup?next=%2Fdevelopers">Create a developer login</a></p>`);
+<p class="dev-actions"><a class="dev-button" href="/login?next=%2Fdevelopers">Sign in</a> <a class="dev-button secondary" href="/signup?next=%2Fdevelopers">Create a developer login</a></p>`);
 }
 
 function listBody(applications: Application[]): Html {
   return html`
 <h1>Developers</h1>
 <p>Your applications and their credentials. The API and OAuth guides: <a href="/docs">API reference</a>.</p>
-<p><a class="button" href="/developers/applications/new">Create an application</a></p>
+<p><a class="dev-button" href="/developers/applications/new">Create an application</a></p>
 ${applications.length === 0 ? html`<p class="muted">You have no applications yet.</p>` : environments.map((environment) => {
     const group = applications.filter((application) => application.environment === environment);
     if (group.length === 0) return '';
     return html`<h2>${environment[0]!.toUpperCase()}${environment.slice(1)}</h2>
-<table class="list apps"><thead><tr><th scope="col">Application</th><th scope="col">Client ID</th><th scope="col">Status</th></tr></thead><tbody>
+<table class="list"><thead><tr><th scope="col">Application</th><th scope="col">Client ID</th><th scope="col">Status</th></tr></thead><tbody>
 ${group.map((application) => html`<tr>
   <th scope="row"><a href="${applicationPath(application.client_id)}">${application.name}</a>${application.company ? html`<br><span class="muted">${application.company}</span>` : ''}</th>
   <td><code>${application.client_id}</code></td>
-  <td>${application.pending ? html`<span class="badge pending">Waiting for approval</span>` : html`<span class="badge ok">Active</span>`}</td>
+  <td>${application.pending ? html`<span class="dev-badge pending">Waiting for approval</span>` : html`<span class="dev-badge ok">Active</span>`}</td>
 </tr>`)}
 </tbody></table>`;
   })}`;
@@ -195,7 +195,7 @@ ${group.map((application) => html`<tr>
 
 function credentialsSection(application: Application): Html {
   return html`<h2>Credentials</h2>
-<dl class="facts">
+<dl class="dev-facts">
   <dt>Client ID</dt><dd><code>${application.client_id}</code></dd>
   <dt>Client secret</dt><dd>Shown once when it was made${application.secret_rotated_at ? ' (rotated since)' : ''}; ParqEx keeps only a hash. <a href="${applicationPath(application.client_id)}/rotate-secret">Rotate the secret…</a></dd>
   <dt>Environment</dt><dd>${environmentText[application.environment]}</dd>
@@ -205,12 +205,12 @@ function credentialsSection(application: Application): Html {
 
 function detailsSection(application: Application): Html {
   return html`<h2>Details</h2>
-<dl class="facts">
+<dl class="dev-facts">
   <dt>Company</dt><dd>${application.company || '—'}</dd>
   <dt>Contact</dt><dd>${application.contact_name}${application.contact_name ? ' · ' : ''}${application.contact_email}</dd>
   <dt>Website</dt><dd>${application.website || '—'}</dd>
   <dt>Description</dt><dd>${application.description || '—'}</dd>
-  <dt>Redirect URIs</dt><dd><ul class="plain">${application.redirectUris.map((uri) => html`<li><code>${uri}</code></li>`)}</ul></dd>
+  <dt>Redirect URIs</dt><dd><ul class="dev-plain">${application.redirectUris.map((uri) => html`<li><code>${uri}</code></li>`)}</ul></dd>
 </dl>
 <p><a href="${applicationPath(application.client_id)}/edit">Edit details…</a></p>`;
 }
@@ -218,7 +218,7 @@ function detailsSection(application: Application): Html {
 function applicationForm(viewer: Viewer, action: string, submit: string, values: Record<string, string>, withEnvironment: boolean): Html {
   const flash: Flash | undefined = viewer.flash;
   const chosen = flash?.values?.environment ?? values.environment ?? 'development';
-  return html`<form method="post" action="${action}" class="stacked">
+  return html`<form method="post" action="${action}" class="dev-form">
 <input type="hidden" name="_csrf" value="${viewer.csrf}">
 ${field(flash, { name: 'name', label: 'Application name', value: values.name, required: true, maxlength: 200, hint: 'Shown to people on the consent page.' })}
 ${field(flash, { name: 'company', label: 'Company or product', value: values.company, maxlength: 200, autocomplete: 'organization' })}
@@ -229,7 +229,7 @@ ${field(flash, { name: 'description', label: 'Description', value: values.descri
 ${field(flash, { name: 'redirect_uris', label: 'Redirect URIs', value: values.redirect_uris, textarea: true, required: true, maxlength: 6000, hint: 'One per line, at most 10. https, or http on a loopback address (127.0.0.1, [::1], localhost) for development; matched byte for byte.' })}
 ${withEnvironment ? html`<fieldset${flash?.field === 'environment' ? html` aria-describedby="flash"` : ''}>
 <legend>Environment</legend>
-${environments.map((environment) => html`<div class="choice"><input type="radio" id="env-${environment}" name="environment" value="${environment}"${chosen === environment ? html` checked` : ''}>
+${environments.map((environment) => html`<div class="dev-choice"><input type="radio" id="env-${environment}" name="environment" value="${environment}"${chosen === environment ? html` checked` : ''}>
 <label for="env-${environment}">${environmentText[environment]}</label></div>`)}
 </fieldset>` : ''}
 <button type="submit">${submit}</button>

@@ -49,8 +49,8 @@ export async function createApplicationInConsole(developer: Developer, form: Rec
   assert.doesNotMatch(path, /secret/i);
   const page = await developer.browser.request(path);
   assert.equal(page.status, 200);
-  const clientId = /<dt>client_id<\/dt><dd><code class="secret">([^<]+)<\/code>/.exec(page.body)?.[1];
-  const secret = /<dt>client_secret<\/dt><dd><code class="secret">([^<]+)<\/code>/.exec(page.body)?.[1];
+  const clientId = /<dt>client_id<\/dt><dd><code class="dev-secret">([^<]+)<\/code>/.exec(page.body)?.[1];
+  const secret = /<dt>client_secret<\/dt><dd><code class="dev-secret">([^<]+)<\/code>/.exec(page.body)?.[1];
   assert.ok(clientId && secret, 'the page after creation shows the client id and secret');
   // It rode to the page sealed: neither the cookie nor the redirect carries it readable.
   assert.ok(!created.headers.getSetCookie().some((cookie) => cookie.includes(secret)), 'the secret travels in a readable cookie');

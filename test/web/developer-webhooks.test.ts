@@ -27,8 +27,8 @@ async function registerEndpoint(developer: Developer, appPath: string, url: stri
   const path = registered.location!;
   const page = await developer.browser.request(path);
   assert.equal(page.status, 200);
-  const signing = /Signing secret \(webhook-signature\)<\/dt><dd><code class="secret">([^<]+)</.exec(page.body)?.[1];
-  const apiKey = /API key \(X-ParqEx-Api-Key\)<\/dt><dd><code class="secret">([^<]+)</.exec(page.body)?.[1];
+  const signing = /Signing secret \(webhook-signature\)<\/dt><dd><code class="dev-secret">([^<]+)</.exec(page.body)?.[1];
+  const apiKey = /API key \(X-ParqEx-Api-Key\)<\/dt><dd><code class="dev-secret">([^<]+)</.exec(page.body)?.[1];
   assert.ok(signing?.startsWith('whsec_') && apiKey?.startsWith('pqx_'), 'the endpoint page shows its secrets after registration');
   return { path, signing, apiKey };
 }
@@ -60,7 +60,7 @@ describe('/developers webhooks', () => {
     assert.match(log, /Time \(America\/New_York\)/);
     assert.match(log, /<code>webhook_test<\/code>/);
     assert.match(log, /\d+ ms/);
-    assert.match(log, /<code class="excerpt">ok<\/code>/);
+    assert.match(log, /<code class="dev-excerpt">ok<\/code>/);
     assert.match(log, /Delivered/);
 
     const action = new RegExp(`action="(${endpoint.path}/deliveries/${body.id}/redeliver)"`).exec(log)?.[1];
@@ -83,7 +83,7 @@ describe('/developers webhooks', () => {
     const rotated = await dana.browser.request(`${endpoint.path}/rotate-secret`, { form: { _csrf: csrfToken(ask.body) } });
     assert.equal(rotated.status, 303);
     const shown = (await dana.browser.request(endpoint.path)).body;
-    const secret = /<code class="secret">(whsec_[^<]+)</.exec(shown)?.[1];
+    const secret = /<code class="dev-secret">(whsec_[^<]+)</.exec(shown)?.[1];
     assert.ok(secret && secret !== endpoint.signing);
     assert.ok(!(await dana.browser.request(endpoint.path)).body.includes(secret));
 

@@ -65,11 +65,11 @@ describe('the developer console [chromium]', { skip: skipWithoutChromium }, () =
     await page.getByLabel(/^Development:/).check();
     await page.getByRole('button', { name: 'Create application' }).click();
     await page.waitForURL(/\/developers\/applications\/\d{18}\./);
-    const clientId = await page.locator('section.reveal dd code').nth(0).innerText();
-    const secret = await page.locator('section.reveal dd code').nth(1).innerText();
+    const clientId = await page.locator('section.dev-reveal dd code').nth(0).innerText();
+    const secret = await page.locator('section.dev-reveal dd code').nth(1).innerText();
     await checkPage(page, 'application-created');
     await page.reload();
-    assert.equal(await page.locator('section.reveal').count(), 0, 'the secret is shown again after a reload');
+    assert.equal(await page.locator('section.dev-reveal').count(), 0, 'the secret is shown again after a reload');
     assert.ok(!(await page.content()).includes(secret));
     return { clientId, secret, url: page.url() };
   }
@@ -128,7 +128,7 @@ describe('the developer console [chromium]', { skip: skipWithoutChromium }, () =
     await page.getByLabel(/Every access event/).check();
     await page.getByRole('button', { name: 'Register endpoint' }).click();
     await page.waitForURL(/\/endpoints\/[0-9a-f]{32}$/);
-    assert.match(await page.locator('section.reveal').innerText(), /whsec_/);
+    assert.match(await page.locator('section.dev-reveal').innerText(), /whsec_/);
     await checkPage(page, 'endpoint-created');
 
     await page.getByRole('button', { name: 'Send a test event' }).click();

@@ -77,7 +77,7 @@ describe('/developers', () => {
     const rotated = await dana.browser.request(`${created.path}/rotate-secret`, { form: { _csrf: csrfToken(confirm.body) } });
     assert.equal(rotated.status, 303);
     const shown = await dana.browser.request(rotated.location!);
-    const secret = /<dt>client_secret<\/dt><dd><code class="secret">([^<]+)</.exec(shown.body)?.[1];
+    const secret = /<dt>client_secret<\/dt><dd><code class="dev-secret">([^<]+)</.exec(shown.body)?.[1];
     assert.ok(secret && secret !== created.secret);
     assert.ok(!(await dana.browser.request(created.path)).body.includes(secret), 'the new secret is shown twice');
     const old = await fetch(`${baseUrl}/oauth/v2/endpoints/token`, { ...form({ grant_type: 'authorization_code', code: 'x', redirect_uri: redirect }), headers: { authorization: basic(created.clientId, created.secret), 'content-type': 'application/x-www-form-urlencoded' } });
