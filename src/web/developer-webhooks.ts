@@ -63,7 +63,7 @@ ${offeredTypes.map(([name, entry], index) => html`<div class="dev-choice"><input
 export function sandboxSection(application: Application, csrf: string): Html {
   return html`<h2>Try it in the sandbox</h2>
 <p>This button opens the sandbox's <strong>${sandboxButtonDoor.name}</strong> for real (a simulated controller receives the command over MQTT and reports the door's state), as the sandbox Admin <strong>${sandboxButtonPerson.first_name} ${sandboxButtonPerson.last_name}</strong> through ${application.name}, with the channel "API: ${application.name}".</p>
-<p>Your endpoints receive the events of people who authorized your application. If ${sandboxButtonPerson.first_name} has not authorized it yet, the button records that authorization first, for every door (${sandboxButtonPerson.first_name} sees it on his Applications page and can revoke it). The controller then reports <code>door${sandboxButtonDoor.entity_number}_open</code> and, when the strike re-locks a few seconds later, <code>door${sandboxButtonDoor.entity_number}_close</code>: each reaches the endpoints that ask for it, and appears in their delivery logs.</p>
+<p>Your endpoints receive the events of people who authorized your application. If ${sandboxButtonPerson.first_name} has not authorized it yet, the button records that authorization first, for every door; it then appears on ${sandboxButtonPerson.first_name}'s Applications page, where it can be revoked. The controller then reports <code>door${sandboxButtonDoor.entity_number}_open</code> and, when the strike re-locks a few seconds later, <code>door${sandboxButtonDoor.entity_number}_close</code>: each reaches the endpoints that ask for it, and appears in their delivery logs.</p>
 ${buttonForm(`${applicationPath(application.client_id)}/sandbox-toggle`, csrf, `Open the sandbox ${sandboxButtonDoor.name}`)}`;
 }
 
@@ -240,7 +240,7 @@ ${question.body}
     const who = `${sandboxButtonPerson.first_name} ${sandboxButtonPerson.last_name}`;
     return redirectWith(reply, path, {
       info: `${outcome.doorName} opened as ${who} through ${application.name} (toggle ${outcome.toggleId}).`
-        + `${outcome.authorizedNow ? ` ${who} authorized ${application.name} first; he can revoke it on his Applications page.` : ''}`
+        + `${outcome.authorizedNow ? ` ${who} authorized ${application.name} first (it is listed on ${who}'s Applications page, where it can be revoked).` : ''}`
         + ` Endpoints that ask for door${sandboxButtonDoor.entity_number}_open receive it within seconds, then door${sandboxButtonDoor.entity_number}_close when the strike re-locks: see their delivery logs.`,
     }, secure);
   });

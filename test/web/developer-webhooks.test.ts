@@ -8,6 +8,9 @@ import { applicationForm, createApplicationInConsole, signedInDeveloper, submitF
 import { startReceiver } from '../helpers/receiver.ts';
 import { sandbox } from '../helpers/oauth.ts';
 import { sandboxDoors } from '../../src/sandbox/seed.ts';
+import { updateSettings } from '../../src/access/settings.ts';
+import { createBox, deriveKey } from '../../src/security/encryption.ts';
+import { zonedTime } from '../../src/web/developer-forms.ts';
 
 const redirect = 'http://127.0.0.1:9/callback';
 
@@ -58,6 +61,13 @@ describe('/developers webhooks', () => {
       return page.body.includes('200 OK') ? page.body : undefined;
     });
     assert.match(log, /Time \(America\/New_York\)/);
+    // Times are the person's own: in Tokyo, the attempt is shown at Tokyo's time, the zone named.
+    const key = app.config.secrets.encryptionKey;
+    await updateSettings({ db: app.db, box: createBox(key), pinKey: deriveKey(key, 'pin lookup') }, dana.id, { timeZone: 'Asia/Tokyo' });
+    const attempted = await app.db.selectFrom('webhook_attempts').select('attempted_at').executeTakeFirstOrThrow();
+    const inTokyo = (await dana.browser.request(endpoint.path)).body;
+    assert.match(inTokyo, /Time \(Asia\/Tokyo\)/);
+    assert.ok(inTokyo.includes(`<td>${zonedTime(Number(attempted.attempted_at), 'Asia/Tokyo')}</td>`), 'the attempt at Tokyo time');
     assert.match(log, /<code>webhook_test<\/code>/);
     assert.match(log, /\d+ ms/);
     assert.match(log, /<code class="dev-excerpt">ok<\/code>/);
