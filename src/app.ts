@@ -234,6 +234,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       mailRequests: limits.mailRequests,
       endBrowserSessions: (personId: string) => endBrowserSessionsOf(db, box, personId),
     },
+    developers: { rules: { apiHost: new URL(config.publicUrl).hostname, production: config.env === 'production' }, box },
   });
   if (config.env === 'development' && clock instanceof ManualClock) await server.register(sandboxClockRoute, { clock, jobs });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DomainError } from './access/errors.ts';
-import { createClient, describeClient, importClient, listRegisteredClients, removeClient, rotateClientSecret, type ClientRegistration } from './oauth/clients.ts';
+import { approveClient, createClient, describeClient, importClient, listRegisteredClients, removeClient, rotateClientSecret, type ClientRegistration } from './oauth/clients.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { sandboxClients, sandboxPassword, sandboxPeople, sandboxRedirectUris, seedSandbox } from './sandbox/seed.ts';
 import { withDatabase } from './cli/with-database.ts';
@@ -26,6 +26,7 @@ const usage = `Usage: parqex <command>
   clients list [--json]
   clients show CLIENT_ID [--json]
   clients rotate-secret CLIENT_ID [--json]
+  clients approve CLIENT_ID [--json]      let a pending production application complete OAuth
   clients delete CLIENT_ID
   devices create --entities N [--blackbox CODE] [--door NAME:kind:type[:sensor] ...] [--json]
   devices list [--json]
@@ -188,7 +189,7 @@ async function clients(config: Config, argv: string[]): Promise<number> {
       }
       case 'list': {
         const rows = await listRegisteredClients(db);
-        print(rows, rows.map((c) => `${c.client_id}  ${c.type.padEnd(12)} ${c.environment.padEnd(13)} ${c.name}`).join('\n') || '(no clients)');
+        print(rows, rows.map((c) => `${c.client_id}  ${c.type.padEnd(12)} ${c.environment.padEnd(13)} ${c.approval.padEnd(9)} ${c.name}`).join('\n') || '(no clients)');
         return;
       }
       case 'show': {
@@ -204,6 +205,12 @@ async function clients(config: Config, argv: string[]): Promise<number> {
         print(issued, `client_secret  ${issued.client_secret}\n${secretNote} The old secret no longer works.`);
         return;
       }
+      case 'approve': {
+        if (!target) throw new DomainError('invalid', 'CLIENT_ID is required');
+        const approved = await approveClient(db, target);
+        print(approved, `approved ${approved.client_id}: it can now complete the OAuth flow`);
+        return;
+      }
       case 'delete': {
         if (!target) throw new DomainError('invalid', 'CLIENT_ID is required');
         await removeClient(db, target);
@@ -211,7 +218,7 @@ async function clients(config: Config, argv: string[]): Promise<number> {
         return;
       }
       default:
-        throw new DomainError('invalid', `unknown clients action: ${action ?? '(none)'}; use create, import, list, show, rotate-secret or delete`);
+        throw new DomainError('invalid', `unknown clients action: ${action ?? '(none)'}; use create, import, list, show, rotate-secret, approve or delete`);
     }
   });
 }

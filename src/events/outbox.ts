@@ -29,6 +29,20 @@ function nextSeq(): number {
 }
 
 export async function appendEvent<Name extends EventName>(trx: Transaction<Database>, event: NewEvent<Name>): Promise<string> {
+  return insertEvent(trx, event, false);
+}
+
+/**
+ * An event written with its deliveries already decided (a developer's test to
+ * one endpoint): it is recorded fanned out, so the fan-out never sends it to
+ * anyone else. Returns its id and its recording order.
+ */
+export async function appendDirectedEvent<Name extends EventName>(trx: Transaction<Database>, event: NewEvent<Name>): Promise<{ id: string; seq: number }> {
+  const seq = nextSeq();
+  return { id: await insertEvent(trx, event, true, seq), seq };
+}
+
+async function insertEvent<Name extends EventName>(trx: Transaction<Database>, event: NewEvent<Name>, directed: boolean, seq = nextSeq()): Promise<string> {
   const id = randomBytes(16).toString('hex').toUpperCase();
   await insertOutboxEvent(trx, {
     id,
@@ -40,8 +54,8 @@ export async function appendEvent<Name extends EventName>(trx: Transaction<Datab
     data: JSON.stringify(event.data),
     // Real time only until the door-moves merge: devices/ and toggle-door.ts do not pass it yet.
     occurred_at: event.occurredAt ?? Math.floor(systemClock.now() / 1000),
-    seq: nextSeq(),
-    fanned_out_at: null,
+    seq,
+    fanned_out_at: directed ? Math.floor(systemClock.now() / 1000) : null,
   });
   return id;
 }

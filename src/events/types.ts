@@ -53,6 +53,10 @@ export const eventFieldSchemas = {
   access_removed: Type.Object({ ...personOnDoor, removedByUserID: hex('Who removed it') }),
   vehicle_added: Vehicle,
   vehicle_removed: Vehicle,
+  webhook_test: Type.Object({
+    endpointID: hex('The endpoint the test was sent to'),
+    message: Type.String({ description: 'A sentence saying this is a test' }),
+  }),
 } satisfies Record<string, TObject>;
 
 export type EventFields = { [Type in keyof typeof eventFieldSchemas]: Static<(typeof eventFieldSchemas)[Type]> };
@@ -74,6 +78,7 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   access_removed: { category: 'management', description: 'A person\'s access to a door was removed (one event per door).' },
   vehicle_added: { category: 'management', description: 'A vehicle was added to a person\'s access list.' },
   vehicle_removed: { category: 'management', description: 'A vehicle was removed from a person\'s access list.' },
+  webhook_test: { category: 'management', description: 'A test sent from the developer console to one endpoint, whatever event types it asked for; it concerns no door and no authorization.' },
   unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, an unknown plate, or a door forced open.' },
 };
 

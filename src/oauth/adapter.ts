@@ -71,7 +71,10 @@ function clientAdapter(db: Kysely<Database>): Adapter {
   return {
     async find(clientId) {
       const row = await findClientWithSecretHash(db, clientId);
-      return row ? clientMetadata(row) : undefined;
+      // A production application waiting for approval is no client yet: the
+      // authorization endpoint shows its error page and never redirects, the
+      // token endpoint answers invalid_client.
+      return row && row.approval === 'approved' ? clientMetadata(row) : undefined;
     },
     upsert: readOnly,
     findByUid: async () => undefined,

@@ -17,7 +17,15 @@ export interface ClientRegistration {
   contactName?: string;
   contactEmail?: string;
   isSandbox?: boolean;
+  /** The developer console's person; none for the operator's clients. */
+  ownerId?: string;
+  company?: string;
+  /** Production applications from the console wait for `parqex clients approve`. */
+  pending?: boolean;
 }
+
+/** What a developer may change after creation: everything but the type and environment. */
+export type ClientDetailsInput = Pick<ClientRegistration, 'name' | 'redirectUris' | 'description' | 'website' | 'contactName' | 'contactEmail' | 'company'>;
 
 export interface ClientRules {
   /** The API's host name, the suffix of every generated client_id. */
@@ -78,6 +86,41 @@ export async function listRegisteredClients(db: Kysely<Database>) {
 
 async function insert(db: Kysely<Database>, rules: ClientRules, clientId: string, secret: string | undefined, registration: ClientRegistration): Promise<void> {
   const type = registration.type ?? 'confidential';
+  const details = checkedDetails(registration, type, rules);
+  if (await repo.findClient(db, clientId)) throw new DomainError('invalid', `client ${clientId} already exists`);
+  await repo.insertClient(db, {
+    client_id: clientId,
+    secret_hash: secret === undefined ? null : hashSecret(secret),
+    type,
+    environment: registration.environment ?? 'development',
+    ...details,
+    first_party: registration.firstParty ? 1 : 0,
+    is_sandbox: registration.isSandbox ? 1 : 0,
+    created_at: Math.floor(Date.now() / 1000),
+    secret_rotated_at: null,
+    owner_id: registration.ownerId ?? null,
+    approval: registration.pending ? 'pending' : 'approved',
+  });
+}
+
+/** Changes an application's details under the rules it was registered by. */
+export async function updateClientDetails(db: Kysely<Database>, rules: ClientRules, clientId: string, input: ClientDetailsInput): Promise<void> {
+  const existing = await repo.findClient(db, clientId);
+  if (!existing) throw new DomainError('not_found', `no client ${clientId}`);
+  await repo.updateClientDetails(db, clientId, checkedDetails(input, existing.type, rules));
+}
+
+/** Lets a pending production application complete OAuth (the platform's approval). */
+export async function approveClient(db: Kysely<Database>, clientId: string): Promise<{ client_id: string; approval: 'approved' }> {
+  if (!(await repo.approveClient(db, clientId, Math.floor(Date.now() / 1000)))) {
+    const existing = await repo.findClient(db, clientId);
+    if (!existing) throw new DomainError('not_found', `no client ${clientId}`);
+    throw new DomainError('invalid', `${clientId} is approved already`);
+  }
+  return { client_id: clientId, approval: 'approved' };
+}
+
+function checkedDetails(registration: ClientDetailsInput, type: ClientType, rules: ClientRules): repo.ClientDetails {
   const name = registration.name?.trim();
   if (!name) throw new DomainError('invalid', 'an application needs a name');
   if (registration.redirectUris.length === 0) throw new DomainError('invalid', 'an application needs at least one redirect URI');
@@ -87,23 +130,15 @@ async function insert(db: Kysely<Database>, rules: ClientRules, clientId: string
   }
   if (registration.website && !isHttpUrl(registration.website)) throw new DomainError('invalid', 'website must be an http(s) URL');
   if (registration.contactEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(registration.contactEmail)) throw new DomainError('invalid', 'contact email is not an email address');
-  if (await repo.findClient(db, clientId)) throw new DomainError('invalid', `client ${clientId} already exists`);
-  await repo.insertClient(db, {
-    client_id: clientId,
-    secret_hash: secret === undefined ? null : hashSecret(secret),
-    type,
-    environment: registration.environment ?? 'development',
+  return {
     name,
+    company: registration.company?.trim() ?? '',
     description: registration.description ?? '',
     website: registration.website ?? '',
     contact_name: registration.contactName ?? '',
     contact_email: registration.contactEmail ?? '',
     redirect_uris: JSON.stringify([...new Set(registration.redirectUris)]),
-    first_party: registration.firstParty ? 1 : 0,
-    is_sandbox: registration.isSandbox ? 1 : 0,
-    created_at: Math.floor(Date.now() / 1000),
-    secret_rotated_at: null,
-  });
+  };
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);

@@ -82,7 +82,15 @@ export interface ClientsTable {
   is_sandbox: number;
   created_at: number;
   secret_rotated_at: number | null;
+  /** The person who made it in the developer console; null: the operator's (command line, sandbox). */
+  owner_id: Generated<string | null>;
+  company: Generated<string>;
+  /** Production applications from the console wait for `parqex clients approve`; nothing else does. */
+  approval: Generated<ClientApproval>;
+  approved_at: Generated<number | null>;
 }
+
+export type ClientApproval = 'pending' | 'approved';
 
 /** oidc-provider's models (codes, tokens, grants, sessions, interactions). */
 export interface OAuthModelsTable {

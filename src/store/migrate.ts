@@ -13,6 +13,7 @@ import * as pinClaims from './migrations/0010-pin-claims.ts';
 import * as idempotencyRecords from './migrations/0011-idempotency-records.ts';
 import * as doorMoves from './migrations/0012-door-moves.ts';
 import * as mailLinks from './migrations/0014-mail-links.ts';
+import * as developerApplications from './migrations/0015-developer-applications.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '0011-idempotency-records': idempotencyRecords,
   '0012-door-moves': doorMoves,
   '0014-mail-links': mailLinks,
+  '0015-developer-applications': developerApplications,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {

@@ -17,6 +17,9 @@ import { newAccountPages } from './account/new-account.ts';
 import { settingsPages } from './account/settings.ts';
 import { passwordResetPages } from './password-reset.ts';
 import { signUpPages } from './signup.ts';
+import { developerPages } from './developers.ts';
+import type { ClientRules } from '../oauth/clients.ts';
+import type { Box } from '../security/encryption.ts';
 import { consentPages } from './consent.ts';
 import { loginPages } from './login.ts';
 import { invitationPages } from './invitations.ts';
@@ -37,10 +40,12 @@ export interface WebDeps {
   settings: SettingsDeps;
   /** Serve /dev/mailbox: mail stays in the database (development without SMTP_URL). */
   devMailbox: boolean;
-  /** The open and close buttons of the account page. */
+  /** The open and close buttons of the account page (and the developer console's sandbox button). */
   toggle: ToggleDeps;
   /** Sign-up, password reset, email change, signing out everywhere: mail, links and sessions. */
   identity: IdentityDeps;
+  /** The developer console: client registration rules, and the key that seals webhook secrets and shown-once values. */
+  developers: { rules: ClientRules; box: Box };
 }
 
 export const webSessionCookie = 'parqex_web_session';
@@ -81,6 +86,7 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   await app.register(settingsPages, deps);
   await app.register(emailChangePages, deps);
   await app.register(newAccountPages, deps);
+  await app.register(developerPages, deps);
 }
 
 export function sendPage(reply: FastifyReply, page: string) {
