@@ -1,0 +1,217 @@
+// Every page a person can reach by following links (test/helpers/page-crawl.ts),
+// signed out and as Alex (Admin), Sam (User) and Gia, in Chromium at 390 px
+// and 1280 px: a screenshot of each in test-results/screenshots/ (not
+// committed: look at them after `npm run screenshots`), no serious or critical
+// axe-core violation, no CSP refusal in the console, and names with markup
+// shown as text without running anything.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { sandboxPeople } from '../../src/sandbox/seed.ts';
+import { startServer } from '../helpers/build-app.ts';
+import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
+import { sandbox } from '../helpers/oauth.ts';
+import {
+  authorizationPath, crawl, followable, invitationLink, markup, nameThingsWithMarkup, optionalSignedOutEntries, signedInEntries, signedOutEntries, slugOf, type Visited,
+} from '../helpers/page-crawl.ts';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const screenshots = new URL('../../test-results/screenshots/', import.meta.url);
+const widths = [1280, 390] as const;
+const failingImpacts = new Set(['serious', 'critical']);
+// Moderate in axe's scale, but house rules (one <h1>, headings in order, everything in a landmark): they fail too.
+const houseRules = new Set(['page-has-heading-one', 'heading-order', 'landmark-one-main', 'region', 'duplicate-id-aria']);
+const fails = (violation: { id: string; impact: string | null }) => failingImpacts.has(violation.impact ?? '') || houseRules.has(violation.id);
+const tabStops = 25;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+interface Checked extends Visited {
+  violations: { width: number; violation: AxeViolation }[];
+  /** Markup names whose text the page shows. */
+  shows: string[];
+  /** Elements a name's markup would have made, had it not been escaped. */
+  injected: number;
+  /** Page width at 390 px, wider when something does not fit the phone. */
+  phoneWidth: number;
+  /** What keyboard focus did wrong on the way through the page. */
+  focusFaults: string[];
+}
+
+interface Focused {
+  element: string;
+  outlined: boolean;
+  inView: boolean;
+  skipLink: boolean;
+}
+
+// Run in the page by Playwright's evaluation, which the page's CSP (script-src 'none') does not govern.
+const runAxe = `axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
+  .then((result) => result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((node) => node.target.join(' ')) })))`;
+const pageLinks = `[...document.querySelectorAll('a[href]')].map((a) => a.href)`;
+const injectedElements = `document.querySelectorAll('script:not([src]), iframe, [onload], [onerror], [onclick], img[src="x"]').length`;
+const visibleText = 'document.body.innerText';
+const pageWidth = 'document.documentElement.scrollWidth';
+const hasSkipLink = `document.querySelector('a[href="#main"]') !== null`;
+const focused = `(() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  const style = getComputedStyle(element);
+  const box = element.getBoundingClientRect();
+  const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') + ' "' + (element.innerText || element.getAttribute('aria-label') || element.name || '').trim().slice(0, 30) + '"';
+  return {
+    element: name,
+    outlined: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
+    inView: box.width > 0 && box.height > 0 && box.left >= 0 && box.right <= innerWidth + 1 && box.top >= 0 && box.bottom <= innerHeight + 1,
+    skipLink: element.getAttribute('href') === '#main',
+  };
+})()`;
+
+describe('every page at 390 px and 1280 px [chromium]', { skip: skipWithoutChromium }, () => {
+  const browser = suiteBrowser();
+
+  it('screenshots every page, signed out and as Alex, Sam and Gia, with no serious axe violation and names with markup shown as text', async (t) => {
+    mkdirSync(screenshots, { recursive: true });
+    const { app, baseUrl } = await startServer(t, 'sqlite');
+    await nameThingsWithMarkup(app);
+    const invitation = new URL(await invitationLink(baseUrl)).pathname;
+    const optional: string[] = [];
+    for (const path of optionalSignedOutEntries) if ((await fetch(`${baseUrl}${path}`)).status !== 404) optional.push(path);
+
+    const people = [
+      { who: 'signed-out', email: undefined, entries: [...signedOutEntries, ...optional, invitation] },
+      { who: 'alex', email: sandboxPeople.alex.email, entries: [...signedInEntries, authorizationPath(baseUrl), invitation] },
+      { who: 'sam', email: sandboxPeople.sam.email, entries: [...signedInEntries, authorizationPath(baseUrl)] },
+      { who: 'gia', email: sandboxPeople.gia.email, entries: [...signedInEntries, authorizationPath(baseUrl)] },
+    ];
+    const all: { who: string; pages: Checked[]; dialogs: string[]; consoleErrors: string[] }[] = [];
+    for (const person of people) {
+      const context = await browser().newContext({ viewport: { width: widths[0], height: 900 } });
+      t.after(() => context.close());
+      const { page, dialogs, consoleErrors } = await watchedPage(context);
+      if (person.email) await signIn(page, baseUrl, person.email);
+      const slugs = new Set<string>();
+      const pages = await crawl(person.entries.map((path) => new URL(path, baseUrl).toString()), async (url) => {
+        const response = await page.goto(url, { waitUntil: 'load' });
+        const finalUrl = page.url();
+        const text = await page.evaluate<string>(visibleText);
+        const checked: Checked = {
+          url, finalUrl, status: response?.status() ?? 0, violations: [],
+          links: ((await page.evaluate<string[]>(pageLinks))).flatMap((href) => followable(href, finalUrl) ?? []),
+          shows: Object.values(markup).filter((name) => text.includes(name)),
+          injected: await page.evaluate<number>(injectedElements),
+          phoneWidth: 0,
+          focusFaults: [],
+        };
+        let slug = `${person.who}-${slugOf(finalUrl)}`;
+        for (let n = 2; slugs.has(slug); n += 1) slug = `${person.who}-${slugOf(finalUrl)}-${n}`;
+        slugs.add(slug);
+        await page.evaluate(axeSource);
+        checked.focusFaults = await keyboardWalk(page);
+        for (const width of widths) {
+          await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+          await page.screenshot({ path: new URL(`${slug}-${width}.png`, screenshots).pathname, fullPage: true, animations: 'disabled' });
+          for (const violation of await page.evaluate<AxeViolation[]>(runAxe)) checked.violations.push({ width, violation });
+          if (width === 390) checked.phoneWidth = await page.evaluate<number>(pageWidth);
+        }
+        await page.setViewportSize({ width: widths[0], height: 900 });
+        return checked;
+      });
+      all.push({ who: person.who, pages, dialogs, consoleErrors });
+    }
+    t.diagnostic(`${all.reduce((sum, { pages }) => sum + pages.length, 0)} pages, ${all.map(({ who, pages }) => `${who} ${pages.length}`).join(', ')}; screenshots in ${screenshots.pathname}`);
+
+    for (const { who, pages, dialogs, consoleErrors } of all) {
+      await t.test(`${who}: no serious or critical axe violation on any page at either width`, () => {
+        const found = violationLines(pages);
+        const lesser = found.filter((violation) => !fails(violation));
+        if (lesser.length > 0) t.diagnostic(`${who}, moderate or minor:\n${lesser.map(({ line }) => line).join('\n')}`);
+        assert.deepEqual(found.filter(fails).map(({ line }) => line), []);
+      });
+      await t.test(`${who}: every page fits a 390 px phone, and keyboard focus is visible and starts at the skip link`, () => {
+        assert.deepEqual(pages.filter((page) => page.phoneWidth > 390).map((page) => `${new URL(page.finalUrl).pathname} is ${page.phoneWidth}px wide`), []);
+        assert.deepEqual(pages.flatMap((page) => page.focusFaults.map((fault) => `${new URL(page.finalUrl).pathname}: ${fault}`)), []);
+      });
+      await t.test(`${who}: no dialog, no CSP refusal and no script error on any page; no element made from a name`, () => {
+        assert.deepEqual(dialogs, []);
+        assert.deepEqual(consoleErrors, []);
+        assert.deepEqual(pages.filter((page) => page.injected > 0).map((page) => `${page.finalUrl}: ${page.injected}`), []);
+      });
+    }
+    await t.test('shows each name with markup as visible text on some page', () => {
+      const shown = new Set(all.flatMap(({ pages }) => pages.flatMap((page) => page.shows)));
+      assert.deepEqual(Object.values(markup).filter((name) => !shown.has(name)), []);
+    });
+    await t.test('reaches the signed-in sections and the consent page', () => {
+      for (const who of ['alex', 'sam', 'gia']) {
+        const paths = all.find((entry) => entry.who === who)!.pages.map((page) => new URL(page.finalUrl).pathname);
+        assert.ok(paths.includes('/account'), `${who}: ${paths.join(' ')}`);
+        assert.ok(paths.some((path) => path.startsWith('/consent/')), `${who}: ${paths.join(' ')}`);
+      }
+    });
+  });
+});
+
+async function watchedPage(context: BrowserContext) {
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(`${page.url()}: ${dialog.type()} ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) consoleErrors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
+  return { page, dialogs, consoleErrors };
+}
+
+async function signIn(page: Page, baseUrl: string, email: string) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(sandbox.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname !== '/login');
+}
+
+/**
+ * Tabs through the page from the top as a keyboard user does: a page with a
+ * skip link has it first, and each stop is outlined and scrolled into view.
+ */
+async function keyboardWalk(page: Page): Promise<string[]> {
+  const faults: string[] = [];
+  const skipLink = await page.evaluate<boolean>(hasSkipLink);
+  await page.evaluate('document.activeElement?.blur(); window.scrollTo(0, 0)');
+  for (let stop = 1; stop <= tabStops; stop += 1) {
+    await page.keyboard.press('Tab');
+    const at = await page.evaluate<Focused | null>(focused);
+    if (!at) break;
+    if (stop === 1 && skipLink && !at.skipLink) faults.push(`the first Tab stop is ${at.element}, not the skip link`);
+    if (!at.outlined) faults.push(`${at.element} shows no focus outline`);
+    if (!at.inView) faults.push(`${at.element} is focused out of view`);
+  }
+  return faults;
+}
+
+/** One line per violation and page, both widths together when both have it. */
+function violationLines(pages: Checked[]): { id: string; impact: string | null; line: string }[] {
+  const lines = new Map<string, { id: string; impact: string | null; widths: number[] }>();
+  for (const page of pages) {
+    for (const { width, violation } of page.violations) {
+      const targets = violation.targets.length > 6 ? [...violation.targets.slice(0, 6), `and ${violation.targets.length - 6} more`] : violation.targets;
+      const key = `${new URL(page.finalUrl).pathname} (${page.status}): ${violation.impact} ${violation.id} (${violation.help}) at ${targets.join(', ')}`;
+      const entry = lines.get(key) ?? { id: violation.id, impact: violation.impact, widths: [] };
+      entry.widths.push(width);
+      lines.set(key, entry);
+    }
+  }
+  return [...lines].map(([key, { id, impact, widths: at }]) => ({ id, impact, line: `${key} [${at.join(' and ')} px]` }));
+}
