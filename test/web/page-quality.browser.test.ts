@@ -114,7 +114,6 @@ describe('every page at 390 px and 1280 px [chromium]', { skip: skipWithoutChrom
         for (let n = 2; slugs.has(slug); n += 1) slug = `${person.who}-${slugOf(finalUrl)}-${n}`;
         slugs.add(slug);
         await page.evaluate(axeSource);
-        checked.focusFaults = await keyboardWalk(page);
         for (const width of widths) {
           await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
           await page.screenshot({ path: new URL(`${slug}-${width}.png`, screenshots).pathname, fullPage: true, animations: 'disabled' });
@@ -122,6 +121,8 @@ describe('every page at 390 px and 1280 px [chromium]', { skip: skipWithoutChrom
           if (width === 390) checked.phoneWidth = await page.evaluate<number>(pageWidth);
         }
         await page.setViewportSize({ width: widths[0], height: 900 });
+        // Last, so no screenshot shows where the walk left focus.
+        checked.focusFaults = await keyboardWalk(page);
         return checked;
       });
       all.push({ who: person.who, pages, dialogs, consoleErrors });
