@@ -5,7 +5,7 @@
 // axe-core violation, no CSP refusal in the console, and names with markup
 // shown as text without running anything.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -79,6 +79,8 @@ describe('every page at 390 px and 1280 px [chromium]', { skip: skipWithoutChrom
   const browser = suiteBrowser();
 
   it('screenshots every page, signed out and as Alex, Sam and Gia, with no serious axe violation and names with markup shown as text', async (t) => {
+    // Only this run's pages: a page that is gone leaves no picture behind.
+    rmSync(screenshots, { recursive: true, force: true });
     mkdirSync(screenshots, { recursive: true });
     const { app, baseUrl } = await startServer(t, 'sqlite');
     await nameThingsWithMarkup(app);

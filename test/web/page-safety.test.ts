@@ -118,6 +118,22 @@ describe('every page and form, signed out and as Alex, Sam and Gia [sqlite]', ()
       assert.deepEqual([...faults].map(([what, where]) => `${what}: ${where.join(', ')}`), []);
     });
 
+    await t.test('every page has one <h1>, header cells with a scope, <button> for buttons, and a CSRF field in each POST form', () => {
+      const faults: string[] = [];
+      for (const page of htmlPages) {
+        const where = `${page.who} ${new URL(page.finalUrl).pathname} (${page.status})`;
+        const headings = page.body.match(/<h1\b/gi)?.length ?? 0;
+        if (headings !== 1) faults.push(`${where}: ${headings} <h1>`);
+        for (const cell of page.body.matchAll(/<th\b[^>]*>/gi)) if (!/\sscope="(?:col|row|colgroup|rowgroup)"/.test(cell[0])) faults.push(`${where}: ${cell[0]} has no scope`);
+        if (/<input\b[^>]*type="(?:submit|button|image|reset)"/i.test(page.body)) faults.push(`${where}: an <input> button`);
+        if (/<(?:a|div|span)\b[^>]*role="button"/i.test(page.body)) faults.push(`${where}: a role="button" that is not a <button>`);
+        for (const form of postFormsIn(page.body, page.finalUrl)) {
+          if (!form.fields.some(([name, value]) => name === '_csrf' && value !== '')) faults.push(`${where}: the form posting to ${new URL(form.action).pathname} carries no _csrf`);
+        }
+      }
+      assert.deepEqual([...new Set(faults)], []);
+    });
+
     await t.test('shows names with markup as text on every page, never as markup', () => {
       const failures: string[] = [];
       for (const [what, text] of Object.entries(markup)) {
