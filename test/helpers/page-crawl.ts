@@ -180,15 +180,17 @@ export const markup = {
   person: '"><svg onload=alert(3)>',
   vehicle: '<iframe src="javascript:alert(4)"></iframe>',
   account: 'Residence <b onclick=alert(5)>&amp; Co</b>',
+  application: "Smart <img src=x onerror='alert(6)'> Home",
 } as const;
 
-/** Names things in the sandbox with markup: a door everyone sees, Sam's name, a vehicle's make, an account's name. */
+/** Names things in the sandbox with markup: a door everyone sees, Sam's name, a vehicle's make, an account's name, the applications (a developer names them). */
 export async function nameThingsWithMarkup(app: App): Promise<void> {
   await app.db.updateTable('doors').set({ name: markup.door }).where('id', '=', sandboxDoors.garage.id).execute();
   await app.db.updateTable('doors').set({ name: markup.otherDoor }).where('id', '=', sandboxDoors.gate.id).execute();
   await app.db.updateTable('people').set({ first_name: markup.person }).where('id', '=', sandboxPeople.sam.id).execute();
   await app.db.updateTable('vehicles').set({ make: markup.vehicle }).execute();
   await app.db.updateTable('accounts').set({ name: markup.account }).where('id', '=', sandboxAccounts.residence.id).execute();
+  await app.db.updateTable('clients').set({ name: markup.application, description: markup.application }).where('is_sandbox', '=', 1).execute();
 }
 
 /** Alex invites an address without a login, so the invitation page shows its sign-up form; returns the link. */
