@@ -118,7 +118,7 @@ describe('every page and form, signed out and as Alex, Sam and Gia [sqlite]', ()
       assert.deepEqual([...faults].map(([what, where]) => `${what}: ${where.join(', ')}`), []);
     });
 
-    await t.test('every page has one <h1>, header cells with a scope, <button> for buttons, and a CSRF field in each POST form', () => {
+    await t.test('every page has one <h1>, header cells with a scope, <button> for buttons, no positive tabindex, and a CSRF field in each POST form', () => {
       const faults: string[] = [];
       for (const page of htmlPages) {
         const where = `${page.who} ${new URL(page.finalUrl).pathname} (${page.status})`;
@@ -127,6 +127,9 @@ describe('every page and form, signed out and as Alex, Sam and Gia [sqlite]', ()
         for (const cell of page.body.matchAll(/<th\b[^>]*>/gi)) if (!/\sscope="(?:col|row|colgroup|rowgroup)"/.test(cell[0])) faults.push(`${where}: ${cell[0]} has no scope`);
         if (/<input\b[^>]*type="(?:submit|button|image|reset)"/i.test(page.body)) faults.push(`${where}: an <input> button`);
         if (/<(?:a|div|span)\b[^>]*role="button"/i.test(page.body)) faults.push(`${where}: a role="button" that is not a <button>`);
+        // Focus order is reading order: nothing jumps the queue.
+        if (/\stabindex="[1-9]/i.test(page.body)) faults.push(`${where}: a positive tabindex`);
+        if (/\shref="\s*javascript:/i.test(page.body)) faults.push(`${where}: a javascript: link`);
         for (const form of postFormsIn(page.body, page.finalUrl)) {
           if (!form.fields.some(([name, value]) => name === '_csrf' && value !== '')) faults.push(`${where}: the form posting to ${new URL(form.action).pathname} carries no _csrf`);
         }
