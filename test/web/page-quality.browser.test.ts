@@ -207,7 +207,8 @@ async function signIn(page: Page, baseUrl: string, email: string) {
 async function keyboardWalk(page: Page): Promise<string[]> {
   const faults: string[] = [];
   const skipLink = await page.evaluate<boolean>(hasSkipLink);
-  await page.evaluate('document.activeElement?.blur(); window.scrollTo(0, 0)');
+  // Focus navigation starts where the removed element stood: the top of the page, whatever took focus on load.
+  await page.evaluate(`(() => { const start = document.createElement('span'); start.tabIndex = -1; document.body.prepend(start); start.focus(); start.remove(); window.scrollTo(0, 0); })()`);
   for (let stop = 1; stop <= tabStops; stop += 1) {
     await page.keyboard.press('Tab');
     const at = await page.evaluate<Focused | null>(focused);
