@@ -42,7 +42,7 @@ export async function consentPages(app: FastifyInstance, deps: WebDeps): Promise
   <dt>Application</dt><dd>${name}</dd>
   ${client?.description ? html`<dt>About</dt><dd>${client.description}</dd>` : ''}
   ${client?.contact_name ? html`<dt>Developer</dt><dd>${client.contact_name}</dd>` : ''}
-  ${client?.website ? html`<dt>Website</dt><dd><a href="${client.website}" rel="noopener noreferrer" target="_blank">${client.website}</a></dd>` : ''}
+  ${client?.website ? html`<dt>Website</dt><dd><a href="${client.website}" rel="noopener noreferrer" target="_blank">${client.website} <span class="muted">(opens in a new tab)</span></a></dd>` : ''}
 </dl>
 <p>Signed in as <strong>${person.firstName} ${person.lastName}</strong> (${person.email}).</p>
 <p>${name} will be able to:</p>

@@ -5,7 +5,8 @@ export function errorPage(sandbox: boolean, title: string, message: string, deta
   return layout({ title, sandbox }, html`
 <h1>${title}</h1>
 <p class="error" role="alert">${message}</p>
-${detail ? html`<p class="muted">${detail}</p>` : ''}`);
+${detail ? html`<p class="muted">${detail}</p>` : ''}
+<p><a href="/account">Go to your account</a></p>`);
 }
 
 /** oidc-provider's errors that must not redirect (unknown client, unregistered redirect URI). */

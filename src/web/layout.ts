@@ -19,7 +19,7 @@ export function layout(options: LayoutOptions, body: Html): string {
 <body>
 ${options.sandbox ? html`<div class="sandbox-banner" role="status">Sandbox: test data with public passwords. Do not use real information.</div>` : ''}
 <main class="card">
-<p class="brand">ParqEx</p>
+<p class="brand"><a href="/">ParqEx</a></p>
 ${body}
 </main>
 </body>
