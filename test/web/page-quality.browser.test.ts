@@ -70,7 +70,8 @@ const focused = `(() => {
     element: name,
     // A date input's calendar button is focused inside the browser's own shadow tree (the input then does not match :focus) and draws its own ring.
     outlined: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none' || !element.matches(':focus'),
-    inView: box.width > 0 && box.height > 0 && box.left >= 0 && box.right <= innerWidth + 1 && box.top >= 0 && box.bottom <= innerHeight + 1,
+    // WCAG 2.4.11 (focus not obscured): at least part of the focused element shows; a tall textarea is scrolled to, not wholly into, view.
+    inView: box.width > 0 && box.height > 0 && box.right > 0 && box.left < innerWidth && box.bottom > 0 && box.top < innerHeight,
     skipLink: element.getAttribute('href') === '#main',
   };
 })()`;
