@@ -53,6 +53,11 @@ export const eventFieldSchemas = {
   access_removed: Type.Object({ ...personOnDoor, removedByUserID: hex('Who removed it') }),
   vehicle_added: Vehicle,
   vehicle_removed: Vehicle,
+  member_permissions_changed: Type.Object({
+    accountID: hex('The account'), personID: hex('The member'),
+    permissions: Type.Array(Type.Union([Type.Literal('share'), Type.Literal('guests'), Type.Literal('enforcement')]), { description: 'What the member may do now, of share, guests, enforcement' }),
+  }),
+  member_removed: Type.Object({ accountID: hex('The account'), personID: hex('The former member'), removedByUserID: hex('The Admin who removed them') }),
 } satisfies Record<string, TObject>;
 
 export type EventFields = { [Type in keyof typeof eventFieldSchemas]: Static<(typeof eventFieldSchemas)[Type]> };
@@ -74,6 +79,8 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   access_removed: { category: 'management', description: 'A person\'s access to a door was removed (one event per door).' },
   vehicle_added: { category: 'management', description: 'A vehicle was added to a person\'s access list.' },
   vehicle_removed: { category: 'management', description: 'A vehicle was removed from a person\'s access list.' },
+  member_permissions_changed: { category: 'management', description: 'An Admin changed a member\'s permissions (share, guests, enforcement); to the Admin and the member.' },
+  member_removed: { category: 'management', description: 'An Admin removed a member from the account, ending their access there; to the Admin and the former member.' },
   unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, an unknown plate, or a door forced open.' },
 };
 
