@@ -225,6 +225,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     devMailbox,
     settings,
     toggle: devices.toggle,
+    mailer,
+    publicUrl: config.publicUrl,
   });
   if (config.env === 'development' && clock instanceof ManualClock) await server.register(sandboxClockRoute, { clock, jobs });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());

@@ -10,11 +10,16 @@ import type { SettingsDeps } from '../access/settings.ts';
 import type { Interactions } from '../oauth/interactions.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import { accountPages } from './account.ts';
 import { consentPages } from './consent.ts';
 import { loginPages } from './login.ts';
 import { invitationPages } from './invitations.ts';
 import { mailboxPage } from './mailbox.ts';
+import { accountsPage } from './accounts.ts';
+import { peoplePages } from './people.ts';
+import { controllersPage } from './controllers.ts';
+import { accountSettingsPage } from './account-settings.ts';
 import type { PlainHttpRefusal } from './secure-connection.ts';
 
 export interface WebDeps {
@@ -33,6 +38,9 @@ export interface WebDeps {
   devMailbox: boolean;
   /** The open and close buttons of the account page. */
   toggle: ToggleDeps;
+  /** Invitations sent from the People page: mail and the origin of its links. */
+  mailer: Mailer;
+  publicUrl: string;
 }
 
 export const webSessionCookie = 'parqex_web_session';
@@ -68,6 +76,10 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   await app.register(accountPages, deps);
   await app.register(invitationPages, deps);
   await app.register(mailboxPage, deps);
+  await app.register(accountsPage, deps);
+  await app.register(peoplePages, deps);
+  await app.register(controllersPage, deps);
+  await app.register(accountSettingsPage, deps);
 }
 
 export function sendPage(reply: FastifyReply, page: string) {
