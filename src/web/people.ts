@@ -57,7 +57,7 @@ export async function peoplePages(app: FastifyInstance, deps: WebDeps): Promise<
 <h1>People and access</h1>
 <p class="muted">${access.account.name}. Access hours are read in the account's time zone, ${access.account.timeZone}.</p>
 <h2 id="members">Members</h2>
-<div class="table-wrap"><table class="list">
+<div class="table-wrap"><table class="list members">
 <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Permissions</th><th scope="col">Keypad PIN</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>${members.members.map((member) => memberRow(base, member, csrf, flash))}</tbody>
 </table></div>
