@@ -4,7 +4,7 @@
 // it exactly as they read an API request.
 import { DateTime } from 'luxon';
 import { DomainError } from './errors.ts';
-import { weekdays, type Weekday } from './schedules.ts';
+import { weekdays, type Weekday, type WeeklyHours } from './schedules.ts';
 import type { ShareWindowInput } from './share-window.ts';
 
 export interface LocalWindowForm {
@@ -18,13 +18,13 @@ export interface LocalWindowForm {
   until?: string;
 }
 
-export function localWindow(form: LocalWindowForm, timeZone: string): ShareWindowInput {
+export function localWindow(form: LocalWindowForm, timeZone: string): ShareWindowInput & { weekly_hours: WeeklyHours | null } {
   const days = [form.days ?? []].flat().filter((day) => day !== '');
   for (const day of days) if (!weekdays.includes(day as Weekday)) throw new DomainError('invalid', `Invalid days: ${day} is not a weekday.`);
   const from = form.from?.trim() ?? '';
   const until = form.until?.trim() ?? '';
   if ((from === '') !== (until === '')) throw new DomainError('invalid', 'Invalid hours: give both a start and an end time, or neither.');
-  const hours = from === '' && days.length === 0 ? null : [{
+  const hours: WeeklyHours | null = from === '' && days.length === 0 ? null : [{
     days: days.length === 0 ? [...weekdays] : weekdays.filter((day) => days.includes(day)),
     start: from === '' ? '00:00' : from,
     end: until === '' || until === '00:00' ? '24:00' : until,

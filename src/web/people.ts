@@ -209,10 +209,10 @@ function memberRow(base: string, member: Member, csrf: string, flash: Flash | un
   const id = compactId(member.personId);
   const pin = member.pinActive ? 'works here' : 'not set, or held by another member';
   if (member.role === 'admin') {
-    return html`<tr><th scope="row">${name}<br><span class="muted">${member.email}</span></th><td>Admin</td><td>All</td><td>${pin}</td><td></td></tr>`;
+    return html`<tr><th scope="row">${name}<br><span class="muted">${member.email}</span></th><td data-label="Role">Admin</td><td data-label="Permissions">All</td><td data-label="Keypad PIN">${pin}</td><td></td></tr>`;
   }
   const form = `member-${id}`;
-  return html`<tr><th scope="row">${name}<br><span class="muted">${member.email}</span></th><td>User</td>
+  return html`<tr><th scope="row">${name}<br><span class="muted">${member.email}</span></th><td data-label="Role">User</td>
 <td><form method="post" action="${base}/members/${id}/permissions" class="permissions">
   <input type="hidden" name="_csrf" value="${csrf}">
   <fieldset><legend class="visually-hidden">Permissions of ${name}</legend>
@@ -220,7 +220,7 @@ function memberRow(base: string, member: Member, csrf: string, flash: Flash | un
   </fieldset>
   <button type="submit" class="secondary">Save<span class="visually-hidden"> permissions of ${name}</span></button>
 </form></td>
-<td>${pin}</td>
+<td data-label="Keypad PIN">${pin}</td>
 <td><a class="button-link" href="${base}/members/${id}/remove">Remove<span class="visually-hidden"> ${name}</span></a></td></tr>`;
 }
 
