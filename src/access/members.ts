@@ -119,13 +119,14 @@ async function requireOtherMember(db: Kysely<Database>, adminId: string, account
 /** Sets a member's permissions to exactly these; announced only when they change. */
 export async function changeMemberPermissions(deps: MemberDeps, adminId: string, accountId: string, personInput: string, permissionsInput: unknown): Promise<Member> {
   const permissions = readPermissions(permissionsInput);
-  const { personId, member } = await requireOtherMember(deps.db, adminId, accountId, personInput, 'changed');
+  const { personId } = await requireOtherMember(deps.db, adminId, accountId, personInput, 'changed');
   const columns: PermissionColumns = { can_share: 0, can_issue_guests: 0, can_enforce: 0 };
   for (const name of permissions) columns[columnOf[name]] = 1;
-  const changed = permissionsOf(member).join() !== permissions.join();
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await setMemberPermissions(trx, accountId, personId, columns))) throw new DomainError('not_found', 'No such member.');
-    if (!changed) return;
+    // Read again inside the change: two Admins' tabs saving at once announce what each really changed.
+    const before = await findMembership(trx, accountId, personId);
+    if (!before || !(await setMemberPermissions(trx, accountId, personId, columns))) throw new DomainError('not_found', 'No such member.');
+    if (permissionsOf(before).join() === permissions.join()) return;
     const data: EventFields['member_permissions_changed'] = { accountID: compactId(accountId), personID: compactId(personId), permissions };
     await appendEvent(trx, { type: 'member_permissions_changed', accountId, personIds: [adminId, personId], occurredAt: nowSeconds(deps.clock), data });
   });

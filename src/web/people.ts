@@ -235,6 +235,7 @@ function accessRow(base: string, doorId: string, doorName: string, entry: Access
   const slot = entry.window.weeklyHours?.[0];
   return html`<li>${entry.name} <span class="muted">(${entry.email})</span>: ${entry.lines.length > 0 ? entry.lines.join('; ') : 'any time'}
   <details class="change"${refused ? html` open` : ''}><summary>Change<span class="visually-hidden"> ${entry.name}'s access to ${doorName}</span></summary>
+  ${(entry.window.weeklyHours?.length ?? 0) > 1 ? html`<p class="muted">These hours have several weekly periods; saving replaces them with the one below.</p>` : ''}
   ${windowForm(path, form, csrf, refused, timeZone, {
     starts_at: localInput(entry.window.startsAt, timeZone), ends_at: localInput(entry.window.endsAt, timeZone),
     days: slot && slot.days.length < 7 ? slot.days.join(',') : '', from: slot ? slot.start : '', until: slot ? (slot.end === '24:00' ? '00:00' : slot.end) : '',
