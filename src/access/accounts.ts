@@ -2,17 +2,50 @@
 import type { Kysely } from 'kysely';
 import { secretMatches } from '../security/secrets.ts';
 import type { Database } from '../store/database.ts';
-import { listMemberships } from '../store/repositories/accounts.ts';
+import { findMembership, renameAccount } from '../store/repositories/accounts.ts';
 import { assignDevice, findDeviceByBlackbox } from '../store/repositories/doors.ts';
 import { setAccountTimeZone, setThirdPartyAccessFlag } from '../store/repositories/accounts.ts';
 import { DomainError } from './errors.ts';
 import { canonicalTimeZone } from './schedules.ts';
 
-async function requireAdmin(db: Kysely<Database>, personId: string, accountId: string): Promise<void> {
-  const memberships = await listMemberships(db, personId);
-  const membership = memberships.find((m) => m.account_id === accountId);
+/** Phase 2 section 0: an account the person is not a member of is not found; a member who is not its Admin is forbidden. */
+export async function requireAdmin(db: Kysely<Database>, personId: string, accountId: string): Promise<void> {
+  const membership = await findMembership(db, accountId, personId);
   if (!membership) throw new DomainError('not_found', 'No such account.');
   if (membership.role !== 'admin') throw new DomainError('forbidden', 'Only the account\'s Admin can do this.');
+}
+
+export const maxAccountNameLength = 100;
+
+/** The account's name as everyone in it sees it; trimmed, 1 to 100 characters. */
+function readAccountName(value: string): string {
+  const name = value.trim();
+  if (name === '') throw new DomainError('invalid', 'Invalid name: enter the account\'s name.');
+  if (name.length > maxAccountNameLength) throw new DomainError('invalid', `Invalid name: at most ${maxAccountNameLength} characters.`);
+  return name;
+}
+
+function readAccountTimeZone(value: string): string {
+  if (value.trim() === '') throw new DomainError('invalid', 'Invalid time_zone: enter a time zone, such as America/New_York.');
+  const timeZone = canonicalTimeZone(value);
+  if (!timeZone) throw new DomainError('invalid', `Invalid time_zone: unknown time zone ${value.trim()}. Use an IANA name such as America/New_York.`);
+  return timeZone;
+}
+
+export interface AccountChanges {
+  name?: string;
+  time_zone?: string;
+}
+
+/** The Admin changes the account's name and zone; both are checked before either is written. */
+export async function updateAccount(db: Kysely<Database>, personId: string, accountId: string, changes: AccountChanges): Promise<void> {
+  await requireAdmin(db, personId, accountId);
+  const name = changes.name === undefined ? undefined : readAccountName(changes.name);
+  const timeZone = changes.time_zone === undefined ? undefined : readAccountTimeZone(changes.time_zone);
+  await db.transaction().execute(async (trx) => {
+    if (name !== undefined) await renameAccount(trx, accountId, name);
+    if (timeZone !== undefined) await setAccountTimeZone(trx, accountId, timeZone);
+  });
 }
 
 /** Spec 3: an Admin can switch third-party access off; the account's doors then vanish from every application. */

@@ -16,6 +16,8 @@ import { bearerAuth } from './auth.ts';
 import { refuseIn } from '../errors/handler.ts';
 import { userInfoRoute } from './routes/user-info.ts';
 import { inviteRoutes } from './routes/invite.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { memberRoutes } from './routes/members.ts';
 import type { Mailer } from '../mail/mailer.ts';
 
 export interface ApiDeps {
@@ -45,6 +47,8 @@ const routeMethods: Record<string, string[]> = {
   'toggle-history': ['GET'],
   toggle: ['POST'],
   invite: ['POST', 'DELETE'],
+  accounts: ['GET'],
+  members: ['GET'],
 };
 
 export async function resourceApi(app: FastifyInstance, options: ApiOptions): Promise<void> {
@@ -75,6 +79,8 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
     authenticated.addHook('onRequest', bearerAuth(deps.verifyBearer, deps.db, deps.limits));
     await authenticated.register(userInfoRoute, deps);
     await authenticated.register(inviteRoutes, deps);
+    await authenticated.register(accountRoutes, deps);
+    await authenticated.register(memberRoutes, deps);
     await authenticated.register(settingsRoute, deps);
     await authenticated.register(syncRoutes, deps);
     await authenticated.register(toggleHistoryRoute, deps);

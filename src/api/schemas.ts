@@ -5,6 +5,11 @@ export const errorEnvelope = Type.Object({
   errors: Type.Array(Type.Object({ message: Type.String() })),
 }, { description: 'The documented error envelope' });
 
+/** Phase 2 routes' error envelope: the domain code beside the message (docs/errors.md, "Domain error codes"). */
+export const codedErrorEnvelope = Type.Object({
+  errors: Type.Array(Type.Object({ message: Type.String(), code: Type.Optional(Type.String({ description: 'The domain error code, such as invalid, forbidden, not_found' })) })),
+}, { description: 'The documented error envelope, with the domain code' });
+
 /** The documented success envelope around a response's data. */
 export function successEnvelope<Data extends TSchema>(data: Data) {
   return Type.Object({ success: Type.Literal(true), timestamp: Type.Integer(), data });

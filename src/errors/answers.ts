@@ -110,6 +110,8 @@ export interface Refusal {
   doorName?: string;
   /** The OAuth surface: RFC 6749's error code; without it, invalid_request (temporarily_unavailable for a 503). */
   oauthError?: string;
+  /** The API envelope of a Phase 2 route: the domain code beside the message (phase2.md section 0). */
+  code?: ErrorCode;
 }
 
 export interface ErrorAnswer {
@@ -125,7 +127,7 @@ export function answerIn(surface: Surface, refusal: Refusal, context: { sandbox:
   const { status, message } = refusal;
   switch (surface) {
     case 'api':
-      return { status, contentType: json, body: JSON.stringify({ errors: [{ message }] }) };
+      return { status, contentType: json, body: JSON.stringify({ errors: [refusal.code ? { message, code: refusal.code } : { message }] }) };
     case 'toggle':
       return { status, contentType: json, body: JSON.stringify({ success: false, timestamp: context.timestamp, message: toggleMessage(status, refusal.doorName, message) }) };
     case 'oauth':

@@ -4,7 +4,7 @@
 // sentences of answers.ts. Routes throw DomainError and leave the answer here.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from 'oidc-provider';
-import { DomainError } from '../access/errors.ts';
+import { DomainError, type ErrorCode } from '../access/errors.ts';
 import { unixNow } from '../api/format.ts';
 import { storeFailure } from '../store/unavailable.ts';
 import { surfaceOf, type Surface } from '../surface.ts';
@@ -14,13 +14,28 @@ import { answerIn, codeAnswers, pageSentences, requestRefusal, statusOn, unavail
 export function errorHandler(sandbox: boolean) {
   return async function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     const surface = surfaceOf(request.url, request.method);
-    return send(reply, answerIn(surface, refusalFor(error, surface, request, reply), { sandbox, timestamp: unixNow() }));
+    const refusal = refusalFor(error, surface, request, reply);
+    // Phase 2 routes name the domain code too; Phase 1 answers stay as documented.
+    if (request.routeOptions.config?.domainCodes) refusal.code = error instanceof DomainError ? error.code : codeOfStatus(refusal.status);
+    return send(reply, answerIn(surface, refusal, { sandbox, timestamp: unixNow() }));
   };
 }
 
 /** A refusal the API decides without throwing (the bearer check, an unknown path or method), in the envelope of `surface`. */
 export function refuseIn(surface: 'api' | 'toggle', reply: FastifyReply, refusal: Refusal) {
   return send(reply, answerIn(surface, refusal, { sandbox: false, timestamp: unixNow() }));
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers errors with their domain code (phase2.md section 0). */
+    domainCodes?: boolean;
+  }
+}
+
+/** The code of a refusal decided outside the domain: a schema's or a malformed body's 400. */
+function codeOfStatus(status: number): ErrorCode | undefined {
+  return status === 400 ? 'invalid' : undefined;
 }
 
 function send(reply: FastifyReply, answer: ErrorAnswer) {

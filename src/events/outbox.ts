@@ -16,6 +16,8 @@ export interface NewEvent<Name extends EventName = EventName> {
   deviceId?: string;
   /** The people it concerns; omitted: everyone who can see the door. */
   personIds?: string[];
+  /** Phase 2 events: the account concerned; a recipient who is a member of it gets it only while it allows third-party applications. */
+  accountId?: string;
   data: FieldsOf<Name>;
   occurredAt?: number;
 }
@@ -51,6 +53,7 @@ async function insertEvent<Name extends EventName>(trx: Transaction<Database>, e
     door_id: event.doorId ?? null,
     device_id: event.deviceId ?? null,
     person_ids: event.personIds ? JSON.stringify(event.personIds) : null,
+    account_id: event.accountId ?? null,
     data: JSON.stringify(event.data),
     // Real time only until the door-moves merge: devices/ and toggle-door.ts do not pass it yet.
     occurred_at: event.occurredAt ?? Math.floor(systemClock.now() / 1000),

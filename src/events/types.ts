@@ -57,6 +57,11 @@ export const eventFieldSchemas = {
     endpointID: hex('The endpoint the test was sent to'),
     message: Type.String({ description: 'A sentence saying this is a test' }),
   }),
+  member_permissions_changed: Type.Object({
+    accountID: hex('The account'), personID: hex('The member'),
+    permissions: Type.Array(Type.Union([Type.Literal('share'), Type.Literal('guests'), Type.Literal('enforcement')]), { description: 'What the member may do now, of share, guests, enforcement' }),
+  }),
+  member_removed: Type.Object({ accountID: hex('The account'), personID: hex('The former member'), removedByUserID: hex('The Admin who removed them') }),
 } satisfies Record<string, TObject>;
 
 export type EventFields = { [Type in keyof typeof eventFieldSchemas]: Static<(typeof eventFieldSchemas)[Type]> };
@@ -79,6 +84,8 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   vehicle_added: { category: 'management', description: 'A vehicle was added to a person\'s access list.' },
   vehicle_removed: { category: 'management', description: 'A vehicle was removed from a person\'s access list.' },
   webhook_test: { category: 'management', description: 'A test sent from the developer console to one endpoint, whatever event types it asked for; it concerns no door and no authorization.' },
+  member_permissions_changed: { category: 'management', description: 'An Admin changed a member\'s permissions (share, guests, enforcement); to the Admin and the member.' },
+  member_removed: { category: 'management', description: 'An Admin removed a member from the account, ending their access there; to the Admin and the former member.' },
   unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, an unknown plate, or a door forced open.' },
 };
 

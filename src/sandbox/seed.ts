@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { hashPassword } from '../security/passwords.ts';
-import { addMemberIfAbsent, insertAccountIfAbsent } from '../store/repositories/accounts.ts';
+import { addMemberIfAbsent, insertAccountIfAbsent, setMemberPermissions } from '../store/repositories/accounts.ts';
 import { countSandboxClients } from '../store/repositories/clients.ts';
 import { countSandboxPeople, insertPersonIfAbsent } from '../store/repositories/people.ts';
 import { describeClient, importClient, type ClientRules } from '../oauth/clients.ts';
@@ -90,9 +90,9 @@ export async function seedSandbox(db: Kysely<Database>, rules: ClientRules, sett
   // Sam is a plain User: no sharing permission (can_share stays 0), so he cannot invite anyone.
   await addMemberIfAbsent(db, { account_id: sandboxAccounts.residence.id, person_id: sandboxPeople.sam.id, role: 'user', created_at: now });
   await addMemberIfAbsent(db, { account_id: sandboxAccounts.neighbor.id, person_id: sandboxPeople.nora.id, role: 'admin', created_at: now });
-  // Gia is a User too. Her `guests` and `enforcement` permissions come with the
-  // columns that hold them (phase2.md A.7); until then she shares nothing either.
+  // Gia is a User too, the residence's guard: she issues guest passes and enforces, but shares no doors (phase2.md A.8).
   await addMemberIfAbsent(db, { account_id: sandboxAccounts.residence.id, person_id: sandboxPeople.gia.id, role: 'user', created_at: now });
+  await setMemberPermissions(db, sandboxAccounts.residence.id, sandboxPeople.gia.id, { can_share: 0, can_issue_guests: 1, can_enforce: 1 });
 
   await seedControllers(db, now);
   for (const [key, pin] of Object.entries(sandboxPins)) {

@@ -61,6 +61,10 @@ export interface AccountMembersTable {
   role: Role;
   /** A User allowed to give time-boxed guest access to their doors (GuestAccess). */
   can_share: Generated<number>;
+  /** May issue guest passes (phase2.md A.7, `guests`). */
+  can_issue_guests: Generated<number>;
+  /** May enforce: allowances, watchlist, notices (phase2.md A.7, `enforcement`). */
+  can_enforce: Generated<number>;
   created_at: number;
 }
 
@@ -327,6 +331,8 @@ export interface OutboxEventsTable {
   /** JSON: the type's own fields. */
   data: string;
   occurred_at: number;
+  /** The account a Phase 2 event concerns (its third-party switch applies at fan-out); null for Phase 1 events. */
+  account_id: Generated<string | null>;
   /** Recording order: microseconds, strictly increasing within a process. */
   seq: number;
   fanned_out_at: number | null;

@@ -12,6 +12,7 @@ import * as accountTimeZone from './migrations/0009-account-time-zone.ts';
 import * as pinClaims from './migrations/0010-pin-claims.ts';
 import * as idempotencyRecords from './migrations/0011-idempotency-records.ts';
 import * as doorMoves from './migrations/0012-door-moves.ts';
+import * as memberPermissions from './migrations/0013-member-permissions.ts';
 import * as mailLinks from './migrations/0014-mail-links.ts';
 import * as developerApplications from './migrations/0015-developer-applications.ts';
 
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '0010-pin-claims': pinClaims,
   '0011-idempotency-records': idempotencyRecords,
   '0012-door-moves': doorMoves,
+  '0013-member-permissions': memberPermissions,
   '0014-mail-links': mailLinks,
   '0015-developer-applications': developerApplications,
 };

@@ -11,6 +11,7 @@ import type { Interactions } from '../oauth/interactions.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
 import type { IdentityDeps } from '../access/identity-deps.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import { accountPages } from './account.ts';
 import { emailChangePages } from './account/email-change.ts';
 import { newAccountPages } from './account/new-account.ts';
@@ -24,6 +25,10 @@ import { consentPages } from './consent.ts';
 import { loginPages } from './login.ts';
 import { invitationPages } from './invitations.ts';
 import { mailboxPage } from './mailbox.ts';
+import { accountsPage } from './accounts.ts';
+import { peoplePages } from './people.ts';
+import { controllersPage } from './controllers.ts';
+import { accountSettingsPage } from './account-settings.ts';
 import type { PlainHttpRefusal } from './secure-connection.ts';
 
 export interface WebDeps {
@@ -46,6 +51,9 @@ export interface WebDeps {
   identity: IdentityDeps;
   /** The developer console: client registration rules, and the key that seals webhook secrets and shown-once values. */
   developers: { rules: ClientRules; box: Box };
+  /** Invitations sent from the People page: mail and the origin of its links. */
+  mailer: Mailer;
+  publicUrl: string;
 }
 
 export const webSessionCookie = 'parqex_web_session';
@@ -87,6 +95,10 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   await app.register(emailChangePages, deps);
   await app.register(newAccountPages, deps);
   await app.register(developerPages, deps);
+  await app.register(accountsPage, deps);
+  await app.register(peoplePages, deps);
+  await app.register(controllersPage, deps);
+  await app.register(accountSettingsPage, deps);
 }
 
 export function sendPage(reply: FastifyReply, page: string) {

@@ -28,7 +28,10 @@ export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolea
     for (const event of events) {
       const wanting = endpoints.filter((endpoint) => subscribes(endpoint.types, event.type, event.category));
       if (wanting.length === 0) continue;
-      const people = event.person_ids ? JSON.parse(event.person_ids) as string[] : event.door_id ? await repo.peopleWhoSeeDoor(trx, event.door_id) : [];
+      const named = event.person_ids ? JSON.parse(event.person_ids) as string[] : event.door_id ? await repo.peopleWhoSeeDoor(trx, event.door_id) : [];
+      // Phase 2 (phase2.md section 0): a member of the event's account hears of it only while that account allows third-party applications.
+      const closed = event.account_id ? new Set(await repo.membersOfClosedAccount(trx, event.account_id, named)) : undefined;
+      const people = closed ? named.filter((personId) => !closed.has(personId)) : named;
       const authorizations = await repo.authorizationsFor(trx, people, [...new Set(wanting.map((endpoint) => endpoint.client_id))]);
       const rows: Database['webhook_deliveries'][] = [];
       for (const authorization of authorizations) {

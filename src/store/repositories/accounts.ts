@@ -13,14 +13,14 @@ export async function addMemberIfAbsent(db: Kysely<Database>, member: { account_
 export function listMemberships(db: Kysely<Database>, personId: string) {
   return db.selectFrom('account_members')
     .innerJoin('accounts', 'accounts.id', 'account_members.account_id')
-    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role', 'account_members.can_share', 'accounts.third_party_access', 'accounts.time_zone'])
+    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role', 'account_members.can_share', 'account_members.can_issue_guests', 'account_members.can_enforce', 'accounts.third_party_access', 'accounts.time_zone'])
     .where('account_members.person_id', '=', personId)
     .orderBy('accounts.name')
     .execute();
 }
 
 export function findMembership(db: Kysely<Database>, accountId: string, personId: string) {
-  return db.selectFrom('account_members').select(['role', 'can_share'])
+  return db.selectFrom('account_members').select(['role', 'can_share', 'can_issue_guests', 'can_enforce'])
     .where('account_id', '=', accountId).where('person_id', '=', personId).executeTakeFirst();
 }
 
@@ -43,4 +43,56 @@ export async function setAccountTimeZone(db: Kysely<Database>, accountId: string
 
 export async function setThirdPartyAccessFlag(db: Kysely<Database>, accountId: string, enabled: boolean): Promise<void> {
   await db.updateTable('accounts').set({ third_party_access: enabled ? 1 : 0 }).where('id', '=', accountId).execute();
+}
+
+export function findAccount(db: Kysely<Database>, accountId: string) {
+  return db.selectFrom('accounts').select(['id', 'name', 'time_zone', 'third_party_access']).where('id', '=', accountId).executeTakeFirst();
+}
+
+export async function renameAccount(db: Kysely<Database>, accountId: string, name: string): Promise<void> {
+  await db.updateTable('accounts').set({ name }).where('id', '=', accountId).execute();
+}
+
+/** The three permission columns of one member (phase2.md A.7). */
+export interface PermissionColumns {
+  can_share: number;
+  can_issue_guests: number;
+  can_enforce: number;
+}
+
+export async function setMemberPermissions(db: Kysely<Database>, accountId: string, personId: string, columns: PermissionColumns): Promise<boolean> {
+  const result = await db.updateTable('account_members').set(columns)
+    .where('account_id', '=', accountId).where('person_id', '=', personId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+function memberRows(db: Kysely<Database>, accountId: string) {
+  return db.selectFrom('account_members')
+    .innerJoin('people', 'people.id', 'account_members.person_id')
+    .leftJoin('pin_claims', (join) => join.onRef('pin_claims.account_id', '=', 'account_members.account_id')
+      .onRef('pin_claims.person_id', '=', 'account_members.person_id'))
+    .select(['people.id as person_id', 'people.first_name', 'people.last_name', 'people.email', 'account_members.role', 'account_members.can_share',
+      'account_members.can_issue_guests', 'account_members.can_enforce', 'account_members.created_at', 'pin_claims.pin_lookup'])
+    .where('account_members.account_id', '=', accountId);
+}
+
+/** A page of an account's members, newest first; `before` is the last row of the previous page. */
+export function membersOfAccount(db: Kysely<Database>, accountId: string, limit: number, before?: { createdAt: number; personId: string }) {
+  let query = memberRows(db, accountId);
+  if (before) {
+    query = query.where((eb) => eb.or([
+      eb('account_members.created_at', '<', before.createdAt),
+      eb.and([eb('account_members.created_at', '=', before.createdAt), eb('account_members.person_id', '<', before.personId)]),
+    ]));
+  }
+  return query.orderBy('account_members.created_at', 'desc').orderBy('account_members.person_id', 'desc').limit(limit).execute();
+}
+
+export function findMember(db: Kysely<Database>, accountId: string, personId: string) {
+  return memberRows(db, accountId).where('account_members.person_id', '=', personId).executeTakeFirst();
+}
+
+export async function deleteMembership(db: Kysely<Database>, accountId: string, personId: string): Promise<boolean> {
+  const result = await db.deleteFrom('account_members').where('account_id', '=', accountId).where('person_id', '=', personId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }

@@ -42,3 +42,18 @@ export function doorAccessWindows(db: Kysely<Database>, personId: string, doorId
   }
   return query.execute();
 }
+
+/** Who was given access to these doors, with their names and windows. */
+export function accessToDoors(db: Kysely<Database>, doorIds: readonly string[]) {
+  if (doorIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('door_access').innerJoin('people', 'people.id', 'door_access.person_id')
+    .select(['door_access.door_id', 'door_access.person_id', 'door_access.starts_at', 'door_access.ends_at', 'door_access.weekly_hours',
+      'people.first_name', 'people.last_name', 'people.email'])
+    .where('door_access.door_id', 'in', [...doorIds]).orderBy('people.first_name').orderBy('people.last_name').execute();
+}
+
+/** Changes the window of an existing access row; false when there is none. */
+export async function updateDoorAccessWindow(db: Kysely<Database>, doorId: string, personId: string, window: Pick<Database['door_access'], 'starts_at' | 'ends_at' | 'weekly_hours'>): Promise<boolean> {
+  const result = await db.updateTable('door_access').set(window).where('door_id', '=', doorId).where('person_id', '=', personId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -110,3 +110,18 @@ export function doorsAdministeredBy(db: Kysely<Database>, personId: string, door
   }
   return query.execute();
 }
+
+/** Every door of an account's controllers, with its controller. */
+export function doorsOfAccount(db: Kysely<Database>, accountId: string) {
+  return db.selectFrom('doors').innerJoin('devices', 'devices.id', 'doors.device_id')
+    .select(['doors.id', 'doors.name', 'doors.device_id', 'doors.entity_number', 'doors.door_type', 'doors.kind', 'doors.state', 'doors.sensor',
+      'doors.sensor_battery_level', 'doors.auto_close_enabled', 'doors.auto_close_delay', 'doors.active'])
+    .where('devices.account_id', '=', accountId).orderBy('devices.blackbox_code').orderBy('doors.entity_number').execute();
+}
+
+/** A person's own names for the account's doors go when they leave it. */
+export async function deleteDoorNamesInAccount(db: Kysely<Database>, accountId: string, personId: string): Promise<void> {
+  await db.deleteFrom('door_names').where('person_id', '=', personId)
+    .where('door_id', 'in', (eb) => eb.selectFrom('doors').innerJoin('devices', 'devices.id', 'doors.device_id').select('doors.id').where('devices.account_id', '=', accountId))
+    .execute();
+}

@@ -43,3 +43,22 @@ export function invitedDoors(db: Kysely<Database>, doorIds: string[]) {
     .select(['doors.id', 'doors.name', 'accounts.id as account_id', 'accounts.name as account_name', 'accounts.time_zone as account_time_zone'])
     .where('doors.id', 'in', doorIds).orderBy('accounts.name').orderBy('doors.name').execute();
 }
+
+/** Pending invitations sent by members of an account (only they can share its doors), newest first. */
+export function pendingInvitationsByMembersOf(db: Kysely<Database>, accountId: string, now: number): Promise<InvitationRow[]> {
+  return db.selectFrom('invitations').select(columns.map((column) => `invitations.${column}` as const))
+    .where('invitations.accepted_at', 'is', null).where('invitations.expires_at', '>', now)
+    .where('invitations.invited_by', 'in', (eb) => eb.selectFrom('account_members').select('account_members.person_id').where('account_members.account_id', '=', accountId))
+    .orderBy('invitations.created_at', 'desc').execute();
+}
+
+export function findInvitation(db: Kysely<Database>, id: string): Promise<InvitationRow | undefined> {
+  return db.selectFrom('invitations').select(columns).where('id', '=', id).executeTakeFirst();
+}
+
+/** A fresh link for the same invitation: the old link stops working. */
+export async function renewInvitationToken(db: Kysely<Database>, id: string, tokenHash: string, expiresAt: number): Promise<boolean> {
+  const result = await db.updateTable('invitations').set({ token_hash: tokenHash, expires_at: expiresAt })
+    .where('id', '=', id).where('accepted_at', 'is', null).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

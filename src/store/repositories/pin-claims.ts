@@ -39,3 +39,8 @@ export function accountsWithoutClaim(db: Kysely<Database>, personId: string) {
     .orderBy('accounts.name')
     .execute();
 }
+
+/** A former member's PIN no longer opens anything at the account. */
+export async function deleteClaim(db: Kysely<Database>, accountId: string, personId: string): Promise<void> {
+  await db.deleteFrom('pin_claims').where('account_id', '=', accountId).where('person_id', '=', personId).execute();
+}

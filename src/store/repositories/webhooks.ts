@@ -38,6 +38,15 @@ export async function peopleWhoSeeDoor(db: Kysely<Database>, doorId: string): Pr
   return [...new Set([...admins, ...users].map((row) => row.person_id))];
 }
 
+/** Of these people, the members of the account while it has third-party applications switched off. */
+export async function membersOfClosedAccount(db: Kysely<Database>, accountId: string, personIds: string[]): Promise<string[]> {
+  if (personIds.length === 0) return [];
+  const rows = await db.selectFrom('account_members').innerJoin('accounts', 'accounts.id', 'account_members.account_id')
+    .select('account_members.person_id').where('accounts.id', '=', accountId).where('accounts.third_party_access', '=', 0)
+    .where('account_members.person_id', 'in', personIds).execute();
+  return rows.map((row) => row.person_id);
+}
+
 export function authorizationsFor(db: Kysely<Database>, personIds: string[], clientIds: string[]) {
   if (personIds.length === 0 || clientIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('authorizations').select(['grant_id', 'person_id', 'client_id'])

@@ -1,0 +1,80 @@
+// The person's accounts (phase2.md A.7): any token lists them; the Admin
+// changes one's name and zone through the internal PATCH (first-party only).
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { updateAccount } from '../../access/accounts.ts';
+import { DomainError } from '../../access/errors.ts';
+import { compactId, parseId } from '../../access/ids.ts';
+import { accountsOf, permissionNames, type AccountOfPerson } from '../../access/members.ts';
+import { firstPartyOnly } from '../first-party.ts';
+import { unixNow } from '../format.ts';
+import type { ApiDeps } from '../index.ts';
+import { bearerSecurity, codedErrorEnvelope, successEnvelope } from '../schemas.ts';
+
+export const Permissions = Type.Array(Type.Union(permissionNames.map((name) => Type.Literal(name))), {
+  description: 'share: give others time-boxed access to one\'s doors; guests: issue guest passes; enforcement: enforce parking rules. The Admin holds all.',
+});
+const Role = Type.Union([Type.Literal('admin'), Type.Literal('user')]);
+const AccountData = Type.Object({
+  id: Type.String({ description: 'The account, 32 lowercase hex' }),
+  name: Type.String(),
+  role: Role,
+  time_zone: Type.String({ description: 'IANA name: access hours at the account\'s doors are read in it' }),
+  permissions: Permissions,
+});
+export const AccountParams = Type.Object({ account_id: Type.String({ maxLength: 64, description: 'The account, 32 hex digits or a dashed UUID' }) });
+const AccountPatch = Type.Object({
+  name: Type.Optional(Type.String({ maxLength: 200, description: '1 to 100 characters' })),
+  time_zone: Type.Optional(Type.String({ maxLength: 100, description: 'An IANA name, such as America/New_York' })),
+}, { additionalProperties: false, description: 'Fields not listed (lpr_vehicle_cap, the guest policy) are refused until the features they govern exist' });
+
+const errors = { 400: codedErrorEnvelope, 401: codedErrorEnvelope, 403: codedErrorEnvelope, 404: codedErrorEnvelope };
+
+export function presentAccount(account: AccountOfPerson) {
+  return { id: compactId(account.id), name: account.name, role: account.role, time_zone: account.timeZone, permissions: account.permissions };
+}
+
+/** An account id from the path, in the stored form; no id at all is an account nobody has. */
+export function accountIdParam(value: string): string {
+  const id = parseId(value);
+  if (!id) throw new DomainError('not_found', 'No such account.');
+  return id;
+}
+
+export async function accountRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  app.get('/accounts', {
+    config: { domainCodes: true },
+    schema: {
+      tags: ['Accounts'],
+      summary: 'List the person\'s accounts',
+      description: 'Every account the person is a member of, with their role and permissions there. Any token.',
+      security: bearerSecurity,
+      response: { 200: successEnvelope(Type.Array(AccountData)), 401: codedErrorEnvelope },
+    },
+  }, async (request) => {
+    const accounts = await accountsOf(deps.db, request.principal!.personId);
+    return { success: true as const, timestamp: unixNow(), data: accounts.map(presentAccount) };
+  });
+
+  await app.register(async (internal) => {
+    internal.addHook('onRequest', firstPartyOnly(deps.db));
+    internal.patch<{ Params: Static<typeof AccountParams>; Body: Static<typeof AccountPatch> }>('/accounts/:account_id', {
+      config: { domainCodes: true },
+      schema: {
+        tags: ['Internal'],
+        summary: 'Change an account\'s name or time zone',
+        description: 'First-party clients only (others get 404); the account\'s Admin only (another member gets 403, anyone else 404). Changing the zone moves every access hour of the account\'s doors to that zone.',
+        security: bearerSecurity,
+        params: AccountParams,
+        body: AccountPatch,
+        response: { 200: successEnvelope(AccountData), ...errors },
+      },
+    }, async (request) => {
+      const accountId = accountIdParam(request.params.account_id);
+      const personId = request.principal!.personId;
+      await updateAccount(deps.db, personId, accountId, request.body ?? {});
+      const account = (await accountsOf(deps.db, personId)).find((candidate) => candidate.id === accountId)!;
+      return { success: true as const, timestamp: unixNow(), data: presentAccount(account) };
+    });
+  });
+}

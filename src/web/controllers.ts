@@ -1,0 +1,110 @@
+// Controllers (Admins): claim one with its serial and the claim code from its
+// box; each controller's presence, last contact (in the viewer's zone),
+// firmware, doors with their sensor battery and auto-close, and the open-alert
+// time, which the platform applies and the Admin may change here.
+import type { FastifyInstance } from 'fastify';
+import { DateTime } from 'luxon';
+import { claimController } from '../access/accounts.ts';
+import { accountControllers, changeOpenAlertTime, maxOpenAlertMinutes, type Controller } from '../access/controllers.ts';
+import { compactId } from '../access/ids.ts';
+import { personTimeZone } from '../access/settings.ts';
+import { adminPoster, adminViewer, invalidIf, refusable, typed } from './admin-account.ts';
+import { adminPath } from './app-layout.ts';
+import type { Flash } from './flash.ts';
+import { redirectWith } from './flash.ts';
+import { formBody } from './form-schemas.ts';
+import { html, type Html } from './html.ts';
+import type { WebDeps } from './index.ts';
+import { sendAppPage } from './signed-in.ts';
+
+const params = (...names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((name) => [name, { type: 'string', maxLength: 100 }])), required: names });
+
+export async function controllersPage(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  app.get<{ Params: { id: string } }>('/accounts/:id/controllers', { schema: { hide: true, params: params('id') } }, async (request, reply) => {
+    const admin = await adminViewer(deps, request, reply, request.params.id);
+    if (!admin) return reply;
+    const { viewer, accountId } = admin;
+    const [controllers, zone] = await Promise.all([accountControllers(deps.db, viewer.personId, accountId), personTimeZone(deps.db, viewer.personId)]);
+    const base = adminPath(accountId, 'controllers');
+    const claiming = viewer.flash?.values?._form === 'claim' ? viewer.flash : undefined;
+    return sendAppPage(deps, reply, viewer, { title: 'Controllers', section: 'controllers', accountId }, html`
+<h1>Controllers</h1>
+${controllers.length === 0 ? html`<p class="muted">No controller yet. Claim the first one below.</p>` : controllers.map((controller) => controllerSection(base, controller, zone, viewer.csrf, viewer.flash))}
+<h2 id="claim">Claim a controller</h2>
+<form method="post" action="${base}/claim" class="claim">
+  <input type="hidden" name="_csrf" value="${viewer.csrf}">
+  <label for="serial">Serial number <span class="muted">(16 characters, on the controller's label)</span></label>
+  <input id="serial" name="blackbox_code" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" required maxlength="32" value="${typed(claiming, 'claim', 'blackbox_code')}"${invalidIf(claiming, 'blackbox_code')}>
+  <label for="claim-code">Claim code <span class="muted">(on the card inside the box)</span></label>
+  <input id="claim-code" name="claim_code" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" required maxlength="64"${invalidIf(claiming, 'blackbox_code')}>
+  <button type="submit">Claim controller</button>
+</form>`);
+  });
+
+  app.post<{ Params: { id: string }; Body: { blackbox_code: string; claim_code: string } }>('/accounts/:id/controllers/claim', {
+    schema: { hide: true, params: params('id'), body: formBody({ blackbox_code: 32, claim_code: 64 }, ['blackbox_code', 'claim_code']) },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const admin = await adminPoster(deps, request, reply, request.params.id);
+    if (!admin) return reply;
+    const base = adminPath(admin.accountId, 'controllers');
+    try {
+      await claimController(deps.db, admin.personId, admin.accountId, request.body.blackbox_code, request.body.claim_code);
+    } catch (error) {
+      if (!refusable(error)) throw error;
+      // The claim code is a secret of sorts: never given back to the form.
+      return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'blackbox_code', values: { _form: 'claim', blackbox_code: request.body.blackbox_code } }, deps.secureCookies);
+    }
+    return redirectWith(reply, base, { info: 'Controller claimed: its doors are now the account\'s.' }, deps.secureCookies);
+  });
+
+  app.post<{ Params: { id: string; device: string }; Body: { open_alert_minutes: string } }>('/accounts/:id/controllers/:device/open-alert', {
+    schema: { hide: true, params: params('id', 'device'), body: formBody({ open_alert_minutes: 10 }, ['open_alert_minutes']) },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const admin = await adminPoster(deps, request, reply, request.params.id);
+    if (!admin) return reply;
+    const base = adminPath(admin.accountId, 'controllers');
+    const form = `alert-${compactId(request.params.device)}`;
+    try {
+      const minutes = await changeOpenAlertTime(deps.db, admin.personId, admin.accountId, request.params.device, request.body.open_alert_minutes);
+      return redirectWith(reply, base, { info: `You will be alerted when a door of this controller stays open ${minutes} minute${minutes === 1 ? '' : 's'}.` }, deps.secureCookies);
+    } catch (error) {
+      if (!refusable(error)) throw error;
+      return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'open_alert_minutes', values: { _form: form, open_alert_minutes: request.body.open_alert_minutes } }, deps.secureCookies);
+    }
+  });
+}
+
+function controllerSection(base: string, controller: Controller, zone: string, csrf: string, flash: Flash | undefined): Html {
+  const id = compactId(controller.id);
+  const form = `alert-${id}`;
+  const refused = flash?.values?._form === form ? flash : undefined;
+  const status = !controller.active ? 'Disabled' : controller.online ? 'Online' : 'Offline';
+  const lastContact = controller.lastContact === null ? 'never' : `${DateTime.fromSeconds(controller.lastContact, { zone }).toFormat('yyyy-MM-dd HH:mm')} ${zone}`;
+  return html`<section class="controller" aria-labelledby="controller-${id}">
+<h2 id="controller-${id}">Controller ${controller.serial}</h2>
+<dl class="facts">
+  <div><dt>Status</dt><dd><span class="status status-${status.toLowerCase()}">${status}</span></dd></div>
+  <div><dt>Last contact</dt><dd>${lastContact}</dd></div>
+  <div><dt>Firmware</dt><dd>${controller.firmware || 'unknown'}</dd></div>
+</dl>
+<div class="table-wrap"><table class="list">
+<caption class="visually-hidden">Doors of controller ${controller.serial}</caption>
+<thead><tr><th scope="col">Door</th><th scope="col">Type</th><th scope="col">Sensor battery</th><th scope="col">Auto-close</th></tr></thead>
+<tbody>${controller.doors.map((door) => html`<tr>
+  <th scope="row">${door.name} <span class="muted">(channel ${door.entityNumber})</span></th>
+  <td>${door.doorType}</td>
+  <td>${door.battery === null ? 'no sensor' : `${door.battery} %`}</td>
+  <td>${door.autoCloseSeconds === null ? 'off' : `after ${door.autoCloseSeconds} s`}</td>
+</tr>`)}</tbody>
+</table></div>
+<p class="muted">Auto-close is set on the controller itself.</p>
+<form method="post" action="${base}/${id}/open-alert" class="open-alert">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <label for="${form}">Alert me when a door stays open for (minutes, 1 to ${maxOpenAlertMinutes})</label>
+  <input id="${form}" name="open_alert_minutes" type="number" inputmode="numeric" min="1" max="${maxOpenAlertMinutes}" required value="${typed(refused, form, 'open_alert_minutes', String(Math.max(1, Math.round(controller.openAlertSeconds / 60))))}"${invalidIf(refused, 'open_alert_minutes')}>
+  <button type="submit" class="secondary">Save alert time<span class="visually-hidden"> of controller ${controller.serial}</span></button>
+</form>
+</section>`;
+}

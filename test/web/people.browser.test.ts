@@ -1,0 +1,139 @@
+// Issue 11, acceptance 3, in a real browser (Debian's Chromium driven by
+// playwright-core): Alex invites a new address with weekday hours from the
+// People page; the mail's link, opened on a phone, creates the login; the new
+// person sees the door and the hours in the account's zone; Alex removes
+// them and the door leaves their page and the API at once. Every Admin page
+// passes axe-core at 390 and 1280 px; screenshots go to .tmp/screenshots.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { sandboxAccounts, sandboxPeople } from '../../src/sandbox/seed.ts';
+import { startServer } from '../helpers/build-app.ts';
+import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
+import { apiBase, clientTokens, firstPartyClient, linkFromMailbox } from '../helpers/first-party.ts';
+import { sandbox } from '../helpers/oauth.ts';
+
+const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false };
+const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+const screenshots = new URL('../../.tmp/screenshots/', import.meta.url);
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const residence = sandboxAccounts.residence.id;
+const newcomer = { email: 'robin.new@example.com', firstName: 'Robin', lastName: 'Newcomer', password: 'a long new password 42' };
+
+/** axe-core's serious and critical violations on the page; evaluated through the driver, so the pages' CSP and disabled scripts do not stop it. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(`axe.run(document).then((result) => result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })))`);
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.join(', ')}`);
+}
+
+/** The page fits the width, passes axe-core and is kept as a screenshot. */
+async function check(page: Page, name: string, width: number): Promise<void> {
+  const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
+  assert.ok(scrollWidth <= width, `${name} is ${scrollWidth}px wide on a ${width}px screen`);
+  assert.deepEqual(await seriousViolations(page), [], name);
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: new URL(`${name}-${width}.png`, screenshots).pathname, fullPage: true });
+}
+
+async function signIn(page: Page, baseUrl: string, email: string, password = sandbox.password) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/account$/);
+}
+
+async function syncedDoors(baseUrl: string, token: string): Promise<string[]> {
+  const response = await fetch(`${baseUrl}${apiBase}/sync`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(response.status, 200);
+  const body = await response.json() as { devices: { doors: { name: string }[] }[] };
+  return body.devices.flatMap((device) => device.doors.map((door) => door.name));
+}
+
+describe('people and access for Admins [chromium]', { skip: skipWithoutChromium }, () => {
+  const browser = suiteBrowser();
+
+  it('invites with weekday hours, the link creates the login, the newcomer sees the door and hours, and removal takes it away at once', async (t) => {
+    const { baseUrl } = await startServer(t, 'sqlite');
+    const alexContext = await browser().newContext(desktop);
+    t.after(() => alexContext.close());
+    const alex = await alexContext.newPage();
+    await signIn(alex, baseUrl, sandboxPeople.alex.email);
+
+    await alex.goto(`${baseUrl}/accounts/${residence}/people`);
+    await alex.getByLabel('Email address').fill(newcomer.email);
+    await alex.getByLabel('Lobby Door').check();
+    for (const day of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri']) await alex.locator('form.window').last().getByLabel(day, { exact: true }).check();
+    await alex.locator('#invite-from').fill('09:00');
+    await alex.locator('#invite-until').fill('17:00');
+    await alex.getByRole('button', { name: 'Send invitation' }).click();
+    await alex.waitForURL(/\/people$/);
+    assert.equal(await alex.locator('#flash').innerText(), `Invitation sent to ${newcomer.email}.`);
+    assert.match(await alex.locator('#invitations + ul').innerText(), /mon, tue, wed, thu, fri 09:00–17:00 America\/New_York time/);
+
+    // The newcomer, on a phone without JavaScript, opens the mail's link.
+    const link = await linkFromMailbox(baseUrl, newcomer.email);
+    const robinContext = await browser().newContext(phone);
+    t.after(() => robinContext.close());
+    const robin = await robinContext.newPage();
+    await robin.goto(link);
+    await robin.getByLabel('First name').fill(newcomer.firstName);
+    await robin.getByLabel('Last name').fill(newcomer.lastName);
+    await robin.getByLabel(/^Password/).fill(newcomer.password);
+    await robin.getByRole('button', { name: 'Create login and accept' }).click();
+    await robin.waitForURL(/\/account$/);
+    const doors = await robin.locator('main').innerText();
+    assert.match(doors, /Lobby Door/);
+    assert.match(doors, /mon, tue, wed, thu, fri 09:00–17:00 America\/New_York time/);
+    const token = (await clientTokens(baseUrl, firstPartyClient(baseUrl), { email: newcomer.email, password: newcomer.password })).access_token;
+    assert.deepEqual(await syncedDoors(baseUrl, token), ['Lobby Door']);
+
+    // Alex sees Robin among the members and at the Lobby Door, then removes Robin.
+    await alex.goto(`${baseUrl}/accounts/${residence}/people`);
+    assert.match(await alex.locator('main').innerText(), /Robin Newcomer \(robin\.new@example\.com\): mon, tue, wed, thu, fri 09:00–17:00 America\/New_York time/);
+    await check(alex, 'people', 1280);
+    await alex.getByRole('link', { name: 'Remove Robin Newcomer' }).click();
+    await alex.waitForURL(/\/remove$/);
+    assert.equal(await alex.getByRole('heading', { level: 1 }).innerText(), 'Remove Robin Newcomer from the account?');
+    await check(alex, 'remove-member', 1280);
+    await alex.getByRole('button', { name: 'Remove Robin Newcomer' }).click();
+    await alex.waitForURL(/\/people$/);
+    assert.equal(await alex.locator('#flash').innerText(), 'Robin Newcomer was removed from the account.');
+
+    await robin.reload();
+    assert.doesNotMatch(await robin.locator('main').innerText(), /Lobby Door/);
+    assert.deepEqual(await syncedDoors(baseUrl, token), []);
+  });
+
+  // axe-core runs its checks on the page's own timers: these contexts keep scripts on (the pages send none).
+  for (const [label, options, width] of [['phone', { ...phone, javaScriptEnabled: true }, 390], ['desktop', desktop, 1280]] as const) {
+    it(`passes axe-core on every Admin page, refusals included [${label}]`, async (t) => {
+      const { baseUrl } = await startServer(t, 'sqlite');
+      const context = await browser().newContext(options);
+      t.after(() => context.close());
+      const page = await context.newPage();
+      await signIn(page, baseUrl, sandboxPeople.alex.email);
+      for (const [name, path] of [['accounts', '/accounts'], ['people', `/accounts/${residence}/people`], ['controllers', `/accounts/${residence}/controllers`], ['account-settings', `/accounts/${residence}/settings`]] as const) {
+        await page.goto(`${baseUrl}${path}`);
+        assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, name);
+        await check(page, name, width);
+      }
+      // A refused invitation: the alert at the top, the field marked.
+      await page.goto(`${baseUrl}/accounts/${residence}/people`);
+      await page.getByLabel('Email address').fill('nobody@example.com');
+      await page.getByRole('button', { name: 'Send invitation' }).click();
+      await page.waitForURL(/\/people#flash$/);
+      assert.match(await page.locator('#flash').innerText(), /door_ids/);
+      await check(page, 'people-refused', width);
+      const samContext = await browser().newContext(options);
+      t.after(() => samContext.close());
+      const sam = await samContext.newPage();
+      await signIn(sam, baseUrl, sandboxPeople.sam.email);
+      const refused = await sam.goto(`${baseUrl}/accounts/${residence}/people`);
+      assert.equal(refused?.status(), 403);
+    });
+  }
+});
