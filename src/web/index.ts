@@ -10,7 +10,7 @@ import type { SettingsDeps } from '../access/settings.ts';
 import type { Interactions } from '../oauth/interactions.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
-import { accountPages } from './account.ts';
+import { accountPages } from './account/index.ts';
 import { consentPages } from './consent.ts';
 import { loginPages } from './login.ts';
 import { invitationPages } from './invitations.ts';
