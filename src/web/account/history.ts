@@ -86,8 +86,8 @@ ${problem ? html`<p class="error" role="alert" id="filter-problem">${problem}</p
   <button type="submit">Show</button> <a href="/account/history">Clear filters</a>
 </form>
 ${problem ? '' : events.length === 0 ? html`<p class="muted">No events${Object.keys(query).length > 0 ? ' match these filters' : ' in the last 30 days'}.</p>` : html`
-<div class="table-scroll"><table class="history">
-<caption>Events, newest first (${timeZone} time)</caption>
+<div class="table-scroll" tabindex="0" role="region" aria-labelledby="history-caption"><table class="history">
+<caption id="history-caption">Events, newest first (${timeZone} time)</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Door</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Channel</th><th scope="col">Outcome</th></tr></thead>
 <tbody>${events.map((event) => {
     const row = activityRow(event, timeZone, viewer.personId);
