@@ -61,8 +61,8 @@ export interface AuthorizedApplication {
  * One entry per application, however many times the person authorized it: the
  * union of what its standing grants allow, as one revocation ends them all.
  */
-export async function listAuthorizations(db: Kysely<Database>, personId: string, at: Date): Promise<AuthorizedApplication[]> {
-  const rows = await repo.authorizationsOfPerson(db, personId, Math.floor(at.getTime() / 1000));
+export async function listAuthorizations(db: Kysely<Database>, personId: string): Promise<AuthorizedApplication[]> {
+  const rows = await repo.authorizationsOfPerson(db, personId);
   const byClient = new Map<string, { name: string; scopes: Set<string>; allDoors: boolean; doorIds: Set<string>; lastUsedAt: number | null }>();
   for (const row of rows) {
     const entry = byClient.get(row.client_id) ?? { name: row.client_name ?? row.client_id, scopes: new Set(), allDoors: false, doorIds: new Set(), lastUsedAt: null };
@@ -92,4 +92,15 @@ export async function revokeApplication(db: Kysely<Database>, personId: string, 
       await destroyGrant(trx, grantId);
     }
   });
+}
+
+/**
+ * A grant ended because its tokens were stolen (an authorization code sent
+ * twice, a public client's refresh token reused): the application loses its
+ * place in the person's list, as nothing of that authorization works any more.
+ * An application revoking its own token is not this: it stays listed until the
+ * person removes it (docs/oauth.md, Revocation).
+ */
+export async function forgetStolenGrant(db: Kysely<Database>, grantId: string): Promise<void> {
+  await repo.deleteAuthorizationOfGrant(db, grantId);
 }

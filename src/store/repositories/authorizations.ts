@@ -21,21 +21,16 @@ export async function authorizedDoorIds(db: Kysely<Database>, grantId: string): 
   return rows.map((row) => row.door_id);
 }
 
-/**
- * The person's authorizations whose grant still stands. oidc-provider ends a
- * grant by itself (an authorization code used twice, the grant's expiry) by
- * deleting its Grant row: such an authorization no longer reaches anything.
- */
-export function authorizationsOfPerson(db: Kysely<Database>, personId: string, nowSeconds: number) {
+export function authorizationsOfPerson(db: Kysely<Database>, personId: string) {
   return db.selectFrom('authorizations').leftJoin('clients', 'clients.client_id', 'authorizations.client_id')
     .select(['authorizations.grant_id', 'authorizations.client_id', 'authorizations.scopes', 'authorizations.all_doors',
       'authorizations.created_at', 'authorizations.last_used_at', 'clients.name as client_name'])
-    .where('authorizations.person_id', '=', personId)
-    .where(({ exists, selectFrom }) => exists(selectFrom('oauth_models').select('oauth_models.id_hash')
-      .where('oauth_models.model', '=', 'Grant')
-      .whereRef('oauth_models.grant_id', '=', 'authorizations.grant_id')
-      .where((eb) => eb.or([eb('oauth_models.expires_at', 'is', null), eb('oauth_models.expires_at', '>', nowSeconds)]))))
-    .orderBy('authorizations.created_at', 'desc').execute();
+    .where('authorizations.person_id', '=', personId).orderBy('authorizations.created_at', 'desc').execute();
+}
+
+/** Forgets one grant's authorization, whoever gave it. */
+export async function deleteAuthorizationOfGrant(db: Kysely<Database>, grantId: string): Promise<void> {
+  await db.deleteFrom('authorizations').where('grant_id', '=', grantId).execute();
 }
 
 /** Every authorization of one application by the person: revoking the application ends them all. */

@@ -20,7 +20,7 @@ export async function applicationPages(app: FastifyInstance, deps: WebDeps): Pro
   const load = async (personId: string) => {
     const at = new Date(deps.clock.now());
     const [applications, doors, timeZone] = await Promise.all([
-      listAuthorizations(deps.db, personId, at), visibleDoors(deps.db, { personId }, at), personTimeZone(deps.db, personId),
+      listAuthorizations(deps.db, personId), visibleDoors(deps.db, { personId }, at), personTimeZone(deps.db, personId),
     ]);
     return { applications, doorNames: new Map(doors.map((door) => [door.id, door.name])), timeZone };
   };
@@ -77,7 +77,7 @@ ${permissions(application, doorNames)}
 function permissions(application: AuthorizedApplication, doorNames: Map<string, string>): Html {
   const doors = application.allDoors
     ? 'All your doors, including doors you get later'
-    : application.doorIds.map((id) => doorNames.get(id) ?? 'a door you no longer have').join(', ') || 'No doors';
+    : application.doorIds.map((id) => doorNames.get(id) ?? 'a door you no longer have').sort((x, y) => x.localeCompare(y)).join(', ') || 'No doors';
   return html`<ul class="permissions">
   ${readPermissions.map((line) => html`<li>${line}</li>`)}
   ${application.scopes.map((scope) => html`<li>${scopeDescriptions[scope]}</li>`)}
