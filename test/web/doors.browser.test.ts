@@ -126,6 +126,9 @@ describe("the person's sections at phone and desktop widths [chromium]", { skip:
       await page.waitForURL(/\/account\/vehicles#flash$/);
       assert.equal(await page.locator('#flash').innerText(), 'A licence plate is 2 to 10 letters (A to Z) and digits; spaces and hyphens are left out.');
       assert.equal(await page.getByLabel('Licence plate').inputValue(), 'A');
+      // The refusal is at the top and has the focus: the next Tab continues from it, not from 1,000 px further down.
+      assert.equal(await page.evaluate('document.activeElement && document.activeElement.id'), 'flash');
+      assert.equal(await page.getByLabel('Licence plate').getAttribute('aria-invalid'), 'true');
       await checkPage(page, 'vehicles-refused', width);
       await page.getByRole('link', { name: 'Remove PQX1001' }).click();
       await checkPage(page, 'vehicles-remove', width);

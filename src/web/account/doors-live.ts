@@ -59,6 +59,8 @@ export function doorsLiveRoute(app: FastifyInstance, deps: WebDeps, options: Liv
     let since = Math.floor(deps.clock.now() / 1000) - LOOK_BACK_SECONDS;
     let ended = false;
     let polling = false;
+    /** Read again at each heartbeat: a change in Settings reaches an open stream within that. */
+    let timeZone: string | undefined;
 
     const send = (event: string, data: unknown) => {
       if (!ended) out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -72,7 +74,7 @@ export function doorsLiveRoute(app: FastifyInstance, deps: WebDeps, options: Liv
         const changed = views.filter((view) => states.get(view.door.id) !== view.status);
         for (const view of changed) states.set(view.door.id, view.status);
         if (changed.length > 0) send('doors', changed.map((view) => ({ id: view.door.id, state: view.status, text: doorStatusText[view.status] })));
-        const timeZone = await personTimeZone(deps.db, personId);
+        timeZone ??= await personTimeZone(deps.db, personId);
         const events = (await recentHistory(deps.db, { personId }, since, at)).filter((event) => !seen.has(event.id));
         for (const event of events) seen.set(event.id, event.occurredAt);
         const now = Math.floor(at.getTime() / 1000);
@@ -93,6 +95,7 @@ export function doorsLiveRoute(app: FastifyInstance, deps: WebDeps, options: Liv
     const pollTimer = setInterval(() => void poll(), options.pollMs);
     const heartbeat = setInterval(() => {
       if (!ended) out.write(': heartbeat\n\n');
+      timeZone = undefined;
       void checkSession();
     }, options.heartbeatMs);
     const lifetime = setTimeout(() => end(), options.lifetimeMs);
