@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { signedInBrowser } from '../helpers/account-page.ts';
-import { engines, startServer } from '../helpers/build-app.ts';
+import { engines, freshPostgresUrl, postgresSkipReason, startServer } from '../helpers/build-app.ts';
 import { Browser, csrfToken } from '../helpers/browser.ts';
 import { sandboxController, until } from '../helpers/controllers.ts';
 import { openStream } from '../helpers/event-stream.ts';
@@ -143,3 +144,26 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('the live stream across server processes [postgres]', { skip: postgresSkipReason }, () => {
+  it("shows on one server's stream a door moved through another server sharing the database", async (t) => {
+    const shared = await freshPostgresUrl();
+    t.after(() => shared.drop());
+    // One deployment: the same database and the same secrets, two processes.
+    const deployment = { DATABASE_URL: shared.url, PARQEX_COOKIE_SECRETS: randomBytes(32).toString('base64url'), PARQEX_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    const first = await startServer(t, 'postgres', deployment);
+    const second = await startServer(t, 'postgres', deployment);
+    const controller = await sandboxController(t, first.app, 'a', { travelMs: 800 });
+    const watcher = await signedInBrowser(second.baseUrl, alex.email);
+    const stream = await openStream(watcher, '/account/doors/live');
+    t.after(() => stream.close());
+    await stream.waitFor((event) => event.event === 'doors');
+
+    const actor = await signedInBrowser(first.baseUrl, alex.email);
+    const page = await actor.request('/account');
+    assert.equal((await actor.request(toggleUrl(sandboxDoors.garage.id), { form: { _csrf: csrfToken(page.body), state: 'OPEN' } })).status, 303);
+    await stream.waitFor((event) => event.event === 'doors' && (event.data as { id: string; state: string }[]).some((door) => door.id === sandboxDoors.garage.id && door.state === 'open'));
+    await stream.waitFor((event) => event.event === 'activity' && (event.data as { door: string }).door === 'Garage');
+    assert.equal(controller.movements, 1);
+  });
+});
