@@ -14,6 +14,8 @@ export interface OpenStream {
   /** Resolves once an event satisfying `match` has arrived (or rejects after `timeoutMs`). */
   waitFor(match: (event: StreamEvent) => boolean, timeoutMs?: number): Promise<StreamEvent>;
   close(): void;
+  /** Resolves when the server ends the stream. */
+  ended: Promise<void>;
 }
 
 export async function openStream(browser: Browser, path: string): Promise<OpenStream> {
@@ -22,8 +24,9 @@ export async function openStream(browser: Browser, path: string): Promise<OpenSt
   const response = await fetch(url, { headers: { cookie: await browser.jar.getCookieString(url), accept: 'text/event-stream' }, redirect: 'manual', signal: controller.signal });
   const events: StreamEvent[] = [];
   const listeners = new Set<() => void>();
+  let ended: Promise<void> = Promise.resolve();
   if (response.ok && response.body) {
-    void (async () => {
+    ended = (async () => {
       const decoder = new TextDecoder();
       let buffer = '';
       try {
@@ -69,5 +72,6 @@ export async function openStream(browser: Browser, path: string): Promise<OpenSt
       });
     },
     close: () => controller.abort(),
+    ended,
   };
 }

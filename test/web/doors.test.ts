@@ -142,6 +142,20 @@ for (const engine of engines()) {
       const visitor = await openStream(new Browser(baseUrl), '/account/doors/live');
       assert.equal(visitor.status, 303);
     });
+
+    it('ends a live stream soon after its person signs out', async (t) => {
+      const { baseUrl } = await startServer(t, engine);
+      const browser = await signedInBrowser(baseUrl, alex.email);
+      const stream = await openStream(browser, '/account/doors/live');
+      t.after(() => stream.close());
+      await stream.waitFor((event) => event.event === 'doors');
+      const page = await browser.request('/account');
+      assert.equal((await browser.request('/logout', { form: { _csrf: csrfToken(page.body) } })).status, 303);
+      const started = Date.now();
+      await stream.ended;
+      assert.ok(Date.now() - started < 6000, `the stream lasted ${Date.now() - started} ms after sign-out`);
+      assert.equal((await openStream(browser, '/account/doors/live')).status, 303);
+    });
   });
 }
 

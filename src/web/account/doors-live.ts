@@ -17,12 +17,14 @@ import { activityRow } from './activity.ts';
 export interface LiveOptions {
   pollMs: number;
   heartbeatMs: number;
+  /** How often the web session is checked: a stream stops soon after its person signs out. */
+  sessionCheckMs: number;
   /** A stream ends after this long; the browser opens a new one (and its session is checked then). */
   lifetimeMs: number;
   maxStreamsPerPerson: number;
 }
 
-export const liveDefaults: LiveOptions = { pollMs: 1000, heartbeatMs: 15_000, lifetimeMs: 10 * 60_000, maxStreamsPerPerson: 4 };
+export const liveDefaults: LiveOptions = { pollMs: 1000, heartbeatMs: 15_000, sessionCheckMs: 3000, lifetimeMs: 10 * 60_000, maxStreamsPerPerson: 4 };
 
 /** Events this old are looked at again each poll: a controller's report may carry a time a little behind ours. */
 const LOOK_BACK_SECONDS = 5;
@@ -96,14 +98,15 @@ export function doorsLiveRoute(app: FastifyInstance, deps: WebDeps, options: Liv
     const heartbeat = setInterval(() => {
       if (!ended) out.write(': heartbeat\n\n');
       timeZone = undefined;
-      void checkSession();
     }, options.heartbeatMs);
+    const sessionTimer = setInterval(() => void checkSession(), options.sessionCheckMs);
     const lifetime = setTimeout(() => end(), options.lifetimeMs);
     function end() {
       if (ended) return;
       ended = true;
       clearInterval(pollTimer);
       clearInterval(heartbeat);
+      clearInterval(sessionTimer);
       clearTimeout(lifetime);
       open.delete(end);
       const left = (perPerson.get(personId) ?? 1) - 1;
