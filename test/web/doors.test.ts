@@ -143,6 +143,16 @@ for (const engine of engines()) {
       assert.equal(visitor.status, 303);
     });
 
+    it("tells Sam's stream when a door is no longer his", async (t) => {
+      const { baseUrl, app } = await startServer(t, engine);
+      const stream = await openStream(await signedInBrowser(baseUrl, sam.email), '/account/doors/live');
+      t.after(() => stream.close());
+      await stream.waitFor((event) => event.event === 'doors');
+      await app.db.deleteFrom('door_access').where('person_id', '=', sam.id).where('door_id', '=', sandboxDoors.gate.id).execute();
+      const gone = await stream.waitFor((event) => event.event === 'gone');
+      assert.deepEqual(gone.data, [sandboxDoors.gate.id]);
+    });
+
     it('ends a live stream soon after its person signs out', async (t) => {
       const { baseUrl } = await startServer(t, engine);
       const browser = await signedInBrowser(baseUrl, alex.email);

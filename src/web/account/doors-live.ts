@@ -76,6 +76,11 @@ export function doorsLiveRoute(app: FastifyInstance, deps: WebDeps, options: Liv
         const changed = views.filter((view) => states.get(view.door.id) !== view.status);
         for (const view of changed) states.set(view.door.id, view.status);
         if (changed.length > 0) send('doors', changed.map((view) => ({ id: view.door.id, state: view.status, text: doorStatusText[view.status] })));
+        // Access removed or ended: the page takes the door away too.
+        const visible = new Set(views.map((view) => view.door.id));
+        const gone = [...states.keys()].filter((id) => !visible.has(id));
+        for (const id of gone) states.delete(id);
+        if (gone.length > 0) send('gone', gone);
         timeZone ??= await personTimeZone(deps.db, personId);
         const events = (await recentHistory(deps.db, { personId }, since, at)).filter((event) => !seen.has(event.id));
         for (const event of events) seen.set(event.id, event.occurredAt);

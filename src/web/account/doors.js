@@ -1,6 +1,7 @@
-// The Doors page, live: door states and new history rows arrive from
-// /account/doors/live (server-sent events) and are written into the page the
-// server rendered. Without this script the page is the same, as of its load.
+// The Doors page, live: door states, doors no longer the person's, and new
+// history rows arrive from /account/doors/live (server-sent events) and are
+// written into the page the server rendered. Without this script the page is
+// the same, as of its load.
 'use strict';
 (function () {
   if (!('EventSource' in window)) return;
@@ -17,6 +18,13 @@
       state.setAttribute('data-state', door.state);
       var text = state.querySelector('.state-text');
       if (text) text.textContent = door.text;
+    });
+  });
+
+  source.addEventListener('gone', function (message) {
+    JSON.parse(message.data).forEach(function (id) {
+      var card = document.getElementById('door-' + id);
+      if (card) card.remove();
     });
   });
 
