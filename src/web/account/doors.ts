@@ -44,7 +44,7 @@ ${accounts.map((accountId) => {
     const first = doors[0]!.door.row;
     return html`<section class="door-group" aria-labelledby="account-${accountId}">
 <h2 id="account-${accountId}">${first.account_name}</h2>
-<p class="muted">Hours at ${first.account_name} are read in ${first.account_time_zone} time.</p>
+<p class="muted">${first.admin_role !== null ? html`You are an Admin of ${first.account_name}. ` : ''}Hours at ${first.account_name} are read in ${first.account_time_zone} time.</p>
 <ul class="doors">${doors.map((view) => doorCard(view, viewer.csrf, viewer.flash))}</ul>
 </section>`;
   })}
