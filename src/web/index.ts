@@ -31,7 +31,7 @@ export interface WebDeps {
   settings: SettingsDeps;
   /** Serve /dev/mailbox: mail stays in the database (development without SMTP_URL). */
   devMailbox: boolean;
-  /** The open and close buttons of the account page. */
+  /** The Open and Close buttons of the Doors page (/account). */
   toggle: ToggleDeps;
 }
 
