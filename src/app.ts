@@ -163,7 +163,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         frameAncestors: ["'none'"],
         // Chrome applies form-action to the redirect after consent, which leaves for the client's redirect URI.
         formAction: null,
-        scriptSrc: ["'none'"],
+        // Page scripts are files under /assets/ (enhancements only): never inline.
+        scriptSrc: ["'self'"],
       },
     },
     hsts: config.env === 'production',
@@ -242,7 +243,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   if (config.env === 'development' && clock instanceof ManualClock) await server.register(sandboxClockRoute, { clock, jobs });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
-  // The reference UI runs its own scripts: its routes carry their own CSP instead of the pages' script-src 'none'.
+  // The reference UI runs its own scripts: its routes carry their own CSP instead of the pages' script-src 'self'.
   await server.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { url: '/openapi.json' } as never });
 
   const housekeeping = startHousekeeping({ db, log: server.log, refreshGraceSeconds: config.oauth.refreshGraceSeconds });

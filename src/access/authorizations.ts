@@ -6,6 +6,7 @@ import { destroyGrant } from '../store/repositories/oauth-models.ts';
 import { DomainError } from './errors.ts';
 import type { Viewer } from './door-policy.ts';
 import { systemClock } from '../clock.ts';
+import { supportedScopes, type Scope } from '../oauth/scopes.ts';
 
 export interface GrantedDoors {
   /** Every door the person may use, now and later. */
@@ -45,24 +46,61 @@ async function toViewer(db: Kysely<Database>, authorization: { grant_id: string;
   return { personId: authorization.person_id, grant: { allDoors: authorization.all_doors === 1, doorIds: new Set(doorIds), thirdParty: authorization.first_party !== 1 } };
 }
 
-export async function listAuthorizations(db: Kysely<Database>, personId: string) {
-  const rows = await repo.authorizationsOfPerson(db, personId);
-  return Promise.all(rows.map(async (row) => ({
-    grantId: row.grant_id,
-    clientId: row.client_id,
-    clientName: row.client_name ?? row.client_id,
-    scopes: row.scopes.split(' ').filter((scope) => scope && scope !== 'read'),
-    allDoors: row.all_doors === 1,
-    doorIds: row.all_doors === 1 ? [] : await repo.authorizedDoorIds(db, row.grant_id),
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-  })));
+export interface AuthorizedApplication {
+  clientId: string;
+  clientName: string;
+  /** Scopes beyond reading, in the order of the scope catalogue. */
+  scopes: Scope[];
+  allDoors: boolean;
+  doorIds: string[];
+  /** Epoch seconds, or null when never used. */
+  lastUsedAt: number | null;
 }
 
-/** Revokes an application: its grant and every token issued under it end at once. */
-export async function revokeAuthorization(db: Kysely<Database>, personId: string, grantId: string): Promise<void> {
+/**
+ * One entry per application, however many times the person authorized it: the
+ * union of what its standing grants allow, as one revocation ends them all.
+ */
+export async function listAuthorizations(db: Kysely<Database>, personId: string): Promise<AuthorizedApplication[]> {
+  const rows = await repo.authorizationsOfPerson(db, personId);
+  const byClient = new Map<string, { name: string; scopes: Set<string>; allDoors: boolean; doorIds: Set<string>; lastUsedAt: number | null }>();
+  for (const row of rows) {
+    const entry = byClient.get(row.client_id) ?? { name: row.client_name ?? row.client_id, scopes: new Set(), allDoors: false, doorIds: new Set(), lastUsedAt: null };
+    byClient.set(row.client_id, entry);
+    for (const scope of row.scopes.split(' ')) entry.scopes.add(scope);
+    if (row.all_doors === 1) entry.allDoors = true;
+    else for (const id of await repo.authorizedDoorIds(db, row.grant_id)) entry.doorIds.add(id);
+    if (row.last_used_at !== null && (entry.lastUsedAt === null || row.last_used_at > entry.lastUsedAt)) entry.lastUsedAt = row.last_used_at;
+  }
+  return [...byClient].map(([clientId, entry]) => ({
+    clientId,
+    clientName: entry.name,
+    scopes: supportedScopes.filter((scope) => entry.scopes.has(scope)),
+    allDoors: entry.allDoors,
+    doorIds: entry.allDoors ? [] : [...entry.doorIds],
+    lastUsedAt: entry.lastUsedAt,
+  }));
+}
+
+/** Revokes an application: every grant the person gave it, and every token issued under them, end at once. */
+export async function revokeApplication(db: Kysely<Database>, personId: string, clientId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    if (!(await repo.deleteAuthorization(trx, personId, grantId))) throw new DomainError('not_found', 'No such application.');
-    await destroyGrant(trx, grantId);
+    const grants = await repo.authorizationGrantsOfClient(trx, personId, clientId);
+    if (grants.length === 0) throw new DomainError('not_found', 'No such application.');
+    for (const grantId of grants) {
+      await repo.deleteAuthorization(trx, personId, grantId);
+      await destroyGrant(trx, grantId);
+    }
   });
+}
+
+/**
+ * A grant ended because its tokens were stolen (an authorization code sent
+ * twice, a public client's refresh token reused): the application loses its
+ * place in the person's list, as nothing of that authorization works any more.
+ * An application revoking its own token is not this: it stays listed until the
+ * person removes it (docs/oauth.md, Revocation).
+ */
+export async function forgetStolenGrant(db: Kysely<Database>, grantId: string): Promise<void> {
+  await repo.deleteAuthorizationOfGrant(db, grantId);
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, DoorState } from '../store/database.ts';
-import { findAccessEvents, insertAccessEvent } from '../store/repositories/access-events.ts';
+import { findAccessEvents, insertAccessEvent, peopleInEventsOf } from '../store/repositories/access-events.ts';
 import { requireVisibleDoor, visibleDoors, type Viewer, type VisibleDoor } from './door-policy.ts';
 import { dateOutOfRange } from './date-bounds.ts';
 import { DomainError } from './errors.ts';
@@ -38,7 +38,16 @@ export interface HistoryEvent {
 const UNPAGED_LIMIT = 10_000;
 const DEFAULT_DAYS = 30;
 
-export async function accessHistory(db: Kysely<Database>, viewer: Viewer, query: HistoryQuery, at: Date): Promise<{ events: HistoryEvent[]; nextCursor?: string }> {
+/** Narrowing the pages offer beyond the API's: who, outcome, channel (`API: ` for every application). */
+export interface HistoryFilters {
+  /** Without a door: every event the viewer may see on all their doors (an Admin's whole account), not only their own. */
+  everyDoor?: boolean;
+  personId?: string;
+  wasSuccess?: boolean;
+  channel?: string;
+}
+
+export async function accessHistory(db: Kysely<Database>, viewer: Viewer, query: HistoryQuery, at: Date, filters: HistoryFilters = {}): Promise<{ events: HistoryEvent[]; nextCursor?: string }> {
   const type = query.history_type ?? (query.door_id !== undefined ? 'door' : query.device_id !== undefined ? 'device' : 'user');
   const doors = await doorsFor(db, viewer, type, query, at);
   const timeZone = await personTimeZone(db, viewer.personId);
@@ -47,7 +56,7 @@ export async function accessHistory(db: Kysely<Database>, viewer: Viewer, query:
   const pageSize = query.limit ?? 100;
   const before = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;
 
-  const own = type === 'user';
+  const own = type === 'user' && !filters.everyDoor;
   const rows = await findAccessEvents(db, {
     allEventsOf: own ? [] : doors.filter((door) => door.relationship === 'Owner').map((door) => door.id),
     ownEventsOf: own ? doors.map((door) => door.id) : doors.filter((door) => door.relationship !== 'Owner').map((door) => door.id),
@@ -56,13 +65,41 @@ export async function accessHistory(db: Kysely<Database>, viewer: Viewer, query:
     to,
     before,
     limit: (paged ? pageSize : UNPAGED_LIMIT) + 1,
+    onlyPersonId: filters.personId,
+    wasSuccess: filters.wasSuccess,
+    channel: filters.channel,
   });
   if (!paged && rows.length > UNPAGED_LIMIT) {
     throw new DomainError('invalid', `More than ${UNPAGED_LIMIT} events fall in this window: narrow start_date and end_date, or page with limit and cursor.`);
   }
   const page = rows.slice(0, paged ? pageSize : UNPAGED_LIMIT);
+  const events = toEvents(page, doors);
+  const last = page.at(-1);
+  return paged && rows.length > pageSize && last ? { events, nextCursor: encodeCursor(last.occurred_at, last.id) } : { events };
+}
+
+/**
+ * Events of the viewer's history (the same rows as "user" history) that
+ * happened at or after `since` (epoch seconds), newest first, at most `limit`:
+ * what the Doors page's live stream adds to its list.
+ */
+export async function recentHistory(db: Kysely<Database>, viewer: Viewer, since: number, at: Date, limit = 20): Promise<HistoryEvent[]> {
+  const doors = await visibleDoors(db, viewer, at);
+  const rows = await findAccessEvents(db, {
+    allEventsOf: doors.filter((door) => door.relationship === 'Owner').map((door) => door.id),
+    ownEventsOf: doors.filter((door) => door.relationship !== 'Owner').map((door) => door.id),
+    personId: viewer.personId,
+    from: since,
+    // Reports may carry the controller's own clock, a little ahead of ours.
+    to: Math.floor(at.getTime() / 1000) + 3600,
+    limit,
+  });
+  return toEvents(rows, doors);
+}
+
+function toEvents(page: Awaited<ReturnType<typeof findAccessEvents>>, doors: VisibleDoor[]): HistoryEvent[] {
   const names = new Map(doors.map((door) => [door.id, door.name]));
-  const events = page.map((row) => ({
+  return page.map((row) => ({
     id: row.id,
     doorId: row.door_id,
     doorName: names.get(row.door_id) ?? '',
@@ -72,8 +109,6 @@ export async function accessHistory(db: Kysely<Database>, viewer: Viewer, query:
     wasSuccess: row.was_success === 1,
     occurredAt: row.occurred_at,
   }));
-  const last = page.at(-1);
-  return paged && rows.length > pageSize && last ? { events, nextCursor: encodeCursor(last.occurred_at, last.id) } : { events };
 }
 
 async function doorsFor(db: Kysely<Database>, viewer: Viewer, type: string, query: HistoryQuery, at: Date): Promise<VisibleDoor[]> {
@@ -150,4 +185,11 @@ export async function recordAccessEvent(db: Kysely<Database>, event: NewAccessEv
     occurred_at: event.occurredAt ?? Math.floor(systemClock.now() / 1000),
   });
   return id;
+}
+
+/** The people an Admin may filter their doors' history by: everyone named in it. A User's history is theirs alone. */
+export async function historyPeople(db: Kysely<Database>, viewer: Viewer, at: Date): Promise<{ id: string; name: string }[]> {
+  const owned = (await visibleDoors(db, viewer, at)).filter((door) => door.relationship === 'Owner').map((door) => door.id);
+  const rows = await peopleInEventsOf(db, owned);
+  return rows.map((row) => ({ id: row.id, name: `${row.first_name} ${row.last_name}`.trim() || row.email }));
 }

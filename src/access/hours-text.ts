@@ -10,8 +10,8 @@ function hoursText(slot: WeeklySlot, timeZone: string): string {
   return `${days} ${slot.start}–${slot.end} ${timeZone} time`;
 }
 
-/** "2026-03-04 18:00 America/New_York". */
-function zonedTime(seconds: number, timeZone: string): string {
+/** "2026-03-04 18:00 America/New_York": a time as a person reads it, naming the zone. */
+export function zonedTime(seconds: number, timeZone: string): string {
   return `${DateTime.fromSeconds(seconds, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm')} ${timeZone}`;
 }
 

@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Box } from '../security/encryption.ts';
 import type { Database } from '../store/database.ts';
 import { findPersonById } from '../store/repositories/people.ts';
+import { forgetStolenGrant } from '../access/authorizations.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { providerConfiguration } from './configuration.ts';
 import { withoutImplicitScope } from './compat/index.ts';
@@ -50,6 +51,20 @@ export function buildProvider(deps: ProviderDeps): Provider {
       ctx.type = 'html';
       ctx.body = deps.renderError(out as { error: string; error_description?: string });
     },
+  });
+
+  // A grant revoked at the token endpoint was stolen (a code sent twice, a public
+  // client's refresh token reused): the person's Applications page forgets it too.
+  configuration.revokeGrantPolicy = translatingStoreFailures(async (ctx: KoaContextWithOIDC) => {
+    if (ctx.oidc.route === 'token') {
+      // Still stored: the grant's models are revoked only once this policy has answered.
+      const code = ctx.oidc.params?.code;
+      const grantId = ctx.oidc.entities.RefreshToken?.grantId
+        ?? (typeof code === 'string' ? (await ctx.oidc.provider.AuthorizationCode.find(code, { ignoreExpiration: true }))?.grantId : undefined);
+      if (grantId) await forgetStolenGrant(deps.db, grantId);
+    }
+    // Otherwise oidc-provider's default, unchanged.
+    return !(ctx.oidc.route === 'revocation' && ctx.oidc.entities.AccessToken);
   });
 
   const provider = new Provider(deps.issuer, configuration);

@@ -6,6 +6,12 @@ export const scopeDescriptions = {
   profile: 'See your email address, phone number and vehicles',
 } as const;
 
+/** What every grant allows, said as the consent page says it. */
+export const readPermissions = [
+  'See your name, the doors you choose and their state, and their access history',
+  'See your settings, including your keypad PIN if you share it',
+] as const;
+
 export type Scope = keyof typeof scopeDescriptions;
 
 export const supportedScopes = Object.keys(scopeDescriptions) as Scope[];

@@ -12,7 +12,7 @@ import type { ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
 import type { IdentityDeps } from '../access/identity-deps.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { accountPages } from './account.ts';
+import { accountPages } from './account/index.ts';
 import { emailChangePages } from './account/email-change.ts';
 import { newAccountPages } from './account/new-account.ts';
 import { settingsPages } from './account/settings.ts';
@@ -45,7 +45,7 @@ export interface WebDeps {
   settings: SettingsDeps;
   /** Serve /dev/mailbox: mail stays in the database (development without SMTP_URL). */
   devMailbox: boolean;
-  /** The open and close buttons of the account page (and the developer console's sandbox button). */
+  /** The Open and Close buttons of the Doors page (/account), and the developer console's sandbox button. */
   toggle: ToggleDeps;
   /** Sign-up, password reset, email change, signing out everywhere: mail, links and sessions. */
   identity: IdentityDeps;

@@ -207,13 +207,14 @@ function pageForms(context: Context): fc.Arbitrary<FuzzRequest> {
     { route: 'POST /account/doors/:id/toggle', path: '/account/doors/{x}/toggle', session: 'account', fields: ['state'] },
     { route: 'POST /account/vehicles', path: '/account/vehicles', session: 'account', fields: ['plate', 'region', 'make', 'model', 'color'] },
     { route: 'POST /account/vehicles/:id/remove', path: '/account/vehicles/{x}/remove', session: 'account', fields: [] },
-    { route: 'POST /account/applications/:id/revoke', path: '/account/applications/{x}/revoke', session: 'account', fields: [] },
+    { route: 'POST /account/applications/:clientId/revoke', path: '/account/applications/{x}/revoke', session: 'account', fields: [] },
     { route: 'POST /account/accounts/:id/third-party', path: `/account/accounts/${sandboxAccounts.neighbor.id}/third-party`, session: 'account', fields: ['enabled'] },
     { route: 'POST /account/accounts/:id/controllers', path: '/account/accounts/{x}/controllers', session: 'account', fields: ['blackbox_code', 'claim_code'] },
     { route: 'POST /invitations/:token/accept', path: '/invitations/{x}/accept', session: 'account', fields: [] },
     { route: 'POST /invitations/:token/sign-up', path: '/invitations/{x}/sign-up', session: 'login', fields: ['first_name', 'last_name', 'password'] },
   ];
-  const gets = ['/login', '/login/{x}', '/consent/{x}', '/account', '/invitations/{x}', '/{x}', '/account/{x}'];
+  const gets = ['/login', '/login/{x}', '/consent/{x}', '/account', '/invitations/{x}', '/{x}', '/account/{x}',
+    '/account/history', '/account/vehicles', '/account/vehicles/{x}/remove', '/account/applications', '/account/applications/{x}/revoke'];
   const post = fc.record({
     form: fc.constantFrom(...forms), param: hostileString, csrf: fc.oneof({ weight: 3, arbitrary: fc.constant('valid') }, { weight: 1, arbitrary: fc.constantFrom('none', 'wrong', 'twice') }),
     cookie: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
@@ -227,7 +228,7 @@ function pageForms(context: Context): fc.Arbitrary<FuzzRequest> {
     const payload = raw && !body ? raw : { contentType: 'application/x-www-form-urlencoded', body: Buffer.from(formEncode([...token, ...fields, ...(body ?? [])])) };
     return request('page', form.route, method, path, { ...(cookie ? { cookie: session.cookie } : {}), ...headers }, payload);
   }));
-  const get = fc.record({ path: fc.constantFrom(...gets), param: hostileString, query: queryArb(['next', 'saved']), headers: extraHeaders })
+  const get = fc.record({ path: fc.constantFrom(...gets), param: hostileString, query: queryArb(['next', 'saved', 'door', 'person', 'from', 'to', 'outcome', 'channel', 'cursor']), headers: extraHeaders })
     .map(({ path, param, query, headers }) => request('page', `GET ${path}`, 'GET', `${path.replace('{x}', percentEncode(param).replaceAll('%25', '%'))}${query ? `?${query}` : ''}`, { cookie: context.account.cookie, ...headers }));
   return fc.oneof({ weight: 3, arbitrary: post }, { weight: 1, arbitrary: get });
 }

@@ -52,7 +52,7 @@ for (const engine of engines()) {
       assert.equal(signUp.location, '/account');
       const account = await browser.request('/account');
       assert.match(account.body, /Nina Tenant/);
-      assert.match(account.body, /Sandbox Residence \(User\)/);
+      assert.match(account.body, /<h2 id="account-[^"]+">Sandbox Residence<\/h2>/);
 
       // The new person authorizes an application and sees exactly the lobby door, at once.
       const tokens = await clientTokens(baseUrl, sandbox.client(baseUrl).web, { email, password: 'a long new password' });

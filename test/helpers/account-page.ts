@@ -1,4 +1,4 @@
-// The account page as a signed-in person meets it, and the settings as the
+// The person's pages as a signed-in person meets them, and the settings as the
 // server holds them (for checking what a form changed behind the page).
 import assert from 'node:assert/strict';
 import { readSettings, type Settings } from '../../src/access/settings.ts';
@@ -15,7 +15,7 @@ export async function signedInBrowser(baseUrl: string, email: string): Promise<B
   return browser;
 }
 
-/** Posts a form of the account page with a fresh CSRF token, as the page itself would. */
+/** Posts a form of the person's pages with a fresh CSRF token (taken from the Doors page), as the page itself would. */
 export async function submitAccountForm(browser: Browser, action: string, form: Record<string, string>) {
   const page = await browser.request('/account');
   assert.equal(page.status, 200);

@@ -36,11 +36,12 @@ async function revoke(baseUrl: string, token: string) {
 const revocations: Record<string, (baseUrl: string, browser: Browser, pair: Record<string, string>) => Promise<void>> = {
   'the new refresh token revoked': (baseUrl, _browser, pair) => revoke(baseUrl, pair.refresh_token!),
   'the new access token revoked': (baseUrl, _browser, pair) => revoke(baseUrl, pair.access_token!),
-  'the application removed on the account page': async (_baseUrl, browser) => {
-    const account = await browser.request('/account');
-    const action = /action="(\/account\/applications\/[^"]+\/revoke)"/.exec(account.body)?.[1];
+  'the application removed on the Applications page': async (_baseUrl, browser) => {
+    const list = await browser.request('/account/applications');
+    const action = /href="(\/account\/applications\/[^"]+\/revoke)"/.exec(list.body)?.[1];
     assert.ok(action, 'the application is listed');
-    assert.equal((await browser.request(action, { form: { _csrf: csrfToken(account.body) } })).status, 303);
+    const confirm = await browser.request(action);
+    assert.equal((await browser.request(action, { form: { _csrf: csrfToken(confirm.body) } })).status, 303);
   },
 };
 

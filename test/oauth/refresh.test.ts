@@ -83,7 +83,7 @@ for (const engine of engines()) {
       assert.equal(account.status, 200);
       const logout = await browser.request('/logout', { form: { _csrf: csrfToken(account.body) } });
       assert.equal(logout.status, 303);
-      assert.equal((await browser.request('/account')).location, '/login');
+      assert.equal((await browser.request('/account')).location, '/login?next=%2Faccount');
       // Signed out: a new authorization asks for the password again.
       assert.match((await browser.follow(`/oauth/v2/endpoints/authorization/?${authorizationQuery(baseUrl)}`)).url, /\/login\//);
       const refreshed = await postToken(baseUrl, refreshParams(baseUrl, tokens.body.refresh_token));

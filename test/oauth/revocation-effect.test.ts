@@ -29,8 +29,8 @@ async function revoke(baseUrl: string, token: string) {
 }
 
 async function applicationsListed(browser: Browser) {
-  const page = await browser.request('/account');
-  return [...page.body.matchAll(/action="\/account\/applications\/[^"]+\/revoke"/g)].length;
+  const page = await browser.request('/account/applications');
+  return [...page.body.matchAll(/href="\/account\/applications\/[^"]+\/revoke"/g)].length;
 }
 
 for (const engine of engines()) {

@@ -19,7 +19,7 @@ async function exchange(baseUrl: string, redirect: URL) {
 
 async function accountName(browser: Browser) {
   const page = await browser.request('/account');
-  return /<h1>([^<]+)<\/h1>/.exec(page.body)?.[1];
+  return /<span class="who">([^<]+)<\/span>/.exec(page.body)?.[1];
 }
 
 for (const engine of engines()) {

@@ -27,20 +27,21 @@ async function historyDoorNames(baseUrl: string, accessToken: string, doorId: st
 }
 
 for (const engine of engines()) {
-  describe(`the account page: door names [${engine}]`, () => {
+  describe(`the Doors page: door names [${engine}]`, () => {
     it("shows Alex's own name for the Garage in his devices and on his page", async (t) => {
       const { baseUrl } = await startServer(t, engine);
       const browser = await signedInBrowser(baseUrl, alex.email);
       const { access_token } = await sandboxTokens(baseUrl, { email: alex.email });
       const renamed = await submitAccountForm(browser, renameUrl(sandboxDoors.garage.id), { name: '  Big Door ' });
       assert.equal(renamed.status, 303);
-      assert.equal(renamed.location, '/account?saved=door');
+      assert.equal(renamed.location, '/account');
 
       assert.equal((await syncedNames(baseUrl, access_token)).get(compactId(sandboxDoors.garage.id)), 'Big Door');
       const page = await browser.request(renamed.location);
-      assert.match(page.body, /<p class="notice" role="status">Door name saved\.<\/p>/);
-      assert.match(page.body, /<tr><td>Big Door<br>/);
-      assert.match(page.body, /Only you see this name; the Admin calls it Garage\./);
+      assert.match(page.body, /<p class="notice" role="status" id="flash">Door name saved\. Only you see it\.<\/p>/);
+      assert.match(page.body, /<h3>Big Door<\/h3>/);
+      // Alex is the Admin: the page says his rename is his alone, not the door's name for everyone.
+      assert.match(page.body, /This name is personal: only you see it\. Everyone else keeps seeing Garage; as an Admin you change that name under Controllers\./);
     });
 
     it('returns 404 when Sam renames the Garage, which he cannot see, and stores nothing', async (t) => {
@@ -72,7 +73,9 @@ for (const engine of engines()) {
       assert.deepEqual(await historyDoorNames(baseUrl, samToken, sandboxDoors.lobby.id), ['Front Entrance']);
       assert.deepEqual(await historyDoorNames(baseUrl, alexToken, sandboxDoors.lobby.id), ['Lobby Door']);
       const alexPage = await (await signedInBrowser(baseUrl, alex.email)).request('/account');
-      assert.match(alexPage.body, /<tr><td>Lobby Door<br>/);
+      assert.match(alexPage.body, /<h3>Lobby Door<\/h3>/);
+      const samPage = await samBrowser.request('/account');
+      assert.match(samPage.body, /This name is personal: only you see it; the Admin calls it Lobby Door\./);
       assert.doesNotMatch(alexPage.body, /Front Entrance/);
     });
 
@@ -81,13 +84,18 @@ for (const engine of engines()) {
       ['61 characters', 'x'.repeat(61), 'A door name is at most 60 characters.'],
       ['control character', 'Big\u0007Door', 'A door name cannot contain control characters.'],
     ] as const) {
-      it(`refuses a door name on the page, beside its door, and keeps the old one [${variant}] [400]`, async (t) => {
+      it(`refuses a door name with the reason at the top, the form open with what was typed, and keeps the old one [${variant}] [303]`, async (t) => {
         const { baseUrl } = await startServer(t, engine);
         const browser = await signedInBrowser(baseUrl, alex.email);
         const { access_token } = await sandboxTokens(baseUrl, { email: alex.email });
         const refused = await submitAccountForm(browser, renameUrl(sandboxDoors.garage.id), { name });
-        assert.equal(refused.status, 400);
-        assert.match(refused.body, new RegExp(`<details class="rename" open><summary>Rename</summary>\\s*<form method="post" action="${renameUrl(sandboxDoors.garage.id)}">[\\s\\S]*?<p class="error" role="alert">${message.replace('.', '\\.')}</p>`));
+        assert.equal(refused.status, 303);
+        assert.equal(refused.location, '/account#flash');
+        const page = await browser.request('/account');
+        assert.match(page.body, new RegExp(`<main id="main" class="content" tabindex="-1">\\s*<p class="error" role="alert" id="flash" tabindex="-1">${message.replace('.', '\\.')}</p>`));
+        assert.match(page.body, new RegExp(`<details class="rename" open><summary>Rename for me</summary>\\s*<form method="post" action="${renameUrl(sandboxDoors.garage.id)}">[\\s\\S]*?aria-describedby="door-name-hint-${sandboxDoors.garage.id} flash" aria-invalid="true"`));
+        // Shown once: a reload no longer has it.
+        assert.doesNotMatch((await browser.request('/account')).body, /role="alert" id="flash"/);
         assert.equal((await syncedNames(baseUrl, access_token)).get(compactId(sandboxDoors.garage.id)), 'Garage');
       });
     }

@@ -16,6 +16,11 @@ export interface EventQuery {
   /** Keyset position: events strictly older than this (occurred_at, id). */
   before?: { occurredAt: number; id: string };
   limit: number;
+  /** Only this person's events (within what the view allows). */
+  onlyPersonId?: string;
+  wasSuccess?: boolean;
+  /** A channel as recorded, or `API: ` for every application's. */
+  channel?: string;
 }
 
 export function findAccessEvents(db: Kysely<Database>, query: EventQuery) {
@@ -30,6 +35,10 @@ export function findAccessEvents(db: Kysely<Database>, query: EventQuery) {
     ]))
     .where('access_events.occurred_at', '>=', query.from)
     .where('access_events.occurred_at', '<', query.to);
+  if (query.onlyPersonId !== undefined) select = select.where('access_events.person_id', '=', query.onlyPersonId);
+  if (query.wasSuccess !== undefined) select = select.where('access_events.was_success', '=', query.wasSuccess ? 1 : 0);
+  if (query.channel === 'API: ') select = select.where('access_events.channel', 'like', 'API: %');
+  else if (query.channel !== undefined) select = select.where('access_events.channel', '=', query.channel);
   if (query.before) {
     const { occurredAt, id } = query.before;
     select = select.where((eb: ExpressionBuilder<Database, 'access_events'>) => eb.or([
@@ -38,4 +47,13 @@ export function findAccessEvents(db: Kysely<Database>, query: EventQuery) {
     ]));
   }
   return select.orderBy('access_events.occurred_at', 'desc').orderBy('access_events.id', 'desc').limit(query.limit).execute();
+}
+
+/** Everyone named in the events of these doors: the choices of the history page's person filter. */
+export function peopleInEventsOf(db: Kysely<Database>, doorIds: readonly string[]) {
+  if (doorIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('access_events').innerJoin('people', 'people.id', 'access_events.person_id')
+    .select(['people.id', 'people.first_name', 'people.last_name', 'people.email'])
+    .where('access_events.door_id', 'in', doorIds).distinct()
+    .orderBy('people.first_name').orderBy('people.last_name').orderBy('people.id').execute();
 }

@@ -28,6 +28,17 @@ export function authorizationsOfPerson(db: Kysely<Database>, personId: string) {
     .where('authorizations.person_id', '=', personId).orderBy('authorizations.created_at', 'desc').execute();
 }
 
+/** Forgets one grant's authorization, whoever gave it. */
+export async function deleteAuthorizationOfGrant(db: Kysely<Database>, grantId: string): Promise<void> {
+  await db.deleteFrom('authorizations').where('grant_id', '=', grantId).execute();
+}
+
+/** Every authorization of one application by the person: revoking the application ends them all. */
+export async function authorizationGrantsOfClient(db: Kysely<Database>, personId: string, clientId: string): Promise<string[]> {
+  const rows = await db.selectFrom('authorizations').select('grant_id').where('person_id', '=', personId).where('client_id', '=', clientId).execute();
+  return rows.map((row) => row.grant_id);
+}
+
 export async function deleteAuthorization(db: Kysely<Database>, personId: string, grantId: string): Promise<boolean> {
   const result = await db.deleteFrom('authorizations').where('grant_id', '=', grantId).where('person_id', '=', personId).executeTakeFirst();
   return result.numDeletedRows > 0n;

@@ -1,6 +1,6 @@
 // Door moves: the command sent to a controller and how far the door got (one row each).
 import type { Kysely } from 'kysely';
-import type { Database, MoveState } from '../database.ts';
+import type { Database, DoorState, MoveState } from '../database.ts';
 
 export type NewCommand = Omit<Database['door_commands'], 'status' | 'reason' | 'finished_at' | 'move' | 'travel_deadline'>;
 
@@ -65,6 +65,23 @@ export function findCommandByKey(db: Kysely<Database>, key: string, since: numbe
 export function inFlightMove(db: Kysely<Database>, doorId: string) {
   return db.selectFrom('door_commands').selectAll().where('door_id', '=', doorId).where('move', 'in', ['requested', 'acknowledged'])
     .orderBy('created_at', 'desc').executeTakeFirst();
+}
+
+/**
+ * Doors with a move under way at `now` (epoch ms): sent and not yet answered,
+ * or acknowledged and travelling before its deadline. What "opening" and
+ * "closing" mean on the Doors page.
+ */
+export async function movesUnderWay(db: Kysely<Database>, doorIds: readonly string[], now: number): Promise<Map<string, DoorState>> {
+  if (doorIds.length === 0) return new Map();
+  const rows = await db.selectFrom('door_commands').select(['door_id', 'requested_state', 'created_at'])
+    .where('door_id', 'in', doorIds)
+    .where((eb) => eb.or([
+      eb.and([eb('move', '=', 'requested'), eb('status', '=', 'pending'), eb('expires_at', '>', now)]),
+      eb.and([eb('move', '=', 'acknowledged'), eb('travel_deadline', '>', now)]),
+    ]))
+    .orderBy('created_at').execute();
+  return new Map(rows.map((row) => [row.door_id, row.requested_state]));
 }
 
 /** Acknowledged moves whose travel deadline passed before `now` with no report. */

@@ -24,6 +24,8 @@ export interface PersonDoorRow {
   blackbox_code: string;
   number_of_entities_controlled: number;
   device_active: number;
+  /** 1 while the controller's connection is up (its last will says when it drops). */
+  device_online: number;
   last_contact: number | null;
   software_version: string;
   time_before_door_open_alert: number;
@@ -58,7 +60,7 @@ export function doorsOfPerson(db: Kysely<Database>, personId: string, doorId?: s
       'doors.id as door_id', 'doors.entity_number', 'doors.name as admin_name', 'door_names.name as personal_name',
       'doors.kind', 'doors.door_type', 'doors.state', 'doors.last_toggled', 'doors.active as door_active',
       'doors.auto_close_enabled', 'doors.auto_close_delay', 'doors.sensor', 'doors.sensor_mac_address', 'doors.sensor_battery_level',
-      'devices.id as device_id', 'devices.blackbox_code', 'devices.number_of_entities_controlled', 'devices.active as device_active',
+      'devices.id as device_id', 'devices.blackbox_code', 'devices.number_of_entities_controlled', 'devices.active as device_active', 'devices.online as device_online',
       'devices.last_contact', 'devices.software_version', 'devices.time_before_door_open_alert', 'devices.bluetooth_onboard',
       'devices.bluetooth_mac_address', 'accounts.id as account_id', 'accounts.name as account_name', 'accounts.third_party_access', 'accounts.time_zone as account_time_zone',
       'owner.first_name as owner_first_name', 'owner.last_name as owner_last_name', 'mine.role as admin_role',
