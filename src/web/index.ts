@@ -18,17 +18,17 @@ import { newAccountPages } from './account/new-account.ts';
 import { settingsPages } from './account/settings.ts';
 import { passwordResetPages } from './password-reset.ts';
 import { signUpPages } from './signup.ts';
-import { developerPages } from './developers.ts';
+import { developerPages } from './developers/index.ts';
 import type { ClientRules } from '../oauth/clients.ts';
 import type { Box } from '../security/encryption.ts';
 import { consentPages } from './consent.ts';
 import { loginPages } from './login.ts';
 import { invitationPages } from './invitations.ts';
 import { mailboxPage } from './mailbox.ts';
-import { accountsPage } from './accounts.ts';
-import { peoplePages } from './people.ts';
-import { controllersPage } from './controllers.ts';
-import { accountSettingsPage } from './account-settings.ts';
+import { accountsPage } from './admin/accounts.ts';
+import { peoplePages } from './admin/people.ts';
+import { controllersPage } from './admin/controllers.ts';
+import { accountSettingsPage } from './admin/account-settings.ts';
 import type { PlainHttpRefusal } from './secure-connection.ts';
 
 export interface WebDeps {

@@ -1,7 +1,7 @@
 // The console's shared page parts, without HTTP.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { field, zonedTime } from '../../src/web/developer-forms.ts';
+import { field, zonedTime } from '../../src/web/developers/forms.ts';
 
 describe('zonedTime', () => {
   it('writes an instant in the person\'s zone, across a DST change', () => {

@@ -10,7 +10,7 @@ import { sandbox } from '../helpers/oauth.ts';
 import { sandboxDoors } from '../../src/sandbox/seed.ts';
 import { updateSettings } from '../../src/access/settings.ts';
 import { createBox, deriveKey } from '../../src/security/encryption.ts';
-import { zonedTime } from '../../src/web/developer-forms.ts';
+import { zonedTime } from '../../src/web/developers/forms.ts';
 
 const redirect = 'http://127.0.0.1:9/callback';
 

@@ -2,9 +2,9 @@
 // the form with what was typed, the field marked), form fields that show it,
 // and times in the person's own zone, named.
 import type { FastifyReply } from 'fastify';
-import { DomainError } from '../access/errors.ts';
-import { html, type Html } from './html.ts';
-import { redirectWith, type Flash } from './flash.ts';
+import { DomainError } from '../../access/errors.ts';
+import { html, type Html } from '../html.ts';
+import { redirectWith, type Flash } from '../flash.ts';
 
 export const refused = Symbol('refused');
 

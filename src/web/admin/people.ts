@@ -4,22 +4,22 @@
 // back here (flash.ts); removals and cancellations go through a confirmation page.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DateTime } from 'luxon';
-import { accountAccess, cancelInvitation, changeAccess, describePendingInvitation, inviteToAccount, removeAccountAccess, resendInvitation, type AccessEntry, type InviteForm } from '../access/account-access.ts';
-import { compactId, parseId } from '../access/ids.ts';
-import { localInput, type LocalWindowForm } from '../access/local-window.ts';
-import { changeMemberPermissions, listMembers, permissionNames, removeMember, type Member } from '../access/members.ts';
-import { weekdays } from '../access/schedules.ts';
-import { personTimeZone } from '../access/settings.ts';
-import { DomainError } from '../access/errors.ts';
+import { accountAccess, cancelInvitation, changeAccess, describePendingInvitation, inviteToAccount, removeAccountAccess, resendInvitation, type AccessEntry, type InviteForm } from '../../access/account-access.ts';
+import { compactId, parseId } from '../../access/ids.ts';
+import { localInput, type LocalWindowForm } from '../../access/local-window.ts';
+import { changeMemberPermissions, listMembers, permissionNames, removeMember, type Member } from '../../access/members.ts';
+import { weekdays } from '../../access/schedules.ts';
+import { personTimeZone } from '../../access/settings.ts';
+import { DomainError } from '../../access/errors.ts';
 import { permissionLabels } from './accounts.ts';
 import { adminPoster, adminViewer, invalidIf, refusable, typed } from './admin-account.ts';
-import { adminPath } from './app-layout.ts';
-import type { Flash } from './flash.ts';
-import { redirectWith } from './flash.ts';
-import { formBody } from './form-schemas.ts';
-import { html, type Html } from './html.ts';
-import type { WebDeps } from './index.ts';
-import { sendAppPage } from './signed-in.ts';
+import { adminPath } from '../app-layout.ts';
+import type { Flash } from '../flash.ts';
+import { redirectWith } from '../flash.ts';
+import { formBody } from '../form-schemas.ts';
+import { html, type Html } from '../html.ts';
+import type { WebDeps } from '../index.ts';
+import { sendAppPage } from '../signed-in.ts';
 
 const manyStrings = (maxLength: number, maxItems: number) => ({ anyOf: [{ type: 'string', maxLength }, { type: 'array', items: { type: 'string', maxLength }, maxItems }] });
 const windowFields = { starts_at: 40, ends_at: 40, days: manyStrings(3, 7), from: 10, until: 10 };

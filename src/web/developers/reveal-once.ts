@@ -5,7 +5,7 @@
 // stored (the database keeps hashes or sealed values), never in a URL, and a
 // reload of the page, or any later visit, no longer shows it.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Box } from '../security/encryption.ts';
+import type { Box } from '../../security/encryption.ts';
 
 const cookieName = 'parqex_reveal';
 const cookiePath = '/developers';

@@ -4,18 +4,18 @@
 // time, which the platform applies and the Admin may change here.
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
-import { claimController } from '../access/accounts.ts';
-import { accountControllers, changeOpenAlertTime, maxOpenAlertMinutes, type Controller } from '../access/controllers.ts';
-import { compactId } from '../access/ids.ts';
-import { personTimeZone } from '../access/settings.ts';
+import { claimController } from '../../access/accounts.ts';
+import { accountControllers, changeOpenAlertTime, maxOpenAlertMinutes, type Controller } from '../../access/controllers.ts';
+import { compactId } from '../../access/ids.ts';
+import { personTimeZone } from '../../access/settings.ts';
 import { adminPoster, adminViewer, invalidIf, refusable, typed } from './admin-account.ts';
-import { adminPath } from './app-layout.ts';
-import type { Flash } from './flash.ts';
-import { redirectWith } from './flash.ts';
-import { formBody } from './form-schemas.ts';
-import { html, type Html } from './html.ts';
-import type { WebDeps } from './index.ts';
-import { sendAppPage } from './signed-in.ts';
+import { adminPath } from '../app-layout.ts';
+import type { Flash } from '../flash.ts';
+import { redirectWith } from '../flash.ts';
+import { formBody } from '../form-schemas.ts';
+import { html, type Html } from '../html.ts';
+import type { WebDeps } from '../index.ts';
+import { sendAppPage } from '../signed-in.ts';
 
 const params = (...names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((name) => [name, { type: 'string', maxLength: 100 }])), required: names });
 

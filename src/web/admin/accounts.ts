@@ -2,11 +2,11 @@
 // there, and for the ones they administer the way into its sections. An
 // Admin of several accounts picks one here.
 import type { FastifyInstance } from 'fastify';
-import { accountsOf, type Permission } from '../access/members.ts';
-import { adminPath } from './app-layout.ts';
-import { html } from './html.ts';
-import type { WebDeps } from './index.ts';
-import { pageViewer, sendAppPage } from './signed-in.ts';
+import { accountsOf, type Permission } from '../../access/members.ts';
+import { adminPath } from '../app-layout.ts';
+import { html } from '../html.ts';
+import type { WebDeps } from '../index.ts';
+import { pageViewer, sendAppPage } from '../signed-in.ts';
 
 export const permissionLabels: Record<Permission, string> = {
   share: 'Share doors',

@@ -4,20 +4,20 @@
 // response excerpt), redeliver, send a test event, rotate the signing secret
 // (shown once), disable or enable, delete (confirmed); and the sandbox button.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { applicationEndpoint, deleteEndpoint, endpointLog, redeliverToEndpoint, registerEndpoint, rotateSigningSecret, sendTest, switchEndpoint } from '../access/developer-webhooks.ts';
-import { ownApplication, type Application } from '../access/developer-apps.ts';
-import { fireSandboxToggle, sandboxButtonDoor, sandboxButtonPerson } from '../access/sandbox-toggle.ts';
-import { personTimeZone } from '../access/settings.ts';
-import { categories, eventCatalogue } from '../events/types.ts';
-import type { DeliveryReport } from '../webhooks/deliveries.ts';
-import { html, type Html } from './html.ts';
-import { redirectWith } from './flash.ts';
-import { formBody } from './form-schemas.ts';
-import type { WebDeps } from './index.ts';
-import { pageViewer, sendAppPage, signedInPerson, type Viewer } from './signed-in.ts';
+import { applicationEndpoint, deleteEndpoint, endpointLog, redeliverToEndpoint, registerEndpoint, rotateSigningSecret, sendTest, switchEndpoint } from '../../access/developer-webhooks.ts';
+import { ownApplication, type Application } from '../../access/developer-apps.ts';
+import { fireSandboxToggle, sandboxButtonDoor, sandboxButtonPerson } from '../../access/sandbox-toggle.ts';
+import { personTimeZone } from '../../access/settings.ts';
+import { categories, eventCatalogue } from '../../events/types.ts';
+import type { DeliveryReport } from '../../webhooks/deliveries.ts';
+import { html, type Html } from '../html.ts';
+import { redirectWith } from '../flash.ts';
+import { formBody } from '../form-schemas.ts';
+import type { WebDeps } from '../index.ts';
+import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
 import { revealOnNextPage, takeRevealed } from './reveal-once.ts';
-import { attempt, buttonForm, field, refused, revealedBox, zonedTime } from './developer-forms.ts';
-import { applicationPath, endpointDeps } from './developers.ts';
+import { attempt, buttonForm, field, refused, revealedBox, zonedTime } from './forms.ts';
+import { applicationPath, endpointDeps } from './index.ts';
 
 type Endpoint = Awaited<ReturnType<typeof applicationEndpoint>>;
 

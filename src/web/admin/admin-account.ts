@@ -2,13 +2,13 @@
 // administer the account in the path. Not a member: 404; a member who is not
 // its Admin: 403 (phase2.md section 0), answered as pages by the root handler.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { requireAdmin } from '../access/accounts.ts';
-import { DomainError } from '../access/errors.ts';
-import { parseId } from '../access/ids.ts';
-import { html, type Html } from './html.ts';
-import type { Flash } from './flash.ts';
-import { pageViewer, signedInPerson, type Viewer } from './signed-in.ts';
-import type { WebDeps } from './index.ts';
+import { requireAdmin } from '../../access/accounts.ts';
+import { DomainError } from '../../access/errors.ts';
+import { parseId } from '../../access/ids.ts';
+import { html, type Html } from '../html.ts';
+import type { Flash } from '../flash.ts';
+import { pageViewer, signedInPerson, type Viewer } from '../signed-in.ts';
+import type { WebDeps } from '../index.ts';
 
 
 function accountIdOf(value: string): string {

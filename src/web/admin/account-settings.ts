@@ -1,16 +1,16 @@
 // Account (Admins): the account's name, its time zone (every access hour at
 // its doors is read in it) and the third-party switch.
 import type { FastifyInstance } from 'fastify';
-import { changeAccountTimeZone, setThirdPartyAccess, updateAccount } from '../access/accounts.ts';
-import { accountsOf } from '../access/members.ts';
+import { changeAccountTimeZone, setThirdPartyAccess, updateAccount } from '../../access/accounts.ts';
+import { accountsOf } from '../../access/members.ts';
 import { adminPoster, adminViewer, invalidIf, refusable, typed } from './admin-account.ts';
-import { adminPath } from './app-layout.ts';
-import { redirectWith } from './flash.ts';
-import { formBody } from './form-schemas.ts';
-import { html } from './html.ts';
-import type { WebDeps } from './index.ts';
-import { commonTimeZones } from './settings-form.ts';
-import { sendAppPage } from './signed-in.ts';
+import { adminPath } from '../app-layout.ts';
+import { redirectWith } from '../flash.ts';
+import { formBody } from '../form-schemas.ts';
+import { html } from '../html.ts';
+import type { WebDeps } from '../index.ts';
+import { commonTimeZones } from '../settings-form.ts';
+import { sendAppPage } from '../signed-in.ts';
 
 const params = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] };
 

@@ -3,19 +3,19 @@
 // confirmation. Signed out, /developers says what the platform offers and
 // links to sign-in and sign-up. Webhook pages: developer-webhooks.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createApplication, deleteApplication, environments, listApplications, ownApplication, rotateApplicationSecret, updateApplication, type Application, type ApplicationForm } from '../access/developer-apps.ts';
-import { applicationEndpoints } from '../access/developer-webhooks.ts';
-import { personProfile } from '../access/people.ts';
-import { personForWebSession } from '../access/web-sessions.ts';
-import { html, type Html } from './html.ts';
-import { layout } from './layout.ts';
-import { redirectWith, type Flash } from './flash.ts';
-import { formBody, pathParam } from './form-schemas.ts';
-import { sendPage, webSessionId, type WebDeps } from './index.ts';
-import { pageViewer, sendAppPage, signedInPerson, type Viewer } from './signed-in.ts';
+import { createApplication, deleteApplication, environments, listApplications, ownApplication, rotateApplicationSecret, updateApplication, type Application, type ApplicationForm } from '../../access/developer-apps.ts';
+import { applicationEndpoints } from '../../access/developer-webhooks.ts';
+import { personProfile } from '../../access/people.ts';
+import { personForWebSession } from '../../access/web-sessions.ts';
+import { html, type Html } from '../html.ts';
+import { layout } from '../layout.ts';
+import { redirectWith, type Flash } from '../flash.ts';
+import { formBody, pathParam } from '../form-schemas.ts';
+import { sendPage, webSessionId, type WebDeps } from '../index.ts';
+import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
 import { revealOnNextPage, takeRevealed } from './reveal-once.ts';
-import { attempt, buttonForm, field, refused, revealedBox } from './developer-forms.ts';
-import { developerWebhookPages, endpointsSection, sandboxSection } from './developer-webhooks.ts';
+import { attempt, buttonForm, field, refused, revealedBox } from './forms.ts';
+import { developerWebhookPages, endpointsSection, sandboxSection } from './webhooks.ts';
 
 const applicationFields = { name: 200, company: 200, contact_name: 200, contact_email: 320, website: 500, description: 2000, redirect_uris: 6000 };
 const createBody = formBody({ ...applicationFields, environment: { type: 'string', enum: [...environments] } });
