@@ -74,10 +74,34 @@ describe('the developer console [chromium]', { skip: skipWithoutChromium }, () =
     return { clientId, secret, url: page.url() };
   }
 
-  it('(1) a developer creates an application, Alex authorizes it in the browser, and its token calls the API', async (t) => {
-    const { baseUrl, app } = await startServer(t, 'sqlite');
-    const dana = await createDeveloperPerson(app.db, 'Dana');
-    const page = await developerPage(t, baseUrl, dana.email);
+  /** A new developer signs up from the console's intro page and verifies the address through the development mailbox. */
+  async function signUpDeveloper(t: TestContext, baseUrl: string, email: string) {
+    const context = await browser().newContext({ viewport: viewports.desktop, bypassCSP: true });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/developers`);
+    await checkPage(page, 'intro');
+    await page.getByRole('link', { name: 'Create a developer login' }).click();
+    await page.waitForURL(/\/signup\?next=%2Fdevelopers$/);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await page.waitForURL(/\/signup\/sent/);
+    await page.goto(`${baseUrl}/dev/mailbox`);
+    const href = await page.locator('article.mail').filter({ hasText: `To ${email}` }).first().getByRole('link').first().getAttribute('href');
+    assert.ok(href, `no sign-up link mailed to ${email}`);
+    await page.goto(href);
+    await page.getByLabel('First name').fill('Dana');
+    await page.getByLabel('Last name').fill('Dev');
+    await page.getByLabel(/^Password/).fill('dana has a long password');
+    await page.getByRole('button', { name: 'Create login' }).click();
+    await page.waitForURL(/\/developers$/);
+    assert.match(await page.locator('header.top').innerText(), /Dana Dev/);
+    return page;
+  }
+
+  it('(1) a new developer signs up, verifies the address, creates an application, Alex authorizes it in the browser, and its token calls the API', async (t) => {
+    const { baseUrl } = await startServer(t, 'sqlite');
+    const page = await signUpDeveloper(t, baseUrl, 'dana.dev@developers.example');
     await checkPage(page, 'list-empty');
     // A local test page, answered by the browser itself (page.route below).
     const callback = `http://127.0.0.1:${await freePort()}/callback`;
