@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { BrowserContextOptions, Page } from 'playwright-core';
-import { sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
+import { sandboxAccounts, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { checkPage } from '../helpers/accessibility.ts';
 import { startServer, type TestServer } from '../helpers/build-app.ts';
 import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
@@ -87,6 +87,12 @@ describe('the Doors page, live [chromium]', { skip: skipWithoutChromium }, () =>
     assert.equal(await gate.locator('ul.hours').innerText(), 'every day 06:00–22:00 America/New_York time');
     assert.equal(await page.locator(`#door-${sandboxDoors.lobby.id} ul.hours`).innerText(), 'Any time');
     await checkPage(page, 'doors-sam', 390);
+    // The frame offers him no Admin section, and typing one in answers 403.
+    assert.equal(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'People' }).count(), 0);
+    for (const section of ['people', 'controllers', 'settings']) {
+      const response = await page.goto(`${server.baseUrl}/accounts/${sandboxAccounts.residence.id}/${section}`);
+      assert.equal(response?.status(), 403, section);
+    }
   });
 });
 
