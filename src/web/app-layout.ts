@@ -3,6 +3,7 @@
 // only their own content; the frame never changes between sections, so the
 // navigation is learned once.
 import { html, type Html } from './html.ts';
+import { documentHead } from './layout.ts';
 import type { Flash } from './flash.ts';
 
 /** A section of the person's own: their doors, history, vehicles, applications, settings. */
@@ -59,15 +60,7 @@ export function appPage(options: AppPageOptions, body: Html): string {
     html`<li><a href="${href}"${options.section === section ? html` aria-current="page"` : ''}>${label}</a></li>`;
   return html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${options.title} · ParqEx</title>
-<link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/parqex.css">
-${(options.scripts ?? []).map((script) => html`<script src="/assets/${script}" defer></script>`)}
-</head>
+${documentHead(options.title, options.scripts)}
 <body class="app">
 <a class="skip" href="#main">Skip to content</a>
 ${options.sandbox ? html`<div class="sandbox-banner" role="status">Sandbox: test data with public passwords. Do not use real information.</div>` : ''}

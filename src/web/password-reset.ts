@@ -11,7 +11,7 @@ import { attempt, flashMessage, invalidMark, typed } from './form-outcome.ts';
 import { formBody, pathParam } from './form-schemas.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
-import { answerUnusableLinks } from './mail-link-errors.ts';
+import { answerUnusableLinks, checkYourEmailPage } from './mail-link-pages.ts';
 import { sendPage, setWebSession, webSessionId, type WebDeps } from './index.ts';
 
 const emailBody = formBody({ email: 320 });
@@ -48,14 +48,8 @@ ${flashMessage(flash)}
     return redirectWith(reply, '/password-reset/sent', { info: resetSentMessage(outcome.value) }, deps.secureCookies);
   });
 
-  app.get('/password-reset/sent', { schema: { hide: true } }, async (request, reply) => {
-    const flash = takeFlash(request, reply);
-    return sendPage(reply, layout({ title: 'Check your email', sandbox: deps.sandbox }, html`
-<h1>Check your email</h1>
-${flashMessage(flash ?? { info: 'If a login exists for that address, we sent it a link to choose a new password.' })}
-<p class="muted">No email within a few minutes? Check your spam folder, or <a href="/password-reset">ask again</a>.</p>
-${deps.devMailbox ? html`<p class="muted">Development: the mail is in the <a href="/dev/mailbox">mailbox</a>.</p>` : ''}`));
-  });
+  app.get('/password-reset/sent', { schema: { hide: true } }, (request, reply) =>
+    checkYourEmailPage(deps, request, reply, 'If a login exists for that address, we sent it a link to choose a new password.', '/password-reset'));
 
   app.get<{ Params: { token: string } }>('/password-reset/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     const link = await usableMailLink(deps.db, 'password_reset', request.params.token, Math.floor(deps.clock.now() / 1000));

@@ -12,7 +12,7 @@ import { attempt, flashMessage, invalidMark, typed } from './form-outcome.ts';
 import { formBody, pathParam } from './form-schemas.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
-import { answerUnusableLinks } from './mail-link-errors.ts';
+import { answerUnusableLinks, checkYourEmailPage } from './mail-link-pages.ts';
 import { safeNextPath } from './next-path.ts';
 import { sendPage, setWebSession, webSessionId, type WebDeps } from './index.ts';
 
@@ -56,14 +56,8 @@ ${flashMessage(flash)}
     return redirectWith(reply, '/signup/sent', { info: signUpSentMessage(outcome.value) }, deps.secureCookies);
   });
 
-  app.get('/signup/sent', { schema: { hide: true } }, async (request, reply) => {
-    const flash = takeFlash(request, reply);
-    return sendPage(reply, layout({ title: 'Check your email', sandbox: deps.sandbox }, html`
-<h1>Check your email</h1>
-${flashMessage(flash ?? { info: 'We sent you an email with a link to create your login.' })}
-<p class="muted">No email within a few minutes? Check your spam folder, or <a href="/signup">ask again</a>.</p>
-${deps.devMailbox ? html`<p class="muted">Development: the mail is in the <a href="/dev/mailbox">mailbox</a>.</p>` : ''}`));
-  });
+  app.get('/signup/sent', { schema: { hide: true } }, (request, reply) =>
+    checkYourEmailPage(deps, request, reply, 'We sent you an email with a link to create your login.', '/signup'));
 
   app.get<{ Params: { token: string } }>('/signup/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     const link = await usableMailLink(deps.db, 'sign_up', request.params.token, Math.floor(deps.clock.now() / 1000));

@@ -9,7 +9,7 @@ import { attempt } from '../form-outcome.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
 import { html } from '../html.ts';
 import { layout } from '../layout.ts';
-import { answerUnusableLinks } from '../mail-link-errors.ts';
+import { answerUnusableLinks } from '../mail-link-pages.ts';
 import { sendPage, webSessionId, type WebDeps } from '../index.ts';
 import { settingsPath } from './settings.ts';
 
