@@ -3,36 +3,23 @@
 // page checked with axe-core (no serious or critical violation) and
 // photographed into .tmp/screenshots (not committed).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { freePort, startServer } from '../helpers/build-app.ts';
+import { checkPage } from '../helpers/accessibility.ts';
 import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
 import { createDeveloperPerson } from '../helpers/developers.ts';
 import { basic, sandbox } from '../helpers/oauth.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 
-const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
-const screenshots = new URL('../../.tmp/screenshots/', import.meta.url);
 const viewports = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } } as const;
 
 /** axe-core on the page as it is, at both widths; a screenshot of each. */
-async function checkPage(page: Page, name: string) {
-  mkdirSync(screenshots, { recursive: true });
-  for (const [label, size] of Object.entries(viewports)) {
+async function checkBothWidths(page: Page, name: string) {
+  for (const size of Object.values(viewports)) {
     await page.setViewportSize(size);
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(async () => {
-      const run = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-      return run.violations.map((violation) => ({ id: violation.id, impact: violation.impact, targets: violation.nodes.map((node) => node.target.join(' ')) }));
-    });
-    const serious = result.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-    assert.deepEqual(serious, [], `${name} at ${size.width}px: ${JSON.stringify(serious)}`);
-    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
-    assert.ok(width <= size.width, `${name} is ${width}px wide at ${size.width}px`);
-    await page.screenshot({ path: new URL(`developers-${name}-${label}.png`, screenshots).pathname, fullPage: true });
+    await checkPage(page, `developers-${name}`, size.width);
   }
 }
 
@@ -45,7 +32,7 @@ describe('the developer console [chromium]', { skip: skipWithoutChromium }, () =
     t.after(() => context.close());
     const page = await context.newPage();
     await page.goto(`${baseUrl}/developers`);
-    await checkPage(page, 'intro');
+    await checkBothWidths(page, 'intro');
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password').fill(sandbox.password);
@@ -56,7 +43,7 @@ describe('the developer console [chromium]', { skip: skipWithoutChromium }, () =
 
   async function createApplication(page: Page, redirectUri: string) {
     await page.getByRole('link', { name: 'Create an application' }).click();
-    await checkPage(page, 'new');
+    await checkBothWidths(page, 'new');
     await page.getByLabel('Application name').fill('Acme Garage Sync');
     await page.getByLabel('Company or product').fill('Acme Inc.');
     await page.getByLabel('Website').fill('https://acme.example');
@@ -67,7 +54,7 @@ describe('the developer console [chromium]', { skip: skipWithoutChromium }, () =
     await page.waitForURL(/\/developers\/applications\/\d{18}\./);
     const clientId = await page.locator('section.dev-reveal dd code').nth(0).innerText();
     const secret = await page.locator('section.dev-reveal dd code').nth(1).innerText();
-    await checkPage(page, 'application-created');
+    await checkBothWidths(page, 'application-created');
     await page.reload();
     assert.equal(await page.locator('section.dev-reveal').count(), 0, 'the secret is shown again after a reload');
     assert.ok(!(await page.content()).includes(secret));
@@ -80,7 +67,7 @@ describe('the developer console [chromium]', { skip: skipWithoutChromium }, () =
     t.after(() => context.close());
     const page = await context.newPage();
     await page.goto(`${baseUrl}/developers`);
-    await checkPage(page, 'intro');
+    await checkBothWidths(page, 'intro');
     await page.getByRole('link', { name: 'Create a developer login' }).click();
     await page.waitForURL(/\/signup\?next=%2Fdevelopers$/);
     await page.getByLabel('Email address').fill(email);
@@ -102,12 +89,12 @@ describe('the developer console [chromium]', { skip: skipWithoutChromium }, () =
   it('(1) a new developer signs up, verifies the address, creates an application, Alex authorizes it in the browser, and its token calls the API', async (t) => {
     const { baseUrl } = await startServer(t, 'sqlite');
     const page = await signUpDeveloper(t, baseUrl, 'dana.dev@developers.example');
-    await checkPage(page, 'list-empty');
+    await checkBothWidths(page, 'list-empty');
     // A local test page, answered by the browser itself (page.route below).
     const callback = `http://127.0.0.1:${await freePort()}/callback`;
     const created = await createApplication(page, callback);
     await page.goto(`${baseUrl}/developers`);
-    await checkPage(page, 'list');
+    await checkBothWidths(page, 'list');
 
     // Alex, in a browser of his own, authorizes the new application.
     const alexContext = await browser().newContext({ viewport: viewports.phone });
@@ -153,7 +140,7 @@ describe('the developer console [chromium]', { skip: skipWithoutChromium }, () =
     await page.getByRole('button', { name: 'Register endpoint' }).click();
     await page.waitForURL(/\/endpoints\/[0-9a-f]{32}$/);
     assert.match(await page.locator('section.dev-reveal').innerText(), /whsec_/);
-    await checkPage(page, 'endpoint-created');
+    await checkBothWidths(page, 'endpoint-created');
 
     await page.getByRole('button', { name: 'Send a test event' }).click();
     await page.waitForURL(/\/endpoints\/[0-9a-f]{32}$/);
@@ -165,7 +152,7 @@ describe('the developer console [chromium]', { skip: skipWithoutChromium }, () =
     }
     const row = page.getByRole('row').filter({ hasText: 'webhook_test' });
     assert.match(await row.innerText(), /200 OK[\s\S]*\d+ ms[\s\S]*ok[\s\S]*Delivered/);
-    await checkPage(page, 'endpoint-log');
+    await checkBothWidths(page, 'endpoint-log');
 
     await row.getByRole('button', { name: /Redeliver/ }).click();
     await page.waitForURL(/\/endpoints\/[0-9a-f]{32}$/);
@@ -179,6 +166,6 @@ describe('the developer console [chromium]', { skip: skipWithoutChromium }, () =
     assert.equal(JSON.parse(receiver.received[0]!.body).id, JSON.parse(receiver.received[1]!.body).id);
 
     await page.getByRole('link', { name: 'Rotate the signing secret…' }).click();
-    await checkPage(page, 'confirm-rotate');
+    await checkBothWidths(page, 'confirm-rotate');
   });
 });

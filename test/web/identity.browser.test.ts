@@ -3,46 +3,21 @@
 // the mail is opened from the development mailbox, and every page on the way
 // passes axe-core without a serious or critical violation.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { sandboxPeople } from '../../src/sandbox/seed.ts';
-import { repoRoot } from '../helpers/cli.ts';
 import { startServer } from '../helpers/build-app.ts';
+import { checkPage } from '../helpers/accessibility.ts';
 import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
 import { sandbox } from '../helpers/oauth.ts';
 
-const axeSource = readFileSync(join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
-// Not committed (.tmp/ is ignored): for looking at, not for comparing.
-const screenshots = join(repoRoot, '.tmp', 'screenshots');
 
 const viewports: [string, BrowserContextOptions][] = [
   ['phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
   ['desktop', { viewport: { width: 1280, height: 900 } }],
 ];
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
 
-/**
- * axe-core in the page. The pages allow no script (CSP), so the context
- * bypasses CSP for the checker alone; the pages themselves run none.
- */
-async function assertAccessible(page: Page, name: string, width: number): Promise<void> {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate<AxeViolation[]>(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations)`);
-  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((node) => node.target.join(' ')).join(', ')})`), [], `${name} at ${width}px`);
-  const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
-  assert.ok(scrollWidth <= width, `${name} is ${scrollWidth}px wide on a ${width}px screen`);
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: join(screenshots, `identity-${name}-${width}.png`), fullPage: true });
-}
 
 /** Opens the newest mail to an address in the development mailbox and follows its first link. */
 async function followMailedLink(page: Page, baseUrl: string, to: string): Promise<void> {
@@ -69,19 +44,19 @@ describe('sign-up and password reset [chromium]', { skip: skipWithoutChromium },
     it(`a new person signs up from the mailbox and lands signed in [${device}]`, async (t) => {
       const { page, baseUrl } = await open(t, options);
       await page.goto(`${baseUrl}/login`);
-      await assertAccessible(page, 'login', width);
+      await checkPage(page, 'identity-login', width);
       await page.getByRole('link', { name: 'Create a login' }).click();
       await page.waitForURL(/\/signup$/);
-      await assertAccessible(page, 'signup', width);
+      await checkPage(page, 'identity-signup', width);
       await page.getByLabel('Email address').fill('robin.new@example.com');
       await page.getByRole('button', { name: 'Send me a link' }).click();
       await page.waitForURL(/\/signup\/sent$/);
       assert.match(await page.locator('#flash').innerText(), /We sent an email to robin\.new@example\.com\./);
-      await assertAccessible(page, 'signup-sent', width);
+      await checkPage(page, 'identity-signup-sent', width);
 
       await followMailedLink(page, baseUrl, 'robin.new@example.com');
       assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Create your login');
-      await assertAccessible(page, 'signup-link', width);
+      await checkPage(page, 'identity-signup-link', width);
       // Spaces pass the browser's own check, not the server's: the refusal comes back on the form.
       await page.getByLabel('First name').fill('   ');
       await page.getByLabel('Last name').fill('New');
@@ -91,7 +66,7 @@ describe('sign-up and password reset [chromium]', { skip: skipWithoutChromium },
       assert.equal(await page.getByRole('alert').innerText(), 'Enter your first name.');
       assert.equal(await page.getByLabel('Last name').inputValue(), 'New');
       assert.equal(await page.getByLabel('First name').getAttribute('aria-invalid'), 'true');
-      await assertAccessible(page, 'signup-link-refused', width);
+      await checkPage(page, 'identity-signup-link-refused', width);
       await page.getByLabel('First name').fill('Robin');
       await page.getByLabel(/^Password/).fill('robin has a long password');
       await page.getByRole('button', { name: 'Create login' }).click();
@@ -100,12 +75,12 @@ describe('sign-up and password reset [chromium]', { skip: skipWithoutChromium },
 
       await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
       await page.waitForURL(/\/account\/settings$/);
-      await assertAccessible(page, 'settings', width);
+      await checkPage(page, 'identity-settings', width);
       await page.getByRole('link', { name: 'Create an account' }).click();
       await page.waitForURL(/\/accounts\/new$/);
-      await assertAccessible(page, 'accounts-new', width);
+      await checkPage(page, 'identity-accounts-new', width);
       await page.goto(`${baseUrl}/account/settings/sign-out-everywhere`);
-      await assertAccessible(page, 'sign-out-everywhere', width);
+      await checkPage(page, 'identity-sign-out-everywhere', width);
     });
 
     it(`a person resets a forgotten password through the mailbox [${device}]`, async (t) => {
@@ -114,15 +89,15 @@ describe('sign-up and password reset [chromium]', { skip: skipWithoutChromium },
       await page.goto(`${baseUrl}/login`);
       await page.getByRole('link', { name: 'Forgot your password?' }).click();
       await page.waitForURL(/\/password-reset$/);
-      await assertAccessible(page, 'password-reset', width);
+      await checkPage(page, 'identity-password-reset', width);
       await page.getByLabel('Email address').fill(sam.email);
       await page.getByRole('button', { name: 'Send me a link' }).click();
       await page.waitForURL(/\/password-reset\/sent$/);
       assert.match(await page.locator('#flash').innerText(), /If a login exists for sam\.user@sandbox\.parqex\.test, we sent it an email/);
-      await assertAccessible(page, 'password-reset-sent', width);
+      await checkPage(page, 'identity-password-reset-sent', width);
 
       await followMailedLink(page, baseUrl, sam.email);
-      await assertAccessible(page, 'password-reset-link', width);
+      await checkPage(page, 'identity-password-reset-link', width);
       await page.getByLabel(/^New password/).fill('sam remembers this one');
       await page.getByRole('button', { name: 'Set password and sign in' }).click();
       await page.waitForURL(/\/account$/);

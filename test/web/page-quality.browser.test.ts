@@ -1,6 +1,6 @@
 // Every page a person can reach by following links (test/helpers/page-crawl.ts),
 // signed out and as Alex (Admin), Sam (User) and Gia, in Chromium at 390 px
-// and 1280 px: a screenshot of each in test-results/screenshots/ (not
+// and 1280 px: a screenshot of each in .tmp/screenshots/every-page/ (not
 // committed: look at them after `npm run screenshots`), no serious or critical
 // axe-core violation, no CSP refusal in the console, and names with markup
 // shown as text without running anything.
@@ -18,7 +18,7 @@ import {
 } from '../helpers/page-crawl.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const screenshots = new URL('../../test-results/screenshots/', import.meta.url);
+const screenshots = new URL('../../.tmp/screenshots/every-page/', import.meta.url);
 const widths = [1280, 390] as const;
 const failingImpacts = new Set(['serious', 'critical']);
 // Moderate in axe's scale, but house rules (one <h1>, headings in order, everything in a landmark): they fail too.

@@ -5,38 +5,21 @@
 // them and the door leaves their page and the API at once. Every Admin page
 // passes axe-core at 390 and 1280 px; screenshots go to .tmp/screenshots.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { sandboxAccounts, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { startServer } from '../helpers/build-app.ts';
+import { checkPage } from '../helpers/accessibility.ts';
 import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
 import { apiBase, clientTokens, firstPartyClient, linkFromMailbox } from '../helpers/first-party.ts';
 import { sandbox } from '../helpers/oauth.ts';
 
 const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false };
 const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
-const screenshots = new URL('../../.tmp/screenshots/', import.meta.url);
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const residence = sandboxAccounts.residence.id;
 const newcomer = { email: 'robin.new@example.com', firstName: 'Robin', lastName: 'Newcomer', password: 'a long new password 42' };
 
-/** axe-core's serious and critical violations on the page; evaluated through the driver, so the pages' CSP and disabled scripts do not stop it. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(`axe.run(document).then((result) => result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })))`);
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.join(', ')}`);
-}
 
-/** The page fits the width, passes axe-core and is kept as a screenshot. */
-async function check(page: Page, name: string, width: number): Promise<void> {
-  const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
-  assert.ok(scrollWidth <= width, `${name} is ${scrollWidth}px wide on a ${width}px screen`);
-  assert.deepEqual(await seriousViolations(page), [], name);
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: new URL(`${name}-${width}.png`, screenshots).pathname, fullPage: true });
-}
 
 async function signIn(page: Page, baseUrl: string, email: string, password = sandbox.password) {
   await page.goto(`${baseUrl}/login`);
@@ -94,11 +77,11 @@ describe('people and access for Admins [chromium]', { skip: skipWithoutChromium 
     // Alex sees Robin among the members and at the Lobby Door, then removes Robin.
     await alex.goto(`${baseUrl}/accounts/${residence}/people`);
     assert.match(await alex.locator('main').innerText(), /Robin Newcomer \(robin\.new@example\.com\): mon, tue, wed, thu, fri 09:00–17:00 America\/New_York time/);
-    await check(alex, 'people', 1280);
+    await checkPage(alex, 'people-people', 1280);
     await alex.getByRole('link', { name: 'Remove Robin Newcomer' }).click();
     await alex.waitForURL(/\/remove$/);
     assert.equal(await alex.getByRole('heading', { level: 1 }).innerText(), 'Remove Robin Newcomer from the account?');
-    await check(alex, 'remove-member', 1280);
+    await checkPage(alex, 'people-remove-member', 1280);
     await alex.getByRole('button', { name: 'Remove Robin Newcomer' }).click();
     await alex.waitForURL(/\/people$/);
     assert.equal(await alex.locator('#flash').innerText(), 'Robin Newcomer was removed from the account.');
@@ -119,7 +102,7 @@ describe('people and access for Admins [chromium]', { skip: skipWithoutChromium 
       for (const [name, path] of [['accounts', '/accounts'], ['people', `/accounts/${residence}/people`], ['controllers', `/accounts/${residence}/controllers`], ['account-settings', `/accounts/${residence}/settings`]] as const) {
         await page.goto(`${baseUrl}${path}`);
         assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, name);
-        await check(page, name, width);
+        await checkPage(page, 'people-' + name, width);
       }
       // A refused invitation: the alert at the top, the field marked.
       await page.goto(`${baseUrl}/accounts/${residence}/people`);
@@ -127,7 +110,7 @@ describe('people and access for Admins [chromium]', { skip: skipWithoutChromium 
       await page.getByRole('button', { name: 'Send invitation' }).click();
       await page.waitForURL(/\/people#flash$/);
       assert.match(await page.locator('#flash').innerText(), /door_ids/);
-      await check(page, 'people-refused', width);
+      await checkPage(page, 'people-' + 'people-refused', width);
       const samContext = await browser().newContext(options);
       t.after(() => samContext.close());
       const sam = await samContext.newPage();
