@@ -6,6 +6,7 @@ import { signedInBrowser } from '../helpers/account-page.ts';
 import { engines, freshPostgresUrl, postgresSkipReason, startServer } from '../helpers/build-app.ts';
 import { Browser, csrfToken } from '../helpers/browser.ts';
 import { sandboxController, until } from '../helpers/controllers.ts';
+import { createDeveloperPerson } from '../helpers/developers.ts';
 import { openStream } from '../helpers/event-stream.ts';
 
 const { alex, sam } = sandboxPeople;
@@ -21,6 +22,15 @@ const doorIdsOn = (page: string) => [...page.matchAll(/<li class="door" id="door
 
 for (const engine of engines()) {
   describe(`the Doors page [${engine}]`, () => {
+    it('offers a person without doors to create an account of their own', async (t) => {
+      const { baseUrl, app } = await startServer(t, engine);
+      const { email } = await createDeveloperPerson(app.db, 'Robin');
+      const page = await (await signedInBrowser(baseUrl, email)).request('/account');
+      assert.match(page.body, /No doors yet\./);
+      assert.match(page.body, /<a class="button secondary" href="\/accounts\/new">Create an account<\/a>/);
+      assert.doesNotMatch((await (await signedInBrowser(baseUrl, alex.email)).request('/account')).body, /href="\/accounts\/new"/);
+    });
+
     it('opens the garage for Alex with a 303, says so once at the top, and a reload sends nothing', async (t) => {
       const { baseUrl, app } = await startServer(t, engine);
       const controller = await sandboxController(t, app, 'a');

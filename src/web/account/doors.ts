@@ -20,6 +20,7 @@ import type { WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson } from '../signed-in.ts';
 import { activityItem, activityRow } from './activity.ts';
 import { doorsLiveRoute } from './doors-live.ts';
+import { newAccountPath } from './new-account.ts';
 
 /** How far back "Recent activity" looks, and how much of it is shown. */
 const RECENT_SECONDS = 24 * 3600;
@@ -38,7 +39,8 @@ export async function doorPages(app: FastifyInstance, deps: WebDeps): Promise<vo
     return sendAppPage(deps, reply, viewer, { title: 'Doors', section: 'doors', scripts: ['doors.js'] }, html`
 <h1>Doors</h1>
 ${warnings.map((warning) => html`<p class="error" role="alert">${warning}</p>`)}
-${views.length === 0 ? html`<p class="muted">No doors yet. When someone gives you access to a door, it appears here.</p>` : ''}
+${views.length === 0 ? html`<p class="muted">No doors yet. When someone gives you access to a door, it appears here.</p>
+<p>Installing ParqEx controllers yourself? <a class="button secondary" href="${newAccountPath}">Create an account</a></p>` : ''}
 ${accounts.map((accountId) => {
     const doors = views.filter((view) => view.door.row.account_id === accountId);
     const first = doors[0]!.door.row;
