@@ -67,7 +67,9 @@ describe('SQLite transactions across processes', () => {
 
   it('answers an API write 503 with Retry-After: 1 while another process holds the write lock past the busy timeout', async (t) => {
     const server = await startServer(t, 'sqlite');
-    const holder = child(t, [writer, 'hold', server.app.config.sqlitePath, '6000'], process.env, 'locked');
+    // node:sqlite waits out the busy timeout (5 s) synchronously: a background loop's write may wait
+    // first and the request's after it, so the lock is held past two timeouts, not one.
+    const holder = child(t, [writer, 'hold', server.app.config.sqlitePath, '12000'], process.env, 'locked');
     await holder.started;
     const client = sandbox.client(server.baseUrl).web;
     const call = webhooksApi(server.baseUrl, basic(client.client_id, client.client_secret));
