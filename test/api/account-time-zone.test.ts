@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { sandboxAccounts, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
-import { signedInBrowser, storedSettings, submitAccountForm } from '../helpers/account-page.ts';
+import { signedInBrowser, storedSettings, submitAccountForm, submitAndFollow } from '../helpers/account-page.ts';
 import { engines, startServer } from '../helpers/build-app.ts';
 import { sandboxController } from '../helpers/controllers.ts';
 import { sandbox, sandboxTokens } from '../helpers/oauth.ts';
@@ -24,6 +24,9 @@ async function toggleAt(baseUrl: string, token: string, instant: string, t: Test
   }
 }
 
+const accountPage = `/accounts/${sandboxAccounts.residence.id}/settings`;
+const accountZone = `${accountPage}/time-zone`;
+
 function settingsForm(timeZone: string): Record<string, string> {
   return { notifications: 'on', tone: 'door_open', time_zone: timeZone, pin: '', share_pin: 'on' };
 }
@@ -35,8 +38,8 @@ for (const engine of engines()) {
         const { baseUrl, app } = await startServer(t, engine);
         await sandboxController(t, app, 'a');
         const browser = await signedInBrowser(baseUrl, sam.email);
-        const saved = await submitAccountForm(browser, '/account/settings', settingsForm(zone));
-        assert.equal(saved.status, 303, 'choosing one\'s own zone is always allowed');
+        const saved = await submitAndFollow(browser, '/account/settings/preferences', settingsForm(zone), '/account/settings');
+        assert.deepEqual(saved.flash, { info: 'Settings saved.' }, 'choosing one\'s own zone is always allowed');
         assert.equal((await storedSettings(app, sam.id)).timeZone, zone);
         const { access_token } = await sandboxTokens(baseUrl, { email: sam.email });
 
@@ -54,12 +57,11 @@ for (const engine of engines()) {
       const { baseUrl, app } = await startServer(t, engine);
       await sandboxController(t, app, 'a');
       const alex = await signedInBrowser(baseUrl, sandbox.people.alex.email);
-      const saved = await submitAccountForm(alex, `/account/accounts/${sandboxAccounts.residence.id}/time-zone`, { time_zone: 'europe/berlin' });
-      assert.equal(saved.status, 303);
-      assert.equal(saved.location, '/account?saved=account-time-zone');
-      const page = await alex.request(saved.location!);
-      assert.match(page.body, /Time zone saved\./);
-      assert.match(page.body, /Sandbox Residence: hours are read in Europe\/Berlin time/);
+      const saved = await submitAndFollow(alex, accountZone, { time_zone: 'europe/berlin' }, accountPage);
+      assert.equal(saved.answer.location, accountPage);
+      assert.deepEqual(saved.flash, { info: 'Time zone saved: access hours are now read in Europe/Berlin.' });
+      assert.match(saved.page.body, /id="account-zone" name="time_zone"[^>]* value="Europe\/Berlin"/);
+      assert.match((await alex.request('/account')).body, /Hours at Sandbox Residence are read in Europe\/Berlin time\./);
 
       const { access_token } = await sandboxTokens(baseUrl, { email: sam.email });
       // 23:30 in New York is 05:30 in Berlin: outside 06:00–22:00 there too; 16:30 New York is 22:30 Berlin.
@@ -67,22 +69,30 @@ for (const engine of engines()) {
       assert.equal((await toggleAt(baseUrl, access_token, '2026-03-04T10:00:00-05:00', t)).status, 200);
 
       const samPage = await (await signedInBrowser(baseUrl, sam.email)).request('/account');
-      assert.match(samPage.body, /06:00–22:00 Europe\/Berlin time/);
+      // The hours stay as given, and the page names the zone they are now read in.
+      assert.match(samPage.body, /Hours at Sandbox Residence are read in Europe\/Berlin time\./);
+      assert.match(samPage.body, /06:00–22:00/);
     });
 
-    it('refuses an unknown zone on the account form with 400 and a clear message, and a User\'s attempt with 403', async (t) => {
-      const { baseUrl } = await startServer(t, engine);
+    it('refuses an unknown zone on the account form with a clear message on its page and changes nothing, and a User\'s attempt with 403', async (t) => {
+      const { baseUrl, app } = await startServer(t, engine);
+      const zoneOf = async () => (await app.db.selectFrom('accounts').select('time_zone').where('id', '=', sandboxAccounts.residence.id).executeTakeFirstOrThrow()).time_zone;
+      const before = await zoneOf();
       const alex = await signedInBrowser(baseUrl, sandbox.people.alex.email);
-      const refused = await submitAccountForm(alex, `/account/accounts/${sandboxAccounts.residence.id}/time-zone`, { time_zone: 'Mars/Olympus' });
-      assert.equal(refused.status, 400);
-      assert.match(refused.body, /Unknown time zone: Mars\/Olympus\. Use an IANA name such as America\/New_York\./);
+      const refused = await submitAndFollow(alex, accountZone, { time_zone: 'Mars/Olympus' }, accountPage);
+      assert.equal(new URL(refused.answer.location!, baseUrl).pathname, accountPage);
+      assert.deepEqual(refused.flash, { error: 'Unknown time zone: Mars/Olympus. Use an IANA name such as America/New_York.' });
+      assert.match(refused.page.body, /id="account-zone" name="time_zone"[^>]* value="Mars\/Olympus" aria-invalid="true" aria-describedby="flash"/);
       for (const bad of ['+05:00', 'local', '']) {
-        const answer = await submitAccountForm(alex, `/account/accounts/${sandboxAccounts.residence.id}/time-zone`, { time_zone: bad });
-        assert.equal(answer.status, 400, bad);
+        const answer = await submitAndFollow(alex, accountZone, { time_zone: bad }, accountPage);
+        assert.ok(answer.flash.error, `refused: ${JSON.stringify(bad)}`);
+        assert.equal(answer.flash.info, undefined, bad);
       }
+      assert.equal(await zoneOf(), before, 'the account keeps its zone');
       const samBrowser = await signedInBrowser(baseUrl, sam.email);
-      const forbidden = await submitAccountForm(samBrowser, `/account/accounts/${sandboxAccounts.residence.id}/time-zone`, { time_zone: 'Asia/Tokyo' });
+      const forbidden = await submitAccountForm(samBrowser, accountZone, { time_zone: 'Asia/Tokyo' });
       assert.equal(forbidden.status, 403);
+      assert.equal(await zoneOf(), before);
     });
   });
 }

@@ -22,7 +22,7 @@ import { apiPrefixes } from '../../src/api/index.ts';
 import { sandboxAccounts, sandboxDevices, sandboxDoors, sandboxPeople, sandboxPins } from '../../src/sandbox/seed.ts';
 import { engines, startServer } from '../helpers/build-app.ts';
 import { sandboxController } from '../helpers/controllers.ts';
-import { signedInBrowser, submitAccountForm } from '../helpers/account-page.ts';
+import { signedInBrowser, submitAndFollow } from '../helpers/account-page.ts';
 import { authorize, pkcePair, postToken, sandbox } from '../helpers/oauth.ts';
 import { sandboxDatabase } from '../helpers/sandbox-db.ts';
 
@@ -202,11 +202,12 @@ for (const engine of engines()) {
   });
 }
 
-/** Nora, Admin of Neighbor House, switches third-party applications off on her account page. */
+/** Nora, Admin of Neighbor House, switches third-party applications off on her account's Account page. */
 async function switchThirdPartyOff(baseUrl: string): Promise<void> {
   const browser = await signedInBrowser(baseUrl, sandboxPeople.nora.email);
-  const answer = await submitAccountForm(browser, `/account/accounts/${sandboxAccounts.neighbor.id}/third-party`, { enabled: 'false' });
-  assert.ok(answer.status === 303 || answer.status === 200, `switching third parties off: ${answer.status}`);
+  const page = `/accounts/${sandboxAccounts.neighbor.id}/settings`;
+  const outcome = await submitAndFollow(browser, `${page}/third-party`, { enabled: 'false' }, page);
+  assert.deepEqual(outcome.flash, { info: 'Third-party applications are switched off for this account.' });
 }
 
 /** user-info, settings, sync (both methods) and history: what each shows must be exactly what the rules let through. */

@@ -2,7 +2,9 @@
 // /openapi.json (under every API prefix), the token endpoint in its documented
 // forms (POST, the legacy GET, Basic or form credentials), revocation,
 // introspection, the authorization request, and the page forms (login,
-// consent, account, invitations; with and without a valid CSRF token).
+// consent, invitations, and every form a signed-in Admin reaches by following
+// links, found by crawling the pages: test/helpers/page-crawl.ts; with and
+// without a valid CSRF token).
 // Inputs are malformed, oversized, deeply nested, wrongly typed and wrongly
 // encoded (bad UTF-8, bad percent-encoding), with duplicated parameters and odd
 // content types. Properties: no 5xx, an answer within a few seconds, and every
@@ -17,6 +19,7 @@ import fc from 'fast-check';
 import { compactId } from '../../src/access/ids.ts';
 import { apiPrefixes } from '../../src/api/index.ts';
 import { sandboxAccounts, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
+import { crawl, invitationLink, linksIn, postFormsIn, signedInEntries } from '../helpers/page-crawl.ts';
 import { startServer } from '../helpers/build-app.ts';
 import { Browser, csrfToken, formAction } from '../helpers/browser.ts';
 import { signedInBrowser } from '../helpers/account-page.ts';
@@ -136,6 +139,8 @@ interface Context {
   openapi: any;
   /** Signed-in browsers: Alex on the account page, one waiting on a consent page. */
   account: { cookie: string; csrf: string };
+  /** The forms and pages Alex reaches by following links (found by crawling, so new pages are fuzzed too). */
+  signedIn: { forms: { route: string; path: string; fields: string[] }[]; gets: string[] };
   consent: { cookie: string; csrf: string; action: string };
   login: { cookie: string; csrf: string };
 }
@@ -195,26 +200,17 @@ function authorizationRequests(context: Context): fc.Arbitrary<FuzzRequest> {
 }
 
 function pageForms(context: Context): fc.Arbitrary<FuzzRequest> {
-  const doorId = sandboxDoors.garage.id;
   const forms: { route: string; path: string; session: 'account' | 'consent' | 'login'; fields: string[] }[] = [
     { route: 'POST /login', path: '/login', session: 'login', fields: ['email', 'password', 'next'] },
     { route: 'POST /login/:uid', path: '/login/{x}', session: 'login', fields: ['email', 'password'] },
     { route: 'POST /consent/:uid', path: context.consent.action, session: 'consent', fields: ['decision', 'doors'] },
     { route: 'POST /consent/:uid', path: '/consent/{x}', session: 'consent', fields: ['decision', 'doors'] },
-    { route: 'POST /account/settings', path: '/account/settings', session: 'account', fields: ['notifications', 'tone', 'time_zone', 'pin', 'remove_pin', 'share_pin'] },
-    { route: 'POST /account/doors/:id/name', path: `/account/doors/${doorId}/name`, session: 'account', fields: ['name'] },
-    { route: 'POST /account/doors/:id/name', path: '/account/doors/{x}/name', session: 'account', fields: ['name'] },
-    { route: 'POST /account/doors/:id/toggle', path: '/account/doors/{x}/toggle', session: 'account', fields: ['state'] },
-    { route: 'POST /account/vehicles', path: '/account/vehicles', session: 'account', fields: ['plate', 'region', 'make', 'model', 'color'] },
-    { route: 'POST /account/vehicles/:id/remove', path: '/account/vehicles/{x}/remove', session: 'account', fields: [] },
-    { route: 'POST /account/applications/:clientId/revoke', path: '/account/applications/{x}/revoke', session: 'account', fields: [] },
-    { route: 'POST /account/accounts/:id/third-party', path: `/account/accounts/${sandboxAccounts.neighbor.id}/third-party`, session: 'account', fields: ['enabled'] },
-    { route: 'POST /account/accounts/:id/controllers', path: '/account/accounts/{x}/controllers', session: 'account', fields: ['blackbox_code', 'claim_code'] },
     { route: 'POST /invitations/:token/accept', path: '/invitations/{x}/accept', session: 'account', fields: [] },
     { route: 'POST /invitations/:token/sign-up', path: '/invitations/{x}/sign-up', session: 'login', fields: ['first_name', 'last_name', 'password'] },
+    // The forms of the signed-in pages as the crawl found them: at their own ids, at hostile ones, at another account's.
+    ...context.signedIn.forms.map((form) => ({ ...form, session: 'account' as const })),
   ];
-  const gets = ['/login', '/login/{x}', '/consent/{x}', '/account', '/invitations/{x}', '/{x}', '/account/{x}',
-    '/account/history', '/account/vehicles', '/account/vehicles/{x}/remove', '/account/applications', '/account/applications/{x}/revoke'];
+  const gets = ['/login', '/login/{x}', '/consent/{x}', '/invitations/{x}', '/{x}', '/account/{x}', '/accounts/{x}/settings', ...context.signedIn.gets];
   const post = fc.record({
     form: fc.constantFrom(...forms), param: hostileString, csrf: fc.oneof({ weight: 3, arbitrary: fc.constant('valid') }, { weight: 1, arbitrary: fc.constantFrom('none', 'wrong', 'twice') }),
     cookie: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
@@ -223,13 +219,13 @@ function pageForms(context: Context): fc.Arbitrary<FuzzRequest> {
   }).chain(({ form, param, csrf, cookie, body, raw, method, headers }) => fc.array(fc.tuple(fc.constantFrom(...(form.fields.length ? form.fields : ['x'])), hostileString), { maxLength: 6 }).map((fields) => {
     const session = context[form.session];
     const token = { valid: [['_csrf', session.csrf]], none: [], wrong: [['_csrf', 'x'.repeat(20)]], twice: [['_csrf', session.csrf], ['_csrf', 'other']] }[csrf] as [string, string][];
-    const path = form.path.replace('{x}', percentEncode(param));
+    const path = form.path.replaceAll('{x}', percentEncode(param));
     // Mostly a well-formed form with hostile values; sometimes anything at all.
     const payload = raw && !body ? raw : { contentType: 'application/x-www-form-urlencoded', body: Buffer.from(formEncode([...token, ...fields, ...(body ?? [])])) };
     return request('page', form.route, method, path, { ...(cookie ? { cookie: session.cookie } : {}), ...headers }, payload);
   }));
   const get = fc.record({ path: fc.constantFrom(...gets), param: hostileString, query: queryArb(['next', 'saved', 'door', 'person', 'from', 'to', 'outcome', 'channel', 'cursor']), headers: extraHeaders })
-    .map(({ path, param, query, headers }) => request('page', `GET ${path}`, 'GET', `${path.replace('{x}', percentEncode(param).replaceAll('%25', '%'))}${query ? `?${query}` : ''}`, { cookie: context.account.cookie, ...headers }));
+    .map(({ path, param, query, headers }) => request('page', `GET ${path}`, 'GET', `${path.replaceAll('{x}', percentEncode(param).replaceAll('%25', '%'))}${query ? `?${query}` : ''}`, { cookie: context.account.cookie, ...headers }));
   return fc.oneof({ weight: 3, arbitrary: post }, { weight: 1, arbitrary: get });
 }
 
@@ -318,6 +314,13 @@ describe('fuzzing the public surface [sqlite]', () => {
       PARQEX_RATE_LIMIT_PER_TOKEN: '1000000', PARQEX_RATE_LIMIT_PER_PERSON: '1000000', PARQEX_LOGIN_MAX_FAILURES: '1000', PARQEX_LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
     });
     const context = await prepare(baseUrl);
+    const found = new Set(context.signedIn.forms.map((form) => form.route));
+    t.diagnostic(`signed-in forms found by crawling: ${[...found].sort().join(', ')}`);
+    for (const route of ['POST /account/settings/preferences', 'POST /account/settings/profile', 'POST /account/settings/email', 'POST /account/settings/password',
+      'POST /account/doors/:id/toggle', 'POST /account/doors/:id/name', 'POST /account/vehicles', 'POST /accounts/:id/settings/time-zone', 'POST /accounts/:id/settings/third-party',
+      'POST /accounts/:id/controllers/claim', 'POST /accounts/:id/people/invite', 'POST /accounts/:id/people/invitations/:id/cancel', 'POST /developers/applications/:id']) {
+      assert.ok(found.has(route), `the crawl found the form ${route}`);
+    }
     const surfaces = fc.oneof(
       { weight: 5, arbitrary: apiRoutes(context) },
       { weight: 3, arbitrary: oauthEndpoints(context) },
@@ -361,6 +364,7 @@ async function prepare(baseUrl: string): Promise<Context> {
   assert.ok(step.url.includes('/consent/'), 'waiting on the consent page');
   const loginBrowser = new Browser(baseUrl);
   const loginPage = await loginBrowser.request('/login');
+  const signedIn = await signedInSurface(account);
   const cookie = (browser: Browser) => browser.jar.getCookieString(baseUrl);
   return {
     baseUrl,
@@ -368,7 +372,66 @@ async function prepare(baseUrl: string): Promise<Context> {
     webClient: { client_id: sandbox.client(baseUrl).web.client_id, client_secret: sandbox.client(baseUrl).web.client_secret },
     openapi,
     account: { cookie: await cookie(account), csrf: csrfToken(accountPage.body) },
+    signedIn,
     consent: { cookie: await cookie(consentBrowser), csrf: csrfToken(step.body), action: formAction(step.body) },
     login: { cookie: await cookie(loginBrowser), csrf: csrfToken(loginPage.body) },
   };
+}
+
+// Forms that end the session the fuzzer signs in with: fuzzing them would leave the rest signed out.
+const endsSession = /^\/(?:logout|account\/settings\/sign-out-everywhere)$/;
+// Reached through their own entries above (another session's consent page, an invitation token).
+const elsewhere = /^\/(?:consent|invitations|login)\//;
+// Path words are lower-case words (`settings`, `open-alert`); anything else is an id (UUIDs, client ids, tokens).
+const idSegment = (part: string) => part !== '' && !/^[a-z]+(?:-[a-z]+)*$/.test(part);
+const routeOf = (path: string) => path.split('/').map((part) => (idSegment(part) ? ':id' : part)).join('/');
+
+/**
+ * Every form and page Alex (an Admin) reaches by following links, so the
+ * fuzzer covers the forms as they are now, not a list kept by hand. Each
+ * form is fuzzed at the action the page gives, at that action with its ids
+ * replaced by hostile text ({x}), and at the same action in the neighbour's
+ * account (which Alex does not administer).
+ */
+async function signedInSurface(browser: Browser): Promise<Context['signedIn']> {
+  const base = browser.baseUrl;
+  // Something in each list, so its forms are on the pages: a pending invitation, and an application of Alex's.
+  await invitationLink(base);
+  const newApplication = await browser.request('/developers/applications/new');
+  const create = postFormsIn(newApplication.body, new URL('/developers/applications/new', base).toString()).find((form) => new URL(form.action).pathname === '/developers/applications');
+  assert.ok(create, 'the new-application page has its form');
+  const created = await browser.request(create.action, { form: { ...Object.fromEntries(create.fields), name: 'Fuzz Target', redirect_uris: 'https://fuzz.example.test/callback' } });
+  assert.equal(created.status, 303, `creating an application: ${created.status}`);
+  assert.notEqual(created.location, '/developers/applications/new', 'the application was created');
+  const pages = await crawl(signedInEntries.map((path) => new URL(path, base).toString()), async (url) => {
+    const step = await browser.follow(url);
+    const html = (step.headers.get('content-type') ?? '').startsWith('text/html');
+    return { url, finalUrl: step.url, status: step.status, body: html ? step.body : '', links: html ? linksIn(step.body, step.url) : [] };
+  }, { limit: 150 });
+  const forms = new Map<string, { route: string; path: string; fields: string[] }>();
+  const add = (route: string, path: string, fields: string[]) => {
+    const key = `${route} ${path}`;
+    const known = forms.get(key);
+    forms.set(key, { route, path, fields: [...new Set([...(known?.fields ?? []), ...fields])] });
+  };
+  for (const page of pages) {
+    for (const form of postFormsIn(page.body, page.finalUrl)) {
+      const url = new URL(form.action);
+      if (url.origin !== new URL(base).origin || endsSession.test(url.pathname) || elsewhere.test(url.pathname)) continue;
+      const route = `POST ${routeOf(url.pathname)}`;
+      const fields = form.fields.map(([name]) => name).filter((name) => name !== '_csrf');
+      add(route, url.pathname, fields);
+      const parts = url.pathname.split('/');
+      if (parts.some(idSegment)) add(route, parts.map((part) => (idSegment(part) ? '{x}' : part)).join('/'), fields);
+      if (url.pathname.includes(sandboxAccounts.residence.id)) add(route, url.pathname.replace(sandboxAccounts.residence.id, sandboxAccounts.neighbor.id), fields);
+    }
+  }
+  const gets = new Set<string>();
+  for (const page of pages) {
+    const path = new URL(page.finalUrl).pathname;
+    gets.add(path);
+    const parts = path.split('/');
+    if (parts.some(idSegment)) gets.add(parts.map((part) => (idSegment(part) ? '{x}' : part)).join('/'));
+  }
+  return { forms: [...forms.values()], gets: [...gets] };
 }

@@ -12,7 +12,7 @@ import { engines, startServer } from '../helpers/build-app.ts';
 import { Browser, csrfToken } from '../helpers/browser.ts';
 import { sandboxController, until } from '../helpers/controllers.ts';
 import { callInvite, clientTokens, firstPartyClient, linkFromMailbox } from '../helpers/first-party.ts';
-import { signedInBrowser, submitAccountForm } from '../helpers/account-page.ts';
+import { signedInBrowser, submitAndFollow } from '../helpers/account-page.ts';
 import { authorizationQuery, authorize, basic, postToken, sandbox, tokenRequest } from '../helpers/oauth.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { webhooksApi } from '../helpers/webhooks-api.ts';
@@ -103,12 +103,12 @@ for (const engine of engines()) {
       await api('GET', 'toggle-history', access2);
       await api('GET', 'sync', `${access2}x`);
 
-      // Sam chooses a new keypad PIN on his account page and enters it at the lobby keypad.
+      // Sam chooses a new keypad PIN on his Settings page and enters it at the lobby keypad.
       const pin = secrets.add('keypad PIN', '73915286');
       const sam = await signedInBrowser(baseUrl, sandboxPeople.sam.email);
       for (const cookie of await sam.jar.getCookies(baseUrl)) secrets.add('session cookie', cookie.value);
-      const saved = await submitAccountForm(sam, '/account/settings', { notifications: 'on', tone: 'door_open', time_zone: 'America/New_York', pin, share_pin: 'on' });
-      assert.equal(saved.status, 303, saved.body.slice(0, 300));
+      const saved = await submitAndFollow(sam, '/account/settings/preferences', { notifications: 'on', tone: 'door_open', time_zone: 'America/New_York', pin, share_pin: 'on' }, '/account/settings');
+      assert.deepEqual(saved.flash, { info: 'Settings saved.' });
       const movements = controllerA.movements;
       await controllerA.enterPin(sandboxDoors.lobby.entity_number, pin);
       await until(() => controllerA.movements === movements + 1);
@@ -133,7 +133,12 @@ for (const engine of engines()) {
       // Alex claims the spare controller with its claim code.
       const alex = await signedInBrowser(baseUrl, sandboxPeople.alex.email);
       secrets.add('claim code', sandboxDevices.spare.claimCode);
-      await submitAccountForm(alex, `/account/accounts/${sandboxAccounts.residence.id}/controllers`, { blackbox_code: sandboxDevices.spare.blackbox_code, claim_code: sandboxDevices.spare.claimCode });
+      const controllersPage = `/accounts/${sandboxAccounts.residence.id}/controllers`;
+      secrets.add('wrong claim code', 'wrong-claim-code-6f02');
+      const wrongClaim = await submitAndFollow(alex, `${controllersPage}/claim`, { blackbox_code: sandboxDevices.spare.blackbox_code, claim_code: 'wrong-claim-code-6f02' }, controllersPage);
+      assert.ok(wrongClaim.flash.error, 'a wrong claim code is refused');
+      const claimed = await submitAndFollow(alex, `${controllersPage}/claim`, { blackbox_code: sandboxDevices.spare.blackbox_code, claim_code: sandboxDevices.spare.claimCode }, controllersPage);
+      assert.deepEqual(claimed.flash, { info: 'Controller claimed: its doors are now the account\'s.' });
       const stranger = new Browser(baseUrl);
       const loginPage = await stranger.request('/login');
       secrets.add('wrong password', 'wrong-password-5e71');
@@ -156,6 +161,14 @@ for (const engine of engines()) {
       assert.equal(revoked.status, 200);
       assert.equal((await api('GET', 'user-info', access2)).status, 401);
       await api('GET', 'user-info', access);
+
+      // Sam changes his password on the Settings page: once with a wrong current one, then for real.
+      secrets.add('wrong current password', 'not-my-password-3b9e');
+      const changedPassword = secrets.add('changed password', 'Staple-Battery-Horse-4410');
+      const wrongCurrent = await submitAndFollow(sam, '/account/settings/password', { current_password: 'not-my-password-3b9e', new_password: changedPassword }, '/account/settings');
+      assert.ok(wrongCurrent.flash.error, 'a wrong current password is refused');
+      const changed = await submitAndFollow(sam, '/account/settings/password', { current_password: sandbox.password, new_password: changedPassword }, '/account/settings');
+      assert.equal(changed.flash.error, undefined, changed.flash.error);
 
       const captured = logs();
       assert.ok(captured.split('\n').length > 50, 'the run was logged');
