@@ -79,7 +79,7 @@ ${options.sandbox ? html`<div class="sandbox-banner" role="status">Sandbox: test
   <ul>${link('developers', 'Developers', '/developers')}</ul>
 </nav>
 <main id="main" class="content" tabindex="-1">
-${options.flash?.error ? html`<p class="error" tabindex="-1" role="alert" id="flash">${options.flash.error}</p>` : ''}
+${options.flash?.error ? html`<p class="error" role="alert" id="flash" tabindex="-1">${options.flash.error}</p>` : ''}
 ${options.flash?.info ? html`<p class="notice" role="status" id="flash">${options.flash.info}</p>` : ''}
 ${body}
 </main>

@@ -92,7 +92,7 @@ for (const engine of engines()) {
       const invite = `/accounts/${residence}/people/invite`;
       const refused = await submit(browser, pages[0]!, invite, { email_address: 'not-an-address', door_ids: compactId(sandboxDoors.lobby.id), from: '09:00', until: '17:00' });
       assert.equal(refused.posted.location, `${pages[0]}#flash`);
-      assert.match(refused.landed.body, /role="alert" id="flash">Invalid email_address/);
+      assert.match(refused.landed.body, /role="alert" id="flash"[^>]*>Invalid email_address/);
       assert.match(refused.landed.body, /name="email_address" type="email"[^>]*value="not-an-address" aria-invalid="true" aria-describedby="flash"/);
       assert.match(refused.landed.body, /id="invite-from" name="from" type="time" value="09:00"/);
 
@@ -145,7 +145,7 @@ for (const engine of engines()) {
       assert.match(controllers.body, /Controller a1b2c3d4e5f60001/);
       assert.match(controllers.body, /Offline/);
       const wrong = await submit(browser, pages[1]!, `${pages[1]}/claim`, { blackbox_code: sandboxDevices.spare.blackbox_code, claim_code: 'WRONG' });
-      assert.match(wrong.landed.body, /role="alert" id="flash">That serial number and claim code do not match/);
+      assert.match(wrong.landed.body, /role="alert" id="flash"[^>]*>That serial number and claim code do not match/);
       assert.doesNotMatch(wrong.landed.body, /WRONG/, 'the claim code is never given back');
       const claimed = await submit(browser, pages[1]!, `${pages[1]}/claim`, { blackbox_code: sandboxDevices.spare.blackbox_code, claim_code: sandboxDevices.spare.claimCode });
       assert.match(claimed.landed.body, /Controller a1b2c3d4e5f60004/);

@@ -73,7 +73,7 @@ for (const engine of engines()) {
       const result = await browser.request('/account');
       t.mock.timers.reset();
       assert.equal(result.status, 200, result.location);
-      assert.match(result.body, /<main id="main" class="content" tabindex="-1">\s*<p class="error" tabindex="-1" role="alert" id="flash">You may not operate Driveway Gate at this time of day\.<\/p>/);
+      assert.match(result.body, /<main id="main" class="content" tabindex="-1">\s*<p class="error" role="alert" id="flash" tabindex="-1">You may not operate Driveway Gate at this time of day\.<\/p>/);
       assert.equal(controller.movements, 0);
     });
 
