@@ -207,7 +207,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const devMailbox = !config.mail.smtpUrl && config.env !== 'production';
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : devMailbox ? mailboxMailer(db) : unconfiguredMailer();
   if (!config.mail.smtpUrl && !devMailbox) server.log.warn('SMTP_URL is not set: invitation emails cannot be sent');
-  const verifyBearer = bearerVerifier(provider);
+  const verifyBearer = bearerVerifier(db, box);
   // Applications are held to the per-door limit; people at the door (keypad, plates) are not.
   const apiToggle = { ...devices.toggle, doorLimit: (doorId: string) => limits.consumeDoor(doorId) };
   for (const prefix of apiPrefixes) {
