@@ -62,6 +62,8 @@ export interface App {
   jobs: Jobs;
   /** Where controllers connect. */
   brokerUrl: string;
+  /** The platform's sign-in on the embedded broker: benchmarks measure a bare round trip on it. */
+  brokerPlatformLogin: { username: string; password: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -262,6 +264,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     clock,
     jobs,
     brokerUrl: devices.brokerUrl,
+    brokerPlatformLogin: devices.platformLogin,
     async close() {
       housekeeping.stop();
       await jobs.stop();

@@ -1,4 +1,5 @@
-// Starts a bench process and reads the JSON line it prints when ready.
+// Starts a bench process and reads the line it prints when ready (libraries may print other lines first).
+export const READY = 'bench-ready ';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -16,7 +17,10 @@ export async function startChild<T>(script: string, options: { env?: Record<stri
   const lines = createInterface({ input: child.stdout! });
   const info = await new Promise<T>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
-    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+    lines.on('line', (line) => {
+      if (line.startsWith(READY)) resolve(JSON.parse(line.slice(READY.length)) as T);
+      else console.log(line);
+    });
   });
   child.removeAllListeners('exit');
   return {

@@ -1,14 +1,29 @@
-// The server under load, in a process of its own so autocannon (in the parent)
-// never shares its event loop. Prints one JSON line of what the runner needs
-// (base URL, tokens for the sandbox person), then serves until stdin closes.
+// The server under load, in a process of its own so autocannon (in the runner)
+// never shares its event loop: SQLite (or DATABASE_URL, in a fresh schema),
+// the embedded broker (or MQTT_URL), rate limits raised, request logging at
+// warn, one simulated controller with zero travel. Prints one JSON line of what
+// the runner needs, then serves until its stdin closes.
 import { once } from 'node:events';
+import { READY } from './children.ts';
 import { SimulatedController } from '../../src/devices/simulator/controller.ts';
 import { sandboxDevices, sandboxDoors } from '../../src/sandbox/seed.ts';
 import { startServerOnEnv, testEnv } from '../../test/helpers/build-app.ts';
-import { sandboxTokens } from '../../test/helpers/oauth.ts';
+import { sandbox, sandboxTokens } from '../../test/helpers/oauth.ts';
+
+export interface ParqexInfo {
+  baseUrl: string;
+  engine: 'sqlite' | 'postgres';
+  brokerUrl: string;
+  platformLogin: { username: string; password: string } | undefined;
+  accessToken: string;
+  client: { client_id: string; client_secret: string };
+  /** One per refresh chain: each rotates on every use. */
+  refreshTokens: string[];
+  lobbyDoorId: string;
+}
 
 const engine = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
-const refreshChains = Number(process.env.BENCH_REFRESH_CHAINS ?? 0);
+const chains = Number(process.env.BENCH_REFRESH_CHAINS ?? 0);
 const unlimited = '1000000';
 const { env, cleanup } = await testEnv(engine, {
   LOG_LEVEL: 'warn',
@@ -27,10 +42,20 @@ const controller = new SimulatedController({
 });
 await controller.start();
 const tokens = await sandboxTokens(server.baseUrl);
-// Each refresh chain is one grant whose token rotates on every request, one per connection.
 const refreshTokens: string[] = [];
-for (let i = 0; i < refreshChains; i += 1) refreshTokens.push((await sandboxTokens(server.baseUrl)).refresh_token);
-process.stdout.write(`${JSON.stringify({ baseUrl: server.baseUrl, engine, accessToken: tokens.access_token, refreshTokens })}\n`);
+for (let i = 0; i < chains; i += 1) refreshTokens.push((await sandboxTokens(server.baseUrl)).refresh_token);
+const web = sandbox.client(server.baseUrl).web;
+const info: ParqexInfo = {
+  baseUrl: server.baseUrl,
+  engine,
+  brokerUrl: server.app.brokerUrl,
+  platformLogin: server.app.brokerPlatformLogin,
+  accessToken: tokens.access_token,
+  client: { client_id: web.client_id, client_secret: web.client_secret },
+  refreshTokens,
+  lobbyDoorId: sandboxDoors.lobby.id,
+};
+process.stdout.write(`${READY}${JSON.stringify(info)}\n`);
 
 process.stdin.resume();
 await once(process.stdin, 'end');

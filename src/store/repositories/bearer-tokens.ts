@@ -4,6 +4,7 @@
 // client or a destroyed token ends the next request on every process.
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import { prepared } from '../prepared.ts';
 
 export interface BearerRow {
   /** The access token's sealed payload. */
@@ -18,10 +19,8 @@ export interface BearerRow {
   doorIds: string[];
 }
 
-/** `idHash` is the token's hash as the adapter files it; only unexpired rows of a live grant are found. */
-export async function findBearerToken(db: Kysely<Database>, idHash: string, nowSeconds: number): Promise<BearerRow | undefined> {
-  // One row per covered door (or one with no door): a join, not a second statement.
-  const rows = await db.selectFrom('oauth_models as token')
+const bearerQuery = prepared(
+  (db: Kysely<Database>, idHash: string, nowSeconds: number) => db.selectFrom('oauth_models as token')
     .innerJoin('oauth_models as grant', (join) => join.on('grant.model', '=', 'Grant').onRef('grant.grant_id', '=', 'token.grant_id'))
     .innerJoin('authorizations', 'authorizations.grant_id', 'token.grant_id')
     .innerJoin('clients', 'clients.client_id', 'authorizations.client_id')
@@ -30,8 +29,13 @@ export async function findBearerToken(db: Kysely<Database>, idHash: string, nowS
       'clients.name as client_name', 'clients.first_party', 'authorization_doors.door_id'])
     .where('token.model', '=', 'AccessToken').where('token.id_hash', '=', idHash)
     .where((eb) => eb.or([eb('token.expires_at', 'is', null), eb('token.expires_at', '>', nowSeconds)]))
-    .where((eb) => eb.or([eb('grant.expires_at', 'is', null), eb('grant.expires_at', '>', nowSeconds)]))
-    .execute();
+    .where((eb) => eb.or([eb('grant.expires_at', 'is', null), eb('grant.expires_at', '>', nowSeconds)])),
+);
+
+/** `idHash` is the token's hash as the adapter files it; only unexpired rows of a live grant are found. */
+export async function findBearerToken(db: Kysely<Database>, idHash: string, nowSeconds: number): Promise<BearerRow | undefined> {
+  // One row per covered door (or one with no door): a join, not a second statement.
+  const rows = await bearerQuery(db, idHash, nowSeconds);
   const first = rows[0];
   if (!first?.grant_id) return undefined;
   return {
