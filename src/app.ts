@@ -5,7 +5,7 @@ import { errorHandler } from './errors/handler.ts';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
+import { securityHeaders } from './security/security-headers.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Kysely } from 'kysely';
@@ -154,7 +154,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await server.register(compress, { global: true, threshold: 0, encodings: ['gzip', 'deflate'] });
   await server.register(formbody);
   await server.register(cookie, { secret: [...config.secrets.cookieKeys] });
-  await server.register(helmet, {
+  server.addHook('onRequest', securityHeaders({
     frameguard: { action: 'deny' },
     contentSecurityPolicy: {
       directives: {
@@ -166,7 +166,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       },
     },
     hsts: config.env === 'production',
-  });
+  }));
   await server.register(swagger, {
     openapi: {
       openapi: '3.1.0',

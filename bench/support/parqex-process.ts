@@ -33,6 +33,15 @@ const { env, cleanup } = await testEnv(engine, {
   ...(process.env.MQTT_URL ? { MQTT_URL: process.env.MQTT_URL } : {}),
 });
 const server = await startServerOnEnv(env);
+if (process.env.BENCH_COLD_START) {
+  // Only the time to a ready server is measured: no controller, no tokens.
+  process.stdout.write(`${READY}${JSON.stringify({ baseUrl: server.baseUrl })}\n`);
+  process.stdin.resume();
+  await once(process.stdin, 'end');
+  await server.close();
+  await cleanup();
+  process.exit(0);
+}
 const controller = new SimulatedController({
   url: server.app.brokerUrl,
   deviceId: sandboxDevices.a.id,
