@@ -4,6 +4,7 @@
 // requests are outstanding at once, as the toggle load keeps `connections`.
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
+import { sendWithoutDelay } from '../../src/devices/no-delay.ts';
 import { median, percentile, type Sample } from './load.ts';
 
 export interface BrokerLogin {
@@ -17,6 +18,9 @@ export async function mqttRoundTrips(login: BrokerLogin, inFlight: number, secon
   const options = { username: login.username, password: login.password, reconnectPeriod: 0 };
   const asker = await mqtt.connectAsync(login.url, { ...options, clientId: `${prefix.replace('/', '-')}-asker` });
   const answerer = await mqtt.connectAsync(login.url, { ...options, clientId: `${prefix.replace('/', '-')}-answerer` });
+  // As the platform's and the controllers' own clients do (src/devices/no-delay.ts).
+  sendWithoutDelay(asker);
+  sendWithoutDelay(answerer);
   try {
     await answerer.subscribeAsync(`${prefix}/ask`, { qos: 1 });
     answerer.on('message', (_topic, payload) => void answerer.publish(`${prefix}/answer`, payload, { qos: 1 }));
