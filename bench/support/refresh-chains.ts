@@ -3,7 +3,8 @@
 // cut off at the end of a round (autocannon stops mid-flight, and the next
 // round would present a spent token, which revokes the grant). One chain per
 // connection, each waiting for its answer; a round ends when every chain has
-// heard back after the time is up.
+// heard back after the time is up. Only answered refreshes count; a refused
+// one ends its chain.
 import { Pool } from 'undici';
 import { percentile, settings, type Sample, type Subject } from './load.ts';
 
@@ -27,9 +28,15 @@ export function refreshChains(name: string, tokenUrl: string, client: { client_i
             body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: chains[index]! }).toString(),
           });
           const body = await response.body.json() as { refresh_token?: string };
-          latencies.push(performance.now() - started);
-          if (response.statusCode === 200 && body.refresh_token) chains[index] = body.refresh_token;
-          else errors += 1;
+          if (response.statusCode === 200 && body.refresh_token) {
+            latencies.push(performance.now() - started);
+            chains[index] = body.refresh_token;
+          } else {
+            // Its token may be spent: the chain ends rather than repeating a refused request (which would count as load).
+            errors += 1;
+            if (errors <= 3) console.error(`${name}: ${response.statusCode} ${JSON.stringify(body)}`);
+            chains[index] = undefined as unknown as string;
+          }
         }
       };
       const began = performance.now();
