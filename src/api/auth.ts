@@ -2,7 +2,7 @@
 // looked up before this has run (spec 4).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { viewerForGrant } from '../access/authorizations.ts';
+import { viewerOfCoveredGrant } from '../access/authorizations.ts';
 import type { Viewer } from '../access/door-policy.ts';
 import type { BearerVerifier, Principal } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
@@ -40,8 +40,8 @@ export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits:
       return send(429, `Too many requests with an invalid access token. Try again in ${locked} seconds.`);
     }
     const lookUp = async () => {
-      const principal = await verify(match[1]!);
-      return { principal, viewer: principal && await viewerForGrant(db, principal.grantId, principal.personId) };
+      const verified = await verify(match[1]!);
+      return { principal: verified?.principal, viewer: verified && await viewerOfCoveredGrant(db, verified.grant) };
     };
     const identify = async () => {
       // Only a token found to be bad counts: one the database could not look up (an outage) is given back.

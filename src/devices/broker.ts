@@ -98,6 +98,8 @@ export async function startEmbeddedBroker(db: Kysely<Database>, options: BrokerO
   recheck.unref();
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
+    // Small packets written back to back must not wait for the peer's delayed ACK (see no-delay.ts).
+    socket.setNoDelay(true);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     broker.handle(socket);

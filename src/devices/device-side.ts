@@ -22,6 +22,8 @@ export interface DeviceSide {
   toggle: ToggleDeps;
   /** Where controllers connect (the embedded broker, or the external one). */
   brokerUrl: string;
+  /** The platform's own sign-in on the embedded broker (none with MQTT_URL): for benchmarks that measure the broker alone. */
+  platformLogin: { username: string; password: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export async function startDeviceSide(config: Config['devices'], deps: DeviceSid
   return {
     toggle,
     brokerUrl,
+    platformLogin: broker?.platform,
     async close() {
       handlers.stop();
       await gateway?.close();

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { CommandAnswer, DoorCommand, DoorCommands } from '../access/door-commands.ts';
 import { saneEventTime, saneStateTimes } from './device-times.ts';
+import { sendWithoutDelay } from './no-delay.ts';
 import { decode, encode, parseTopic, platformSubscription, topic, type DeviceEvent, type StateReport } from './protocol.ts';
 
 export interface GatewayHandlers {
@@ -51,6 +52,7 @@ export class DeviceGateway implements DoorCommands {
       connectTimeout: 10_000,
       ...(options.shared ? { properties: { maximumPacketSize: options.maxPacketBytes } } : {}),
     });
+    sendWithoutDelay(client);
     const gateway = new DeviceGateway(client);
     client.on('message', (name, payload) => gateway.#dispatch(name, payload, handlers));
     const share = (filter: string) => (options.shared ? `$share/${options.group ?? 'parqex'}/${filter}` : filter);

@@ -52,6 +52,10 @@ export function openDatabase(options: StoreOptions): { db: Kysely<Database>; eng
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true });
   const sqlite = new DatabaseSync(options.sqlitePath, { timeout: 5000 });
   sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+  // Reads come from the OS page cache through a mapping instead of a copy per page, and a
+  // larger page cache keeps hot indexes (tokens, doors, history) in memory: every statement
+  // here runs on the event loop, so its time is the server's time.
+  sqlite.exec('PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;');
   return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: asKyselySqlite(sqlite) }) }), engine: 'sqlite' };
 }
 

@@ -2,6 +2,7 @@
 // protocol (1.1 by default: command ids on the changes commands caused; 1.0 on
 // request, as older firmware), with doors that take time to travel, position
 // sensors, batteries, auto-close, and failures it can be told to have.
+import { sendWithoutDelay } from '../no-delay.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { controllerClientId, decode, encode, protocolRevision, topic, type Ack, type Command } from '../protocol.ts';
 
@@ -89,6 +90,7 @@ export class SimulatedController {
       will: { topic: topic(this.deviceId, 'status'), payload: Buffer.from(encode({ online: false })), qos: 1, retain: true },
     });
     this.#client = client;
+    sendWithoutDelay(client);
     client.on('message', (_name, payload) => {
       const command = decode('commands', payload);
       if (command) this.#onCommand(command);

@@ -4,6 +4,7 @@
 // "which rows"; whether the person may see or operate them is access/'s call.
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, DoorKind, DoorState, DoorType } from '../database.ts';
+import { prepared } from '../prepared.ts';
 
 export interface PersonDoorRow {
   door_id: string;
@@ -46,8 +47,8 @@ export interface PersonDoorRow {
   weekly_hours: string | null;
 }
 
-export function doorsOfPerson(db: Kysely<Database>, personId: string, doorId?: string): Promise<PersonDoorRow[]> {
-  let query = db.selectFrom('doors')
+// A person's doors are read by every sync and toggle; the query is compiled once per shape.
+const personDoorsQuery = (db: Kysely<Database>, personId: string) => db.selectFrom('doors')
     .innerJoin('devices', 'devices.id', 'doors.device_id')
     .innerJoin('accounts', 'accounts.id', 'devices.account_id')
     .leftJoin('account_members as mine', (join) => join
@@ -67,8 +68,11 @@ export function doorsOfPerson(db: Kysely<Database>, personId: string, doorId?: s
       'door_access.person_id as access_person_id', 'door_access.starts_at', 'door_access.ends_at', 'door_access.weekly_hours',
     ])
     .where((eb) => eb.or([eb('mine.person_id', 'is not', null), eb('door_access.person_id', 'is not', null)]));
-  if (doorId) query = query.where('doors.id', '=', doorId);
-  return query.orderBy('accounts.name').orderBy('devices.blackbox_code').orderBy('doors.entity_number').execute();
+const allDoorsOfPerson = prepared((db: Kysely<Database>, personId: string) => personDoorsQuery(db, personId).orderBy('accounts.name').orderBy('devices.blackbox_code').orderBy('doors.entity_number'));
+const oneDoorOfPerson = prepared((db: Kysely<Database>, personId: string, doorId: string) => personDoorsQuery(db, personId).where('doors.id', '=', doorId).orderBy('accounts.name').orderBy('devices.blackbox_code').orderBy('doors.entity_number'));
+
+export function doorsOfPerson(db: Kysely<Database>, personId: string, doorId?: string): Promise<PersonDoorRow[]> {
+  return doorId ? oneDoorOfPerson(db, personId, doorId) : allDoorsOfPerson(db, personId);
 }
 
 export async function insertDevice(db: Kysely<Database>, device: Insertable<Database['devices']>): Promise<void> {

@@ -2,6 +2,7 @@
 // already sealed: this file never sees a usable token.
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import { prepared } from '../prepared.ts';
 
 export interface ModelRow {
   payload: string;
@@ -19,9 +20,12 @@ export async function upsertModel(db: Kysely<Database>, row: {
     .execute();
 }
 
-export function findModel(db: Kysely<Database>, model: string, idHash: string): Promise<ModelRow | undefined> {
-  return db.selectFrom('oauth_models').select(['payload', 'expires_at', 'consumed_at'])
-    .where('model', '=', model).where('id_hash', '=', idHash).executeTakeFirst();
+// Every token request reads several models: compiled once.
+const modelById = prepared((db: Kysely<Database>, model: string, idHash: string) => db.selectFrom('oauth_models').select(['payload', 'expires_at', 'consumed_at'])
+  .where('model', '=', model).where('id_hash', '=', idHash));
+
+export async function findModel(db: Kysely<Database>, model: string, idHash: string): Promise<ModelRow | undefined> {
+  return (await modelById(db, model, idHash))[0];
 }
 
 export function findModelByUid(db: Kysely<Database>, model: string, uid: string): Promise<ModelRow | undefined> {

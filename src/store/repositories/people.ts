@@ -1,12 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Database, NewPerson, Person } from '../database.ts';
+import { prepared } from '../prepared.ts';
 
 export type PublicPerson = Omit<Person, 'password_hash'>;
 
 const publicColumns = ['id', 'email', 'first_name', 'last_name', 'phone', 'is_sandbox', 'created_at'] as const;
 
-export function findPersonById(db: Kysely<Database>, id: string): Promise<PublicPerson | undefined> {
-  return db.selectFrom('people').select(publicColumns).where('id', '=', id).executeTakeFirst();
+// Every user-info request reads one person: compiled once.
+const personById = prepared((db: Kysely<Database>, id: string) => db.selectFrom('people').select(publicColumns).where('id', '=', id));
+
+export async function findPersonById(db: Kysely<Database>, id: string): Promise<PublicPerson | undefined> {
+  return (await personById(db, id))[0];
 }
 
 export function findPersonByEmail(db: Kysely<Database>, email: string): Promise<PublicPerson | undefined> {
