@@ -96,7 +96,8 @@ describe('one access decision across the spring change, with a manual clock', ()
       const moved = controller.movements;
       await controller.enterPin(gate.entity_number, sandboxPins.sam);
       if (decision.allowed) {
-        await until(async () => controller.movements > moved && (await gateState()) === 'OPEN');
+        // PIN → decision → command → simulator → report: seconds on a machine loaded by other suites.
+        await until(async () => controller.movements > moved && (await gateState()) === 'OPEN', 15_000);
       } else {
         await new Promise((resolve) => setTimeout(resolve, 200));
         assert.equal(controller.movements, moved);
@@ -105,7 +106,7 @@ describe('one access decision across the spring change, with a manual clock', ()
       const answer = await toggleGate(server.baseUrl, access_token, 'CLOSED');
       if (decision.allowed) {
         assert.equal(answer.status, 200, JSON.stringify(answer.body));
-        await until(async () => (await gateState()) === 'CLOSED');
+        await until(async () => (await gateState()) === 'CLOSED', 15_000);
       } else {
         assert.equal(answer.status, 403);
         assert.equal(answer.body.message, refusalMessage(gate.name, decision.reason));
