@@ -170,6 +170,8 @@ export interface DevicesTable {
   online: Generated<number>;
   /** The device protocol its reports speak ("1.0", "1.1"); null before its first report. */
   protocol: Generated<string | null>;
+  /** The Admin's name for the controller; null until named. */
+  name: Generated<string | null>;
 }
 
 export type DoorKind = 'momentary' | 'stateful';

@@ -15,6 +15,7 @@ import * as doorMoves from './migrations/0012-door-moves.ts';
 import * as memberPermissions from './migrations/0013-member-permissions.ts';
 import * as mailLinks from './migrations/0014-mail-links.ts';
 import * as developerApplications from './migrations/0015-developer-applications.ts';
+import * as controllerNames from './migrations/0016-controller-names.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0013-member-permissions': memberPermissions,
   '0014-mail-links': mailLinks,
   '0015-developer-applications': developerApplications,
+  '0016-controller-names': controllerNames,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {

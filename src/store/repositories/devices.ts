@@ -115,13 +115,20 @@ export async function storedDoorState(db: Kysely<Database>, doorId: string): Pro
 /** The controllers of one account, for its Admin's page. */
 export function devicesOfAccount(db: Kysely<Database>, accountId: string) {
   return db.selectFrom('devices')
-    .select(['id', 'blackbox_code', 'active', 'online', 'last_contact', 'software_version', 'time_before_door_open_alert', 'number_of_entities_controlled'])
+    .select(['id', 'name', 'blackbox_code', 'active', 'online', 'last_contact', 'software_version', 'time_before_door_open_alert', 'number_of_entities_controlled'])
     .where('account_id', '=', accountId).orderBy('blackbox_code').execute();
 }
 
 /** How long a door of this controller may stay open before door_left_open; only on the account's own controller. */
 export async function setOpenAlertSeconds(db: Kysely<Database>, accountId: string, deviceId: string, seconds: number): Promise<boolean> {
   const result = await db.updateTable('devices').set({ time_before_door_open_alert: seconds })
+    .where('id', '=', deviceId).where('account_id', '=', accountId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Names one of the account's own controllers; false when the controller is not the account's. */
+export async function setDeviceName(db: Kysely<Database>, accountId: string, deviceId: string, name: string): Promise<boolean> {
+  const result = await db.updateTable('devices').set({ name })
     .where('id', '=', deviceId).where('account_id', '=', accountId).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -125,6 +125,15 @@ export function doorsOfAccount(db: Kysely<Database>, accountId: string) {
     .where('devices.account_id', '=', accountId).orderBy('devices.blackbox_code').orderBy('doors.entity_number').execute();
 }
 
+/** The door's own name, everyone's unless they chose one; only a door of one of the account's controllers. */
+export async function setAccountDoorName(db: Kysely<Database>, accountId: string, doorId: string, name: string): Promise<boolean> {
+  const result = await db.updateTable('doors').set({ name })
+    .where('id', '=', doorId)
+    .where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where('devices.account_id', '=', accountId))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 /** A person's own names for the account's doors go when they leave it. */
 export async function deleteDoorNamesInAccount(db: Kysely<Database>, accountId: string, personId: string): Promise<void> {
   await db.deleteFrom('door_names').where('person_id', '=', personId)

@@ -1,11 +1,14 @@
 // Controllers (Admins): claim one with its serial and the claim code from its
 // box; each controller's presence, last contact (in the viewer's zone),
 // firmware, doors with their sensor battery and auto-close, and the open-alert
-// time, which the platform applies and the Admin may change here.
+// time, which the platform applies and the Admin may change here. The Admin
+// names each controller and gives each door the name everyone sees unless
+// they chose one of their own.
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { claimController } from '../../access/accounts.ts';
-import { accountControllers, changeOpenAlertTime, maxOpenAlertMinutes, type Controller } from '../../access/controllers.ts';
+import { accountControllers, changeOpenAlertTime, maxOpenAlertMinutes, renameController, renameDoorForEveryone, type Controller, type ControllerDoor } from '../../access/controllers.ts';
+import { maxNameLength } from '../../access/door-names.ts';
 import { compactId } from '../../access/ids.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import { adminPoster, adminViewer, invalidIf, refusable, typed } from './admin-account.ts';
@@ -74,6 +77,40 @@ ${controllers.length === 0 ? html`<p class="muted">No controller yet. Claim the 
       return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'open_alert_minutes', values: { _form: form, open_alert_minutes: request.body.open_alert_minutes } }, deps.secureCookies);
     }
   });
+
+  app.post<{ Params: { id: string; device: string }; Body: { name?: string } | undefined }>('/accounts/:id/controllers/:device/name', {
+    schema: { hide: true, params: params('id', 'device'), body: formBody({ name: 1000 }) },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const admin = await adminPoster(deps, request, reply, request.params.id);
+    if (!admin) return reply;
+    const base = adminPath(admin.accountId, 'controllers');
+    const typedName = request.body?.name ?? '';
+    try {
+      const name = await renameController(deps.db, admin.personId, admin.accountId, request.params.device, typedName);
+      return redirectWith(reply, base, { info: `Controller named ${name}.` }, deps.secureCookies);
+    } catch (error) {
+      if (!refusable(error)) throw error;
+      return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'name', values: { _form: `name-${compactId(request.params.device)}`, name: typedName } }, deps.secureCookies);
+    }
+  });
+
+  app.post<{ Params: { id: string; door: string }; Body: { name?: string } | undefined }>('/accounts/:id/controllers/doors/:door/name', {
+    schema: { hide: true, params: params('id', 'door'), body: formBody({ name: 1000 }) },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const admin = await adminPoster(deps, request, reply, request.params.id);
+    if (!admin) return reply;
+    const base = adminPath(admin.accountId, 'controllers');
+    const typedName = request.body?.name ?? '';
+    try {
+      const name = await renameDoorForEveryone(deps.db, admin.personId, admin.accountId, request.params.door, typedName);
+      return redirectWith(reply, base, { info: `Door renamed ${name} for everyone who has not named it themselves.` }, deps.secureCookies);
+    } catch (error) {
+      if (!refusable(error)) throw error;
+      return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'name', values: { _form: `door-${compactId(request.params.door)}`, name: typedName } }, deps.secureCookies);
+    }
+  });
 }
 
 function controllerSection(base: string, controller: Controller, zone: string, csrf: string, flash: Flash | undefined): Html {
@@ -81,25 +118,35 @@ function controllerSection(base: string, controller: Controller, zone: string, c
   const form = `alert-${id}`;
   const refused = flash?.values?._form === form ? flash : undefined;
   const status = !controller.active ? 'Disabled' : controller.online ? 'Online' : 'Offline';
+  const naming = flash?.values?._form === `name-${id}` ? flash : undefined;
   const lastContact = controller.lastContact === null ? 'never' : `${DateTime.fromSeconds(controller.lastContact, { zone }).toFormat('yyyy-MM-dd HH:mm')} ${zone}`;
   return html`<section class="controller" aria-labelledby="controller-${id}">
-<h2 id="controller-${id}">Controller ${controller.serial}</h2>
+<h2 id="controller-${id}">${controller.name}</h2>
 <dl class="facts">
+  <div><dt>Serial number</dt><dd>${controller.serial}</dd></div>
   <div><dt>Status</dt><dd><span class="status status-${status.toLowerCase()}">${status}</span></dd></div>
   <div><dt>Last contact</dt><dd>${lastContact}</dd></div>
   <div><dt>Firmware</dt><dd>${controller.firmware || 'unknown'}</dd></div>
 </dl>
+<details class="rename"${naming ? html` open` : ''}><summary>Rename controller<span class="visually-hidden"> ${controller.name}</span></summary>
+<form method="post" action="${base}/${id}/name">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <label for="name-${id}">Name of the controller (1 to ${maxNameLength} characters)</label>
+  <input id="name-${id}" name="name" type="text" required maxlength="${maxNameLength}" autocomplete="off" value="${typed(naming, `name-${id}`, 'name', controller.named ? controller.name : '')}"${invalidIf(naming, 'name')}>
+  <button type="submit" class="secondary">Save name<span class="visually-hidden"> of controller ${controller.serial}</span></button>
+</form></details>
 <div class="table-wrap"><table class="list">
-<caption class="visually-hidden">Doors of controller ${controller.serial}</caption>
-<thead><tr><th scope="col">Door</th><th scope="col">Type</th><th scope="col">Sensor battery</th><th scope="col">Auto-close</th></tr></thead>
+<caption class="visually-hidden">Doors of ${controller.name}</caption>
+<thead><tr><th scope="col">Door</th><th scope="col">Type</th><th scope="col">Sensor battery</th><th scope="col">Auto-close</th><th scope="col">Name for everyone</th></tr></thead>
 <tbody>${controller.doors.map((door) => html`<tr>
   <th scope="row">${door.name} <span class="muted">(channel ${door.entityNumber})</span></th>
   <td>${door.doorType}</td>
   <td>${door.battery === null ? 'no sensor' : `${door.battery} %`}</td>
   <td>${door.autoCloseSeconds === null ? 'off' : `after ${door.autoCloseSeconds} s`}</td>
+  <td>${doorNameForm(base, door, csrf, flash)}</td>
 </tr>`)}</tbody>
 </table></div>
-<p class="muted">Auto-close is set on the controller itself.</p>
+<p class="muted">Auto-close is set on the controller itself. A door's name here is the one everyone sees, in the applications too, except people who gave it a name of their own.</p>
 <form method="post" action="${base}/${id}/open-alert" class="open-alert">
   <input type="hidden" name="_csrf" value="${csrf}">
   <label for="${form}">Alert me when a door stays open for (minutes, 1 to ${maxOpenAlertMinutes})</label>
@@ -107,4 +154,17 @@ function controllerSection(base: string, controller: Controller, zone: string, c
   <button type="submit" class="secondary">Save alert time<span class="visually-hidden"> of controller ${controller.serial}</span></button>
 </form>
 </section>`;
+}
+
+function doorNameForm(base: string, door: ControllerDoor, csrf: string, flash: Flash | undefined): Html {
+  const id = compactId(door.id);
+  const form = `door-${id}`;
+  const refused = flash?.values?._form === form ? flash : undefined;
+  return html`<details class="rename"${refused ? html` open` : ''}><summary>Rename<span class="visually-hidden"> ${door.name} for everyone</span></summary>
+<form method="post" action="${base}/doors/${id}/name">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <label for="${form}">Name of this door for everyone (1 to ${maxNameLength} characters)</label>
+  <input id="${form}" name="name" type="text" required maxlength="${maxNameLength}" autocomplete="off" value="${typed(refused, form, 'name', door.name)}"${invalidIf(refused, 'name')}>
+  <button type="submit" class="secondary">Save door name</button>
+</form></details>`;
 }
