@@ -1,24 +1,14 @@
 // 0015-developer-applications on both engines, with a client written before it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openDatabase } from '../../src/store/dialect.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
-import { engines, freshPostgresUrl } from '../helpers/build-app.ts';
+import { engines } from '../helpers/build-app.ts';
+import { emptyDatabase } from '../helpers/empty-database.ts';
 
 for (const engine of engines()) {
   describe(`migration 0015-developer-applications [${engine}]`, () => {
     it('keeps the operator\'s clients approved and ownerless, and gives an owner\'s applications back to the operator when the owner goes', async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), 'parqex-migrate-'));
-      const postgres = engine === 'postgres' ? await freshPostgresUrl() : undefined;
-      const { db } = openDatabase({ databaseUrl: postgres?.url, sqlitePath: join(dir, 'db.sqlite') });
-      t.after(async () => {
-        await db.destroy();
-        rmSync(dir, { recursive: true, force: true });
-        await postgres?.drop();
-      });
+      const { db } = await emptyDatabase(t, engine);
       const client = (id: string, environment: string) => ({
         client_id: id, secret_hash: 'h', type: 'confidential', environment, name: id, description: '', website: '', contact_name: '', contact_email: '',
         redirect_uris: '["https://a.example/cb"]', first_party: 0, is_sandbox: 0, created_at: 1, secret_rotated_at: null,

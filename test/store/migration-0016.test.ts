@@ -1,25 +1,15 @@
 // 0016-controller-names on both engines, with a controller written before it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openDatabase } from '../../src/store/dialect.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { setDeviceName } from '../../src/store/repositories/devices.ts';
-import { engines, freshPostgresUrl } from '../helpers/build-app.ts';
+import { engines } from '../helpers/build-app.ts';
+import { emptyDatabase } from '../helpers/empty-database.ts';
 
 for (const engine of engines()) {
   describe(`migration 0016-controller-names [${engine}]`, () => {
     it('leaves an existing controller unnamed, and names only a controller of the given account', async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), 'parqex-migrate-'));
-      const postgres = engine === 'postgres' ? await freshPostgresUrl() : undefined;
-      const { db } = openDatabase({ databaseUrl: postgres?.url, sqlitePath: join(dir, 'db.sqlite') });
-      t.after(async () => {
-        await db.destroy();
-        rmSync(dir, { recursive: true, force: true });
-        await postgres?.drop();
-      });
+      const { db } = await emptyDatabase(t, engine);
       await migrateToLatest(db, engine, '0015-developer-applications');
       await db.insertInto('accounts').values({ id: 'a1', name: 'Home', created_at: 1 } as never).execute();
       const device = (id: string, account: string | null) => ({

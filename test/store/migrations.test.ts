@@ -1,24 +1,14 @@
 // Migrations run up on both engines with rows inserted between steps (Hydra's migratest).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openDatabase } from '../../src/store/dialect.ts';
 import { migrateToLatest, migrations } from '../../src/store/migrate.ts';
-import { engines, freshPostgresUrl } from '../helpers/build-app.ts';
+import { engines } from '../helpers/build-app.ts';
+import { emptyDatabase } from '../helpers/empty-database.ts';
 
 for (const engine of engines()) {
   describe(`migrations [${engine}]`, () => {
     it('apply one by one, keep the rows written between steps, and are idempotent', async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), 'parqex-migrate-'));
-      const postgres = engine === 'postgres' ? await freshPostgresUrl() : undefined;
-      const { db } = openDatabase({ databaseUrl: postgres?.url, sqlitePath: join(dir, 'db.sqlite') });
-      t.after(async () => {
-        await db.destroy();
-        rmSync(dir, { recursive: true, force: true });
-        await postgres?.drop();
-      });
+      const { db } = await emptyDatabase(t, engine);
       const names = Object.keys(migrations);
       assert.deepEqual(names, [...names].sort(), 'migrations are listed in order');
 

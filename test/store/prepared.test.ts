@@ -1,15 +1,12 @@
 // Queries compiled once and run with each call's values.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/store/database.ts';
-import { openDatabase } from '../../src/store/dialect.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { prepared } from '../../src/store/prepared.ts';
-import { engines, freshPostgresUrl } from '../helpers/build-app.ts';
+import { engines } from '../helpers/build-app.ts';
+import { emptyDatabase } from '../helpers/empty-database.ts';
 
 const byNameOrEmail = prepared((db: Kysely<Database>, name: string, email: string) => db.selectFrom('people').select(['id'])
   .where((eb) => eb.or([eb('first_name', '=', name), eb('last_name', '=', name), eb('email', '=', email)])).where('is_sandbox', '=', 0).orderBy('id'));
@@ -17,14 +14,7 @@ const byNameOrEmail = prepared((db: Kysely<Database>, name: string, email: strin
 for (const engine of engines()) {
   describe(`prepared queries [${engine}]`, () => {
     it('answer each call with its own values, an argument used twice included, as the built query does', async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), 'parqex-prepared-'));
-      const postgres = engine === 'postgres' ? await freshPostgresUrl() : undefined;
-      const { db } = openDatabase({ databaseUrl: postgres?.url, sqlitePath: join(dir, 'db.sqlite') });
-      t.after(async () => {
-        await db.destroy();
-        rmSync(dir, { recursive: true, force: true });
-        await postgres?.drop();
-      });
+      const { db } = await emptyDatabase(t, engine);
       await migrateToLatest(db, engine);
       const person = (id: string, first: string, last: string, email: string) => ({ id, email, first_name: first, last_name: last, phone: null, password_hash: null, is_sandbox: 0, created_at: 1 });
       await db.insertInto('people').values([person('p1', 'Ada', 'Lovelace', 'ada@example.com'), person('p2', 'Alan', 'Ada', 'alan@example.com'), person('p3', 'Grace', 'Hopper', 'grace@example.com')]).execute();
@@ -39,12 +29,7 @@ for (const engine of engines()) {
     });
 
     it('refuses a query that writes an argument into its SQL text', async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), 'parqex-prepared-'));
-      const { db } = openDatabase({ databaseUrl: undefined, sqlitePath: join(dir, 'db.sqlite') });
-      t.after(async () => {
-        await db.destroy();
-        rmSync(dir, { recursive: true, force: true });
-      });
+      const { db } = await emptyDatabase(t, 'sqlite');
       const inlined = prepared((handle: Kysely<Database>, name: string) => handle.selectFrom('people').select('id').where('first_name', '=', sql.lit(name)));
       await assert.rejects(inlined(db, 'Ada'), /inlined an argument/);
     });

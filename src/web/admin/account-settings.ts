@@ -3,7 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { changeAccountTimeZone, setThirdPartyAccess, updateAccount } from '../../access/accounts.ts';
 import { accountsOf } from '../../access/members.ts';
-import { adminPoster, adminViewer, invalidIf, refusable, typed } from './admin-account.ts';
+import { adminPoster, adminViewer, refusable, typed } from './admin-account.ts';
+import { invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
 import { redirectWith } from '../flash.ts';
 import { formBody } from '../form-schemas.ts';
@@ -30,14 +31,14 @@ export async function accountSettingsPage(app: FastifyInstance, deps: WebDeps): 
 <form method="post" action="${base}/name">
   <input type="hidden" name="_csrf" value="${viewer.csrf}">
   <label for="account-name">Account name <span class="muted">(everyone in the account sees it)</span></label>
-  <input id="account-name" name="name" type="text" required maxlength="100" autocomplete="off" value="${typed(nameRefused, 'name', 'name', account.name)}"${invalidIf(nameRefused, 'name')}>
+  <input id="account-name" name="name" type="text" required maxlength="100" autocomplete="off" value="${typed(nameRefused, 'name', 'name', account.name)}"${invalidMark(nameRefused, 'name')}>
   <button type="submit" class="secondary">Save name</button>
 </form>
 <h2>Time zone</h2>
 <form method="post" action="${base}/time-zone">
   <input type="hidden" name="_csrf" value="${viewer.csrf}">
   <label for="account-zone">Time zone of the account</label>
-  <input id="account-zone" name="time_zone" type="text" list="time-zones" required maxlength="100" autocomplete="off" autocapitalize="off" spellcheck="false" value="${typed(zoneRefused, 'zone', 'time_zone', account.timeZone)}"${invalidIf(zoneRefused, 'time_zone')}>
+  <input id="account-zone" name="time_zone" type="text" list="time-zones" required maxlength="100" autocomplete="off" autocapitalize="off" spellcheck="false" value="${typed(zoneRefused, 'zone', 'time_zone', account.timeZone)}"${invalidMark(zoneRefused, 'time_zone')}>
   <datalist id="time-zones">${commonTimeZones.map((zone) => html`<option value="${zone}">`)}</datalist>
   <p class="muted">Everyone's access hours at ${account.name} are read in this zone, and invitations show them in it. Changing it moves every hour given so far to the new zone.</p>
   <button type="submit" class="secondary">Save time zone</button>

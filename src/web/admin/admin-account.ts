@@ -5,7 +5,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requireAdmin } from '../../access/accounts.ts';
 import { DomainError } from '../../access/errors.ts';
 import { parseId } from '../../access/ids.ts';
-import { html, type Html } from '../html.ts';
 import type { Flash } from '../flash.ts';
 import { pageViewer, signedInPerson, type Viewer } from '../signed-in.ts';
 import type { WebDeps } from '../index.ts';
@@ -38,11 +37,6 @@ export async function adminPoster(deps: Pick<WebDeps, 'db'>, request: FastifyReq
 /** A refusal the person can fix: said at the top of the page, with what they typed. */
 export function refusable(error: unknown): error is DomainError {
   return error instanceof DomainError && error.code === 'invalid';
-}
-
-/** The attributes that tie a field to the flash's refusal, when it is that field's. */
-export function invalidIf(flash: Flash | undefined, field: string): Html | string {
-  return flash?.error && flash.field === field ? html` aria-invalid="true" aria-describedby="flash"` : '';
 }
 
 /** A typed value given back after a refusal of this form, else the current one. */

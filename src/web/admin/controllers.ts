@@ -11,7 +11,8 @@ import { accountControllers, changeOpenAlertTime, maxOpenAlertMinutes, renameCon
 import { maxNameLength } from '../../access/door-names.ts';
 import { compactId } from '../../access/ids.ts';
 import { personTimeZone } from '../../access/settings.ts';
-import { adminPoster, adminViewer, invalidIf, refusable, typed } from './admin-account.ts';
+import { adminPoster, adminViewer, refusable, typed } from './admin-account.ts';
+import { invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
 import type { Flash } from '../flash.ts';
 import { redirectWith } from '../flash.ts';
@@ -37,9 +38,9 @@ ${controllers.length === 0 ? html`<p class="muted">No controller yet. Claim the 
 <form method="post" action="${base}/claim" class="claim">
   <input type="hidden" name="_csrf" value="${viewer.csrf}">
   <label for="serial">Serial number <span class="muted">(16 characters, on the controller's label)</span></label>
-  <input id="serial" name="blackbox_code" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" required maxlength="32" value="${typed(claiming, 'claim', 'blackbox_code')}"${invalidIf(claiming, 'blackbox_code')}>
+  <input id="serial" name="blackbox_code" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" required maxlength="32" value="${typed(claiming, 'claim', 'blackbox_code')}"${invalidMark(claiming, 'blackbox_code')}>
   <label for="claim-code">Claim code <span class="muted">(on the card inside the box)</span></label>
-  <input id="claim-code" name="claim_code" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" required maxlength="64"${invalidIf(claiming, 'blackbox_code')}>
+  <input id="claim-code" name="claim_code" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" required maxlength="64"${invalidMark(claiming, 'blackbox_code')}>
   <button type="submit">Claim controller</button>
 </form>`);
   });
@@ -78,39 +79,30 @@ ${controllers.length === 0 ? html`<p class="muted">No controller yet. Claim the 
     }
   });
 
-  app.post<{ Params: { id: string; device: string }; Body: { name?: string } | undefined }>('/accounts/:id/controllers/:device/name', {
-    schema: { hide: true, params: params('id', 'device'), body: formBody({ name: 1000 }) },
-    preHandler: app.csrfProtection,
-  }, async (request, reply) => {
-    const admin = await adminPoster(deps, request, reply, request.params.id);
-    if (!admin) return reply;
-    const base = adminPath(admin.accountId, 'controllers');
-    const typedName = request.body?.name ?? '';
-    try {
-      const name = await renameController(deps.db, admin.personId, admin.accountId, request.params.device, typedName);
-      return redirectWith(reply, base, { info: `Controller named ${name}.` }, deps.secureCookies);
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'name', values: { _form: `name-${compactId(request.params.device)}`, name: typedName } }, deps.secureCookies);
-    }
-  });
-
-  app.post<{ Params: { id: string; door: string }; Body: { name?: string } | undefined }>('/accounts/:id/controllers/doors/:door/name', {
-    schema: { hide: true, params: params('id', 'door'), body: formBody({ name: 1000 }) },
-    preHandler: app.csrfProtection,
-  }, async (request, reply) => {
-    const admin = await adminPoster(deps, request, reply, request.params.id);
-    if (!admin) return reply;
-    const base = adminPath(admin.accountId, 'controllers');
-    const typedName = request.body?.name ?? '';
-    try {
-      const name = await renameDoorForEveryone(deps.db, admin.personId, admin.accountId, request.params.door, typedName);
-      return redirectWith(reply, base, { info: `Door renamed ${name} for everyone who has not named it themselves.` }, deps.secureCookies);
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'name', values: { _form: `door-${compactId(request.params.door)}`, name: typedName } }, deps.secureCookies);
-    }
-  });
+  // A controller's name and a door's name for everyone: the same form, refusal and answer.
+  const renameRoute = (path: string, param: 'device' | 'door', formOf: (id: string) => string,
+    rename: (admin: { personId: string; accountId: string }, id: string, name: string) => Promise<string>, done: (name: string) => string) => {
+    app.post<{ Params: Record<'id' | typeof param, string>; Body: { name?: string } | undefined }>(path, {
+      schema: { hide: true, params: params('id', param), body: formBody({ name: 1000 }) },
+      preHandler: app.csrfProtection,
+    }, async (request, reply) => {
+      const admin = await adminPoster(deps, request, reply, request.params.id);
+      if (!admin) return reply;
+      const base = adminPath(admin.accountId, 'controllers');
+      const typedName = request.body?.name ?? '';
+      try {
+        const name = await rename(admin, request.params[param], typedName);
+        return redirectWith(reply, base, { info: done(name) }, deps.secureCookies);
+      } catch (error) {
+        if (!refusable(error)) throw error;
+        return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'name', values: { _form: formOf(compactId(request.params[param])), name: typedName } }, deps.secureCookies);
+      }
+    });
+  };
+  renameRoute('/accounts/:id/controllers/:device/name', 'device', (id) => `name-${id}`,
+    (admin, id, name) => renameController(deps.db, admin.personId, admin.accountId, id, name), (name) => `Controller named ${name}.`);
+  renameRoute('/accounts/:id/controllers/doors/:door/name', 'door', (id) => `door-${id}`,
+    (admin, id, name) => renameDoorForEveryone(deps.db, admin.personId, admin.accountId, id, name), (name) => `Door renamed ${name} for everyone who has not named it themselves.`);
 }
 
 function controllerSection(base: string, controller: Controller, zone: string, csrf: string, flash: Flash | undefined): Html {
@@ -132,7 +124,7 @@ function controllerSection(base: string, controller: Controller, zone: string, c
 <form method="post" action="${base}/${id}/name">
   <input type="hidden" name="_csrf" value="${csrf}">
   <label for="name-${id}">Name of the controller (1 to ${maxNameLength} characters)</label>
-  <input id="name-${id}" name="name" type="text" required maxlength="${maxNameLength}" autocomplete="off" value="${typed(naming, `name-${id}`, 'name', controller.named ? controller.name : '')}"${invalidIf(naming, 'name')}>
+  <input id="name-${id}" name="name" type="text" required maxlength="${maxNameLength}" autocomplete="off" value="${typed(naming, `name-${id}`, 'name', controller.named ? controller.name : '')}"${invalidMark(naming, 'name')}>
   <button type="submit" class="secondary">Save name<span class="visually-hidden"> of controller ${controller.serial}</span></button>
 </form></details>
 <div class="table-wrap"><table class="list">
@@ -150,7 +142,7 @@ function controllerSection(base: string, controller: Controller, zone: string, c
 <form method="post" action="${base}/${id}/open-alert" class="open-alert">
   <input type="hidden" name="_csrf" value="${csrf}">
   <label for="${form}">Alert me when a door stays open for (minutes, 1 to ${maxOpenAlertMinutes})</label>
-  <input id="${form}" name="open_alert_minutes" type="number" inputmode="numeric" min="1" max="${maxOpenAlertMinutes}" required value="${typed(refused, form, 'open_alert_minutes', String(Math.max(1, Math.round(controller.openAlertSeconds / 60))))}"${invalidIf(refused, 'open_alert_minutes')}>
+  <input id="${form}" name="open_alert_minutes" type="number" inputmode="numeric" min="1" max="${maxOpenAlertMinutes}" required value="${typed(refused, form, 'open_alert_minutes', String(Math.max(1, Math.round(controller.openAlertSeconds / 60))))}"${invalidMark(refused, 'open_alert_minutes')}>
   <button type="submit" class="secondary">Save alert time<span class="visually-hidden"> of controller ${controller.serial}</span></button>
 </form>
 </section>`;
@@ -164,7 +156,7 @@ function doorNameForm(base: string, door: ControllerDoor, csrf: string, flash: F
 <form method="post" action="${base}/doors/${id}/name">
   <input type="hidden" name="_csrf" value="${csrf}">
   <label for="${form}">Name of this door for everyone (1 to ${maxNameLength} characters)</label>
-  <input id="${form}" name="name" type="text" required maxlength="${maxNameLength}" autocomplete="off" value="${typed(refused, form, 'name', door.name)}"${invalidIf(refused, 'name')}>
+  <input id="${form}" name="name" type="text" required maxlength="${maxNameLength}" autocomplete="off" value="${typed(refused, form, 'name', door.name)}"${invalidMark(refused, 'name')}>
   <button type="submit" class="secondary">Save door name</button>
 </form></details>`;
 }

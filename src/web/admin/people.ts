@@ -12,7 +12,8 @@ import { weekdays } from '../../access/schedules.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import { DomainError } from '../../access/errors.ts';
 import { permissionLabels } from './accounts.ts';
-import { adminPoster, adminViewer, invalidIf, refusable, typed } from './admin-account.ts';
+import { adminPoster, adminViewer, refusable, typed } from './admin-account.ts';
+import { invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
 import type { Flash } from '../flash.ts';
 import { redirectWith } from '../flash.ts';
@@ -216,7 +217,7 @@ function memberRow(base: string, member: Member, csrf: string, flash: Flash | un
 <td><form method="post" action="${base}/members/${id}/permissions" class="permissions">
   <input type="hidden" name="_csrf" value="${csrf}">
   <fieldset><legend class="visually-hidden">Permissions of ${name}</legend>
-  ${permissionNames.map((permission) => html`<label class="check"><input type="checkbox" name="permissions" value="${permission}"${member.permissions.includes(permission) ? html` checked` : ''}${invalidIf(flash?.values?._form === form ? flash : undefined, 'permissions')}> ${permissionLabels[permission]}</label>`)}
+  ${permissionNames.map((permission) => html`<label class="check"><input type="checkbox" name="permissions" value="${permission}"${member.permissions.includes(permission) ? html` checked` : ''}${invalidMark(flash?.values?._form === form ? flash : undefined, 'permissions')}> ${permissionLabels[permission]}</label>`)}
   </fieldset>
   <button type="submit" class="secondary">Save<span class="visually-hidden"> permissions of ${name}</span></button>
 </form></td>
@@ -254,18 +255,18 @@ function windowForm(action: string, form: string, csrf: string, flash: Flash | u
   ${extra}
   <div class="pair">
     <div><label for="${form}-starts">Starts <span class="muted">(optional, ${timeZone})</span></label>
-    <input id="${form}-starts" name="starts_at" type="datetime-local" value="${value('starts_at')}"${invalidIf(flash, 'starts_at')}></div>
+    <input id="${form}-starts" name="starts_at" type="datetime-local" value="${value('starts_at')}"${invalidMark(flash, 'starts_at')}></div>
     <div><label for="${form}-ends">Ends <span class="muted">(optional, ${timeZone})</span></label>
-    <input id="${form}-ends" name="ends_at" type="datetime-local" value="${value('ends_at')}"${invalidIf(flash, 'ends_at')}></div>
+    <input id="${form}-ends" name="ends_at" type="datetime-local" value="${value('ends_at')}"${invalidMark(flash, 'ends_at')}></div>
   </div>
   <fieldset class="days"><legend>Days <span class="muted">(none ticked: every day)</span></legend>
     ${weekdays.map((day) => html`<label class="day"><input type="checkbox" name="days" value="${day}"${days.includes(day) ? html` checked` : ''}> ${dayNames[day]}</label>`)}
   </fieldset>
   <div class="pair">
     <div><label for="${form}-from">From <span class="muted">(${timeZone})</span></label>
-    <input id="${form}-from" name="from" type="time" value="${value('from')}"${invalidIf(flash, 'hours')}></div>
+    <input id="${form}-from" name="from" type="time" value="${value('from')}"${invalidMark(flash, 'hours')}></div>
     <div><label for="${form}-until">Until <span class="muted">(${timeZone}; 00:00 is midnight)</span></label>
-    <input id="${form}-until" name="until" type="time" value="${value('until')}"${invalidIf(flash, 'hours')}></div>
+    <input id="${form}-until" name="until" type="time" value="${value('until')}"${invalidMark(flash, 'hours')}></div>
   </div>
   ${submit}
 </form>`;
@@ -275,9 +276,9 @@ function inviteForm(base: string, doors: { id: string; name: string }[], timeZon
   const refused = flash?.values?._form === 'invite' ? flash : undefined;
   const ticked = typed(refused, 'invite', 'door_ids').split(',');
   const fields = html`<label for="invite-email">Email address</label>
-  <input id="invite-email" name="email_address" type="email" required maxlength="254" autocomplete="off" value="${typed(refused, 'invite', 'email_address')}"${invalidIf(refused, 'email_address')}>
+  <input id="invite-email" name="email_address" type="email" required maxlength="254" autocomplete="off" value="${typed(refused, 'invite', 'email_address')}"${invalidMark(refused, 'email_address')}>
   <fieldset class="doors"><legend>Doors</legend>
-    ${doors.map((door) => html`<label class="door"><input type="checkbox" name="door_ids" value="${compactId(door.id)}"${ticked.includes(compactId(door.id)) ? html` checked` : ''}${invalidIf(refused, 'door_ids')}> ${door.name}</label>`)}
+    ${doors.map((door) => html`<label class="door"><input type="checkbox" name="door_ids" value="${compactId(door.id)}"${ticked.includes(compactId(door.id)) ? html` checked` : ''}${invalidMark(refused, 'door_ids')}> ${door.name}</label>`)}
   </fieldset>
   <p class="muted">Leave the dates empty for access from acceptance on, with no end; leave the hours empty for any time of day.</p>`;
   return windowForm(`${base}/invite`, 'invite', csrf, refused, timeZone, {}, html`<button type="submit">Send invitation</button>`, fields);
