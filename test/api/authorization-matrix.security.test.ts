@@ -111,6 +111,15 @@ function toggleExpectation(person: PersonKey, grant: GrantSpec, door: DoorKey, s
   return 200;
 }
 
+/** Members and account settings (phase2.md A.7): first-party applications only; not a member 404; a member who is not the Admin 403. */
+function accountManagementExpectation(person: PersonKey, grant: GrantSpec, account: AccountKey): number {
+  if (grant.client !== 'firstParty' || roles[person][account] === undefined) return 404;
+  return roles[person][account] === 'admin' ? 200 : 403;
+}
+
+/** What each person may do at each account, as GET accounts must list it. */
+const permissionsOf: Record<PersonKey, string[]> = { alex: ['enforcement', 'guests', 'share'], sam: [], nora: ['enforcement', 'guests', 'share'], gia: ['enforcement', 'guests'] };
+
 /** Invite and remove access: first-party applications only; an Admin manages the door; Sam may not share. */
 function inviteExpectation(person: PersonKey, grant: GrantSpec, door: DoorKey): number {
   if (grant.client !== 'firstParty' || !sees(person, grant, door)) return 404;
@@ -193,6 +202,7 @@ for (const engine of engines()) {
         await Promise.all(cells.map(async (cell) => {
           checked += await readingCells(baseUrl, prefix, cell);
           checked += await inviteCells(baseUrl, prefix, cell);
+          checked += await accountCells(baseUrl, prefix, cell);
         }));
         checked += await toggleStatusCells(baseUrl, prefix, cells, toggles);
       }
@@ -281,6 +291,32 @@ async function inviteCells(baseUrl: string, prefix: string, cell: Cell): Promise
     assert.equal(removed.status, expected, label(cell, `DELETE invite ${door}: ${JSON.stringify(removed.body)}`));
     if (expected !== 200) for (const answer of [invited, removed]) assert.deepEqual(Object.keys(answer.body), ['errors']);
     checked += 2;
+  }
+  return checked;
+}
+
+/** GET accounts (any token: exactly the person's accounts), and the internal account and member routes (writes that change nothing). */
+async function accountCells(baseUrl: string, prefix: string, cell: Cell): Promise<number> {
+  const listed = await call(baseUrl, cell.token, 'GET', `${prefix}/accounts`);
+  assert.equal(listed.status, 200, label(cell, `GET accounts ${JSON.stringify(listed.body)}`));
+  const expected = Object.entries(roles[cell.person]).map(([account, role]) => ({ id: compactId(sandboxAccounts[account as AccountKey].id), role, permissions: permissionsOf[cell.person] }));
+  const got = (listed.body.data as { id: string; role: string; permissions: string[] }[]).map(({ id, role, permissions }) => ({ id, role, permissions: [...permissions].sort() }));
+  assert.deepEqual(got, expected, label(cell, 'GET accounts lists exactly the person\'s accounts, roles and permissions'));
+  let checked = 1;
+  for (const account of Object.keys(sandboxAccounts) as AccountKey[]) {
+    const expectedStatus = accountManagementExpectation(cell.person, cell.grant, account);
+    const { id, name } = sandboxAccounts[account];
+    const answers = [
+      await call(baseUrl, cell.token, 'GET', `${prefix}/accounts/${compactId(id)}/members`),
+      await call(baseUrl, cell.token, 'PATCH', `${prefix}/accounts/${compactId(id)}`, { name }),
+    ];
+    // Sam is a member of the residence only: at the neighbor an Admin would be told he is not one.
+    if (account === 'residence') answers.push(await call(baseUrl, cell.token, 'PATCH', `${prefix}/accounts/${compactId(id)}/members/${compactId(sandboxPeople.sam.id)}`, { permissions: [] }));
+    for (const answer of answers) {
+      assert.equal(answer.status, expectedStatus, label(cell, `${account} management: ${JSON.stringify(answer.body)}`));
+      if (expectedStatus !== 200) assert.deepEqual(Object.keys(answer.body), ['errors']);
+      checked += 1;
+    }
   }
   return checked;
 }
