@@ -18,6 +18,10 @@ export interface Database {
   person_settings: PersonSettingsTable;
   pin_claims: PinClaimsTable;
   vehicles: VehiclesTable;
+  lpr_exclusions: LprExclusionsTable;
+  lpr_readers: LprReadersTable;
+  plate_reads: PlateReadsTable;
+  plate_lookups: PlateLookupsTable;
   authorizations: AuthorizationsTable;
   authorization_doors: AuthorizationDoorsTable;
   invitations: InvitationsTable;
@@ -51,6 +55,8 @@ export interface AccountsTable {
   created_at: number;
   /** IANA name: access hours and invitation windows of the account's doors are read in it. */
   time_zone: string;
+  /** How many of each member's vehicles the plate readers admit, in adding order; null: all. */
+  lpr_vehicle_cap: Generated<number | null>;
 }
 
 export type Role = 'admin' | 'user';
@@ -237,12 +243,82 @@ export interface PinClaimsTable {
 export interface VehiclesTable {
   id: string;
   person_id: string;
+  /** Already the plate key (phase2.md section 0): folded, so equal plates are equal strings. */
   plate: string;
+  /** Lower-case ISO 3166-2 or alpha-2 code; '' when not known (the API's null). */
   region: string;
   make: string;
   model: string;
   color: string;
   created_at: number;
+}
+
+export interface LprExclusionsTable {
+  account_id: string;
+  plate_key: string;
+  person_id: string | null;
+  reason: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export type ReaderDirection = 'entry' | 'exit' | 'both';
+
+export interface LprReadersTable {
+  device_id: string;
+  entity_number: number;
+  /** null: the door at the reader's entity. */
+  door_id: string | null;
+  direction: ReaderDirection;
+  min_confidence: number;
+  repeat_window_s: number;
+  enabled: number;
+  updated_at: number;
+}
+
+export type ReadDecision = 'granted' | 'refused' | 'low_confidence' | 'repeat' | 'unreadable';
+export type ReadBasis = 'member' | 'guest_pass' | 'allowance' | 'booking' | 'stay';
+
+export interface PlateReadsTable {
+  /** 32 lower-case hex. */
+  id: string;
+  account_id: string;
+  device_id: string;
+  entity_number: number;
+  door_id: string | null;
+  read_id: string | null;
+  /** As the reader sent it (at most 64 characters kept). */
+  plate: string;
+  /** null when the plate does not fold to a plate key (unreadable). */
+  plate_key: string | null;
+  region: string | null;
+  confidence: number;
+  /** JSON: [{plate, confidence}], at most 5. */
+  candidates: string;
+  direction: 'entry' | 'exit';
+  decision: ReadDecision;
+  /** Why a read was refused: 'unknown plate', 'outside hours', 'not started', 'ended', 'excluded', 'over vehicle cap'. */
+  reason: string | null;
+  basis: ReadBasis | null;
+  basis_id: string | null;
+  person_id: string | null;
+  /** The door command a granted read started, when one was started. */
+  toggle_id: string | null;
+  /** JSON: plate keys of the account's vehicles equal after the look-alike fold. */
+  near_matches: string;
+  /** Unix seconds. */
+  occurred_at: number;
+  received_at: number;
+}
+
+export interface PlateLookupsTable {
+  id: string;
+  account_id: string;
+  person_id: string | null;
+  client_id: string | null;
+  plate_key: string;
+  purpose: string;
+  at: number;
 }
 
 export interface AuthorizationsTable {
