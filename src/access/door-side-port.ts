@@ -29,11 +29,22 @@ export interface AtDoor {
   at: number;
 }
 
+/** A reader's read (phase2.md B.3): what the controller sent, its shape already checked. */
+export interface PlateRead extends AtDoor {
+  plate: string;
+  region?: string;
+  /** The controller's own id for the read: a redelivery is recognised by it. */
+  readId?: string;
+  /** 0 to 1; absent: 1 (controllers that do not say). */
+  confidence?: number;
+  candidates?: { plate: string; confidence: number }[];
+}
+
 export interface DoorSidePort {
   presence(deviceId: string, online: boolean): Promise<void>;
   doorReport(deviceId: string, report: DoorReport): Promise<void>;
   keypadEntry(deviceId: string, entry: AtDoor & { pin: string }): Promise<void>;
-  plateRead(deviceId: string, read: AtDoor & { plate: string }): Promise<void>;
+  plateRead(deviceId: string, read: PlateRead): Promise<void>;
   forcedOpen(deviceId: string, event: AtDoor): Promise<void>;
   autoClose(deviceId: string, event: AtDoor): Promise<void>;
   /** The controller sent more than it may; told once per episode. */

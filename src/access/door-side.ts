@@ -39,8 +39,8 @@ export function doorSide(deps: DoorSideDeps): DoorSidePort {
       if (door) await keypadEntry(deps, door, { pin: entry.pin, occurredAt: seconds(entry.at) });
     },
     async plateRead(deviceId, read) {
-      const door = await doorAt(deviceId, read);
-      if (door) await plateEntry(deps.toggle, door, { plate: read.plate, occurredAt: seconds(read.at) });
+      await devices.touchDevice(db, deviceId, now());
+      await plateEntry(deps.toggle, deviceId, read);
     },
     async forcedOpen(deviceId, event) {
       const door = await doorAt(deviceId, event);

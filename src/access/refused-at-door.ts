@@ -21,7 +21,7 @@ export async function refusedAtDoor(db: Kysely<Database>, attempt: RefusedAttemp
     await recordAccessEvent(trx, { doorId: attempt.doorId, deviceId: attempt.deviceId, personId: null, channel: attempt.channel, doorState: 'OPEN', wasSuccess: false, occurredAt: attempt.occurredAt });
     await appendEvent(trx, {
       type: 'unauthorized_attempt', doorId: attempt.doorId, deviceId: attempt.deviceId, occurredAt: attempt.occurredAt,
-      data: { doorID: compactId(attempt.doorId), deviceID: compactId(attempt.deviceId), channel: attempt.channel, reason: attempt.reason, userThatToggled: nobody },
+      data: { doorID: compactId(attempt.doorId), deviceID: compactId(attempt.deviceId), channel: attempt.channel, reason: attempt.reason, userThatToggled: nobody, plate: '', readID: '' },
     });
   });
 }

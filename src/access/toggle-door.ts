@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database, DoorState } from '../store/database.ts';
 import * as commands from '../store/repositories/door-commands.ts';
 import { findDevice } from '../store/repositories/devices.ts';
+import { findDoor } from '../store/repositories/doors.ts';
 import { StoreUnavailable, storeFailure } from '../store/unavailable.ts';
 import { beforeDeadline } from './deadline.ts';
 import type { CommandAnswer, DoorCommands } from './door-commands.ts';
@@ -47,15 +48,25 @@ export interface ToggleRequest {
   receivedAt?: number;
 }
 
+/** The door a toggle moves: its id, the name the asker knows it by, and what its controller needs. */
+export interface ToggleTarget {
+  id: string;
+  name: string;
+  row: Pick<VisibleDoor['row'], 'device_id' | 'entity_number' | 'kind' | 'sensor'>;
+}
+
 export interface PendingToggle {
   toggleId: string;
-  door: VisibleDoor;
+  door: ToggleTarget;
   state: DoorState;
   /** The answer is due then (epoch ms). */
   answerBy: number;
   /** The command's own deadline: a little before answerBy, leaving time to record the outcome. */
   expiresAt: number;
 }
+
+/** Who an opening decided outside the toggle route is for (phase2.md B.5): a person, or nobody (an allowance). */
+export type Actor = { personId: string } | 'system';
 
 /** Time kept between the command's deadline and the answer's, to record the outcome. */
 function recordingMargin(deadlineMs: number): number {
@@ -81,19 +92,42 @@ export async function startToggle(deps: ToggleDeps, viewer: Viewer, request: Tog
   return beforeDeadline(answerBy, checkAndClaim(deps, viewer, request, answerBy), storeTooSlow);
 }
 
+/**
+ * An opening its caller already decided (a keypad PIN, a plate read): the
+ * door is found by id, with no view or `decide` of its own; the door's steps
+ * (what it can do, its controller online, busy) and the command are the
+ * toggle's. Each refusal is a failed history row for the actor.
+ */
+export async function startDecidedToggle(deps: ToggleDeps, actor: Actor, request: { doorId: string; state: DoorState; channel: string; receivedAt?: number }): Promise<PendingToggle> {
+  const answerBy = Math.floor(request.receivedAt ?? systemClock.now()) + deps.deadlineMs;
+  const personId = actor === 'system' ? null : actor.personId;
+  return beforeDeadline(answerBy, (async () => {
+    const row = await findDoor(deps.db, request.doorId);
+    if (!row) throw new DomainError('not_found', 'No such door.');
+    const door: ToggleTarget = { id: row.id, name: row.name, row: { device_id: row.device_id, entity_number: row.entity_number, kind: row.kind, sensor: row.sensor } };
+    const refuse: Refuse = async (code, message) => {
+      await recordAttempt(deps, deps.db, door, personId, request, false);
+      throw new DomainError(code, message, { doorName: door.name });
+    };
+    const claimed = await checkDoorAndClaim(deps, door, { personId, clientId: null, channel: request.channel, state: request.state }, answerBy, refuse);
+    return claimed ?? refuse('busy', busyMessage(door.name));
+  })(), storeTooSlow);
+}
+
+type Refuse = (code: ErrorCode, message: string, extra?: { scope?: string; retryAfter?: number }) => Promise<never>;
+
 async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRequest, answerBy: number): Promise<PendingToggle | ToggleOutcome> {
-  const expiresAt = answerBy - recordingMargin(deps.deadlineMs);
   const key = request.idempotencyKey ? idempotencyKey(viewer, request) : undefined;
   const at = new Date(deps.clock.now());
   const door = await requireVisibleDoor(deps.db, viewer, request.doorId, at);
-  const refuse = async (code: ErrorCode, message: string, extra: { scope?: string } = {}) => {
+  const refuse: Refuse = async (code, message, extra = {}) => {
     await deps.db.transaction().execute(async (trx) => {
-      await recordAttempt(deps, trx, door, viewer, request, false);
+      await recordAttempt(deps, trx, door, viewer.personId, request, false);
       // Not allowed (scope, hours): the enforcer's concern. Doors that cannot do it, or busy ones, are not.
       if (code === 'forbidden') {
         await appendEvent(trx, {
           type: 'unauthorized_attempt', doorId: door.id, deviceId: door.row.device_id, occurredAt: seconds(deps.clock.now()),
-          data: { doorID: compactId(door.id), deviceID: compactId(door.row.device_id), channel: request.channel, reason: message, userThatToggled: await personRef(trx, viewer.personId) },
+          data: { doorID: compactId(door.id), deviceID: compactId(door.row.device_id), channel: request.channel, reason: message, userThatToggled: await personRef(trx, viewer.personId), plate: '', readID: '' },
         });
       }
     });
@@ -115,17 +149,37 @@ async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRe
   }
   const decision = await decide(deps.db, deps.clock, { subject: viewer, doorId: door.id, at });
   if (!decision.allowed) await refuse('forbidden', refusalMessage(door.name, decision.reason));
+  const claimed = await checkDoorAndClaim(deps, door, { personId: viewer.personId, clientId: request.clientId, channel: request.channel, state: request.state, idempotencyKey: key }, answerBy, refuse);
+  if (claimed) return claimed;
+  // The same key raced in from another request: answer with that one's outcome.
+  const raced = key ? await commands.findCommandByKey(deps.db, key, systemClock.now() - IDEMPOTENCY_MS) : undefined;
+  if (raced) return replay(deps, viewer, raced.id);
+  return refuse('busy', busyMessage(door.name));
+}
+
+interface CommandClaim {
+  personId: string | null;
+  clientId: string | null;
+  channel: string;
+  state: DoorState;
+  idempotencyKey?: string;
+}
+
+/**
+ * The steps every opening takes once someone may ask it, whoever decided
+ * that: the door must be able to do it, its controller online, the door not
+ * over its limit; then the claim. Undefined when another command holds the door.
+ */
+async function checkDoorAndClaim(deps: ToggleDeps, door: ToggleTarget, claim: CommandClaim, answerBy: number, refuse: Refuse): Promise<PendingToggle | undefined> {
+  const expiresAt = answerBy - recordingMargin(deps.deadlineMs);
   const capabilities = doorCapabilities(door.row);
   if (!capabilities.canOpen && !capabilities.canClose) await refuse('sensor_required', `${door.name} requires a door sensor.`);
-  if (request.state === 'CLOSED' && !capabilities.canClose) await refuse('not_supported', `${door.name} cannot be closed; it re-locks by itself.`);
+  if (claim.state === 'CLOSED' && !capabilities.canClose) await refuse('not_supported', `${door.name} cannot be closed; it re-locks by itself.`);
   const device = await findDevice(deps.db, door.row.device_id);
   if (!device || device.active !== 1 || device.online !== 1) await refuse('device_offline', `The controller of ${door.name} is offline.`);
 
   const wait = await deps.doorLimit?.(door.id);
-  if (wait !== undefined) {
-    await recordAttempt(deps, deps.db, door, viewer, request, false);
-    throw new DomainError('rate_limited', `${door.name} was toggled too often. Try again in ${wait} seconds.`, { doorName: door.name, retryAfter: wait });
-  }
+  if (wait !== undefined) await refuse('rate_limited', `${door.name} was toggled too often. Try again in ${wait} seconds.`, { retryAfter: wait });
 
   const toggleId = randomBytes(16).toString('hex').toUpperCase();
   const now = systemClock.now();
@@ -136,21 +190,19 @@ async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRe
     door_id: door.id,
     device_id: door.row.device_id,
     entity_number: door.row.entity_number,
-    person_id: viewer.personId,
-    client_id: request.clientId,
-    channel: request.channel,
-    requested_state: request.state,
-    idempotency_key: key ?? null,
+    person_id: claim.personId,
+    client_id: claim.clientId,
+    channel: claim.channel,
+    requested_state: claim.state,
+    idempotency_key: claim.idempotencyKey ?? null,
     created_at: now,
     expires_at: expiresAt,
   });
-  if (!claimed) {
-    // The same key raced in from another request: answer with that one's outcome.
-    const raced = key ? await commands.findCommandByKey(deps.db, key, now - IDEMPOTENCY_MS) : undefined;
-    if (raced) return replay(deps, viewer, raced.id);
-    await refuse('busy', `${door.name} is still carrying out an earlier request. Try again in a few seconds.`);
-  }
-  return { toggleId, door, state: request.state, answerBy, expiresAt };
+  return claimed ? { toggleId, door, state: claim.state, answerBy, expiresAt } : undefined;
+}
+
+function busyMessage(doorName: string): string {
+  return `${doorName} is still carrying out an earlier request. Try again in a few seconds.`;
 }
 
 /**
@@ -160,7 +212,7 @@ async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRe
  * outcome the database did not take in time answers 503, and is recorded when
  * the database is back.
  */
-export async function completeToggle(deps: ToggleDeps, viewer: Viewer, pending: PendingToggle, channel: string): Promise<ToggleOutcome> {
+export async function completeToggle(deps: ToggleDeps, viewer: { personId: string | null }, pending: PendingToggle, channel: string): Promise<ToggleOutcome> {
   const progress: { sent: boolean; answer?: CommandAnswer } = { sent: false };
   return beforeDeadline(pending.answerBy, sendAndRecord(deps, viewer, pending, channel, progress), () => {
     const reason = progress.sent ? failureReason(progress.answer ?? { answered: false }) : undefined;
@@ -168,7 +220,7 @@ export async function completeToggle(deps: ToggleDeps, viewer: Viewer, pending: 
   });
 }
 
-async function sendAndRecord(deps: ToggleDeps, viewer: Viewer, pending: PendingToggle, channel: string, progress: { sent: boolean; answer?: CommandAnswer }): Promise<ToggleOutcome> {
+async function sendAndRecord(deps: ToggleDeps, viewer: { personId: string | null }, pending: PendingToggle, channel: string, progress: { sent: boolean; answer?: CommandAnswer }): Promise<ToggleOutcome> {
   // Late (the caller already had its answer): never sent, only recorded as not done.
   let answer: CommandAnswer = { answered: false };
   if (systemClock.now() < pending.expiresAt) {
@@ -261,8 +313,8 @@ function idempotencyKey(viewer: Viewer, request: ToggleRequest): string {
   return createHash('sha256').update(`${request.clientId ?? 'web'}\n${viewer.personId}\n${request.idempotencyKey}`).digest('base64url');
 }
 
-async function recordAttempt(deps: ToggleDeps, db: Kysely<Database>, door: VisibleDoor, viewer: Viewer, request: { channel: string; state: DoorState }, wasSuccess: boolean): Promise<void> {
-  await recordAccessEvent(db, { doorId: door.id, deviceId: door.row.device_id, personId: viewer.personId, channel: request.channel, doorState: request.state, wasSuccess, occurredAt: seconds(deps.clock.now()) });
+async function recordAttempt(deps: ToggleDeps, db: Kysely<Database>, door: ToggleTarget, personId: string | null, request: { channel: string; state: DoorState }, wasSuccess: boolean): Promise<void> {
+  await recordAccessEvent(db, { doorId: door.id, deviceId: door.row.device_id, personId, channel: request.channel, doorState: request.state, wasSuccess, occurredAt: seconds(deps.clock.now()) });
 }
 
 function seconds(ms: number): number {

@@ -45,12 +45,14 @@ export async function startDeviceSide(config: Config['devices'], deps: DeviceSid
   };
   const toggle: ToggleDeps = { db: deps.db, clock: deps.clock, commands, deadlineMs: config.toggleDeadlineMs, travelDeadlineMs: config.travelDeadlineMs };
   const port = deps.doorSide(toggle);
+  // A misbehaving controller must not flood the log either.
+  const onNotice = (deviceId: string, what: string) => {
+    if (noticeDue(`${deviceId} ${what}`)) deps.log.warn({ deviceId }, `controller message: ${what} (told at most once a minute per controller)`);
+  };
   const handlers = limitMessageRate(portHandlers(port, {
-    onError: (error, context) => deps.log.warn({ err: error, ...context }, 'device message not handled'),
-    // A misbehaving controller must not flood the log either.
-    onNotice: (deviceId, what) => {
-      if (noticeDue(`${deviceId} ${what}`)) deps.log.warn({ deviceId }, `controller message: ${what} (told at most once a minute per controller)`);
-    },
+    // The domain refusing what a controller said (a plate read at an entity it does not have) is the controller's doing, not ours.
+    onError: (error, context) => (error instanceof DomainError ? onNotice(context.deviceId, error.message) : deps.log.warn({ err: error, ...context }, 'device message not handled')),
+    onNotice,
   }), {
     perSecond: config.controllerMessagesPerSecond,
     onMisbehaving: (deviceId) => {

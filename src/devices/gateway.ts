@@ -121,7 +121,7 @@ export class DeviceGateway implements DoorCommands {
       }
       case 'events': {
         const decoded = decode('events', payload);
-        if (!decoded) return;
+        if (!decoded) return handlers.notice(deviceId, 'an event not of the protocol\'s shape, dropped');
         const { event, replaced } = saneEventTime(decoded, Date.now());
         if (replaced > 0) handlers.notice(deviceId, 'device time out of range, replaced by the server\'s');
         handlers.event(deviceId, event).catch(fail);

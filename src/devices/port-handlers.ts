@@ -47,7 +47,13 @@ function handEvent(port: DoorSidePort, deviceId: string, event: DeviceEvent): Pr
     case 'keypad':
       return port.keypadEntry(deviceId, { ...at, pin: event.pin });
     case 'plate':
-      return port.plateRead(deviceId, { ...at, plate: event.plate });
+      return port.plateRead(deviceId, {
+        ...at, plate: event.plate,
+        ...(event.region !== undefined ? { region: event.region } : {}),
+        ...(event.read_id !== undefined ? { readId: event.read_id } : {}),
+        ...(event.confidence !== undefined ? { confidence: event.confidence } : {}),
+        ...(event.candidates !== undefined ? { candidates: event.candidates } : {}),
+      });
     case 'forced_open':
       return port.forcedOpen(deviceId, at);
     case 'auto_close':

@@ -38,7 +38,18 @@ export const eventFieldSchemas = {
   controller_online: Type.Object({ deviceID: hex('The controller') }),
   controller_offline: Type.Object({ deviceID: hex('The controller') }),
   controller_misbehaving: Type.Object({ deviceID: hex('The controller'), reason: Type.String({ description: 'What it did, such as "more than 20 messages a second"' }) }),
-  unauthorized_attempt: Type.Object({ doorID: hex('The door'), deviceID: hex('Its controller'), channel, reason: Type.String(), userThatToggled: PersonRefSchema }),
+  unauthorized_attempt: Type.Object({
+    doorID: hex('The door'), deviceID: hex('Its controller'), channel, reason: Type.String(), userThatToggled: PersonRefSchema,
+    plate: Type.String({ description: 'The plate a reader read, as read; "" for other attempts' }),
+    readID: Type.String({ description: 'The plate read, 32 lowercase hex; "" for other attempts' }),
+  }),
+  vehicle_admitted: Type.Object({
+    readID: hex('The plate read'), doorID: hex('The door it opened'), plate: Type.String({ description: 'The plate key read' }),
+    basis: Type.String({ description: 'Why it was let in or out: member (a member\'s vehicle) or stay (leaving after a granted entry)' }),
+    basisID: Type.String({ description: 'The vehicle (member) or the entry read (stay), 32 lowercase hex' }),
+    personID: Type.String({ description: 'The person the door was opened for, 32 lowercase hex, or "" for nobody' }),
+    toggleID: HEX('The command that opened the door'),
+  }),
   door_left_open: Type.Object({
     doorID: hex('The door'), deviceID: hex('Its controller'), doorOwnerUserID: Type.String({ description: '32 lowercase hex, or ""' }),
     openSinceUTC: utc('When it opened'), alertAfterSeconds: Type.Integer({ description: 'The controller\'s time_before_door_open_alert' }),
@@ -68,7 +79,14 @@ export type EventFields = { [Type in keyof typeof eventFieldSchemas]: Static<(ty
 
 export type EventName = Exclude<keyof EventFields, 'door'> | `door${number}_${'open' | 'close'}`;
 
-export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N>_open' | 'door<N>_close', { category: Category; description: string }> = {
+export interface CatalogueEntry {
+  category: Category;
+  description: string;
+  /** Phase 2 (phase2.md section 0): an application hears of it only when its grant holds one of these; absent, any grant. */
+  scopes?: readonly string[];
+}
+
+export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N>_open' | 'door<N>_close', CatalogueEntry> = {
   'door<N>_open': { category: 'access', description: 'A door of channel N reached OPEN, as its controller reported.' },
   'door<N>_close': { category: 'access', description: 'A door of channel N reached CLOSED, as its controller reported.' },
   toggle_failed: { category: 'access', description: 'A toggle reached the controller but failed (no answer in time, or the controller could not do it).' },
@@ -86,8 +104,14 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   webhook_test: { category: 'management', description: 'A test sent from the developer console to one endpoint, whatever event types it asked for; it concerns no door and no authorization.' },
   member_permissions_changed: { category: 'management', description: 'An Admin changed a member\'s permissions (share, guests, enforcement); to the Admin and the member.' },
   member_removed: { category: 'management', description: 'An Admin removed a member from the account, ending their access there; to the Admin and the former member.' },
-  unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, an unknown plate, or a door forced open.' },
+  vehicle_admitted: { category: 'access', description: 'A plate reader let a vehicle in or out; to the account\'s Admins and enforcement members.', scopes: ['lpr', 'enforcer'] },
+  unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, a refused plate read, or a door forced open. A refused plate read goes to the account\'s Admins and enforcement members only, with `plate` and `readID`.' },
 };
+
+/** The scopes a grant must hold one of for an application to hear of this type; undefined: any grant. */
+export function scopesOf(type: string): readonly string[] | undefined {
+  return eventCatalogue[type as keyof typeof eventCatalogue]?.scopes;
+}
 
 export function categoryOf(type: string): Category {
   if (/^door\d+_(open|close)$/.test(type)) return 'access';

@@ -10,6 +10,7 @@ import { DomainError } from '../access/errors.ts';
 import type { Database } from '../store/database.ts';
 import * as repo from '../store/repositories/webhooks.ts';
 import { subscribes } from './endpoints.ts';
+import { scopesOf } from '../events/types.ts';
 
 /**
  * `now` is real time (delivery schedules, like every webhook timer); `clock`
@@ -32,7 +33,10 @@ export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolea
       // Phase 2 (phase2.md section 0): a member of the event's account hears of it only while that account allows third-party applications.
       const closed = event.account_id ? new Set(await repo.membersOfClosedAccount(trx, event.account_id, named)) : undefined;
       const people = closed ? named.filter((personId) => !closed.has(personId)) : named;
-      const authorizations = await repo.authorizationsFor(trx, people, [...new Set(wanting.map((endpoint) => endpoint.client_id))]);
+      // Phase 2 types name the scopes a grant needs to hear of them.
+      const scopes = scopesOf(event.type);
+      const authorizations = (await repo.authorizationsFor(trx, people, [...new Set(wanting.map((endpoint) => endpoint.client_id))]))
+        .filter((authorization) => !scopes || authorization.scopes.split(' ').some((scope) => scopes.includes(scope)));
       const rows: Database['webhook_deliveries'][] = [];
       for (const authorization of authorizations) {
         if (event.door_id && !(await covers(trx, await viewerOf(authorization.grant_id), event, viewAt))) continue;

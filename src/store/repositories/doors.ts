@@ -75,6 +75,11 @@ export function doorsOfPerson(db: Kysely<Database>, personId: string, doorId?: s
   return doorId ? oneDoorOfPerson(db, personId, doorId) : allDoorsOfPerson(db, personId);
 }
 
+/** One door by id, with what a command to it needs: for openings decided without a person's view (keypad, plate readers). */
+export function findDoor(db: Kysely<Database>, doorId: string) {
+  return db.selectFrom('doors').select(['id', 'name', 'device_id', 'entity_number', 'kind', 'sensor']).where('id', '=', doorId).executeTakeFirst();
+}
+
 export async function insertDevice(db: Kysely<Database>, device: Insertable<Database['devices']>): Promise<void> {
   await db.insertInto('devices').values(device).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
