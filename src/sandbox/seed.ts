@@ -12,7 +12,9 @@ import { hashSecret } from '../security/secrets.ts';
 import { insertDevice, insertDoor } from '../store/repositories/doors.ts';
 import { upsertDoorAccess } from '../store/repositories/door-access.ts';
 import { insertVehicleIfAbsent } from '../store/repositories/vehicles.ts';
+import { insertReaderIfAbsent } from '../store/repositories/lpr-reads.ts';
 import type { WeeklyHours } from '../access/schedules.ts';
+import { readerDefaults } from '../access/lpr-readers.ts';
 
 export const sandboxPassword = 'parqex-sandbox';
 
@@ -175,6 +177,11 @@ async function seedControllers(db: Kysely<Database>, now: number): Promise<void>
       created_at: now,
     });
   }
+  // The Driveway Gate's camera lets cars in and, once in, out (phase2.md B.6).
+  await insertReaderIfAbsent(db, {
+    device_id: sandboxDevices.a.id, entity_number: sandboxDoors.gate.entity_number, door_id: sandboxDoors.gate.id,
+    direction: 'both', min_confidence: readerDefaults.minConfidence, repeat_window_s: readerDefaults.repeatWindowS, enabled: 1, updated_at: now,
+  });
   const grantedBy = sandboxPeople.alex.id;
   await upsertDoorAccess(db, { door_id: sandboxDoors.gate.id, person_id: sandboxPeople.sam.id, granted_by: grantedBy, starts_at: null, ends_at: null, weekly_hours: JSON.stringify(samGateHours), created_at: now });
   await upsertDoorAccess(db, { door_id: sandboxDoors.lobby.id, person_id: sandboxPeople.sam.id, granted_by: grantedBy, starts_at: null, ends_at: null, weekly_hours: null, created_at: now });

@@ -53,15 +53,6 @@ export function memberByPinLookup(db: Kysely<Database>, deviceId: string, pinLoo
     .executeTakeFirst();
 }
 
-/** Members of the controller's account with a vehicle of this plate. */
-export function membersByPlate(db: Kysely<Database>, deviceId: string, plate: string) {
-  return db.selectFrom('devices')
-    .innerJoin('account_members', 'account_members.account_id', 'devices.account_id')
-    .innerJoin('vehicles', 'vehicles.person_id', 'account_members.person_id')
-    .select('account_members.person_id').where('devices.id', '=', deviceId).where('vehicles.plate', '=', plate)
-    .execute();
-}
-
 export function recentEventOnDoor(db: Kysely<Database>, doorId: string, channel: string, since: number) {
   return db.selectFrom('access_events').select('id').where('door_id', '=', doorId).where('channel', '=', channel).where('occurred_at', '>=', since).executeTakeFirst();
 }

@@ -9,11 +9,14 @@ import type { Database } from '../database.ts';
  * already holds its one write lock from `BEGIN IMMEDIATE` (phase2.md A.4).
  */
 export async function lockReader(trx: Transaction<Database>, defaults: Database['lpr_readers']) {
-  await trx.insertInto('lpr_readers').values(defaults)
-    .onConflict((oc) => oc.columns(['device_id', 'entity_number']).doNothing()).execute();
+  await insertReaderIfAbsent(trx, defaults);
   let query = trx.selectFrom('lpr_readers').selectAll().where('device_id', '=', defaults.device_id).where('entity_number', '=', defaults.entity_number);
   if (trx.getExecutor().adapter instanceof PostgresAdapter) query = query.forUpdate();
   return query.executeTakeFirstOrThrow();
+}
+
+export async function insertReaderIfAbsent(db: Kysely<Database>, row: Database['lpr_readers']): Promise<void> {
+  await db.insertInto('lpr_readers').values(row).onConflict((oc) => oc.columns(['device_id', 'entity_number']).doNothing()).execute();
 }
 
 export async function knownReadId(db: Kysely<Database>, deviceId: string, readId: string): Promise<boolean> {
