@@ -15,7 +15,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.ts';
 import { ManualClock, systemClock, type Clock } from './clock.ts';
 import { createJobs, type Jobs } from './jobs.ts';
+import { lprRetentionJob } from './access/lpr-retention.ts';
 import { sandboxClockRoute } from './sandbox/clock-route.ts';
+import { sandboxPlateReadRoute } from './sandbox/plate-read-route.ts';
 import { DomainError } from './access/errors.ts';
 import { resourceApi, apiPrefixes } from './api/index.ts';
 import { webhookEndpointsApi, webhooksPrefix } from './api/webhook-endpoints.ts';
@@ -137,7 +139,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   server.decorate('clock', clock);
-  const jobs = createJobs({ db, clock, log: server.log }, []);
+  const jobs = createJobs({ db, clock, log: server.log }, [lprRetentionJob(config.lpr)]);
   // A JSON Content-Type on a request without a body is harmless (spec 4).
   server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     if (body === '') return done(null, undefined);
@@ -244,6 +246,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     publicUrl: config.publicUrl,
   });
   if (config.env === 'development' && clock instanceof ManualClock) await server.register(sandboxClockRoute, { clock, jobs });
+  if (config.env === 'development' && simulated.length > 0) await server.register(sandboxPlateReadRoute, { controllers: simulated });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   // The reference UI runs its own scripts: its routes carry their own CSP instead of the pages' script-src 'self'.
   await server.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { url: '/openapi.json' } as never });

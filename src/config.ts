@@ -63,6 +63,11 @@ export interface Config {
     /** Messages a controller may send each second; state and presence beyond it are coalesced, events dropped. */
     readonly controllerMessagesPerSecond: number;
   };
+  /** Plate reads are kept this many days (phase2.md B.6): reads of no vehicle, the others. */
+  readonly lpr: {
+    readonly unmatchedDays: number;
+    readonly retentionDays: number;
+  };
   readonly webhooks: {
     /** Deliver webhooks from this process (every process may; none delivers one twice). */
     readonly dispatch: boolean;
@@ -170,6 +175,11 @@ export function loadConfig(env: Env): Config {
     maxPacketBytes: read('PARQEX_MQTT_MAX_PACKET_BYTES', 65_536, (raw) => parseInteger(raw, 16_384, 16_777_216)),
     controllerMessagesPerSecond: read('PARQEX_CONTROLLER_MESSAGES_PER_SECOND', 20, (raw) => parseInteger(raw, 2, 10_000)),
   };
+  const lpr = {
+    unmatchedDays: read('PARQEX_LPR_UNMATCHED_DAYS', 30, (raw) => parseInteger(raw, 1, 3650)),
+    retentionDays: read('PARQEX_LPR_RETENTION_DAYS', 365, (raw) => parseInteger(raw, 1, 3650)),
+  };
+  if (lpr.unmatchedDays > lpr.retentionDays) problems.push('PARQEX_LPR_UNMATCHED_DAYS: must not be more than PARQEX_LPR_RETENTION_DAYS (reads of no vehicle are kept no longer than the others)');
   const webhooks = {
     dispatch: read('PARQEX_WEBHOOKS', true, parseBoolean),
     intervalMs: read('PARQEX_WEBHOOK_INTERVAL_MS', 250, (raw) => parseInteger(raw, 10, 60_000)),
@@ -212,6 +222,7 @@ export function loadConfig(env: Env): Config {
     mail: Object.freeze(mail),
     rateLimits: Object.freeze(rateLimits),
     devices: Object.freeze(devices),
+    lpr: Object.freeze(lpr),
     webhooks: Object.freeze(webhooks),
   });
 }

@@ -11,6 +11,7 @@ import { createController, listControllers, parseDoorSpec, rotateControllerSecre
 import { defaultBrokerUrl, startFleet } from './devices/simulator/fleet.ts';
 import { webhooksCommand } from './cli/webhooks.ts';
 import { clockCommand } from './cli/clock.ts';
+import { simulateRead } from './cli/simulate-read.ts';
 import { accountsCommand } from './cli/accounts.ts';
 
 const usage = `Usage: parqex <command>
@@ -35,6 +36,8 @@ const usage = `Usage: parqex <command>
   devices enable DEVICE_ID
   simulate [--sandbox] [--device DEVICE_ID --secret SECRET ...] [--count N]
            [--travel-ms MS] [--url mqtt://HOST:PORT]
+  simulate read --device DEVICE_ID --entity N --plate PLATE [--region R] [--confidence 0-1] [--read-id ID] [--url URL]
+                              a sandbox controller's camera reads a plate on a running development server
   webhooks create --client-id ID --url URL [--event TYPE ...] [--json]
   webhooks list --client-id ID [--json]
   webhooks disable|enable|rotate-secret|delete|deliveries ENDPOINT_ID --client-id ID [--limit N] [--status pending|delivered|dead] [--json]
@@ -70,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
     case 'devices':
       return devices(config, rest);
     case 'simulate':
-      return simulate(config, rest);
+      return rest[0] === 'read' ? simulateRead(config, rest.slice(1)) : simulate(config, rest);
     case 'webhooks':
       return webhooksCommand(config, rest);
     case 'clock':

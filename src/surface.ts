@@ -8,7 +8,8 @@ export type Surface = 'api' | 'toggle' | 'oauth' | 'page';
 const OAUTH = /^\/(?:api\/)?oauth\/v2(?:\/|$)|^\/\.well-known\//;
 // The authorization request and its resumption are browser steps: their errors are pages.
 const AUTHORIZATION = /^\/(?:api\/)?oauth\/v2\/endpoints\/authorization(?:\/|$)/;
-const API = /^\/(?:api\/|oauth\/|openapi\.json$|healthz$|readyz$|metrics$)/;
+// The sandbox's own routes (/_sandbox/clock, /_sandbox/plate-read) are called by the CLI and tests: JSON too.
+const API = /^\/(?:api\/|oauth\/|_sandbox\/|openapi\.json$|healthz$|readyz$|metrics$)/;
 // The toggle route answers in its own envelope (spec 4), under every API alias.
 const TOGGLE = /^\/(?:api\/)?oauth\/v1\/endpoints?\/toggle\/?$/;
 

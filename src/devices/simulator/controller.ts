@@ -15,6 +15,14 @@ export interface SimulatedDoorSpec {
   battery?: number;
 }
 
+/** What a reader may add to a plate it read (docs/device-protocol.md). */
+export interface PlateReadFields {
+  region?: string;
+  read_id?: string;
+  confidence?: number;
+  candidates?: { plate: string; confidence: number }[];
+}
+
 export interface Failures {
   /** Commands get a "jammed" answer and nothing moves. */
   jam?: boolean;
@@ -121,8 +129,9 @@ export class SimulatedController {
     await this.#publish('events', { type: 'keypad', entity_number: entityNumber, pin, at: Date.now() });
   }
 
-  async readPlate(entityNumber: number, plate: string): Promise<void> {
-    await this.#publish('events', { type: 'plate', entity_number: entityNumber, plate, at: Date.now() });
+  /** The camera at an entity reads a plate; `read` adds the optional fields of protocol 1.1 (`read_id`, `confidence`, ...). */
+  async readPlate(entityNumber: number, plate: string, read: PlateReadFields = {}): Promise<void> {
+    await this.#publish('events', { type: 'plate', entity_number: entityNumber, plate, ...read, at: Date.now() });
   }
 
   /** Someone moves the door by hand: the next report tells the change, with no command behind it. */
