@@ -17,6 +17,8 @@ export interface SimulatedDoorSpec {
 
 /** What a reader may add to a plate it read (docs/device-protocol.md). */
 export interface PlateReadFields {
+  /** The reader's clock, Unix ms; now when not given. */
+  at?: number;
   region?: string;
   read_id?: string;
   confidence?: number;
@@ -131,7 +133,7 @@ export class SimulatedController {
 
   /** The camera at an entity reads a plate; `read` adds the optional fields of protocol 1.1 (`read_id`, `confidence`, ...). */
   async readPlate(entityNumber: number, plate: string, read: PlateReadFields = {}): Promise<void> {
-    await this.#publish('events', { type: 'plate', entity_number: entityNumber, plate, ...read, at: Date.now() });
+    await this.#publish('events', { type: 'plate', entity_number: entityNumber, plate, at: Date.now(), ...read });
   }
 
   /** Someone moves the door by hand: the next report tells the change, with no command behind it. */
