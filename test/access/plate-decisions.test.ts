@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { plateEntry } from '../../src/access/plate-entry.ts';
+import { completeToggle, startDecidedToggle } from '../../src/access/toggle-door.ts';
 import type { PlateRead } from '../../src/access/door-side-port.ts';
 import { DomainError } from '../../src/access/errors.ts';
 import { compactId } from '../../src/access/ids.ts';
@@ -144,6 +145,28 @@ for (const engine of engines()) {
       const { toggle, readsOf } = await setup(t, engine);
       await assert.rejects(plateEntry(toggle, device, { entityNumber: 9, plate: 'PQX1001', at: Date.now() }), DomainError);
       assert.deepEqual(await readsOf(), []);
+    });
+
+    it('keeps a read granted when its controller is offline: the failed opening is in the history, vehicle_admitted has no toggle', async (t) => {
+      const { db, read, readsOf, events, sent, rows } = await setup(t, engine);
+      await db.updateTable('devices').set({ online: 0 }).where('id', '=', device).execute();
+      assert.equal((await read('PQX1001')).decision, 'granted');
+      assert.deepEqual(sent, []);
+      assert.equal((await readsOf())[0]!.toggle_id, null);
+      assert.deepEqual(await rows(gate.id), [['LPR', sandboxPeople.alex.id, 0, newYork('10:00:00') / 1000]]);
+      assert.equal((await events('vehicle_admitted'))[0]!.data.toggleID, '');
+    });
+
+    it('opens a door for nobody (system): no person on the command or in the history', async (t) => {
+      const { db, toggle, sent, rows } = await setup(t, engine);
+      const pending = await startDecidedToggle(toggle, 'system', { doorId: gate.id, state: 'OPEN', channel: 'LPR' });
+      await assert.rejects(startDecidedToggle(toggle, 'system', { doorId: gate.id, state: 'OPEN', channel: 'LPR' }), (error: DomainError) => error.code === 'busy');
+      await completeToggle(toggle, { personId: null }, pending, 'LPR');
+      assert.equal(sent.length, 1);
+      assert.equal((await db.selectFrom('door_commands').select('person_id').where('id', '=', pending.toggleId).executeTakeFirstOrThrow()).person_id, null);
+      // The busy refusal's failed row, then the opening's.
+      assert.deepEqual((await rows(gate.id)).sort(), [['LPR', null, 0, newYork('10:00:00') / 1000], ['LPR', null, 1, newYork('10:00:00') / 1000]]);
+      await assert.rejects(startDecidedToggle(toggle, 'system', { doorId: sandboxDoors.lobby.id, state: 'CLOSED', channel: 'LPR' }), (error: DomainError) => error.code === 'not_supported');
     });
 
     it('decides the same read, and two reads of one car, arriving together once: one command', async (t) => {

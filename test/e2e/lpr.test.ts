@@ -83,7 +83,7 @@ for (const engine of engines()) {
     });
 
     it('drops hostile reads whole, keeps an unreadable plate, takes a far-off time as the server\'s, and opens once for a flood of reads', async (t) => {
-      const { app } = await startServer(t, engine, manual('12:00:00'));
+      const { app, logs } = await startServer(t, engine, manual('12:00:00'));
       const controller = await sandboxController(t, app, 'a');
       const hostile: Record<string, unknown>[] = [
         { confidence: 1.5 }, { confidence: '0.9' }, { read_id: 'read 1' },
@@ -98,6 +98,11 @@ for (const engine of engines()) {
       assert.equal(unreadable.decision, 'unreadable');
       assert.deepEqual((await reads(app)).map((row) => row.read_id), ['cyrillic']);
       assert.equal(controller.movements, 0);
+      // Told once, however many came.
+      const told = (what: string) => logs().split('\n').filter((line) => line.includes(what)).length;
+      assert.equal(told('an event not of the protocol\'s shape'), 1);
+      assert.equal(told('entity 9, which the controller does not have'), 1);
+      assert.equal(told('entity 4, which has no door'), 1);
 
       const future = Date.now() + 400 * 24 * 3600_000;
       await readAndWait(app, controller, 'ZZZ999', { read_id: 'future', at: future });
