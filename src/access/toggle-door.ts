@@ -102,11 +102,9 @@ export async function startDecidedToggle(deps: ToggleDeps, actor: Actor, request
   const answerBy = Math.floor(request.receivedAt ?? systemClock.now()) + deps.deadlineMs;
   const personId = actor === 'system' ? null : actor.personId;
   return beforeDeadline(answerBy, (async () => {
-    const row = await findDoor(deps.db, request.doorId);
-    if (!row) throw new DomainError('not_found', 'No such door.');
-    const door: ToggleTarget = { id: row.id, name: row.name, row: { device_id: row.device_id, entity_number: row.entity_number, kind: row.kind, sensor: row.sensor } };
+    const door = await toggleTarget(deps.db, request.doorId);
     const refuse: Refuse = async (code, message) => {
-      await recordAttempt(deps, deps.db, door, personId, request, false);
+      await recordRefusal(deps, door, personId, request, code, message);
       throw new DomainError(code, message, { doorName: door.name });
     };
     const claimed = await checkDoorAndClaim(deps, door, { personId, clientId: null, channel: request.channel, state: request.state }, answerBy, refuse);
@@ -114,23 +112,35 @@ export async function startDecidedToggle(deps: ToggleDeps, actor: Actor, request
   })(), storeTooSlow);
 }
 
+/** A door by id, named as its account names it: for openings no person's view of the door is behind. */
+export async function toggleTarget(db: Kysely<Database>, doorId: string): Promise<ToggleTarget> {
+  const row = await findDoor(db, doorId);
+  if (!row) throw new DomainError('not_found', 'No such door.');
+  return { id: row.id, name: row.name, row: { device_id: row.device_id, entity_number: row.entity_number, kind: row.kind, sensor: row.sensor } };
+}
+
 type Refuse = (code: ErrorCode, message: string, extra?: { scope?: string; retryAfter?: number }) => Promise<never>;
+
+/** A refused attempt on a door: its failed history row and, when the rules forbade it (scope, hours), `unauthorized_attempt`, together. */
+export async function recordRefusal(deps: ToggleDeps, door: ToggleTarget, personId: string | null, request: { channel: string; state: DoorState }, code: ErrorCode, message: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await recordAttempt(deps, trx, door, personId, request, false);
+    // The enforcer's concern. Doors that cannot do it, or busy ones, are not.
+    if (code === 'forbidden') {
+      await appendEvent(trx, {
+        type: 'unauthorized_attempt', doorId: door.id, deviceId: door.row.device_id, occurredAt: seconds(deps.clock.now()),
+        data: { doorID: compactId(door.id), deviceID: compactId(door.row.device_id), channel: request.channel, reason: message, userThatToggled: await personRef(trx, personId), plate: '', readID: '' },
+      });
+    }
+  });
+}
 
 async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRequest, answerBy: number): Promise<PendingToggle | ToggleOutcome> {
   const key = request.idempotencyKey ? idempotencyKey(viewer, request) : undefined;
   const at = new Date(deps.clock.now());
   const door = await requireVisibleDoor(deps.db, viewer, request.doorId, at);
   const refuse: Refuse = async (code, message, extra = {}) => {
-    await deps.db.transaction().execute(async (trx) => {
-      await recordAttempt(deps, trx, door, viewer.personId, request, false);
-      // Not allowed (scope, hours): the enforcer's concern. Doors that cannot do it, or busy ones, are not.
-      if (code === 'forbidden') {
-        await appendEvent(trx, {
-          type: 'unauthorized_attempt', doorId: door.id, deviceId: door.row.device_id, occurredAt: seconds(deps.clock.now()),
-          data: { doorID: compactId(door.id), deviceID: compactId(door.row.device_id), channel: request.channel, reason: message, userThatToggled: await personRef(trx, viewer.personId), plate: '', readID: '' },
-        });
-      }
-    });
+    await recordRefusal(deps, door, viewer.personId, request, code, message);
     throw new DomainError(code, message, { doorName: door.name, ...extra });
   };
   const scope = request.state === 'OPEN' ? 'opendoor' : 'closedoor';

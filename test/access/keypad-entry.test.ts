@@ -40,6 +40,17 @@ for (const engine of engines()) {
       assert.deepEqual(await rows(lobby.id), [['Keypad', sandboxPeople.sam.id, 1, Math.floor(domainStart / 1000)]]);
     });
 
+    it("refuses Sam's PIN at the gate outside his hours: a failed Keypad row for him and unauthorized_attempt, nothing sent", async (t) => {
+      const late = Date.parse('2026-03-04T23:30:00-05:00');
+      const { toggle, sent, rows, refusals } = await doorSideDatabase(t, engine, late);
+      const pinKey = await knownPinKey(toggle.db);
+      const gate = { id: sandboxDoors.gate.id, deviceId: sandboxDevices.a.id };
+      await keypadEntry({ toggle, pinKey, keypadGuesses: guesses(5) }, gate, { pin: sandboxPins.sam, occurredAt: 1 });
+      assert.deepEqual(sent, []);
+      assert.deepEqual(await rows(gate.id), [['Keypad', sandboxPeople.sam.id, 0, late / 1000]]);
+      assert.deepEqual(await refusals(), ['You may not operate Driveway Gate at this time of day.']);
+    });
+
     it('refuses a PIN nobody holds, and every entry once the guesses are used up, sending nothing', async (t) => {
       const { toggle, sent, rows, refusals } = await doorSideDatabase(t, engine, domainStart);
       const pinKey = await knownPinKey(toggle.db);
