@@ -103,10 +103,7 @@ export async function startDecidedToggle(deps: ToggleDeps, actor: Actor, request
   const personId = actor === 'system' ? null : actor.personId;
   return beforeDeadline(answerBy, (async () => {
     const door = await toggleTarget(deps.db, request.doorId);
-    const refuse: Refuse = async (code, message) => {
-      await recordRefusal(deps, door, personId, request, code, message);
-      throw new DomainError(code, message, { doorName: door.name });
-    };
+    const refuse = refuser(deps, door, personId, request);
     const claimed = await checkDoorAndClaim(deps, door, { personId, clientId: null, channel: request.channel, state: request.state }, answerBy, refuse);
     return claimed ?? refuse('busy', busyMessage(door.name));
   })(), storeTooSlow);
@@ -120,6 +117,14 @@ export async function toggleTarget(db: Kysely<Database>, doorId: string): Promis
 }
 
 type Refuse = (code: ErrorCode, message: string, extra?: { scope?: string; retryAfter?: number }) => Promise<never>;
+
+/** Records each refusal on this door for this person, then throws it. */
+function refuser(deps: ToggleDeps, door: ToggleTarget, personId: string | null, request: { channel: string; state: DoorState }): Refuse {
+  return async (code, message, extra = {}) => {
+    await recordRefusal(deps, door, personId, request, code, message);
+    throw new DomainError(code, message, { doorName: door.name, ...extra });
+  };
+}
 
 /** A refused attempt on a door: its failed history row and, when the rules forbade it (scope, hours), `unauthorized_attempt`, together. */
 export async function recordRefusal(deps: ToggleDeps, door: ToggleTarget, personId: string | null, request: { channel: string; state: DoorState }, code: ErrorCode, message: string): Promise<void> {
@@ -139,10 +144,7 @@ async function checkAndClaim(deps: ToggleDeps, viewer: Viewer, request: ToggleRe
   const key = request.idempotencyKey ? idempotencyKey(viewer, request) : undefined;
   const at = new Date(deps.clock.now());
   const door = await requireVisibleDoor(deps.db, viewer, request.doorId, at);
-  const refuse: Refuse = async (code, message, extra = {}) => {
-    await recordRefusal(deps, door, viewer.personId, request, code, message);
-    throw new DomainError(code, message, { doorName: door.name, ...extra });
-  };
+  const refuse = refuser(deps, door, viewer.personId, request);
   const scope = request.state === 'OPEN' ? 'opendoor' : 'closedoor';
   if (request.scopes && !request.scopes.has(scope)) {
     await refuse('forbidden', `This application may not ${request.state === 'OPEN' ? 'open' : 'close'} doors: it needs the ${scope} scope.`, { scope });
