@@ -80,7 +80,7 @@ export const DeviceEvent = Type.Union([
   Type.Object({ type: Type.Literal('keypad'), entity_number: Type.Integer({ minimum: 1, maximum: 100 }), pin: Type.String({ pattern: '^[0-9]{1,12}$' }), at: Type.Integer() }, { additionalProperties: true }),
   Type.Object({
     type: Type.Literal('plate'), entity_number: Type.Integer({ minimum: 1, maximum: 100 }), plate: Type.String({ maxLength: 16 }), region: Type.Optional(Type.String({ maxLength: 16 })), at: Type.Integer(),
-    // 1.1, all optional (a 1.0 reader's read counts as confidence 1): phase2.md B.3.
+    // Optional, so readers sending only plate and region keep working (phase2.md B.3); no confidence counts as 1.
     read_id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
     confidence: Type.Optional(Confidence),
     candidates: Type.Optional(Type.Array(Type.Object({ plate: Type.String({ maxLength: 16 }), confidence: Confidence }, { additionalProperties: true }), { maxItems: 5 })),

@@ -131,7 +131,7 @@ export class SimulatedController {
     await this.#publish('events', { type: 'keypad', entity_number: entityNumber, pin, at: Date.now() });
   }
 
-  /** The camera at an entity reads a plate; `read` adds the optional fields of protocol 1.1 (`read_id`, `confidence`, ...). */
+  /** The camera at an entity reads a plate; `read` adds the optional fields (`read_id`, `confidence`, ...) or a reader clock of its own. */
   async readPlate(entityNumber: number, plate: string, read: PlateReadFields = {}): Promise<void> {
     await this.#publish('events', { type: 'plate', entity_number: entityNumber, plate, at: Date.now(), ...read });
   }
