@@ -323,3 +323,16 @@ describe('loadConfig [clock]', () => {
     assert.match(problemFor(configError(() => loadConfig({ PARQEX_DATA_DIR: dir, PARQEX_CLOCK: 'fake' })), 'PARQEX_CLOCK'), /"system" or "manual"/);
   });
 });
+
+describe('loadConfig [plate read retention]', () => {
+  it('keeps reads of no vehicle 30 days and the others 365 by default, or as set', (t) => {
+    assert.deepEqual({ ...loadConfig({ PARQEX_DATA_DIR: tempDataDir(t) }).lpr }, { unmatchedDays: 30, retentionDays: 365 });
+    assert.deepEqual({ ...loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_LPR_UNMATCHED_DAYS: '7', PARQEX_LPR_RETENTION_DAYS: '90' }).lpr }, { unmatchedDays: 7, retentionDays: 90 });
+  });
+
+  it('refuses days out of range, and unmatched reads kept longer than the others', (t) => {
+    for (const days of ['0', '3651', '1.5', 'a month']) problemFor(configError(() => loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_LPR_UNMATCHED_DAYS: days })), 'PARQEX_LPR_UNMATCHED_DAYS');
+    problemFor(configError(() => loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_LPR_RETENTION_DAYS: '0' })), 'PARQEX_LPR_RETENTION_DAYS');
+    problemFor(configError(() => loadConfig({ PARQEX_DATA_DIR: tempDataDir(t), PARQEX_LPR_UNMATCHED_DAYS: '60', PARQEX_LPR_RETENTION_DAYS: '30' })), 'PARQEX_LPR_UNMATCHED_DAYS');
+  });
+});
