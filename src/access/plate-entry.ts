@@ -64,7 +64,9 @@ export async function plateEntry(toggle: ToggleDeps, deviceId: string, read: Pla
     if (!door) throw new DomainError('not_found', `a plate read at entity ${read.entityNumber}, which has no door and no reader door, ignored`);
 
     const key = plateKey(read.plate);
-    const decided = await decideRead(trx, toggle, { accountId, deviceId, doorId: door.id, reader, key, region: regionCode(read.region), confidence: read.confidence ?? 1, now });
+    const region = regionCode(read.region);
+    const confidence = read.confidence ?? 1;
+    const decided = await decideRead(trx, toggle, { accountId, deviceId, doorId: door.id, reader, key, region, confidence, now });
     const row: Database['plate_reads'] = {
       id: randomBytes(16).toString('hex'),
       account_id: accountId,
@@ -74,8 +76,8 @@ export async function plateEntry(toggle: ToggleDeps, deviceId: string, read: Pla
       read_id: read.readId ?? null,
       plate: read.plate,
       plate_key: key,
-      region: regionCode(read.region),
-      confidence: read.confidence ?? 1,
+      region,
+      confidence,
       candidates: JSON.stringify(read.candidates ?? []),
       direction: decided.direction,
       decision: decided.decision,
