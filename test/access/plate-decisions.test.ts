@@ -119,6 +119,15 @@ for (const engine of engines()) {
       assert.equal(sent.length, 3);
     });
 
+    it('reads full-width and hyphenated plates as their key: ＰＱＸ１００１ and pqx-1001 are PQX1001', async (t) => {
+      const { read, readsOf, reader, clock } = await setup(t, engine);
+      await reader({ direction: 'entry', repeat_window_s: 0 });
+      assert.equal((await read('ＰＱＸ１００１')).decision, 'granted');
+      clock.advance(1000);
+      assert.equal((await read('pqx-1001')).decision, 'granted');
+      assert.deepEqual((await readsOf()).map((row) => row.plate_key), ['PQX1001', 'PQX1001']);
+    });
+
     it('at an entry reader a car seen again is an entry again; the repeat window decides', async (t) => {
       const { read, reader, sent, clock } = await setup(t, engine);
       await reader({ direction: 'entry', repeat_window_s: 5 });
@@ -133,10 +142,11 @@ for (const engine of engines()) {
     it('records a plate that folds to no key as unreadable, and a disabled reader records and opens nothing', async (t) => {
       const { read, readsOf, reader, sent, rows } = await setup(t, engine);
       assert.equal((await read('П-1')).decision, 'unreadable');
-      assert.deepEqual((await readsOf()).map((row) => [row.plate, row.plate_key]), [['П-1', null]]);
+      assert.equal((await read('')).decision, 'unreadable');
+      assert.deepEqual((await readsOf()).map((row) => [row.plate, row.plate_key]).sort(), [['', null], ['П-1', null]]);
       await reader({ enabled: 0 });
       assert.equal((await read('PQX1001')).decision, 'disabled');
-      assert.equal((await readsOf()).length, 1);
+      assert.equal((await readsOf()).length, 2);
       assert.deepEqual(sent, []);
       assert.deepEqual(await rows(gate.id), []);
     });
