@@ -23,6 +23,10 @@ export type PersonRef = Static<typeof PersonRefSchema>;
 // Parts several event types share.
 const personOnDoor = { doorID: hex('The door'), deviceID: hex('Its controller'), personID: hex('The person') };
 const accessWindow = { startsAt: utcOrNull('Start of the access window'), endsAt: utcOrNull('End of the access window; null when open-ended') };
+const VehicleExclusion = Type.Object({
+  accountID: hex('The account'), personID: Type.String({ description: 'The member holding the plate, 32 lowercase hex, or "" when no member holds it any more' }),
+  plate: Type.String({ description: 'The plate key: upper-case letters and digits' }), reason: Type.String({ description: 'The Admin\'s reason, "" when none' }),
+});
 const Vehicle = Type.Object({ vehicleID: hex('The vehicle'), personID: hex('Its owner'), licensePlate: Type.String(), region: Type.String() });
 
 /** Fields of each event type, in the documented camelCase shape. Door events are `door<N>_open` / `door<N>_close`. */
@@ -62,6 +66,8 @@ export const eventFieldSchemas = {
     permissions: Type.Array(Type.Union([Type.Literal('share'), Type.Literal('guests'), Type.Literal('enforcement')]), { description: 'What the member may do now, of share, guests, enforcement' }),
   }),
   member_removed: Type.Object({ accountID: hex('The account'), personID: hex('The former member'), removedByUserID: hex('The Admin who removed them') }),
+  vehicle_exclusion_added: VehicleExclusion,
+  vehicle_exclusion_removed: VehicleExclusion,
 } satisfies Record<string, TObject>;
 
 export type EventFields = { [Type in keyof typeof eventFieldSchemas]: Static<(typeof eventFieldSchemas)[Type]> };
@@ -86,6 +92,8 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   webhook_test: { category: 'management', description: 'A test sent from the developer console to one endpoint, whatever event types it asked for; it concerns no door and no authorization.' },
   member_permissions_changed: { category: 'management', description: 'An Admin changed a member\'s permissions (share, guests, enforcement); to the Admin and the member.' },
   member_removed: { category: 'management', description: 'An Admin removed a member from the account, ending their access there; to the Admin and the former member.' },
+  vehicle_exclusion_added: { category: 'management', description: 'An Admin excluded a plate: the account\'s plate readers no longer admit it as a member vehicle; to the Admin and the member holding it.' },
+  vehicle_exclusion_removed: { category: 'management', description: 'An Admin readmitted an excluded plate; to the Admin and the member holding it.' },
   unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, an unknown plate, or a door forced open.' },
 };
 
