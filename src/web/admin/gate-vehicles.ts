@@ -1,17 +1,17 @@
 // Vehicles at the gates (Admins, on the Account page): the members' vehicles
 // as the plate readers see them (phase2.md B.2), the Admin's exclusions with
 // their reasons, and the vehicle cap. The rules and their refusals are the
-// domain's (lpr-admission.ts, lpr-exclusions.ts, lpr-cap.ts); this file says
+// domain's (lpr-vehicles.ts, lpr-exclusions.ts, lpr-cap.ts); this file says
 // them in words and answers each form with a redirect back to the Account page.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { accountVehicleAdmission, type VehicleAdmission } from '../../access/lpr-admission.ts';
+import type { Kysely } from 'kysely';
+import { DomainError } from '../../access/errors.ts';
 import { setVehicleCap } from '../../access/lpr-cap.ts';
 import { excludePlate, maxReasonLength, readmitPlate } from '../../access/lpr-exclusions.ts';
-import { listMembers } from '../../access/members.ts';
+import { listAccountVehicles, type AccountVehicle } from '../../access/lpr-vehicles.ts';
 import { maxVehicles } from '../../access/vehicles.ts';
-import { vehicleCapOf } from '../../store/repositories/lpr.ts';
-import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
+import { vehicleCapOf } from '../../store/repositories/lpr.ts';
 import { adminPoster, refusable, typed } from './admin-account.ts';
 import { invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
@@ -23,18 +23,18 @@ import type { WebDeps } from '../index.ts';
 const params = pathParam('id', 100);
 
 export interface GateVehicles {
-  vehicles: (VehicleAdmission & { member: string })[];
+  vehicles: AccountVehicle[];
   cap: number | null;
 }
 
-/** What the section shows; the caller has checked the viewer administers the account. */
+/** Each member's vehicles together, in the order they were added (the order the cap counts in). */
 export async function gateVehicles(db: Kysely<Database>, adminId: string, accountId: string): Promise<GateVehicles> {
-  const [vehicles, members, cap] = await Promise.all([
-    accountVehicleAdmission(db, accountId), listMembers(db, adminId, accountId, { limit: 200 }), vehicleCapOf(db, accountId),
-  ]);
-  const names = new Map(members.members.map((member) => [member.personId, `${member.firstName} ${member.lastName}`.trim()]));
-  return { vehicles: vehicles.map((vehicle) => ({ ...vehicle, member: names.get(vehicle.personId) ?? 'a former member' })), cap };
+  const [{ items }, cap] = await Promise.all([listAccountVehicles(db, adminId, accountId, { all: true }), vehicleCapOf(db, accountId)]);
+  const byMember = items.reverse().sort((a, b) => memberName(a).localeCompare(memberName(b)) || (a.person.id < b.person.id ? -1 : a.person.id > b.person.id ? 1 : 0));
+  return { vehicles: byMember, cap };
 }
+
+const memberName = (vehicle: AccountVehicle) => `${vehicle.person.firstName} ${vehicle.person.lastName}`.trim() || vehicle.person.email;
 
 const admissionWords = { excluded: 'excluded', over_cap: 'over the cap' } as const;
 
@@ -62,14 +62,14 @@ ${vehicles.length === 0 ? html`<p class="muted">No member has added a vehicle ye
 </form>`;
 }
 
-function vehicleRow(base: string, vehicle: GateVehicles['vehicles'][number], csrf: string, flash: Flash | undefined): Html {
+function vehicleRow(base: string, vehicle: AccountVehicle, csrf: string, flash: Flash | undefined): Html {
   const form = `exclude-${vehicle.vehicleId}`;
   const refused = flash?.values?._form === form ? flash : undefined;
   const status = vehicle.reason === null ? 'admitted' : admissionWords[vehicle.reason];
   return html`<tr>
   <th scope="row">${vehicle.plate}</th>
   <td data-label="Region">${vehicle.region ?? 'not known'}</td>
-  <td data-label="Member">${vehicle.member}</td>
+  <td data-label="Member">${memberName(vehicle)}</td>
   <td data-label="At the gates"><span class="badge outcome-${vehicle.admitted ? 'done' : 'refused'}">${status}</span></td>
   <td>${vehicle.reason === 'excluded' ? html`
     <form method="post" action="${base}/exclusions/readmit" class="inline">
@@ -89,6 +89,15 @@ function vehicleRow(base: string, vehicle: GateVehicles['vehicles'][number], csr
 </tr>`;
 }
 
+/**
+ * The plate is no longer a member's, or no longer excluded: the page was
+ * older than the list (another tab, another Admin). The account itself was
+ * checked before, so this not-found is about the plate alone.
+ */
+function stalePlate(error: unknown): error is DomainError {
+  return error instanceof DomainError && error.code === 'not_found';
+}
+
 export async function gateVehicleForms(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const back = (reply: FastifyReply, accountId: string, flash: Flash) =>
     redirectWith(reply, `${adminPath(accountId, 'account')}${flash.error ? '#flash' : ''}`, flash, deps.secureCookies);
@@ -100,12 +109,12 @@ export async function gateVehicleForms(app: FastifyInstance, deps: WebDeps): Pro
     if (!admin) return reply;
     const { plate, reason = '', form = '' } = request.body;
     try {
-      await excludePlate(deps.db, deps.clock, { accountId: admin.accountId, actorId: admin.personId, plate, reason });
+      const excluded = await excludePlate(deps.db, deps.clock, { accountId: admin.accountId, actorId: admin.personId, plate, reason });
+      return back(reply, admin.accountId, { info: `${excluded.plate} is excluded: the readers no longer let it in as a member's vehicle.` });
     } catch (error) {
-      if (!refusable(error)) throw error;
+      if (!refusable(error) && !stalePlate(error)) throw error;
       return back(reply, admin.accountId, { error: error.message, field: 'reason', values: { _form: form, reason } });
     }
-    return back(reply, admin.accountId, { info: `${plate} is excluded: the readers no longer let it in as a member's vehicle.` });
   });
 
   app.post<{ Params: { id: string }; Body: { plate: string } }>('/accounts/:id/settings/exclusions/readmit', {
@@ -113,8 +122,13 @@ export async function gateVehicleForms(app: FastifyInstance, deps: WebDeps): Pro
   }, async (request, reply) => {
     const admin = await adminPoster(deps, request, reply, request.params.id);
     if (!admin) return reply;
-    await readmitPlate(deps.db, deps.clock, { accountId: admin.accountId, actorId: admin.personId, plate: request.body.plate });
-    return back(reply, admin.accountId, { info: `${request.body.plate} is readmitted.` });
+    try {
+      const readmitted = await readmitPlate(deps.db, deps.clock, { accountId: admin.accountId, actorId: admin.personId, plate: request.body.plate });
+      return back(reply, admin.accountId, { info: `${readmitted.plate} is readmitted.` });
+    } catch (error) {
+      if (!refusable(error) && !stalePlate(error)) throw error;
+      return back(reply, admin.accountId, { error: error.message });
+    }
   });
 
   app.post<{ Params: { id: string }; Body: { cap?: string } }>('/accounts/:id/settings/vehicle-cap', {
