@@ -4,6 +4,7 @@
 // error page, a crafted door of another account is not found, and no form
 // works without its CSRF token.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { compactId } from '../../src/access/ids.ts';
 import { sandboxAccounts, sandboxDevices, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
@@ -15,6 +16,7 @@ const residence = sandboxAccounts.residence.id;
 const settingsPath = `/accounts/${residence}/settings`;
 const controllersPath = `/accounts/${residence}/controllers`;
 const readerAction = `${controllersPath}/${compactId(sandboxDevices.a.id)}/readers`;
+const readsPath = `/accounts/${residence}/reads`;
 const goodReader = { door_id: '', direction: 'both', min_confidence: '0.7', repeat_window_s: '20', enabled: 'true' };
 
 for (const engine of engines()) {
@@ -70,6 +72,34 @@ for (const engine of engines()) {
       assert.equal(noToken.status, 403);
       const still = await app.db.selectFrom('lpr_readers').select(['door_id', 'enabled']).where('entity_number', '=', 2).executeTakeFirstOrThrow();
       assert.deepEqual({ ...still }, { door_id: sandboxDoors.lobby.id, enabled: 0 });
+    });
+
+    it('pages the reads 50 at a time, newest first, and answers a date that is no date at the top', async (t) => {
+      const { baseUrl, app } = await startServer(t, engine);
+      const start = Math.floor(Date.UTC(2026, 2, 4, 12) / 1000);
+      await app.db.insertInto('plate_reads').values(Array.from({ length: 51 }, (_, i) => ({
+        id: randomBytes(16).toString('hex'), account_id: residence, device_id: sandboxDevices.a.id, entity_number: 2, door_id: sandboxDoors.gate.id,
+        read_id: `r${i}`, plate: `PQX${1000 + i}`, plate_key: `PQX${1000 + i}`, region: null, confidence: 0.9, candidates: '[]', direction: 'entry' as const,
+        decision: 'refused' as const, reason: 'unknown plate', basis: null, basis_id: null, person_id: null, toggle_id: null, near_matches: '[]', occurred_at: start + i, received_at: start + i,
+      }))).execute();
+      const alex = await signedInBrowser(baseUrl, sandboxPeople.alex.email);
+      const plates = (body: string) => [...body.matchAll(/<strong>(PQX\d+)<\/strong>/g)].map((match) => match[1]);
+
+      const first = await alex.request(readsPath);
+      assert.equal(first.status, 200);
+      assert.equal(plates(first.body).length, 50);
+      assert.deepEqual(plates(first.body).slice(0, 2), ['PQX1050', 'PQX1049']);
+      const older = /<a href="([^"]+)">Older reads<\/a>/.exec(first.body)?.[1]?.replaceAll('&#38;', '&');
+      assert.ok(older);
+      const second = await alex.request(older);
+      assert.deepEqual(plates(second.body), ['PQX1000']);
+      assert.match(second.body, />Newest reads</);
+      assert.doesNotMatch(second.body, />Older reads</);
+
+      const badDate = await alex.request(`${readsPath}?from=2026-02-30`);
+      assert.equal(badDate.status, 400);
+      assert.match(badDate.body, /<p class="error" role="alert" id="flash" tabindex="-1">Invalid from: choose a date.<\/p>/);
+      assert.match(badDate.body, /id="filter-from" name="from" type="date" value="2026-02-30" aria-invalid="true"/);
     });
   });
 }

@@ -71,7 +71,7 @@ describe('vehicles at the gates, plate readers and plate reads for Admins [chrom
     await page.getByRole('button', { name: 'Exclude GIA404' }).click();
     await page.waitForURL((url) => url.pathname === settingsPath);
     assert.equal(await page.locator('#flash').innerText(), 'GIA404 is excluded: the readers no longer let it in as a member\'s vehicle.');
-    assert.equal(await admission(page, 'GIA404'), 'excluded');
+    assert.equal(await admission(page, 'GIA404'), 'excluded Parks across the ramp');
     assert.equal(await admission(page, 'PQX1001'), 'admitted');
     await checkPage(page, 'lpr/account-excluded', 390, { javaScript: false });
 

@@ -11,7 +11,7 @@ import { excludePlate, maxReasonLength, readmitPlate } from '../../access/lpr-ex
 import { listAccountVehicles, type AccountVehicle } from '../../access/lpr-vehicles.ts';
 import { maxVehicles } from '../../access/vehicles.ts';
 import type { Database } from '../../store/database.ts';
-import { vehicleCapOf } from '../../store/repositories/lpr.ts';
+import { exclusionsOf, vehicleCapOf } from '../../store/repositories/lpr.ts';
 import { adminPoster, refusable, typed } from './admin-account.ts';
 import { invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
@@ -25,20 +25,22 @@ const params = pathParam('id', 100);
 export interface GateVehicles {
   vehicles: AccountVehicle[];
   cap: number | null;
+  /** Why each excluded plate is, by plate. */
+  reasons: Map<string, string>;
 }
 
 /** Each member's vehicles together, in the order they were added (the order the cap counts in). */
 export async function gateVehicles(db: Kysely<Database>, adminId: string, accountId: string): Promise<GateVehicles> {
-  const [{ items }, cap] = await Promise.all([listAccountVehicles(db, adminId, accountId, { all: true }), vehicleCapOf(db, accountId)]);
+  const [{ items }, cap, exclusions] = await Promise.all([listAccountVehicles(db, adminId, accountId, { all: true }), vehicleCapOf(db, accountId), exclusionsOf(db, accountId)]);
   const byMember = items.reverse().sort((a, b) => memberName(a).localeCompare(memberName(b)) || (a.person.id < b.person.id ? -1 : a.person.id > b.person.id ? 1 : 0));
-  return { vehicles: byMember, cap };
+  return { vehicles: byMember, cap, reasons: new Map(exclusions.map((row) => [row.plate_key, row.reason])) };
 }
 
 const memberName = (vehicle: AccountVehicle) => `${vehicle.person.firstName} ${vehicle.person.lastName}`.trim() || vehicle.person.email;
 
 const admissionWords = { excluded: 'excluded', over_cap: 'over the cap' } as const;
 
-export function gateVehiclesSection(base: string, { vehicles, cap }: GateVehicles, csrf: string, flash: Flash | undefined): Html {
+export function gateVehiclesSection(base: string, { vehicles, cap, reasons }: GateVehicles, csrf: string, flash: Flash | undefined): Html {
   const capRefused = flash?.values?._form === 'cap' ? flash : undefined;
   const capValue = typed(capRefused, 'cap', 'cap', cap === null ? '' : String(cap));
   return html`
@@ -48,7 +50,7 @@ ${vehicles.length === 0 ? html`<p class="muted">No member has added a vehicle ye
 <div class="table-wrap"><table class="list stacked gate-vehicles">
 <caption class="visually-hidden">Members' vehicles and whether the readers let them in</caption>
 <thead><tr><th scope="col">Plate</th><th scope="col">Region</th><th scope="col">Member</th><th scope="col">At the gates</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-<tbody>${vehicles.map((vehicle) => vehicleRow(base, vehicle, csrf, flash))}</tbody>
+<tbody>${vehicles.map((vehicle) => vehicleRow(base, vehicle, reasons.get(vehicle.plate), csrf, flash))}</tbody>
 </table></div>`}
 <form method="post" action="${base}/vehicle-cap" class="vehicle-cap">
   <input type="hidden" name="_csrf" value="${csrf}">
@@ -62,7 +64,7 @@ ${vehicles.length === 0 ? html`<p class="muted">No member has added a vehicle ye
 </form>`;
 }
 
-function vehicleRow(base: string, vehicle: AccountVehicle, csrf: string, flash: Flash | undefined): Html {
+function vehicleRow(base: string, vehicle: AccountVehicle, reason: string | undefined, csrf: string, flash: Flash | undefined): Html {
   const form = `exclude-${vehicle.vehicleId}`;
   const refused = flash?.values?._form === form ? flash : undefined;
   const status = vehicle.reason === null ? 'admitted' : admissionWords[vehicle.reason];
@@ -70,7 +72,7 @@ function vehicleRow(base: string, vehicle: AccountVehicle, csrf: string, flash: 
   <th scope="row">${vehicle.plate}</th>
   <td data-label="Region">${vehicle.region ?? 'not known'}</td>
   <td data-label="Member">${memberName(vehicle)}</td>
-  <td data-label="At the gates"><span class="badge outcome-${vehicle.admitted ? 'done' : 'refused'}">${status}</span></td>
+  <td data-label="At the gates"><span class="badge outcome-${vehicle.admitted ? 'done' : 'refused'}">${status}</span>${vehicle.reason === 'excluded' && reason ? html` <span class="muted">${reason}</span>` : ''}</td>
   <td>${vehicle.reason === 'excluded' ? html`
     <form method="post" action="${base}/exclusions/readmit" class="inline">
       <input type="hidden" name="_csrf" value="${csrf}">
