@@ -25,6 +25,9 @@ export const readerDirections: readonly ReaderDirection[] = ['entry', 'exit', 'b
 export const maxRepeatWindowS = 600;
 
 export interface Reader extends ReaderSettings {
+  deviceId: string;
+  /** The controller's name, as on ReaderController. */
+  controllerName: string;
   entityNumber: number;
   /** The door its reads open: the one set, else the door at its entity; null when neither. */
   door: { id: string; name: string } | null;
@@ -44,18 +47,21 @@ export interface ReaderController {
 export async function accountReaders(db: Kysely<Database>, accountId: string): Promise<ReaderController[]> {
   const [devices, rows, doors] = await Promise.all([readerControllersOf(db, accountId), readerRowsOf(db, accountId), doorsOfAccount(db, accountId)]);
   const doorById = new Map(doors.map((door) => [door.id, door]));
-  return devices.map((device) => ({
-    deviceId: device.id, name: device.name ?? `Controller ${device.blackbox_code}`, serial: device.blackbox_code,
-    readers: Array.from({ length: device.number_of_entities_controlled }, (_, index) => {
-      const entityNumber = index + 1;
-      const row = rows.find((candidate) => candidate.device_id === device.id && candidate.entity_number === entityNumber);
-      const settings: ReaderSettings = row
-        ? { doorId: row.door_id, direction: row.direction, minConfidence: row.min_confidence, repeatWindowS: row.repeat_window_s, enabled: row.enabled === 1 }
-        : readerDefaults;
-      const door = settings.doorId !== null ? doorById.get(settings.doorId) : doors.find((candidate) => candidate.device_id === device.id && candidate.entity_number === entityNumber);
-      return { ...settings, entityNumber, door: door ? { id: door.id, name: door.name } : null, isDefault: !row };
-    }),
-  }));
+  return devices.map((device) => {
+    const name = device.name ?? `Controller ${device.blackbox_code}`;
+    return {
+      deviceId: device.id, name, serial: device.blackbox_code,
+      readers: Array.from({ length: device.number_of_entities_controlled }, (_, index) => {
+        const entityNumber = index + 1;
+        const row = rows.find((candidate) => candidate.device_id === device.id && candidate.entity_number === entityNumber);
+        const settings: ReaderSettings = row
+          ? { doorId: row.door_id, direction: row.direction, minConfidence: row.min_confidence, repeatWindowS: row.repeat_window_s, enabled: row.enabled === 1 }
+          : readerDefaults;
+        const door = settings.doorId !== null ? doorById.get(settings.doorId) : doors.find((candidate) => candidate.device_id === device.id && candidate.entity_number === entityNumber);
+        return { ...settings, deviceId: device.id, controllerName: name, entityNumber, door: door ? { id: door.id, name: door.name } : null, isDefault: !row };
+      }),
+    };
+  });
 }
 
 export interface ReaderInput {

@@ -46,13 +46,15 @@ export interface AccountOfPerson {
   timeZone: string;
   thirdPartyAccess: boolean;
   permissions: Permission[];
+  /** How many of each member's vehicles the plate readers admit; null: all. */
+  lprVehicleCap: number | null;
 }
 
 /** The accounts a person belongs to, with their role and permissions in each. */
 export async function accountsOf(db: Kysely<Database>, personId: string): Promise<AccountOfPerson[]> {
   const rows = await listMemberships(db, personId);
   return rows.map((row) => ({
-    id: row.account_id, name: row.account_name, role: row.role, timeZone: row.time_zone, thirdPartyAccess: row.third_party_access === 1, permissions: permissionsOf(row),
+    id: row.account_id, name: row.account_name, role: row.role, timeZone: row.time_zone, thirdPartyAccess: row.third_party_access === 1, permissions: permissionsOf(row), lprVehicleCap: row.lpr_vehicle_cap,
   }));
 }
 

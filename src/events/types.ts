@@ -1,6 +1,7 @@
 // Every event the platform announces, with its category and its own fields:
 // the one place webhook shapes are defined (docs/webhooks.md is the catalogue).
 import { Type, type Static, type TObject } from 'typebox';
+import type { Scope } from '../oauth/scopes.ts';
 import type { DoorState } from '../store/database.ts';
 
 export const categories = ['access', 'management', 'enforcer'] as const;
@@ -74,7 +75,10 @@ export type EventFields = { [Type in keyof typeof eventFieldSchemas]: Static<(ty
 
 export type EventName = Exclude<keyof EventFields, 'door'> | `door${number}_${'open' | 'close'}`;
 
-export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N>_open' | 'door<N>_close', { category: Category; description: string }> = {
+const vehicleScopes: readonly Scope[] = ['lpr', 'profile', 'vehicles'];
+
+/** `scopes`: a Phase 2 type reaches an application only through a grant holding one of them (phase2.md section 0, Events); without, any grant. */
+export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N>_open' | 'door<N>_close', { category: Category; description: string; scopes?: readonly Scope[] }> = {
   'door<N>_open': { category: 'access', description: 'A door of channel N reached OPEN, as its controller reported.' },
   'door<N>_close': { category: 'access', description: 'A door of channel N reached CLOSED, as its controller reported.' },
   toggle_failed: { category: 'access', description: 'A toggle reached the controller but failed (no answer in time, or the controller could not do it).' },
@@ -92,10 +96,15 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   webhook_test: { category: 'management', description: 'A test sent from the developer console to one endpoint, whatever event types it asked for; it concerns no door and no authorization.' },
   member_permissions_changed: { category: 'management', description: 'An Admin changed a member\'s permissions (share, guests, enforcement); to the Admin and the member.' },
   member_removed: { category: 'management', description: 'An Admin removed a member from the account, ending their access there; to the Admin and the former member.' },
-  vehicle_exclusion_added: { category: 'management', description: 'An Admin excluded a plate: the account\'s plate readers no longer admit it as a member vehicle; to the Admin and the member holding it.' },
-  vehicle_exclusion_removed: { category: 'management', description: 'An Admin readmitted an excluded plate; to the Admin and the member holding it.' },
+  vehicle_exclusion_added: { category: 'management', description: 'An Admin excluded a plate: the account\'s plate readers no longer admit it as a member vehicle; to the Admin and the member holding it.', scopes: vehicleScopes },
+  vehicle_exclusion_removed: { category: 'management', description: 'An Admin readmitted an excluded plate; to the Admin and the member holding it.', scopes: vehicleScopes },
   unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, an unknown plate, or a door forced open.' },
 };
+
+/** The scopes a type needs, if it needs any. */
+export function scopesOf(type: string): readonly Scope[] | undefined {
+  return eventCatalogue[type as keyof typeof eventCatalogue]?.scopes;
+}
 
 export function categoryOf(type: string): Category {
   if (/^door\d+_(open|close)$/.test(type)) return 'access';

@@ -10,6 +10,8 @@ import { DomainError } from '../access/errors.ts';
 import type { Database } from '../store/database.ts';
 import * as repo from '../store/repositories/webhooks.ts';
 import { subscribes } from './endpoints.ts';
+import { scopesOf } from '../events/types.ts';
+import type { Scope } from '../oauth/scopes.ts';
 
 /**
  * `now` is real time (delivery schedules, like every webhook timer); `clock`
@@ -34,7 +36,9 @@ export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolea
       const people = closed ? named.filter((personId) => !closed.has(personId)) : named;
       const authorizations = await repo.authorizationsFor(trx, people, [...new Set(wanting.map((endpoint) => endpoint.client_id))]);
       const rows: Database['webhook_deliveries'][] = [];
+      const needed = scopesOf(event.type);
       for (const authorization of authorizations) {
+        if (needed && !authorization.scopes.split(' ').some((scope) => needed.includes(scope as Scope))) continue;
         if (event.door_id && !(await covers(trx, await viewerOf(authorization.grant_id), event, viewAt))) continue;
         for (const endpoint of wanting.filter((candidate) => candidate.client_id === authorization.client_id)) {
           rows.push({

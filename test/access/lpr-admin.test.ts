@@ -117,12 +117,12 @@ for (const engine of engines()) {
       const controllers = await accountReaders(db, residence);
       assert.deepEqual(controllers.map((controller) => [controller.deviceId, controller.readers.length]), [[sandboxDevices.a.id, 4], [sandboxDevices.b.id, 2]]);
       const gate = controllers[0]!.readers[1]!;
-      assert.deepEqual(gate, { doorId: null, direction: 'entry', minConfidence: 0.8, repeatWindowS: 30, enabled: true, entityNumber: 2, door: { id: sandboxDoors.gate.id, name: 'Driveway Gate' }, isDefault: true });
+      assert.deepEqual(gate, { doorId: null, direction: 'entry', minConfidence: 0.8, repeatWindowS: 30, enabled: true, deviceId: sandboxDevices.a.id, controllerName: 'Controller a1b2c3d4e5f60001', entityNumber: 2, door: { id: sandboxDoors.gate.id, name: 'Driveway Gate' }, isDefault: true });
       assert.equal(controllers[0]!.readers[3]!.door, null, 'entity 4 drives no door');
 
       const input = { direction: 'both', minConfidence: 0.9, repeatWindowS: 60, enabled: true };
       const saved = await setReader(db, clock, { accountId: residence, deviceId: compactId(sandboxDevices.a.id), entityNumber: 4, input: { ...input, doorId: compactId(sandboxDoors.lobby.id) } });
-      assert.deepEqual(saved, { doorId: sandboxDoors.lobby.id, direction: 'both', minConfidence: 0.9, repeatWindowS: 60, enabled: true, entityNumber: 4, door: { id: sandboxDoors.lobby.id, name: 'Lobby Door' }, isDefault: false });
+      assert.deepEqual(saved, { doorId: sandboxDoors.lobby.id, direction: 'both', minConfidence: 0.9, repeatWindowS: 60, enabled: true, deviceId: sandboxDevices.a.id, controllerName: 'Controller a1b2c3d4e5f60001', entityNumber: 4, door: { id: sandboxDoors.lobby.id, name: 'Lobby Door' }, isDefault: false });
       const again = await setReader(db, clock, { accountId: residence, deviceId: sandboxDevices.a.id, entityNumber: 4, input: { ...input, enabled: false } });
       assert.deepEqual([again.doorId, again.door, again.enabled], [null, null, false]);
 

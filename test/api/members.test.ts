@@ -32,7 +32,7 @@ for (const engine of engines()) {
       const alexThirdParty = (await sandboxTokens(baseUrl)).access_token;
       const mine = await call(baseUrl, alexThirdParty, 'GET', 'accounts');
       assert.equal(mine.status, 200, JSON.stringify(mine.body));
-      assert.deepEqual(mine.body.data, [{ id: residence, name: 'Sandbox Residence', role: 'admin', time_zone: 'America/New_York', permissions: ['share', 'guests', 'enforcement'] }]);
+      assert.deepEqual(mine.body.data, [{ id: residence, name: 'Sandbox Residence', role: 'admin', time_zone: 'America/New_York', permissions: ['share', 'guests', 'enforcement'], lpr_vehicle_cap: null }]);
       const samAccounts = await call(baseUrl, await firstPartyToken(baseUrl, { email: sam.email }), 'GET', 'accounts');
       assert.deepEqual(samAccounts.body.data.map((a: any) => [a.role, a.permissions]), [['user', []]]);
       const giaAccounts = await call(baseUrl, await firstPartyToken(baseUrl, { email: gia.email }), 'GET', 'accounts');

@@ -106,3 +106,10 @@ export function plateReadsOf(db: Kysely<Database>, filter: ReadFilter, limit: nu
 export async function insertPlateLookup(db: Kysely<Database>, row: Database['plate_lookups']): Promise<void> {
   await db.insertInto('plate_lookups').values(row).execute();
 }
+
+/** The account's members, for naming who holds each vehicle. */
+export function membersOfAccountPeople(db: Kysely<Database>, accountId: string) {
+  return db.selectFrom('account_members').innerJoin('people', 'people.id', 'account_members.person_id')
+    .select(['people.id', 'people.first_name', 'people.last_name', 'people.email'])
+    .where('account_members.account_id', '=', accountId).execute();
+}

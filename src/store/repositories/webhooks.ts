@@ -49,7 +49,7 @@ export async function membersOfClosedAccount(db: Kysely<Database>, accountId: st
 
 export function authorizationsFor(db: Kysely<Database>, personIds: string[], clientIds: string[]) {
   if (personIds.length === 0 || clientIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('authorizations').select(['grant_id', 'person_id', 'client_id'])
+  return db.selectFrom('authorizations').select(['grant_id', 'person_id', 'client_id', 'scopes'])
     .where('person_id', 'in', personIds).where('client_id', 'in', clientIds).execute();
 }
 

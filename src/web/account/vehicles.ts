@@ -80,7 +80,7 @@ function vehiclesSection(vehicles: Vehicle[], csrf: string, flash: Flash | undef
 ${vehicles.length === 0 ? html`<p class="muted">No vehicles yet.</p>` : html`<table class="list"><caption class="visually-hidden">Your vehicles</caption>
 <thead><tr><th scope="col">Plate</th><th scope="col">Details</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
 ${vehicles.map((vehicle) => html`<tr>
-  <td><strong>${vehicle.plate}</strong>${vehicle.region ? html` <span class="muted">${vehicle.region}</span>` : ''}</td>
+  <td><strong>${vehicle.plate}</strong>${vehicle.region ? html` <span class="muted">${vehicle.region.toUpperCase()}</span>` : ''}</td>
   <td><span class="muted">${[vehicle.make, vehicle.model, vehicle.color].filter((part) => part !== '').join(' · ') || 'No details'}</span></td>
   <td><a class="button secondary" href="/account/vehicles/${vehicle.id}/remove" aria-label="Remove ${vehicle.plate}">Remove</a></td>
 </tr>`)}
