@@ -74,6 +74,14 @@ export const listQueryFields = {
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: every matching item (at most 10,000, else 400) as text/csv with a header row; cells starting = + - @ are prefixed with \'' })),
 };
 
+/** What a list's query asks for, as the domain's list functions take it. */
+export function listPage(query: { limit?: string; cursor?: string; format?: 'json' | 'csv' }): { limit?: number; cursor?: string; all: boolean } {
+  return { limit: query.limit === undefined ? undefined : Number(query.limit), cursor: query.cursor, all: query.format === 'csv' };
+}
+
+/** The refusals of a Phase 2 route acting on an account. */
+export const codedErrors = { 400: codedErrorEnvelope, 401: codedErrorEnvelope, 403: codedErrorEnvelope, 404: codedErrorEnvelope };
+
 export const nextCursor = Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last' });
 
 /** A list's 200: the JSON page, or the csv export. */

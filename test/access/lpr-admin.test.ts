@@ -2,6 +2,7 @@
 // without HTTP: vehicles, exclusions, the cap, reader settings, read searches.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { removeMember } from '../../src/access/members.ts';
 import { accountVehicleAdmission } from '../../src/access/lpr-admission.ts';
 import { DomainError } from '../../src/access/errors.ts';
 import { compactId } from '../../src/access/ids.ts';
@@ -97,6 +98,16 @@ for (const engine of engines()) {
         { type: 'vehicle_exclusion_added', account_id: residence, person_ids: [alex.id, gia.id], data: expected, occurred_at: clock.now() / 1000 },
         { type: 'vehicle_exclusion_removed', account_id: residence, person_ids: [alex.id, gia.id], data: expected, occurred_at: clock.now() / 1000 },
       ], 'saying the same reason again announces nothing');
+    });
+
+    it('removing a member ends the exclusions of plates only they held there', async (t) => {
+      const db = await sandboxDatabase(t, engine);
+      await addVehicle(db, sam.id, { plate: 'GIA404' }, new Date());
+      await addVehicle(db, sam.id, { plate: 'SAM1' }, new Date());
+      await excludePlate(db, clock, { accountId: residence, actorId: alex.id, plate: 'GIA404', reason: 'shared' });
+      await excludePlate(db, clock, { accountId: residence, actorId: alex.id, plate: 'SAM1', reason: 'his alone' });
+      await removeMember({ db, clock }, alex.id, residence, sam.id);
+      assert.deepEqual((await db.selectFrom('lpr_exclusions').select('plate_key').execute()).map((row) => row.plate_key), ['GIA404'], 'Gia still holds GIA404');
     });
 
     it('a cap of 1 admits each member\'s first vehicle only; null admits all', async (t) => {

@@ -6,7 +6,7 @@ import { excludePlate, maxReasonLength, readmitPlate, type Exclusion } from '../
 import { scopedAccount } from '../auth.ts';
 import { unixNow } from '../format.ts';
 import type { ApiDeps } from '../index.ts';
-import { accountIdField, bearerSecurity, codedErrorEnvelope, successEnvelope } from '../schemas.ts';
+import { accountIdField, bearerSecurity, codedErrors, successEnvelope } from '../schemas.ts';
 
 const PlateParams = Type.Object({ plate: Type.String({ maxLength: 40, description: 'The plate, in any spelling that folds to its key (PQX-1001, pqx 1001)' }) });
 const ExcludeBody = Type.Object({
@@ -20,7 +20,6 @@ const ExclusionData = Type.Object({
   person_ids: Type.Array(Type.String({ description: 'A dashed UUID' }), { description: 'The members holding the plate, each told by an event' }),
 });
 
-const errors = { 400: codedErrorEnvelope, 401: codedErrorEnvelope, 403: codedErrorEnvelope, 404: codedErrorEnvelope };
 const describeAccess = 'The `lpr` scope; the account\'s Admin only (another member 403, anyone else 404).';
 
 function present(exclusion: Exclusion) {
@@ -33,7 +32,7 @@ export async function lprExclusionRoutes(app: FastifyInstance, deps: ApiDeps): P
     schema: {
       tags: ['LPR'], summary: 'Exclude a plate',
       description: `${describeAccess} The readers stop admitting the plate as a member vehicle (guest passes and other bases still count). No member holding the plate: 404. Again with another reason changes the reason. Announced as vehicle_exclusion_added to the Admin and the member.`,
-      security: bearerSecurity, params: PlateParams, body: ExcludeBody, response: { 200: successEnvelope(ExclusionData), ...errors },
+      security: bearerSecurity, params: PlateParams, body: ExcludeBody, response: { 200: successEnvelope(ExclusionData), ...codedErrors },
     },
   }, async (request) => {
     const body = request.body ?? {};
@@ -47,7 +46,7 @@ export async function lprExclusionRoutes(app: FastifyInstance, deps: ApiDeps): P
     schema: {
       tags: ['LPR'], summary: 'Readmit an excluded plate',
       description: `${describeAccess} A plate that is not excluded: 404. Announced as vehicle_exclusion_removed to the Admin and the member.`,
-      security: bearerSecurity, params: PlateParams, querystring: ReadmitQuery, response: { 200: successEnvelope(ExclusionData), ...errors },
+      security: bearerSecurity, params: PlateParams, querystring: ReadmitQuery, response: { 200: successEnvelope(ExclusionData), ...codedErrors },
     },
   }, async (request) => {
     const accountId = await scopedAccount(deps.db, request, request.query.account_id, 'lpr');

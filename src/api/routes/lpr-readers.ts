@@ -9,7 +9,7 @@ import { accountReaders, maxRepeatWindowS, setReader, type Reader } from '../../
 import { scopedAccount } from '../auth.ts';
 import { unixNow } from '../format.ts';
 import type { ApiDeps } from '../index.ts';
-import { accountIdField, bearerSecurity, codedErrorEnvelope, successEnvelope } from '../schemas.ts';
+import { accountIdField, bearerSecurity, codedErrors, successEnvelope } from '../schemas.ts';
 
 const Direction = Type.Union([Type.Literal('entry'), Type.Literal('exit'), Type.Literal('both')], { description: 'entry: reads let cars in; exit: out; both: out for a plate with an open stay, else in' });
 const ReaderData = Type.Object({
@@ -38,7 +38,6 @@ const ReaderBody = Type.Object({
   enabled: Type.Boolean(),
 }, { additionalProperties: false });
 
-const errors = { 400: codedErrorEnvelope, 401: codedErrorEnvelope, 403: codedErrorEnvelope, 404: codedErrorEnvelope };
 const describeAccess = 'The `lpr` scope; the account\'s Admin only (another member 403, anyone else 404).';
 
 function present(reader: Reader) {
@@ -54,7 +53,7 @@ export async function lprReaderRoutes(app: FastifyInstance, deps: ApiDeps): Prom
     config: { domainCodes: true },
     schema: {
       tags: ['LPR'], summary: 'List the plate readers', description: `${describeAccess} Every entity of the account's claimed controllers, with its settings or the defaults.`,
-      security: bearerSecurity, querystring: AccountQuery, response: { 200: successEnvelope(Type.Array(ReaderData)), ...errors },
+      security: bearerSecurity, querystring: AccountQuery, response: { 200: successEnvelope(Type.Array(ReaderData)), ...codedErrors },
     },
   }, async (request) => {
     const accountId = await scopedAccount(deps.db, request, request.query.account_id, 'lpr');
@@ -68,7 +67,7 @@ export async function lprReaderRoutes(app: FastifyInstance, deps: ApiDeps): Prom
     schema: {
       tags: ['LPR'], summary: 'Set a plate reader',
       description: `${describeAccess} Another account's controller, or a door not the account's, is 404; an entity the controller does not have is 400.`,
-      security: bearerSecurity, params: ReaderParams, body: ReaderBody, response: { 200: successEnvelope(ReaderData), ...errors },
+      security: bearerSecurity, params: ReaderParams, body: ReaderBody, response: { 200: successEnvelope(ReaderData), ...codedErrors },
     },
   }, async (request) => {
     const { body } = request;

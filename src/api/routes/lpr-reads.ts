@@ -9,7 +9,7 @@ import { scopedAccount } from '../auth.ts';
 import { sendCsv } from '../csv.ts';
 import { apiTimestamp, unixNow } from '../format.ts';
 import type { ApiDeps } from '../index.ts';
-import { accountIdField, bearerSecurity, codedErrorEnvelope, listQueryFields, listResponse, nextCursor } from '../schemas.ts';
+import { accountIdField, bearerSecurity, codedErrors, listPage, listQueryFields, listResponse, nextCursor } from '../schemas.ts';
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
 const ReadData = Type.Object({
@@ -60,19 +60,17 @@ export async function lprReadsRoute(app: FastifyInstance, deps: ApiDeps): Promis
       tags: ['LPR'], summary: 'Search the plate reads',
       description: 'The `lpr` scope; the account\'s Admin and members with the enforcement permission (another member 403, anyone else 404). Newest first; a door not the account\'s is 404.',
       security: bearerSecurity, querystring: Query,
-      response: { 200: listResponse(Type.Object({ reads: Type.Array(ReadData), next_cursor: nextCursor })), 400: codedErrorEnvelope, 401: codedErrorEnvelope, 403: codedErrorEnvelope, 404: codedErrorEnvelope },
+      response: { 200: listResponse(Type.Object({ reads: Type.Array(ReadData), next_cursor: nextCursor })), ...codedErrors },
     },
   }, async (request, reply) => {
     const { query } = request;
     const accountId = await scopedAccount(deps.db, request, query.account_id, 'lpr');
     requireGrantedDoor(request.viewer!, query.door_id);
-    const csv = query.format === 'csv';
     const page = await searchReads(deps.db, { personId: request.principal!.personId, clientId: request.principal!.clientId }, {
-      accountId, doorId: query.door_id, plate: query.plate, decision: query.decision, from: query.from, to: query.to,
-      limit: query.limit === undefined ? undefined : Number(query.limit), cursor: query.cursor, all: csv,
+      accountId, doorId: query.door_id, plate: query.plate, decision: query.decision, from: query.from, to: query.to, ...listPage(query),
     });
     const reads = page.items.map(present);
-    if (csv) {
+    if (query.format === 'csv') {
       return sendCsv(reply, 'lpr-reads.csv', csvHeader, reads.map((read) => [
         read.id, read.occurred_at, read.device_id, read.entity_number, read.door?.id ?? null, read.door?.name ?? null, read.plate, read.plate_key, read.region, read.confidence,
         read.direction, read.decision, read.reason, read.basis, read.basis_id, read.person?.id ?? null, read.person?.first_name ?? null, read.person?.last_name ?? null, read.near_matches.join(' '),

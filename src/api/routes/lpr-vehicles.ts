@@ -8,7 +8,7 @@ import { scopedAccount } from '../auth.ts';
 import { sendCsv } from '../csv.ts';
 import { unixNow } from '../format.ts';
 import type { ApiDeps } from '../index.ts';
-import { accountIdField, bearerSecurity, codedErrorEnvelope, listQueryFields, listResponse, nextCursor } from '../schemas.ts';
+import { accountIdField, bearerSecurity, codedErrors, listPage, listQueryFields, listResponse, nextCursor } from '../schemas.ts';
 
 const AccountVehicleData = Type.Object({
   vehicle_id: Type.String({ description: 'The vehicle, 32 lowercase hex' }),
@@ -35,15 +35,14 @@ export async function lprVehiclesRoute(app: FastifyInstance, deps: ApiDeps): Pro
       tags: ['LPR'], summary: 'List what the plate readers admit',
       description: 'The `lpr` scope; the account\'s Admin only (another member 403, anyone else 404). Every member vehicle, newest first, with whether the account\'s readers admit it: the cap counts each member\'s vehicles in adding order, excluded plates skipped.',
       security: bearerSecurity, querystring: Query,
-      response: { 200: listResponse(Type.Object({ vehicles: Type.Array(AccountVehicleData), next_cursor: nextCursor })), 400: codedErrorEnvelope, 401: codedErrorEnvelope, 403: codedErrorEnvelope, 404: codedErrorEnvelope },
+      response: { 200: listResponse(Type.Object({ vehicles: Type.Array(AccountVehicleData), next_cursor: nextCursor })), ...codedErrors },
     },
   }, async (request, reply) => {
     const { query } = request;
     const accountId = await scopedAccount(deps.db, request, query.account_id, 'lpr');
-    const csv = query.format === 'csv';
-    const page = await listAccountVehicles(deps.db, request.principal!.personId, accountId, { limit: query.limit === undefined ? undefined : Number(query.limit), cursor: query.cursor, all: csv });
+    const page = await listAccountVehicles(deps.db, request.principal!.personId, accountId, listPage(query));
     const vehicles = page.items.map(present);
-    if (csv) {
+    if (query.format === 'csv') {
       return sendCsv(reply, 'lpr-vehicles.csv', ['vehicle_id', 'person_id', 'first_name', 'last_name', 'email', 'plate', 'region', 'admitted', 'reason'],
         vehicles.map((v) => [v.vehicle_id, v.person.id, v.person.first_name, v.person.last_name, v.person.email, v.plate, v.region, v.admitted, v.reason]));
     }

@@ -8,7 +8,7 @@ import { requireScope } from '../auth.ts';
 import { unixNow } from '../format.ts';
 import { idempotencyErrors, idempotencyHeaders, idempotent } from '../idempotency.ts';
 import type { ApiDeps } from '../index.ts';
-import { bearerSecurity, codedErrorEnvelope, successEnvelope } from '../schemas.ts';
+import { bearerSecurity, codedErrorEnvelope, codedErrors, successEnvelope } from '../schemas.ts';
 
 export const ApiVehicle = Type.Object({
   id: Type.String({ description: 'The vehicle, 32 lowercase hex' }),
@@ -32,7 +32,6 @@ const NewVehicle = Type.Object({ ...fields, region: Type.Optional(fields.region)
 const VehicleChanges = Type.Partial(Type.Object(fields), { additionalProperties: false });
 const VehicleParams = Type.Object({ vehicle_id: Type.String({ maxLength: 64, description: 'The vehicle, 32 hex digits or a dashed UUID' }) });
 
-const errors = { 400: codedErrorEnvelope, 401: codedErrorEnvelope, 403: codedErrorEnvelope, 404: codedErrorEnvelope };
 const anotherIsNotFound = 'Another person\'s vehicle is not found (404).';
 
 export function presentVehicle(vehicle: Vehicle) {
@@ -64,7 +63,7 @@ export async function vehicleRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       tags: ['Vehicles'], summary: 'Add a vehicle',
       description: 'The `vehicles` scope. A plate the person already has (by plate key: `PQX-1001` is `pqx 1001`) is 409 `duplicate`; an 11th vehicle 409 `limit_reached`. Announced as vehicle_added.',
       security: bearerSecurity, headers: idempotencyHeaders, body: NewVehicle,
-      response: { 201: successEnvelope(ApiVehicle), ...errors, ...idempotencyErrors, 409: codedErrorEnvelope },
+      response: { 201: successEnvelope(ApiVehicle), ...codedErrors, ...idempotencyErrors, 409: codedErrorEnvelope },
     },
     ...idempotency,
   }, async (request, reply) => {
@@ -79,7 +78,7 @@ export async function vehicleRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       tags: ['Vehicles'], summary: 'Change a vehicle',
       description: `The \`vehicles\` scope. Only the fields sent change; a plate the person already has on another vehicle is 409 \`duplicate\`. ${anotherIsNotFound}`,
       security: bearerSecurity, params: VehicleParams, body: VehicleChanges,
-      response: { 200: successEnvelope(ApiVehicle), ...errors, 409: codedErrorEnvelope },
+      response: { 200: successEnvelope(ApiVehicle), ...codedErrors, 409: codedErrorEnvelope },
     },
   }, async (request) => {
     requireScope(request, 'vehicles');
@@ -91,7 +90,7 @@ export async function vehicleRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     config: { domainCodes: true },
     schema: {
       tags: ['Vehicles'], summary: 'Remove a vehicle', description: `The \`vehicles\` scope. Announced as vehicle_removed. ${anotherIsNotFound}`,
-      security: bearerSecurity, params: VehicleParams, response: { 200: successEnvelope(ApiVehicle), ...errors },
+      security: bearerSecurity, params: VehicleParams, response: { 200: successEnvelope(ApiVehicle), ...codedErrors },
     },
   }, async (request) => {
     requireScope(request, 'vehicles');

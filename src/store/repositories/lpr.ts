@@ -47,6 +47,15 @@ export async function deleteExclusion(db: Kysely<Database>, accountId: string, p
   return result.numDeletedRows > 0n;
 }
 
+/** A leaving member's exclusions go with them: those on plates no other member of the account holds. */
+export async function deleteExclusionsOfLeavingMember(db: Kysely<Database>, accountId: string, personId: string): Promise<void> {
+  await db.deleteFrom('lpr_exclusions').where('account_id', '=', accountId)
+    .where('plate_key', 'in', (eb) => eb.selectFrom('vehicles').select('plate').where('person_id', '=', personId))
+    .where('plate_key', 'not in', (eb) => eb.selectFrom('vehicles').innerJoin('account_members', 'account_members.person_id', 'vehicles.person_id')
+      .select('vehicles.plate').where('account_members.account_id', '=', accountId).where('account_members.person_id', '!=', personId))
+    .execute();
+}
+
 export async function setVehicleCapOf(db: Kysely<Database>, accountId: string, cap: number | null): Promise<void> {
   await db.updateTable('accounts').set({ lpr_vehicle_cap: cap }).where('id', '=', accountId).execute();
 }
