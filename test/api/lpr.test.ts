@@ -221,6 +221,12 @@ for (const engine of engines()) {
       for (const query of ['limit=0', 'limit=201', 'limit=-1', 'limit=abc', 'cursor=%%%', `cursor=${Buffer.from('1.x').toString('base64url')}`, 'format=xml', 'unknown=1']) {
         refused(await call(baseUrl, alexLpr, 'GET', `lpr/vehicles?${query}`), 400, 'invalid');
       }
+      refused(await call(baseUrl, alexLpr, 'PUT', `lpr/exclusions/${encodeURIComponent('РQХ1001')}`, {}), 400, 'invalid', /plate/);
+      const fullWidth = await call(baseUrl, alexLpr, 'PUT', `lpr/exclusions/${encodeURIComponent('ＧＩＡ４０４')}`, {});
+      assert.deepEqual([fullWidth.status, fullWidth.body.data?.plate], [200, 'GIA404'], fullWidth.text);
+      const wrongMethod = await call(baseUrl, alexLpr, 'GET', 'lpr/exclusions/GIA404');
+      assert.equal(wrongMethod.status, 405);
+      assert.match(wrongMethod.body.errors[0].message, /use PUT or DELETE/);
     });
 
     it('exports csv with a header, every cell starting = + - @ made text', async (t) => {
