@@ -8,7 +8,7 @@ import { appendEvent } from '../events/outbox.ts';
 import type { EventFields } from '../events/types.ts';
 import type { Database } from '../store/database.ts';
 import {
-  countVehiclesOfPerson, deleteVehicleOfPerson, findVehicleOfPerson, insertVehicle, updateVehicleOfPerson, vehiclesOfPerson,
+  countVehiclesOfPerson, deleteVehicleOfPerson, findVehicleOfPerson, insertVehicle, lockVehiclesOfPerson, updateVehicleOfPerson, vehiclesOfPerson,
 } from '../store/repositories/vehicles.ts';
 import { DomainError } from './errors.ts';
 import { compactId, parseId } from './ids.ts';
@@ -55,6 +55,7 @@ export async function addVehicle(db: Kysely<Database>, personId: string, input: 
   };
   const now = Math.floor(at.getTime() / 1000);
   await db.transaction().execute(async (trx) => {
+    await lockVehiclesOfPerson(trx, personId);
     if (await countVehiclesOfPerson(trx, personId) >= maxVehicles) throw new DomainError('limit_reached', `You already have ${maxVehicles} vehicles, the most one person can have. Remove one first.`);
     if (!(await insertVehicle(trx, { ...vehicle, person_id: personId, created_at: now }))) throw duplicatePlate(vehicle.plate);
     await announce(trx, 'vehicle_added', personId, vehicle, now);

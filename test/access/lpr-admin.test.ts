@@ -72,6 +72,17 @@ for (const engine of engines()) {
     });
   });
 
+  describe(`vehicles added at once [${engine}]`, () => {
+    it('never exceed 10: of five adds at once with 8 vehicles, two succeed', async (t) => {
+      const db = await sandboxDatabase(t, engine);
+      for (let index = 1; index <= 8; index += 1) await addVehicle(db, sam.id, { plate: `SAM${index}` }, new Date());
+      const outcomes = await Promise.allSettled(['RACE1', 'RACE2', 'RACE3', 'RACE4', 'RACE5'].map((plate) => addVehicle(db, sam.id, { plate }, new Date())));
+      assert.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 2);
+      assert.ok(outcomes.every((outcome) => outcome.status === 'fulfilled' || refusedWith('limit_reached')(outcome.reason)), JSON.stringify(outcomes));
+      assert.equal((await db.selectFrom('vehicles').select('id').where('person_id', '=', sam.id).execute()).length, 10);
+    });
+  });
+
   describe(`exclusions and the cap [${engine}]`, () => {
     it('the Admin excludes a member\'s plate and readmits it, each announced to the Admin and the member holding it', async (t) => {
       const db = await sandboxDatabase(t, engine);

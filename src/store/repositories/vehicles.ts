@@ -29,6 +29,15 @@ export async function deleteVehicleOfPerson(db: Kysely<Database>, personId: stri
   return result.numDeletedRows > 0n;
 }
 
+/**
+ * Holds the person's row until the transaction ends, so two adds at once count
+ * one after the other (PostgreSQL; SQLite transactions already take turns). An
+ * update that changes nothing still takes the row's lock, on either engine.
+ */
+export async function lockVehiclesOfPerson(db: Kysely<Database>, personId: string): Promise<void> {
+  await db.updateTable('people').set((eb) => ({ id: eb.ref('id') })).where('id', '=', personId).execute();
+}
+
 export async function countVehiclesOfPerson(db: Kysely<Database>, personId: string): Promise<number> {
   const row = await db.selectFrom('vehicles').select((eb) => eb.fn.countAll<number>().as('count')).where('person_id', '=', personId).executeTakeFirstOrThrow();
   return Number(row.count);
