@@ -148,6 +148,19 @@ for (const engine of engines()) {
       const wrongMethod = await call(baseUrl, alexToken, 'PUT', 'vehicles');
       assert.equal(wrongMethod.status, 405);
     });
+
+    it('a retried POST vehicles with the same Idempotency-Key gets the first answer, not duplicate', async (t) => {
+      const { baseUrl, app } = await startServer(t, engine, quiet);
+      const samToken = await token(baseUrl, sam.email, 'vehicles');
+      const post = () => fetch(`${baseUrl}${apiBase}/vehicles`, {
+        method: 'POST', headers: { authorization: `Bearer ${samToken}`, 'content-type': 'application/json', 'idempotency-key': 'add-sam-123' }, body: JSON.stringify({ plate: 'sam 123' }),
+      });
+      const first = await post();
+      const again = await post();
+      assert.deepEqual([first.status, again.status, again.headers.get('idempotent-replayed')], [201, 201, 'true']);
+      assert.deepEqual((await again.json() as any).data, (await first.json() as any).data);
+      assert.equal((await outbox(app, 'vehicle_added')).length, 1);
+    });
   });
 
   describe(`LPR admission API [${engine}]`, () => {
