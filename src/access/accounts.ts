@@ -6,6 +6,7 @@ import { findMembership, renameAccount } from '../store/repositories/accounts.ts
 import { assignDevice, findDeviceByBlackbox } from '../store/repositories/doors.ts';
 import { setAccountTimeZone, setThirdPartyAccessFlag } from '../store/repositories/accounts.ts';
 import { DomainError } from './errors.ts';
+import { readVehicleCap, setVehicleCap } from './lpr-cap.ts';
 import { canonicalTimeZone } from './schedules.ts';
 
 /** Phase 2 section 0: an account the person is not a member of is not found; a member who is not its Admin is forbidden. */
@@ -35,16 +36,20 @@ function readAccountTimeZone(value: string): string {
 export interface AccountChanges {
   name?: string;
   time_zone?: string;
+  /** null removes the cap (phase2.md B.2). */
+  lpr_vehicle_cap?: number | null;
 }
 
-/** The Admin changes the account's name and zone; both are checked before either is written. */
+/** The Admin changes the account's name, zone and vehicle cap; all are checked before any is written. */
 export async function updateAccount(db: Kysely<Database>, personId: string, accountId: string, changes: AccountChanges): Promise<void> {
   await requireAdmin(db, personId, accountId);
   const name = changes.name === undefined ? undefined : readAccountName(changes.name);
   const timeZone = changes.time_zone === undefined ? undefined : readAccountTimeZone(changes.time_zone);
+  const cap = changes.lpr_vehicle_cap === undefined ? undefined : readVehicleCap(changes.lpr_vehicle_cap);
   await db.transaction().execute(async (trx) => {
     if (name !== undefined) await renameAccount(trx, accountId, name);
     if (timeZone !== undefined) await setAccountTimeZone(trx, accountId, timeZone);
+    if (cap !== undefined) await setVehicleCap(trx, accountId, cap);
   });
 }
 

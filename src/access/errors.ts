@@ -15,6 +15,8 @@ export const errorCodes = [
   'idempotency_key_required',
   'idempotency_mismatch',
   'idempotency_in_progress',
+  'duplicate',
+  'limit_reached',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

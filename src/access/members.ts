@@ -15,6 +15,7 @@ import { deleteDoorAccess } from '../store/repositories/door-access.ts';
 import { deleteDoorNamesInAccount, doorsOfAccount } from '../store/repositories/doors.ts';
 import { deleteInvitation, pendingInvitationsFor, setInvitationDoors } from '../store/repositories/invitations.ts';
 import { findPersonById } from '../store/repositories/people.ts';
+import { deleteExclusionsOfLeavingMember } from '../store/repositories/lpr.ts';
 import { deleteClaim } from '../store/repositories/pin-claims.ts';
 import { requireAdmin } from './accounts.ts';
 import { DomainError } from './errors.ts';
@@ -46,13 +47,15 @@ export interface AccountOfPerson {
   timeZone: string;
   thirdPartyAccess: boolean;
   permissions: Permission[];
+  /** How many of each member's vehicles the plate readers admit; null: all. */
+  lprVehicleCap: number | null;
 }
 
 /** The accounts a person belongs to, with their role and permissions in each. */
 export async function accountsOf(db: Kysely<Database>, personId: string): Promise<AccountOfPerson[]> {
   const rows = await listMemberships(db, personId);
   return rows.map((row) => ({
-    id: row.account_id, name: row.account_name, role: row.role, timeZone: row.time_zone, thirdPartyAccess: row.third_party_access === 1, permissions: permissionsOf(row),
+    id: row.account_id, name: row.account_name, role: row.role, timeZone: row.time_zone, thirdPartyAccess: row.third_party_access === 1, permissions: permissionsOf(row), lprVehicleCap: row.lpr_vehicle_cap,
   }));
 }
 
@@ -147,7 +150,8 @@ export interface RemovedMember {
  * Removes a member in one transaction: their access to the account's doors
  * (access_removed each, as remove-access.ts), the invitations pending to them
  * for those doors, their PIN claim, their names for the doors, and the
- * membership (member_removed). Their history stays: it is the account's record.
+ * membership (member_removed), and the exclusions of plates only they held
+ * there. Their history stays: it is the account's record.
  */
 export async function removeMember(deps: MemberDeps, adminId: string, accountId: string, personInput: string): Promise<RemovedMember> {
   const { personId } = await requireOtherMember(deps.db, adminId, accountId, personInput, 'removed');
@@ -162,8 +166,8 @@ export async function removeMember(deps: MemberDeps, adminId: string, accountId:
       await appendEvent(trx, { type: 'access_removed', doorId, deviceId, personIds: [personId, adminId], occurredAt: now, data });
     }
     const cancelledInvitations = person ? await cancelInvitationsTo(trx, person.email, new Set(doors.map((door) => door.id)), now) : 0;
-    // Phase 2 D and B add their steps here, in this transaction: the member's
-    // guest passes (revoked), unit links, and exclusions on their plates.
+    // Phase 2 D adds its steps here, in this transaction: the member's guest passes (revoked), unit links.
+    await deleteExclusionsOfLeavingMember(trx, accountId, personId);
     await deleteClaim(trx, accountId, personId);
     await deleteDoorNamesInAccount(trx, accountId, personId);
     if (!(await deleteMembership(trx, accountId, personId))) throw new DomainError('not_found', 'No such member.');

@@ -4,6 +4,7 @@ import { listMemberships } from '../store/repositories/accounts.ts';
 import { findPersonById } from '../store/repositories/people.ts';
 import { vehiclesOfPerson } from '../store/repositories/vehicles.ts';
 import { DomainError } from './errors.ts';
+import { compactId } from './ids.ts';
 
 export interface PersonProfile {
   id: string;
@@ -26,5 +27,5 @@ export async function personAccounts(db: Kysely<Database>, personId: string) {
 
 export async function listVehicles(db: Kysely<Database>, personId: string) {
   const rows = await vehiclesOfPerson(db, personId);
-  return rows.map(({ plate, region, make, model, color }) => ({ plate, region, make, model, color }));
+  return rows.map(({ id, plate, region, make, model, color }) => ({ id: compactId(id), plate, region, make, model, color }));
 }

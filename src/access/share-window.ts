@@ -37,7 +37,7 @@ export function readShareWindow(input: ShareWindowInput, now: number): ShareWind
  * Accepts ISO 8601 (a time without an offset is UTC) or the API's own
  * "YYYY-MM-DD HH:MM:SS" in UTC, within the accepted range (date-bounds.ts).
  */
-function readTime(field: string, value: string | null | undefined): number | null {
+export function readTime(field: string, value: string | null | undefined): number | null {
   if (value === undefined || value === null || value === '') return null;
   const text = value.trim();
   // setZone keeps the offset the text gave, so it can be checked.

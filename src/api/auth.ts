@@ -11,6 +11,9 @@ import { beforeDeadline } from '../access/deadline.ts';
 import type { RateLimits } from '../security/rate-limits.ts';
 import { refuseIn } from '../errors/handler.ts';
 import { surfaceOf } from '../surface.ts';
+import { DomainError } from '../access/errors.ts';
+import { actingAccount } from '../access/acting-account.ts';
+import type { Scope } from '../oauth/scopes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -69,4 +72,21 @@ export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits:
     request.principal = principal;
     request.viewer = viewer;
   };
+}
+
+/**
+ * A Phase 2 route's scope (phase2.md section 0, Scopes): the token must hold
+ * one of `scopes`. It only lets the application ask; the person's role and
+ * permissions still decide.
+ */
+export function requireScope(request: FastifyRequest, ...scopes: Scope[]): void {
+  if (scopes.some((scope) => request.principal!.scopes.has(scope))) return;
+  throw new DomainError('forbidden', `This application may not do this: it needs the ${scopes.join(' or ')} scope.`, { scope: scopes.join(' ') });
+}
+
+/** The account a Phase 2 route acts on (access/acting-account.ts), then the route's scope: an outsider is told nothing, not even the scope. */
+export async function scopedAccount(db: Kysely<Database>, request: FastifyRequest, accountInput: string | undefined, ...scopes: Scope[]): Promise<string> {
+  const accountId = await actingAccount(db, request.viewer!, accountInput);
+  requireScope(request, ...scopes);
+  return accountId;
 }

@@ -18,6 +18,11 @@ import { userInfoRoute } from './routes/user-info.ts';
 import { inviteRoutes } from './routes/invite.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { memberRoutes } from './routes/members.ts';
+import { vehicleRoutes } from './routes/vehicles.ts';
+import { lprVehiclesRoute } from './routes/lpr-vehicles.ts';
+import { lprExclusionRoutes } from './routes/lpr-exclusions.ts';
+import { lprReaderRoutes } from './routes/lpr-readers.ts';
+import { lprReadsRoute } from './routes/lpr-reads.ts';
 import type { Mailer } from '../mail/mailer.ts';
 
 export interface ApiDeps {
@@ -40,16 +45,30 @@ export interface ApiOptions extends ApiDeps {
 
 export const apiPrefixes = ['/oauth/v1/endpoints', '/api/oauth/v1/endpoints', '/oauth/v1/endpoint', '/api/oauth/v1/endpoint'];
 
-/** Known paths and their methods, for 405 answers. */
-const routeMethods: Record<string, string[]> = {
-  'user-info': ['GET', 'POST'],
-  sync: ['GET', 'POST'],
-  'toggle-history': ['GET'],
-  toggle: ['POST'],
-  invite: ['POST', 'DELETE'],
-  accounts: ['GET'],
-  members: ['GET'],
-};
+/** Known route patterns (after the prefix) and their methods, for 405 answers. */
+const routeMethods: [RegExp, string[]][] = [
+  [/^user-info$/, ['GET', 'POST']],
+  [/^sync$/, ['GET', 'POST']],
+  [/^toggle-history$/, ['GET']],
+  [/^toggle$/, ['POST']],
+  [/^invite$/, ['POST', 'DELETE']],
+  [/^accounts$/, ['GET']],
+  [/^accounts\/[^/]+\/members$/, ['GET']],
+  [/^vehicles$/, ['GET', 'POST']],
+  [/^vehicles\/[^/]+$/, ['PATCH', 'DELETE']],
+  [/^lpr\/vehicles$/, ['GET']],
+  [/^lpr\/exclusions\/[^/]+$/, ['PUT', 'DELETE']],
+  [/^lpr\/readers$/, ['GET']],
+  [/^lpr\/readers\/[^/]+\/[^/]+$/, ['PUT']],
+  [/^lpr\/reads$/, ['GET']],
+];
+
+function methodsOf(url: string): string[] | undefined {
+  const path = url.split('?')[0]!.replace(/\/+$/, '');
+  const prefix = apiPrefixes.find((candidate) => path.startsWith(`${candidate}/`));
+  const rest = prefix ? path.slice(prefix.length + 1) : '';
+  return routeMethods.find(([pattern]) => pattern.test(rest))?.[1];
+}
 
 export async function resourceApi(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { documented: _documented, prefix: _prefix, ...deps } = options as ApiOptions & { prefix?: string };
@@ -66,8 +85,7 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
 
   // Errors are answered by the root's handler (src/errors/handler.ts); unknown paths and methods here.
   app.setNotFoundHandler(async (request, reply) => {
-    const path = request.url.split('?')[0]!.replace(/\/+$/, '').split('/').pop() ?? '';
-    const methods = routeMethods[path];
+    const methods = methodsOf(request.url);
     if (methods && !methods.includes(request.method)) {
       reply.header('allow', methods.join(', '));
       return refuseIn('api', reply, { status: 405, message: `${request.method} is not allowed here; use ${methods.join(' or ')}.` });
@@ -81,6 +99,11 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
     await authenticated.register(inviteRoutes, deps);
     await authenticated.register(accountRoutes, deps);
     await authenticated.register(memberRoutes, deps);
+    await authenticated.register(vehicleRoutes, deps);
+    await authenticated.register(lprVehiclesRoute, deps);
+    await authenticated.register(lprExclusionRoutes, deps);
+    await authenticated.register(lprReaderRoutes, deps);
+    await authenticated.register(lprReadsRoute, deps);
     await authenticated.register(settingsRoute, deps);
     await authenticated.register(syncRoutes, deps);
     await authenticated.register(toggleHistoryRoute, deps);

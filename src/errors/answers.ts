@@ -38,6 +38,9 @@ export const codeAnswers: Record<ErrorCode, CodeAnswer> = {
   idempotency_key_required: { status: 400, page: 400, oauth: 'invalid_request' },
   idempotency_mismatch: { status: 422, page: 422, oauth: 'invalid_request' },
   idempotency_in_progress: { status: 409, page: 409, oauth: 'invalid_request' },
+  // Phase 2 (phase2.md section 0). A page's form shows these inline as a 400 instead (account page, vehicles).
+  duplicate: { status: 409, page: 409, oauth: 'invalid_request' },
+  limit_reached: { status: 409, page: 409, oauth: 'invalid_request' },
 };
 
 export function statusOn(surface: Surface, code: ErrorCode): number {

@@ -1,6 +1,7 @@
 // Every event the platform announces, with its category and its own fields:
 // the one place webhook shapes are defined (docs/webhooks.md is the catalogue).
 import { Type, type Static, type TObject } from 'typebox';
+import type { Scope } from '../oauth/scopes.ts';
 import type { DoorState } from '../store/database.ts';
 
 export const categories = ['access', 'management', 'enforcer'] as const;
@@ -23,6 +24,10 @@ export type PersonRef = Static<typeof PersonRefSchema>;
 // Parts several event types share.
 const personOnDoor = { doorID: hex('The door'), deviceID: hex('Its controller'), personID: hex('The person') };
 const accessWindow = { startsAt: utcOrNull('Start of the access window'), endsAt: utcOrNull('End of the access window; null when open-ended') };
+const VehicleExclusion = Type.Object({
+  accountID: hex('The account'), personID: Type.String({ description: 'The member holding the plate, 32 lowercase hex, or "" when no member holds it any more' }),
+  plate: Type.String({ description: 'The plate key: upper-case letters and digits' }), reason: Type.String({ description: 'The Admin\'s reason, "" when none' }),
+});
 const Vehicle = Type.Object({ vehicleID: hex('The vehicle'), personID: hex('Its owner'), licensePlate: Type.String(), region: Type.String() });
 
 /** Fields of each event type, in the documented camelCase shape. Door events are `door<N>_open` / `door<N>_close`. */
@@ -73,6 +78,8 @@ export const eventFieldSchemas = {
     permissions: Type.Array(Type.Union([Type.Literal('share'), Type.Literal('guests'), Type.Literal('enforcement')]), { description: 'What the member may do now, of share, guests, enforcement' }),
   }),
   member_removed: Type.Object({ accountID: hex('The account'), personID: hex('The former member'), removedByUserID: hex('The Admin who removed them') }),
+  vehicle_exclusion_added: VehicleExclusion,
+  vehicle_exclusion_removed: VehicleExclusion,
 } satisfies Record<string, TObject>;
 
 export type EventFields = { [Type in keyof typeof eventFieldSchemas]: Static<(typeof eventFieldSchemas)[Type]> };
@@ -83,8 +90,10 @@ export interface CatalogueEntry {
   category: Category;
   description: string;
   /** Phase 2 (phase2.md section 0): an application hears of it only when its grant holds one of these; absent, any grant. */
-  scopes?: readonly string[];
+  scopes?: readonly Scope[];
 }
+
+const vehicleScopes: readonly Scope[] = ['lpr', 'profile', 'vehicles'];
 
 export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N>_open' | 'door<N>_close', CatalogueEntry> = {
   'door<N>_open': { category: 'access', description: 'A door of channel N reached OPEN, as its controller reported.' },
@@ -104,12 +113,14 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   webhook_test: { category: 'management', description: 'A test sent from the developer console to one endpoint, whatever event types it asked for; it concerns no door and no authorization.' },
   member_permissions_changed: { category: 'management', description: 'An Admin changed a member\'s permissions (share, guests, enforcement); to the Admin and the member.' },
   member_removed: { category: 'management', description: 'An Admin removed a member from the account, ending their access there; to the Admin and the former member.' },
-  vehicle_admitted: { category: 'access', description: 'A plate reader let a vehicle in or out; to the account\'s Admins and enforcement members.', scopes: ['lpr', 'enforcer'] },
+  vehicle_admitted: { category: 'access', description: 'A plate reader let a vehicle in or out; to the account\'s Admins and enforcement members.', scopes: ['lpr'] },
+  vehicle_exclusion_added: { category: 'management', description: 'An Admin excluded a plate: the account\'s plate readers no longer admit it as a member vehicle; to the Admin and the member holding it.', scopes: vehicleScopes },
+  vehicle_exclusion_removed: { category: 'management', description: 'An Admin readmitted an excluded plate; to the Admin and the member holding it.', scopes: vehicleScopes },
   unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, a refused plate read, or a door forced open. A refused plate read goes to the account\'s Admins and enforcement members only, with `plate` and `readID`.' },
 };
 
 /** The scopes a grant must hold one of for an application to hear of this type; undefined: any grant. */
-export function scopesOf(type: string): readonly string[] | undefined {
+export function scopesOf(type: string): readonly Scope[] | undefined {
   return eventCatalogue[type as keyof typeof eventCatalogue]?.scopes;
 }
 

@@ -4,6 +4,9 @@ export const scopeDescriptions = {
   opendoor: 'Open your doors, gates and garages',
   closedoor: 'Close your doors, gates and garages',
   profile: 'See your email address, phone number and vehicles',
+  // Phase 2 (phase2.md section 0). A scope never widens a role: `lpr` reaches only what the person may do at their accounts.
+  vehicles: 'See, add, change and remove your vehicles',
+  lpr: 'Manage the licence plate readers of the accounts you run: reader settings, excluded plates, the vehicle cap and the plate reads',
 } as const;
 
 /** What every grant allows, said as the consent page says it. */

@@ -9,7 +9,7 @@ import type { Flash } from './flash.ts';
 /** A section of the person's own: their doors, history, vehicles, applications, settings. */
 export type PersonSection = 'doors' | 'history' | 'vehicles' | 'applications' | 'settings';
 /** A section an Admin manages for one account. */
-export type AdminSection = 'people' | 'controllers' | 'account';
+export type AdminSection = 'people' | 'controllers' | 'reads' | 'account';
 export type Section = PersonSection | AdminSection | 'developers';
 
 export interface AdminAccountLink {
@@ -45,6 +45,7 @@ const personSections: readonly [PersonSection, string, string][] = [
 const adminSections: readonly [AdminSection, string, string][] = [
   ['people', 'People', 'people'],
   ['controllers', 'Controllers', 'controllers'],
+  ['reads', 'Plate reads', 'reads'],
   ['account', 'Account', 'settings'],
 ];
 

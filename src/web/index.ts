@@ -28,7 +28,10 @@ import { mailboxPage } from './mailbox.ts';
 import { accountsPage } from './admin/accounts.ts';
 import { peoplePages } from './admin/people.ts';
 import { controllersPage } from './admin/controllers.ts';
+import { plateReaderForms } from './admin/plate-readers.ts';
+import { plateReadsPage } from './admin/plate-reads.ts';
 import { accountSettingsPage } from './admin/account-settings.ts';
+import { gateVehicleForms } from './admin/gate-vehicles.ts';
 import type { PlainHttpRefusal } from './secure-connection.ts';
 
 export interface WebDeps {
@@ -98,7 +101,10 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   await app.register(accountsPage, deps);
   await app.register(peoplePages, deps);
   await app.register(controllersPage, deps);
+  await app.register(plateReaderForms, deps);
+  await app.register(plateReadsPage, deps);
   await app.register(accountSettingsPage, deps);
+  await app.register(gateVehicleForms, deps);
 }
 
 export function sendPage(reply: FastifyReply, page: string) {

@@ -11,6 +11,7 @@ import type { Database } from '../store/database.ts';
 import * as repo from '../store/repositories/webhooks.ts';
 import { subscribes } from './endpoints.ts';
 import { scopesOf } from '../events/types.ts';
+import type { Scope } from '../oauth/scopes.ts';
 
 /**
  * `now` is real time (delivery schedules, like every webhook timer); `clock`
@@ -36,7 +37,7 @@ export async function fanOut(db: Kysely<Database>, options: { skipLocked: boolea
       // Phase 2 types name the scopes a grant needs to hear of them.
       const scopes = scopesOf(event.type);
       const authorizations = (await repo.authorizationsFor(trx, people, [...new Set(wanting.map((endpoint) => endpoint.client_id))]))
-        .filter((authorization) => !scopes || authorization.scopes.split(' ').some((scope) => scopes.includes(scope)));
+        .filter((authorization) => !scopes || authorization.scopes.split(' ').some((scope) => scopes.includes(scope as Scope)));
       const rows: Database['webhook_deliveries'][] = [];
       for (const authorization of authorizations) {
         if (event.door_id && !(await covers(trx, await viewerOf(authorization.grant_id), event, viewAt))) continue;

@@ -66,9 +66,9 @@ interface GrantSpec {
 const grants: GrantSpec[] = [
   { name: 'web app [opendoor closedoor, all doors]', client: 'web', scope: 'OPENDOOR,closedoor' },
   { name: 'web app [read-only]', client: 'web' },
-  { name: 'web app [opendoor profile, garage and lobby unticked]', client: 'web', scope: 'opendoor,profile', untick: ['garage', 'lobby'] },
+  { name: 'web app [opendoor profile lpr, garage and lobby unticked]', client: 'web', scope: 'opendoor,profile,lpr', untick: ['garage', 'lobby'] },
   { name: 'native app [closedoor, PKCE]', client: 'native', scope: 'closedoor' },
-  { name: 'first-party app [opendoor closedoor, all doors]', client: 'firstParty', scope: 'opendoor,closedoor' },
+  { name: 'first-party app [opendoor closedoor lpr vehicles, all doors]', client: 'firstParty', scope: 'opendoor,closedoor,lpr,vehicles' },
   { name: 'first-party app [read-only, gate and neighbor garage unticked]', client: 'firstParty', untick: ['gate', 'neighborGarage'] },
 ];
 
@@ -119,6 +119,18 @@ function accountManagementExpectation(person: PersonKey, grant: GrantSpec, accou
 
 /** What each person may do at each account, as GET accounts must list it. */
 const permissionsOf: Record<PersonKey, string[]> = { alex: ['enforcement', 'guests', 'share'], sam: [], nora: ['enforcement', 'guests', 'share'], gia: ['enforcement', 'guests'] };
+
+/**
+ * The LPR routes (phase2.md B.2, B.3, B.6): a member of the account, which lets the application in
+ * (first-party, or third-party applications allowed), else 404; then the lpr scope, then the Admin
+ * (or, for the reads, a member with the enforcement permission), else 403.
+ */
+function lprExpectation(person: PersonKey, grant: GrantSpec, account: AccountKey, who: 'admin' | 'enforcer'): number {
+  const role = roles[person][account];
+  if (role === undefined || (grant.client !== 'firstParty' && !thirdPartyAllowed[account])) return 404;
+  if (!scopesOf(grant).has('lpr')) return 403;
+  return role === 'admin' || (who === 'enforcer' && permissionsOf[person].includes('enforcement')) ? 200 : 403;
+}
 
 /** Invite and remove access: first-party applications only; an Admin manages the door; Sam may not share. */
 function inviteExpectation(person: PersonKey, grant: GrantSpec, door: DoorKey): number {
@@ -203,6 +215,7 @@ for (const engine of engines()) {
           checked += await readingCells(baseUrl, prefix, cell);
           checked += await inviteCells(baseUrl, prefix, cell);
           checked += await accountCells(baseUrl, prefix, cell);
+          checked += await lprCells(baseUrl, prefix, cell);
         }));
         checked += await toggleStatusCells(baseUrl, prefix, cells, toggles);
       }
@@ -315,6 +328,32 @@ async function accountCells(baseUrl: string, prefix: string, cell: Cell): Promis
     for (const answer of answers) {
       assert.equal(answer.status, expectedStatus, label(cell, `${account} management: ${JSON.stringify(answer.body)}`));
       if (expectedStatus !== 200) assert.deepEqual(Object.keys(answer.body), ['errors']);
+      checked += 1;
+    }
+  }
+  return checked;
+}
+
+/** The person's own vehicles (profile or vehicles to read) and each account's LPR routes (a reader set to its defaults changes nothing). */
+async function lprCells(baseUrl: string, prefix: string, cell: Cell): Promise<number> {
+  const scopes = scopesOf(cell.grant);
+  const vehicles = await call(baseUrl, cell.token, 'GET', `${prefix}/vehicles`);
+  assert.equal(vehicles.status, scopes.has('profile') || scopes.has('vehicles') ? 200 : 403, label(cell, `GET vehicles ${JSON.stringify(vehicles.body)}`));
+  let checked = 1;
+  const controllerOf: Record<AccountKey, keyof typeof sandboxDevices> = { residence: 'a', neighbor: 'neighbor' };
+  for (const account of Object.keys(sandboxAccounts) as AccountKey[]) {
+    const accountId = compactId(sandboxAccounts[account].id);
+    const device = compactId(sandboxDevices[controllerOf[account]].id);
+    const cells: [string, Promise<Answer>, number][] = [
+      ['GET lpr/vehicles', call(baseUrl, cell.token, 'GET', `${prefix}/lpr/vehicles?account_id=${accountId}`), lprExpectation(cell.person, cell.grant, account, 'admin')],
+      ['GET lpr/readers', call(baseUrl, cell.token, 'GET', `${prefix}/lpr/readers?account_id=${accountId}`), lprExpectation(cell.person, cell.grant, account, 'admin')],
+      ['PUT lpr/readers', call(baseUrl, cell.token, 'PUT', `${prefix}/lpr/readers/${device}/1`, { account_id: accountId, direction: 'entry', min_confidence: 0.8, repeat_window_s: 30, enabled: true }), lprExpectation(cell.person, cell.grant, account, 'admin')],
+      ['GET lpr/reads', call(baseUrl, cell.token, 'GET', `${prefix}/lpr/reads?account_id=${accountId}`), lprExpectation(cell.person, cell.grant, account, 'enforcer')],
+    ];
+    for (const [what, pending, expected] of cells) {
+      const answer = await pending;
+      assert.equal(answer.status, expected, label(cell, `${what} at ${account}: ${JSON.stringify(answer.body)}`));
+      if (expected !== 200) assert.deepEqual(Object.keys(answer.body), ['errors']);
       checked += 1;
     }
   }

@@ -32,7 +32,7 @@ for (const engine of engines()) {
       const alexThirdParty = (await sandboxTokens(baseUrl)).access_token;
       const mine = await call(baseUrl, alexThirdParty, 'GET', 'accounts');
       assert.equal(mine.status, 200, JSON.stringify(mine.body));
-      assert.deepEqual(mine.body.data, [{ id: residence, name: 'Sandbox Residence', role: 'admin', time_zone: 'America/New_York', permissions: ['share', 'guests', 'enforcement'] }]);
+      assert.deepEqual(mine.body.data, [{ id: residence, name: 'Sandbox Residence', role: 'admin', time_zone: 'America/New_York', permissions: ['share', 'guests', 'enforcement'], lpr_vehicle_cap: null }]);
       const samAccounts = await call(baseUrl, await firstPartyToken(baseUrl, { email: sam.email }), 'GET', 'accounts');
       assert.deepEqual(samAccounts.body.data.map((a: any) => [a.role, a.permissions]), [['user', []]]);
       const giaAccounts = await call(baseUrl, await firstPartyToken(baseUrl, { email: gia.email }), 'GET', 'accounts');
@@ -148,13 +148,15 @@ for (const engine of engines()) {
       const token = await firstPartyToken(baseUrl);
       const changed = await call(baseUrl, token, 'PATCH', `accounts/${residence}`, { name: '  Maple Court ', time_zone: 'europe/berlin' });
       assert.equal(changed.status, 200, JSON.stringify(changed.body));
-      assert.deepEqual(changed.body.data, { id: residence, name: 'Maple Court', role: 'admin', time_zone: 'Europe/Berlin', permissions: ['share', 'guests', 'enforcement'] });
+      assert.deepEqual(changed.body.data, { id: residence, name: 'Maple Court', role: 'admin', time_zone: 'Europe/Berlin', permissions: ['share', 'guests', 'enforcement'], lpr_vehicle_cap: null });
       const badZone = await call(baseUrl, token, 'PATCH', `accounts/${residence}`, { name: 'Other', time_zone: 'Mars/Olympus' });
       assert.equal(badZone.status, 400);
       assert.equal(badZone.body.errors[0].code, 'invalid');
       assert.match(badZone.body.errors[0].message, /time_zone/);
-      const unknownField = await call(baseUrl, token, 'PATCH', `accounts/${residence}`, { lpr_vehicle_cap: 2 });
-      assert.deepEqual(unknownField.body, { errors: [{ message: 'Invalid lpr_vehicle_cap: must NOT have additional properties.', code: 'invalid' }] });
+      const unknownField = await call(baseUrl, token, 'PATCH', `accounts/${residence}`, { guest_policy: 'open' });
+      assert.deepEqual(unknownField.body, { errors: [{ message: 'Invalid guest_policy: must NOT have additional properties.', code: 'invalid' }] });
+      const capWithoutScope = await call(baseUrl, token, 'PATCH', `accounts/${residence}`, { name: 'Other', lpr_vehicle_cap: 2 });
+      assert.deepEqual(capWithoutScope.body, { errors: [{ message: 'This application may not do this: it needs the lpr scope.', code: 'forbidden' }] });
       const listed = await call(baseUrl, token, 'GET', 'accounts');
       assert.equal(listed.body.data[0].name, 'Maple Court', 'a refused change writes nothing');
       assert.equal((await call(baseUrl, await firstPartyToken(baseUrl, { email: sam.email }), 'PATCH', `accounts/${residence}`, { name: 'Mine' })).status, 403);

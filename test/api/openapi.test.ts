@@ -21,6 +21,16 @@ describe('GET /openapi.json', () => {
       }
     }
     assert.ok(!Object.keys(document.paths).some((path) => path.startsWith('/oauth/v2/')), 'the OAuth endpoints are described in docs/oauth.md, not as API routes');
+    // The vehicles and LPR routes (phase2.md B), the lists with their csv export.
+    const lpr = ['get /vehicles', 'post /vehicles', 'patch /vehicles/{vehicle_id}', 'delete /vehicles/{vehicle_id}', 'get /lpr/vehicles', 'put /lpr/exclusions/{plate}', 'delete /lpr/exclusions/{plate}',
+      'get /lpr/readers', 'put /lpr/readers/{device_id}/{entity}', 'get /lpr/reads'];
+    for (const route of lpr) {
+      const [method, path] = route.split(' ') as [string, string];
+      assert.ok(document.paths[`/oauth/v1/endpoints${path}`]?.[method], `${route} is documented`);
+    }
+    for (const path of ['/lpr/vehicles', '/lpr/reads']) {
+      assert.deepEqual(Object.keys(document.paths[`/oauth/v1/endpoints${path}`]!.get.responses['200'].content).sort(), ['application/json', 'text/csv'], `${path} documents its csv export`);
+    }
     // Every webhook event, with its body: the envelope around the type's own fields.
     const webhooks = (document as unknown as { webhooks: Record<string, { post: { requestBody: { content: { 'application/json': { schema: { properties: object } } } } } }> }).webhooks;
     assert.deepEqual(Object.keys(webhooks).sort(), Object.keys(eventCatalogue).sort());

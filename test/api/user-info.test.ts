@@ -25,7 +25,7 @@ for (const engine of engines()) {
       const { body } = await userInfo(baseUrl, access_token);
       assert.deepEqual(body.data, {
         id: sandbox.people.alex.id, first_name: 'Alex', last_name: 'Admin', email_address: sandbox.people.alex.email, phone: null,
-        vehicles: [{ plate: 'PQX1001', region: 'US-NY', make: 'Tesla', model: 'Model 3', color: 'white' }],
+        vehicles: [{ id: '5a0d00000000400080000000000000f1', plate: 'PQX1001', region: 'us-ny', make: 'Tesla', model: 'Model 3', color: 'white' }],
       });
     });
 

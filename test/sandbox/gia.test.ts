@@ -66,6 +66,6 @@ describe('sandbox: Gia Guard', () => {
     const info = await userInfo(baseUrl, tokens.access_token);
     assert.equal(info.status, 200, JSON.stringify(info.body));
     assert.equal(info.body.data.id, gia.id);
-    assert.deepEqual(info.body.data.vehicles, [{ plate: 'GIA404', region: 'us-ny', make: 'Ford', model: 'Explorer', color: 'black' }]);
+    assert.deepEqual(info.body.data.vehicles, [{ id: '5a0d00000000400080000000000000f2', plate: 'GIA404', region: 'us-ny', make: 'Ford', model: 'Explorer', color: 'black' }]);
   });
 });

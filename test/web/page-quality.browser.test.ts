@@ -101,7 +101,8 @@ describe('every page at 390 px and 1280 px [chromium]', { skip: skipWithoutChrom
     entries['signed-out'] = [...signedOutEntries, ...optional, invitation];
     entries.alex = [...signedInEntries, authorizationPath(baseUrl), invitation];
     entries.sam = [...signedInEntries, authorizationPath(baseUrl)];
-    entries.gia = [...signedInEntries, authorizationPath(baseUrl)];
+    // Gia enforces: the account's plate reads are hers to see, though no Admin section is (she finds them from /accounts).
+    entries.gia = [...signedInEntries, authorizationPath(baseUrl), '/accounts'];
   });
   after(async () => {
     await server?.close();

@@ -41,15 +41,15 @@ for (const engine of engines()) {
 
       const [vehicle, ...more] = await storedVehicles(app, sam.id);
       assert.equal(more.length, 0);
-      assert.deepEqual({ ...vehicle, id: undefined }, { id: undefined, plate: 'AB12CD', region: 'US-CA', make: 'Honda', model: 'Civic', color: '' });
+      assert.deepEqual({ ...vehicle, id: undefined }, { id: undefined, plate: 'AB12CD', region: 'us-ca', make: 'Honda', model: 'Civic', color: '' });
       assert.deepEqual(removeLinks(page.body), [`/account/vehicles/${vehicle!.id}/remove`]);
       // Applications see it in user-info (profile scope).
       const { access_token } = await sandboxTokens(baseUrl, { scope: 'profile', email: sam.email });
-      assert.deepEqual((await userInfo(baseUrl, access_token)).body.data.vehicles, [{ plate: 'AB12CD', region: 'US-CA', make: 'Honda', model: 'Civic', color: '' }]);
+      assert.deepEqual((await userInfo(baseUrl, access_token)).body.data.vehicles, [{ id: compactId(vehicle!.id), plate: 'AB12CD', region: 'us-ca', make: 'Honda', model: 'Civic', color: '' }]);
 
       assert.deepEqual(await vehicleEvents(app), [{
         type: 'vehicle_added', category: 'management', door_id: null, device_id: null, person_ids: [sam.id],
-        data: { vehicleID: compactId(vehicle!.id), personID: compactId(sam.id), licensePlate: 'AB12CD', region: 'US-CA' },
+        data: { vehicleID: compactId(vehicle!.id), personID: compactId(sam.id), licensePlate: 'AB12CD', region: 'us-ca' },
       }]);
     });
 
@@ -109,7 +109,7 @@ for (const engine of engines()) {
       assert.deepEqual(await storedVehicles(app, alex.id), []);
       assert.deepEqual(await vehicleEvents(app), [{
         type: 'vehicle_removed', category: 'management', door_id: null, device_id: null, person_ids: [alex.id],
-        data: { vehicleID: compactId(seeded!.id), personID: compactId(alex.id), licensePlate: 'PQX1001', region: 'US-NY' },
+        data: { vehicleID: compactId(seeded!.id), personID: compactId(alex.id), licensePlate: 'PQX1001', region: 'us-ny' },
       }]);
       // Gone already: the same form, and its confirmation page, are now a 404.
       assert.equal((await submitAccountForm(browser, action, {})).status, 404);

@@ -2,10 +2,11 @@
 // changes one's name and zone through the internal PATCH (first-party only).
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { updateAccount } from '../../access/accounts.ts';
+import { requireAdmin, updateAccount } from '../../access/accounts.ts';
 import { DomainError } from '../../access/errors.ts';
 import { compactId, parseId } from '../../access/ids.ts';
 import { accountsOf, permissionNames, type AccountOfPerson } from '../../access/members.ts';
+import { requireScope } from '../auth.ts';
 import { firstPartyOnly } from '../first-party.ts';
 import { unixNow } from '../format.ts';
 import type { ApiDeps } from '../index.ts';
@@ -21,17 +22,19 @@ const AccountData = Type.Object({
   role: Role,
   time_zone: Type.String({ description: 'IANA name: access hours at the account\'s doors are read in it' }),
   permissions: Permissions,
+  lpr_vehicle_cap: Type.Union([Type.Integer(), Type.Null()], { description: 'How many of each member\'s vehicles the account\'s plate readers admit, in adding order; null: all' }),
 });
 export const AccountParams = Type.Object({ account_id: Type.String({ maxLength: 64, description: 'The account, 32 hex digits or a dashed UUID' }) });
 const AccountPatch = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 200, description: '1 to 100 characters' })),
   time_zone: Type.Optional(Type.String({ maxLength: 100, description: 'An IANA name, such as America/New_York' })),
-}, { additionalProperties: false, description: 'Fields not listed (lpr_vehicle_cap, the guest policy) are refused until the features they govern exist' });
+  lpr_vehicle_cap: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: '1 to 10, or null for no cap; needs the `lpr` scope' })),
+}, { additionalProperties: false, description: 'Fields not listed (the guest policy) are refused until the features they govern exist' });
 
 const errors = { 400: codedErrorEnvelope, 401: codedErrorEnvelope, 403: codedErrorEnvelope, 404: codedErrorEnvelope };
 
 export function presentAccount(account: AccountOfPerson) {
-  return { id: compactId(account.id), name: account.name, role: account.role, time_zone: account.timeZone, permissions: account.permissions };
+  return { id: compactId(account.id), name: account.name, role: account.role, time_zone: account.timeZone, permissions: account.permissions, lpr_vehicle_cap: account.lprVehicleCap };
 }
 
 /** An account id from the path, in the stored form; no id at all is an account nobody has. */
@@ -62,8 +65,8 @@ export async function accountRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       config: { domainCodes: true },
       schema: {
         tags: ['Internal'],
-        summary: 'Change an account\'s name or time zone',
-        description: 'First-party clients only (others get 404); the account\'s Admin only (another member gets 403, anyone else 404). Changing the zone moves every access hour of the account\'s doors to that zone.',
+        summary: 'Change an account\'s name, time zone or vehicle cap',
+        description: 'First-party clients only (others get 404); the account\'s Admin only (another member gets 403, anyone else 404). Changing the zone moves every access hour of the account\'s doors to that zone. lpr_vehicle_cap needs the `lpr` scope.',
         security: bearerSecurity,
         params: AccountParams,
         body: AccountPatch,
@@ -72,6 +75,11 @@ export async function accountRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     }, async (request) => {
       const accountId = accountIdParam(request.params.account_id);
       const personId = request.principal!.personId;
+      if (request.body?.lpr_vehicle_cap !== undefined) {
+        // An outsider learns nothing of the account, not even which scope it would take.
+        await requireAdmin(deps.db, personId, accountId);
+        requireScope(request, 'lpr');
+      }
       await updateAccount(deps.db, personId, accountId, request.body ?? {});
       const account = (await accountsOf(deps.db, personId)).find((candidate) => candidate.id === accountId)!;
       return { success: true as const, timestamp: unixNow(), data: presentAccount(account) };

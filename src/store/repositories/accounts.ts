@@ -13,7 +13,7 @@ export async function addMemberIfAbsent(db: Kysely<Database>, member: { account_
 export function listMemberships(db: Kysely<Database>, personId: string) {
   return db.selectFrom('account_members')
     .innerJoin('accounts', 'accounts.id', 'account_members.account_id')
-    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role', 'account_members.can_share', 'account_members.can_issue_guests', 'account_members.can_enforce', 'accounts.third_party_access', 'accounts.time_zone'])
+    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role', 'account_members.can_share', 'account_members.can_issue_guests', 'account_members.can_enforce', 'accounts.third_party_access', 'accounts.time_zone', 'accounts.lpr_vehicle_cap'])
     .where('account_members.person_id', '=', personId)
     .orderBy('accounts.name')
     .execute();

@@ -28,3 +28,22 @@ export async function deleteVehicleOfPerson(db: Kysely<Database>, personId: stri
   const result = await db.deleteFrom('vehicles').where('person_id', '=', personId).where('id', '=', vehicleId).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/**
+ * Holds the person's row until the transaction ends, so two adds at once count
+ * one after the other (PostgreSQL; SQLite transactions already take turns). An
+ * update that changes nothing still takes the row's lock, on either engine.
+ */
+export async function lockVehiclesOfPerson(db: Kysely<Database>, personId: string): Promise<void> {
+  await db.updateTable('people').set((eb) => ({ id: eb.ref('id') })).where('id', '=', personId).execute();
+}
+
+export async function countVehiclesOfPerson(db: Kysely<Database>, personId: string): Promise<number> {
+  const row = await db.selectFrom('vehicles').select((eb) => eb.fn.countAll<number>().as('count')).where('person_id', '=', personId).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export async function updateVehicleOfPerson(db: Kysely<Database>, personId: string, vehicleId: string, changes: Partial<Pick<Database['vehicles'], 'plate' | 'region' | 'make' | 'model' | 'color'>>): Promise<void> {
+  if (Object.keys(changes).length === 0) return;
+  await db.updateTable('vehicles').set(changes).where('person_id', '=', personId).where('id', '=', vehicleId).execute();
+}

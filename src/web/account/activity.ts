@@ -31,9 +31,9 @@ export function activityRow(event: HistoryEvent, timeZone: string, viewerId: str
   };
 }
 
-/** The outcome in words with a mark beside it, never by colour alone. */
-export function outcomeBadge(outcome: ActivityRow['outcome']): Html {
-  return html`<span class="badge outcome-${outcome === 'Done' ? 'done' : 'refused'}"><span aria-hidden="true">${outcome === 'Done' ? '✓' : '✕'}</span> ${outcome}</span>`;
+/** The outcome in words (its own, or more precise ones) with a mark beside it, never by colour alone. */
+export function outcomeBadge(outcome: ActivityRow['outcome'], words: string = outcome): Html {
+  return html`<span class="badge outcome-${outcome === 'Done' ? 'done' : 'refused'}"><span aria-hidden="true">${outcome === 'Done' ? '✓' : '✕'}</span> ${words}</span>`;
 }
 
 /** An item of the Doors page's "Recent activity" list (doors.js builds the same from the stream). */

@@ -1,7 +1,7 @@
 // Vehicles (/account/vehicles): the person's vehicles, whose plates open their
 // doors at a licence plate reader; add one, remove one after a confirmation.
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '../../access/errors.ts';
+import { DomainError, type ErrorCode } from '../../access/errors.ts';
 import { parseId } from '../../access/ids.ts';
 import { addVehicle, maxDetailLength, personVehicles, removeVehicle, type Vehicle, type VehicleInput } from '../../access/vehicles.ts';
 import { redirectWith, type Flash } from '../flash.ts';
@@ -12,6 +12,7 @@ import { pageViewer, sendAppPage, signedInPerson } from '../signed-in.ts';
 
 const vehicleFields = { plate: 100, region: 100, make: 100, model: 100, color: 100 };
 const idParams = pathParam('id', 100);
+const inlineRefusals = new Set<ErrorCode>(['invalid', 'duplicate', 'limit_reached']);
 
 export async function vehiclePages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   app.get('/account/vehicles', { schema: { hide: true } }, async (request, reply) => {
@@ -32,7 +33,8 @@ export async function vehiclePages(app: FastifyInstance, deps: WebDeps): Promise
       const vehicle = await addVehicle(deps.db, personId, body, new Date(deps.clock.now()));
       return redirectWith(reply, '/account/vehicles', { info: `Vehicle ${vehicle.plate} added.` }, deps.secureCookies);
     } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
+      // The form shows a plate already there, or one too many, beside the form like any refusal (the API answers 409).
+      if (!(error instanceof DomainError) || !inlineRefusals.has(error.code)) throw error;
       const values = Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => entry[0] in vehicleFields && typeof entry[1] === 'string'));
       return redirectWith(reply, '/account/vehicles#flash', { error: error.message, field: 'vehicle', values }, deps.secureCookies);
     }
@@ -78,7 +80,7 @@ function vehiclesSection(vehicles: Vehicle[], csrf: string, flash: Flash | undef
 ${vehicles.length === 0 ? html`<p class="muted">No vehicles yet.</p>` : html`<table class="list"><caption class="visually-hidden">Your vehicles</caption>
 <thead><tr><th scope="col">Plate</th><th scope="col">Details</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
 ${vehicles.map((vehicle) => html`<tr>
-  <td><strong>${vehicle.plate}</strong>${vehicle.region ? html` <span class="muted">${vehicle.region}</span>` : ''}</td>
+  <td><strong>${vehicle.plate}</strong>${vehicle.region ? html` <span class="muted">${vehicle.region.toUpperCase()}</span>` : ''}</td>
   <td><span class="muted">${[vehicle.make, vehicle.model, vehicle.color].filter((part) => part !== '').join(' · ') || 'No details'}</span></td>
   <td><a class="button secondary" href="/account/vehicles/${vehicle.id}/remove" aria-label="Remove ${vehicle.plate}">Remove</a></td>
 </tr>`)}
@@ -89,7 +91,7 @@ ${vehicles.map((vehicle) => html`<tr>
   <label for="vehicle-plate">Licence plate</label>
   <input id="vehicle-plate" name="plate" type="text" required maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" aria-describedby="vehicle-plate-hint${refused ? ' flash' : ''}"${refused ? html` aria-invalid="true"` : ''} value="${typed.plate ?? ''}">
   <p class="muted" id="vehicle-plate-hint">2 to 10 letters and digits, as on the plate; spaces and hyphens are left out.</p>
-  ${detail('region', 'Region', 'US-NY')}
+  ${detail('region', 'Region', 'us-ny')}
   ${detail('make', 'Make', 'Tesla')}
   ${detail('model', 'Model', 'Model 3')}
   ${detail('color', 'Color', 'white')}

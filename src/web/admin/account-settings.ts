@@ -1,9 +1,11 @@
 // Account (Admins): the account's name, its time zone (every access hour at
-// its doors is read in it) and the third-party switch.
+// its doors is read in it), the third-party switch, and the vehicles the
+// plate readers let in (gate-vehicles.ts).
 import type { FastifyInstance } from 'fastify';
 import { changeAccountTimeZone, setThirdPartyAccess, updateAccount } from '../../access/accounts.ts';
 import { accountsOf } from '../../access/members.ts';
 import { adminPoster, adminViewer, refusable, typed } from './admin-account.ts';
+import { gateVehicles, gateVehiclesSection } from './gate-vehicles.ts';
 import { invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
 import { redirectWith } from '../flash.ts';
@@ -20,7 +22,8 @@ export async function accountSettingsPage(app: FastifyInstance, deps: WebDeps): 
     const admin = await adminViewer(deps, request, reply, request.params.id);
     if (!admin) return reply;
     const { viewer, accountId } = admin;
-    const account = (await accountsOf(deps.db, viewer.personId)).find((candidate) => candidate.id === accountId)!;
+    const [accounts, vehicles] = await Promise.all([accountsOf(deps.db, viewer.personId), gateVehicles(deps.db, viewer.personId, accountId)]);
+    const account = accounts.find((candidate) => candidate.id === accountId)!;
     const base = adminPath(accountId, 'account');
     const flash = viewer.flash;
     const nameRefused = flash?.values?._form === 'name' ? flash : undefined;
@@ -52,7 +55,8 @@ export async function accountSettingsPage(app: FastifyInstance, deps: WebDeps): 
     ? 'Switching off hides the account\'s doors from every application its members authorized, at once, until you allow them again.'
     : 'The account\'s doors are hidden from every application other than ParqEx\'s own.'}</p>
   <button type="submit" class="secondary">${account.thirdPartyAccess ? 'Switch off for every application' : 'Allow applications again'}</button>
-</form>`);
+</form>
+${gateVehiclesSection(base, vehicles, viewer.csrf, flash)}`);
   });
 
   app.post<{ Params: { id: string }; Body: { name?: string } }>('/accounts/:id/settings/name', {

@@ -28,8 +28,9 @@ ${accounts.length === 0 ? html`<p class="muted">You are not a member of any acco
   <h2>${account.name}</h2>
   <p class="muted">${account.role === 'admin' ? 'Admin' : 'User'} · hours read in ${account.timeZone} time</p>
   ${account.role === 'admin'
-    ? html`<ul class="links"><li><a href="${adminPath(id, 'people')}">People and access</a></li><li><a href="${adminPath(id, 'controllers')}">Controllers</a></li><li><a href="${adminPath(id, 'account')}">Account settings</a></li></ul>`
-    : html`<p>Your permissions: ${account.permissions.length === 0 ? 'none' : account.permissions.map((name) => permissionLabels[name]).join(', ')}</p>`}
+    ? html`<ul class="links"><li><a href="${adminPath(id, 'people')}">People and access</a></li><li><a href="${adminPath(id, 'controllers')}">Controllers</a></li><li><a href="${adminPath(id, 'reads')}">Plate reads</a></li><li><a href="${adminPath(id, 'account')}">Account settings</a></li></ul>`
+    : html`<p>Your permissions: ${account.permissions.length === 0 ? 'none' : account.permissions.map((name) => permissionLabels[name]).join(', ')}</p>
+  ${account.permissions.includes('enforcement') ? html`<ul class="links"><li><a href="${adminPath(id, 'reads')}">Plate reads</a></li></ul>` : ''}`}
 </li>`;
     })}</ul>`}`);
   });

@@ -3,15 +3,19 @@
 // firmware, doors with their sensor battery and auto-close, and the open-alert
 // time, which the platform applies and the Admin may change here. The Admin
 // names each controller and gives each door the name everyone sees unless
-// they chose one of their own.
+// they chose one of their own. Each controller's plate readers are set here
+// too (plate-readers.ts): a reader is a channel of the controller, so it sits
+// beside the doors of that controller, where the one installing it looks.
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { claimController } from '../../access/accounts.ts';
 import { accountControllers, changeOpenAlertTime, maxOpenAlertMinutes, renameController, renameDoorForEveryone, type Controller, type ControllerDoor } from '../../access/controllers.ts';
 import { maxNameLength } from '../../access/door-names.ts';
+import { accountReaders } from '../../access/lpr-readers.ts';
 import { compactId } from '../../access/ids.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import { adminPoster, adminViewer, refusable, typed } from './admin-account.ts';
+import { plateReadersSection } from './plate-readers.ts';
 import { invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
 import type { Flash } from '../flash.ts';
@@ -28,12 +32,14 @@ export async function controllersPage(app: FastifyInstance, deps: WebDeps): Prom
     const admin = await adminViewer(deps, request, reply, request.params.id);
     if (!admin) return reply;
     const { viewer, accountId } = admin;
-    const [controllers, zone] = await Promise.all([accountControllers(deps.db, viewer.personId, accountId), personTimeZone(deps.db, viewer.personId)]);
+    const [controllers, readers, zone] = await Promise.all([accountControllers(deps.db, viewer.personId, accountId), accountReaders(deps.db, accountId), personTimeZone(deps.db, viewer.personId)]);
+    const doors = controllers.flatMap((controller) => controller.doors);
     const base = adminPath(accountId, 'controllers');
     const claiming = viewer.flash?.values?._form === 'claim' ? viewer.flash : undefined;
     return sendAppPage(deps, reply, viewer, { title: 'Controllers', section: 'controllers', accountId }, html`
 <h1>Controllers</h1>
-${controllers.length === 0 ? html`<p class="muted">No controller yet. Claim the first one below.</p>` : controllers.map((controller) => controllerSection(base, controller, zone, viewer.csrf, viewer.flash))}
+${controllers.length === 0 ? html`<p class="muted">No controller yet. Claim the first one below.</p>` : controllers.map((controller) => controllerSection(base, controller, zone, viewer.csrf, viewer.flash,
+  plateReadersSection(base, readers.find((candidate) => candidate.deviceId === controller.id)!, doors, viewer.csrf, viewer.flash)))}
 <h2 id="claim">Claim a controller</h2>
 <form method="post" action="${base}/claim" class="claim">
   <input type="hidden" name="_csrf" value="${viewer.csrf}">
@@ -105,7 +111,7 @@ ${controllers.length === 0 ? html`<p class="muted">No controller yet. Claim the 
     (admin, id, name) => renameDoorForEveryone(deps.db, admin.personId, admin.accountId, id, name), (name) => `Door renamed ${name} for everyone who has not named it themselves.`);
 }
 
-function controllerSection(base: string, controller: Controller, zone: string, csrf: string, flash: Flash | undefined): Html {
+function controllerSection(base: string, controller: Controller, zone: string, csrf: string, flash: Flash | undefined, readers: Html): Html {
   const id = compactId(controller.id);
   const form = `alert-${id}`;
   const refused = flash?.values?._form === form ? flash : undefined;
@@ -145,6 +151,7 @@ function controllerSection(base: string, controller: Controller, zone: string, c
   <input id="${form}" name="open_alert_minutes" type="number" inputmode="numeric" min="1" max="${maxOpenAlertMinutes}" required value="${typed(refused, form, 'open_alert_minutes', String(Math.max(1, Math.round(controller.openAlertSeconds / 60))))}"${invalidMark(refused, 'open_alert_minutes')}>
   <button type="submit" class="secondary">Save alert time<span class="visually-hidden"> of controller ${controller.serial}</span></button>
 </form>
+${readers}
 </section>`;
 }
 

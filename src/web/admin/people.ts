@@ -12,7 +12,7 @@ import { weekdays } from '../../access/schedules.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import { DomainError } from '../../access/errors.ts';
 import { permissionLabels } from './accounts.ts';
-import { adminPoster, adminViewer, refusable, typed } from './admin-account.ts';
+import { adminPoster, adminViewer, fieldOf, refusable, typed } from './admin-account.ts';
 import { invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
 import type { Flash } from '../flash.ts';
@@ -297,10 +297,5 @@ function confirmation(page: { heading: string; consequences: string[]; action: s
 /** What was typed, as the flash keeps it: lists joined by commas. */
 function flatten(form: object): Record<string, string> {
   return Object.fromEntries(Object.entries(form).filter(([name]) => name !== '_csrf').map(([name, value]) => [name, [value].flat().join(',')]));
-}
-
-/** The field a refusal names ("Invalid ends_at: …", "email_address is required."), to mark it on the form. */
-function fieldOf(message: string): string | undefined {
-  return /^Invalid ([a-z_]+)/.exec(message)?.[1] ?? /^([a-z_]+) (?:is|must)/.exec(message)?.[1];
 }
 

@@ -1,0 +1,46 @@
+// The Admin's list of what the account's readers admit (phase2.md B.2): each
+// member vehicle with its holder and whether it is admitted, newest first.
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.ts';
+import { memberVehicles, membersOfAccountPeople } from '../store/repositories/lpr.ts';
+import { requireAdmin } from './accounts.ts';
+import { checkExportSize, cursorAfter, maxExportRows, readCursor, readLimit } from './lists.ts';
+import { accountVehicleAdmission, type NotAdmittedReason } from './lpr-admission.ts';
+
+export interface AccountVehicle {
+  vehicleId: string;
+  person: { id: string; firstName: string; lastName: string; email: string };
+  plate: string;
+  region: string | null;
+  admitted: boolean;
+  reason: NotAdmittedReason | null;
+}
+
+const vehicleIdPattern = /^[0-9a-f-]{36}$/;
+
+/** A page of the account's vehicles (or, with `all`, every one, at most 10,000), newest first. */
+export async function listAccountVehicles(db: Kysely<Database>, adminId: string, accountId: string, page: { limit?: number; cursor?: string; all?: boolean }): Promise<{ items: AccountVehicle[]; nextCursor: string | null }> {
+  await requireAdmin(db, adminId, accountId);
+  const limit = page.all ? maxExportRows : readLimit(page.limit);
+  const before = page.cursor === undefined ? undefined : readCursor(page.cursor, vehicleIdPattern);
+  const [admission, vehicles, people] = await Promise.all([accountVehicleAdmission(db, accountId), memberVehicles(db, accountId), membersOfAccountPeople(db, accountId)]);
+  const addedAt = new Map(vehicles.map((vehicle) => [vehicle.id, vehicle.created_at]));
+  const personById = new Map(people.map((person) => [person.id, person]));
+  const newestFirst = admission
+    .map((vehicle) => ({ vehicle, at: addedAt.get(vehicle.vehicleId)! }))
+    .sort((a, b) => b.at - a.at || (a.vehicle.vehicleId < b.vehicle.vehicleId ? 1 : -1))
+    .filter(({ vehicle, at }) => !before || at < before.at || (at === before.at && vehicle.vehicleId < before.id));
+  if (page.all) checkExportSize(newestFirst.length);
+  const shown = newestFirst.slice(0, limit);
+  const last = shown.at(-1);
+  return {
+    items: shown.map(({ vehicle }) => {
+      const person = personById.get(vehicle.personId)!;
+      return {
+        vehicleId: vehicle.vehicleId, person: { id: person.id, firstName: person.first_name, lastName: person.last_name, email: person.email },
+        plate: vehicle.plate, region: vehicle.region, admitted: vehicle.admitted, reason: vehicle.reason,
+      };
+    }),
+    nextCursor: !page.all && newestFirst.length > limit && last ? cursorAfter(last.at, last.vehicle.vehicleId) : null,
+  };
+}
