@@ -2,7 +2,6 @@
 // the vehicles API (phase2.md B.1): a licence plate reader at one of their
 // doors opens it for these plates (src/access/plate-entry.ts). Each change
 // and its event are one transaction.
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
 import type { EventFields } from '../events/types.ts';
@@ -11,7 +10,7 @@ import {
   countVehiclesOfPerson, deleteVehicleOfPerson, findVehicleOfPerson, insertVehicle, lockVehiclesOfPerson, updateVehicleOfPerson, vehiclesOfPerson,
 } from '../store/repositories/vehicles.ts';
 import { DomainError } from './errors.ts';
-import { compactId, parseId } from './ids.ts';
+import { compactId, parseId, timeOrderedUuid } from './ids.ts';
 import { plateKey, regionCode } from './plates.ts';
 
 /** What the add form and the API send; only the plate is required. */
@@ -46,7 +45,7 @@ export function personVehicles(db: Kysely<Database>, personId: string): Promise<
 
 export async function addVehicle(db: Kysely<Database>, personId: string, input: VehicleInput, at: Date): Promise<Vehicle> {
   const vehicle: Vehicle = {
-    id: randomUUID(),
+    id: timeOrderedUuid(),
     plate: readPlate(input.plate),
     region: readRegion(input.region),
     make: readDetail('make', input.make),

@@ -131,6 +131,14 @@ for (const engine of engines()) {
       await setVehicleCap(db, residence, null);
       assert.deepEqual(await reasons(), [['PQX1001', null], ['PQX2002', null]]);
     });
+
+    it('counts vehicles added within one second in the order they were added', async (t) => {
+      const db = await sandboxDatabase(t, engine);
+      const sameSecond = new Date(Math.floor(Date.now() / 1000) * 1000);
+      for (const plate of ['SAM9', 'SAM1', 'SAM5', 'SAM3']) await addVehicle(db, sam.id, { plate }, sameSecond);
+      await setVehicleCap(db, residence, 2);
+      assert.deepEqual((await accountVehicleAdmission(db, residence, [sam.id])).map((vehicle) => [vehicle.plate, vehicle.admitted]), [['SAM9', true], ['SAM1', true], ['SAM5', false], ['SAM3', false]]);
+    });
   });
 
   describe(`readers [${engine}]`, () => {
