@@ -58,10 +58,15 @@ export async function accountReaders(db: Kysely<Database>, accountId: string): P
           ? { doorId: row.door_id, direction: row.direction, minConfidence: row.min_confidence, repeatWindowS: row.repeat_window_s, enabled: row.enabled === 1 }
           : readerDefaults;
         const door = settings.doorId !== null ? doorById.get(settings.doorId) : doors.find((candidate) => candidate.device_id === device.id && candidate.entity_number === entityNumber);
-        return { ...settings, deviceId: device.id, controllerName: name, entityNumber, door: door ? { id: door.id, name: door.name } : null, isDefault: !row };
+        return { ...settings, deviceId: device.id, controllerName: name, entityNumber, door: door ? { id: door.id, name: door.name } : null, isDefault: sameSettings(settings, readerDefaults) };
       }),
     };
   });
+}
+
+/** A reader's first read stores the defaults as its row (to lock it): still "defaults" until someone sets it. */
+function sameSettings(a: ReaderSettings, b: ReaderSettings): boolean {
+  return a.doorId === b.doorId && a.direction === b.direction && a.minConfidence === b.minConfidence && a.repeatWindowS === b.repeatWindowS && a.enabled === b.enabled;
 }
 
 export interface ReaderInput {

@@ -146,8 +146,10 @@ for (const engine of engines()) {
       const db = await sandboxDatabase(t, engine);
       const controllers = await accountReaders(db, residence);
       assert.deepEqual(controllers.map((controller) => [controller.deviceId, controller.readers.length]), [[sandboxDevices.a.id, 4], [sandboxDevices.b.id, 2]]);
-      const gate = controllers[0]!.readers[1]!;
-      assert.deepEqual(gate, { doorId: null, direction: 'entry', minConfidence: 0.8, repeatWindowS: 30, enabled: true, deviceId: sandboxDevices.a.id, controllerName: 'Controller a1b2c3d4e5f60001', entityNumber: 2, door: { id: sandboxDoors.gate.id, name: 'Driveway Gate' }, isDefault: true });
+      const [garage, gate] = controllers[0]!.readers;
+      assert.deepEqual(garage, { doorId: null, direction: 'entry', minConfidence: 0.8, repeatWindowS: 30, enabled: true, deviceId: sandboxDevices.a.id, controllerName: 'Controller a1b2c3d4e5f60001', entityNumber: 1, door: { id: sandboxDoors.garage.id, name: sandboxDoors.garage.name }, isDefault: true });
+      // The sandbox sets the Driveway Gate's camera to let cars in and out.
+      assert.deepEqual(gate, { doorId: sandboxDoors.gate.id, direction: 'both', minConfidence: 0.8, repeatWindowS: 30, enabled: true, deviceId: sandboxDevices.a.id, controllerName: 'Controller a1b2c3d4e5f60001', entityNumber: 2, door: { id: sandboxDoors.gate.id, name: 'Driveway Gate' }, isDefault: false });
       assert.equal(controllers[0]!.readers[3]!.door, null, 'entity 4 drives no door');
 
       const input = { direction: 'both', minConfidence: 0.9, repeatWindowS: 60, enabled: true };

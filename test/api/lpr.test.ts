@@ -264,13 +264,14 @@ for (const engine of engines()) {
       assert.equal(listed.status, 200, listed.text);
       assert.equal(listed.body.data.length, 6);
       assert.deepEqual(listed.body.data[1], {
-        device_id: deviceA, controller_name: 'Controller a1b2c3d4e5f60001', entity_number: 2, door_id: null, door: { id: compactId(sandboxDoors.gate.id), name: 'Driveway Gate' },
-        direction: 'entry', min_confidence: 0.8, repeat_window_s: 30, enabled: true, is_default: true,
+        device_id: deviceA, controller_name: 'Controller a1b2c3d4e5f60001', entity_number: 2, door_id: compactId(sandboxDoors.gate.id), door: { id: compactId(sandboxDoors.gate.id), name: 'Driveway Gate' },
+        direction: 'both', min_confidence: 0.8, repeat_window_s: 30, enabled: true, is_default: false,
       });
-      const settings = { direction: 'both', min_confidence: 0.9, repeat_window_s: 60, enabled: true };
+      assert.deepEqual([listed.body.data[0].entity_number, listed.body.data[0].door_id, listed.body.data[0].direction, listed.body.data[0].is_default], [1, null, 'entry', true]);
+      const settings = { direction: 'exit', min_confidence: 0.9, repeat_window_s: 60, enabled: true };
       const set = await call(baseUrl, alexLpr, 'PUT', `lpr/readers/${deviceA}/2`, settings);
       assert.equal(set.status, 200, set.text);
-      assert.deepEqual({ ...set.body.data, door: undefined }, { ...listed.body.data[1], ...settings, is_default: false, door: undefined });
+      assert.deepEqual({ ...set.body.data, door: undefined }, { ...listed.body.data[1], ...settings, door_id: null, is_default: false, door: undefined });
       const moved = await call(baseUrl, alexLpr, 'PUT', `lpr/readers/${sandboxDevices.a.id}/4`, { ...settings, door_id: compactId(sandboxDoors.lobby.id) });
       assert.deepEqual(moved.body.data.door, { id: compactId(sandboxDoors.lobby.id), name: 'Lobby Door' });
 

@@ -113,7 +113,7 @@ describe('vehicles at the gates, plate readers and plate reads for Admins [chrom
     const form = `reader-${controllerA}-2`;
     await page.goto(`${baseUrl}${controllersPath}`);
     const gateReader = page.locator(`details:has(#${form}-door)`);
-    assert.match(await gateReader.locator('summary').innerText(), /^Channel 2: Driveway Gate · entry · 0\.80 · 30 s · on \(defaults\)$/);
+    assert.match(await gateReader.locator('summary').innerText(), /^Channel 2: Driveway Gate · both · 0\.80 · 30 s · on$/);
     await gateReader.locator('summary').click();
     await page.locator(`#${form}-direction`).selectOption('exit');
     await page.locator(`#${form}-repeat`).fill('45');
@@ -196,7 +196,10 @@ describe('vehicles at the gates, plate readers and plate reads for Admins [chrom
       for (const [action, form] of forms) assert.equal((await person.request(action, { form: { _csrf: csrf, ...form } })).status, status, `${who.email} ${action}`);
     }
     assert.deepEqual(await app.db.selectFrom('lpr_exclusions').selectAll().execute(), []);
-    assert.deepEqual(await app.db.selectFrom('lpr_readers').selectAll().execute(), []);
+    // Only the sandbox's own reader, as seeded.
+    assert.deepEqual((await app.db.selectFrom('lpr_readers').select(['entity_number', 'direction', 'min_confidence', 'repeat_window_s', 'enabled']).execute()).map((row) => ({ ...row })), [
+      { entity_number: 2, direction: 'both', min_confidence: 0.8, repeat_window_s: 30, enabled: 1 },
+    ]);
     const account = await app.db.selectFrom('accounts').select('lpr_vehicle_cap').where('id', '=', residence).executeTakeFirstOrThrow();
     assert.equal(account.lpr_vehicle_cap, null);
     // Gia enforces: she sees the reads, not the Admin's pages.
