@@ -16,6 +16,7 @@ import * as memberPermissions from './migrations/0013-member-permissions.ts';
 import * as mailLinks from './migrations/0014-mail-links.ts';
 import * as developerApplications from './migrations/0015-developer-applications.ts';
 import * as controllerNames from './migrations/0016-controller-names.ts';
+import * as performance from './migrations/0023-performance.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '0014-mail-links': mailLinks,
   '0015-developer-applications': developerApplications,
   '0016-controller-names': controllerNames,
+  '0023-performance': performance,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {
