@@ -30,8 +30,6 @@ const { env, cleanup } = await testEnv(engine, {
   PARQEX_RATE_LIMIT_PER_TOKEN: unlimited,
   PARQEX_RATE_LIMIT_PER_PERSON: unlimited,
   PARQEX_RATE_LIMIT_PER_DOOR: unlimited,
-  // Attempts in flight count against the client-secret limit until they authenticate: 20 chains at once reach it.
-  PARQEX_CLIENT_AUTH_MAX_FAILURES: '100000',
   ...(process.env.MQTT_URL ? { MQTT_URL: process.env.MQTT_URL } : {}),
 });
 const server = await startServerOnEnv(env);
