@@ -31,7 +31,7 @@ export interface BenchDataOptions {
 /** The doors of every generated controller, by entity number. */
 export const benchDoorLayout: readonly { entityNumber: number; name: string; kind: DoorKind; type: DoorType; sensor: boolean }[] = [
   { entityNumber: 1, name: 'Garage', kind: 'stateful', type: 'garage', sensor: true },
-  { entityNumber: 2, name: 'Gate', kind: 'stateful', type: 'gate', sensor: false },
+  { entityNumber: 2, name: 'Gate', kind: 'stateful', type: 'gate', sensor: true },
   { entityNumber: 3, name: 'Lobby', kind: 'momentary', type: 'pedestrian', sensor: false },
   { entityNumber: 4, name: 'Elevator', kind: 'momentary', type: 'elevator', sensor: false },
 ];
@@ -48,6 +48,11 @@ export function benchControllerSecret(seed: number, index: number): string {
 
 export function benchDoorId(seed: number, controller: number, entityNumber: number): string {
   return benchId(seed, 'door', controller * benchDoorLayout.length + entityNumber - 1);
+}
+
+/** Event ids sort as their times do (events are written in time order), as a live table grows. */
+export function benchEventId(seed: number, index: number): string {
+  return `${index.toString(16).padStart(12, '0')}${benchId(seed, 'event', index).replace(/-/g, '').slice(12)}`;
 }
 
 export function benchAccountId(seed: number): string {
@@ -211,12 +216,12 @@ export async function writeBenchData(db: Kysely<Database>, box: Box, options: Be
   const channels = ['Keypad', 'App', 'Door Sensor', 'API: Bench'];
   written.events = await insertAll(db, 'access_events', (function* () {
     for (let i = 0; i < options.events; i += 1) {
-      // In time order, with ids that sort the same way: how a live table grows. Times are relative to now; all else is the seed's.
+      // Times are relative to now; all else is the seed's.
       const occurredAt = until - span + Math.floor(((i + next()) * span) / options.events);
       const door = Math.floor(next() * doorCount);
       const channel = channels[Math.floor(next() * channels.length)]!;
       yield {
-        id: `${i.toString(16).padStart(12, '0')}${benchId(seed, 'event', i).replace(/-/g, '').slice(12)}`,
+        id: benchEventId(seed, i),
         door_id: doorId(door),
         device_id: benchId(seed, 'device', Math.floor(door / benchDoorLayout.length)),
         person_id: channel === 'Door Sensor' || options.people === 0 ? null : personId(Math.floor(next() * options.people)),
