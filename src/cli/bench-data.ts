@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { DomainError } from '../access/errors.ts';
 import type { Config } from '../config.ts';
 import { createBox } from '../security/encryption.ts';
-import { writeBenchData, type BenchDataOptions } from '../store/repositories/bench-data.ts';
+import { gatherStatistics, writeBenchData, type BenchDataOptions } from '../store/repositories/bench-data.ts';
 import { listClients } from '../store/repositories/clients.ts';
 import { findPersonByEmail } from '../store/repositories/people.ts';
 import { withDatabase } from './with-database.ts';
@@ -45,7 +45,7 @@ export async function benchDataCommand(config: Config, argv: string[]): Promise<
     days: values.days === undefined ? 365 : wholeNumber(values.days, '--days', 1, 36_500),
     until: Math.floor(Date.now() / 1000),
   };
-  return withDatabase(config, async (db) => {
+  return withDatabase(config, async (db, engine) => {
     const personOf = async (email: string | undefined, option: string) => {
       if (email === undefined) return undefined;
       const person = await findPersonByEmail(db, email.trim().toLowerCase());
@@ -66,6 +66,7 @@ export async function benchDataCommand(config: Config, argv: string[]): Promise<
       written = await writeBenchData(db, createBox(config.secrets.encryptionKey), full, (table, rows) => {
         if (!values.json) process.stderr.write(`  ${table}: ${rows.toLocaleString('en-US')}\n`);
       });
+      await gatherStatistics(db, engine);
     } catch (error) {
       if (error instanceof RangeError) throw new DomainError('invalid', error.message);
       throw error;

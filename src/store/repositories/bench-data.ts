@@ -5,10 +5,11 @@
 // back. Rows go in as multi-row inserts (each batch shape compiled once),
 // a transaction per chunk, so ten million events take minutes.
 import { createHash } from 'node:crypto';
-import type { CompiledQuery, Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { Box } from '../../security/encryption.ts';
 import { hashSecret } from '../../security/secrets.ts';
 import type { Database, DoorKind, DoorType } from '../database.ts';
+import type { Engine } from '../dialect.ts';
 
 export interface BenchDataOptions {
   seed: number;
@@ -235,4 +236,14 @@ export async function writeBenchData(db: Kysely<Database>, box: Box, options: Be
   })());
   progress('events', written.events);
   return written;
+}
+
+/**
+ * PostgreSQL plans from statistics that autovacuum gathers only a while after a
+ * bulk load; gathered now, a benchmark that follows sees the plans a live
+ * database would. SQLite keeps none unless asked (ANALYZE), and the server
+ * never asks, so it is left as it runs.
+ */
+export async function gatherStatistics(db: Kysely<Database>, engine: Engine): Promise<void> {
+  if (engine === 'postgres') await sql`analyze`.execute(db);
 }
