@@ -142,10 +142,11 @@ export async function generatedDataFigures(report: Report, engine: string): Prom
             headers: { ...bearer(parqex.info.accessToken), 'content-type': 'application/json' },
             requests: [{
               setupRequest: (request) => {
-                // Each door in turn, opening then closing, so a door is never asked twice at once.
+                // Each door in turn, so a door is never asked twice at once; a stateful door opens then closes, a momentary one only opens.
                 const i = next;
                 next += 1;
-                return { ...request, body: JSON.stringify({ door_id: doors[i % doors.length], door_state: Math.floor(i / doors.length) % 2 ? 'CLOSED' : 'OPEN' }) };
+                const stateful = benchDoorLayout[i % benchDoorLayout.length]!.kind === 'stateful';
+                return { ...request, body: JSON.stringify({ door_id: doors[i % doors.length], door_state: stateful && Math.floor(i / doors.length) % 2 ? 'CLOSED' : 'OPEN' }) };
               },
             }],
           })),
