@@ -54,10 +54,11 @@ async function filled(events: number): Promise<BenchDatabase> {
   return database;
 }
 
-function writeChart(file: string, title: string, xLabel: string, yLabel: string, series: Series[]): void {
+/** docs/performance/NAME-ENGINE.svg: one chart per engine, each run replacing its own. */
+function writeChart(name: string, engine: string, title: string, xLabel: string, yLabel: string, series: Series[]): void {
   mkdirSync(here('../docs/performance'), { recursive: true });
-  writeFileSync(here(`../docs/performance/${file}`), lineChart(title, xLabel, yLabel, series));
-  console.log(`  chart: docs/performance/${file}`);
+  writeFileSync(here(`../docs/performance/${name}-${engine}.svg`), lineChart(title, xLabel, yLabel, series));
+  console.log(`  chart: docs/performance/${name}-${engine}.svg`);
 }
 
 export async function generatedDataFigures(report: Report, engine: string): Promise<void> {
@@ -82,7 +83,7 @@ export async function generatedDataFigures(report: Report, engine: string): Prom
       await database.drop();
     }
   }
-  writeChart('history-growth.svg', `History as events grow (${engine})`, 'events in access_events', 'p99 (ms), one at a time', historyCurve);
+  writeChart('history-growth', engine, `History as events grow (${engine})`, 'events in access_events', 'p99 (ms), one at a time', historyCurve);
   report.others.historyCurve = historyCurve;
   const database = big!;
 
@@ -169,7 +170,7 @@ export async function generatedDataFigures(report: Report, engine: string): Prom
         grantsCurve[1]!.points.push({ x: level, y: sync!.rps });
         console.log(`  ${level.toLocaleString('en-US')} grants: user-info ${userInfo!.rps}/s p99 ${userInfo!.p99} ms; sync ${sync!.rps}/s p99 ${sync!.p99} ms`);
       }
-      writeChart('grants-growth.svg', `User-info and sync as grants grow (${engine})`, 'grants (authorizations and oidc-provider Grants)', 'requests/s', grantsCurve);
+      writeChart('grants-growth', engine, `User-info and sync as grants grow (${engine})`, 'grants (authorizations and oidc-provider Grants)', 'requests/s', grantsCurve);
       report.others.grantsCurve = grantsCurve;
 
       // Sync as a person's doors grow: Nora is given 1, 10, 100, then 500 doors.
@@ -185,7 +186,7 @@ export async function generatedDataFigures(report: Report, engine: string): Prom
         doorsCurve[1]!.points.push({ x: level, y: sync!.p99 });
         console.log(`  ${level} doors shared: sync ${sync!.rps}/s p50 ${sync!.p50} ms p99 ${sync!.p99} ms${sync!.errors ? `, errors ${sync!.errors}` : ''}`);
       }
-      writeChart('doors-growth.svg', `Sync as a person's doors grow (${engine})`, 'doors shared with the person', 'latency (ms), 20 connections', doorsCurve);
+      writeChart('doors-growth', engine, `Sync as a person's doors grow (${engine})`, 'doors shared with the person', 'latency (ms), 20 connections', doorsCurve);
       report.others.doorsCurve = doorsCurve;
     } finally {
       await parqex.stop();

@@ -4,6 +4,7 @@
 // BENCH_FIRST and BENCH_COUNT choose them; BENCH_BROKER_URL is the broker.
 // Prints one ready line once all are connected, and serves until stdin closes.
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { READY } from './children.ts';
 import { SimulatedController } from '../../src/devices/simulator/controller.ts';
 import { benchControllerSecret, benchDoorLayout, benchId } from '../../src/store/repositories/bench-data.ts';
@@ -19,9 +20,22 @@ const controllers = Array.from({ length: count }, (_, i) => new SimulatedControl
   travelMs: 0,
   doors,
 }));
+/** A loaded server may drop a connection while it authenticates it (its pool busy): try again, a few times. */
+async function connect(controller: SimulatedController): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await controller.start();
+    } catch (error) {
+      if (attempt === 5) throw error;
+      await controller.stop();
+      await sleep(200 * attempt);
+    }
+  }
+}
+
 const began = performance.now();
-// A hundred at a time: the broker's accept queue and the server's presence writes are not the figure.
-for (let i = 0; i < controllers.length; i += 100) await Promise.all(controllers.slice(i, i + 100).map((controller) => controller.start()));
+// Fifty at a time: the broker's accept queue and the server's presence writes are not the figure.
+for (let i = 0; i < controllers.length; i += 50) await Promise.all(controllers.slice(i, i + 50).map(connect));
 process.stdout.write(`${READY}${JSON.stringify({ connected: controllers.length, seconds: Math.round((performance.now() - began) / 100) / 10 })}\n`);
 
 process.stdin.resume();
