@@ -21,7 +21,9 @@ const waitForPlaceMs = 10_000;
  */
 export async function beginSecretAttempt(db: Kysely<Database>, keys: LimitedKey[], windowSeconds: number, clock: () => number): Promise<number> {
   const started = performance.now();
-  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+  // Short pauses: a place is usually freed within a statement or two (a right secret's attempt ends as its
+  // answer goes out, so a client's next request can find its previous one still holding a place).
+  for (let pause = 2; ; pause = Math.min(pause * 2, 25)) {
     const now = clock();
     const held = await Promise.all(keys.map((key) => holdAttempt(db, key, { windowSeconds, now })));
     if (held.every(Boolean)) return 0;
