@@ -61,32 +61,13 @@ export async function oauthMount(app: FastifyInstance, { provider, clientAttempt
       }
       await drain(raw);
       reply.hijack();
-      const answered = clientAuth && !clientAuth.refused ? endAttemptBeforeAnswer(reply.raw, clientAuth.answered) : undefined;
       try {
         await callback(raw, reply.raw);
       } finally {
-        await answered?.();
+        if (clientAuth && !clientAuth.refused) await clientAuth.answered(reply.raw.statusCode);
       }
     },
   });
-}
-
-/**
- * Ends the client's secret attempt from the answer's status before the answer
- * goes out: a client's next request, sent as soon as this one is answered,
- * must not find its place under the limit still held by this one. Returns the
- * ending, for a provider that never answered.
- */
-function endAttemptBeforeAnswer(res: FastifyReply['raw'], answered: (status: number) => Promise<void>): () => Promise<void> {
-  let ending: Promise<void> | undefined;
-  const end = res.end.bind(res) as (...args: unknown[]) => void;
-  res.end = ((...args: unknown[]) => {
-    ending ??= answered(res.statusCode);
-    const send = () => end(...args);
-    ending.then(send, send);
-    return res;
-  }) as typeof res.end;
-  return () => (ending ??= answered(res.statusCode));
 }
 
 /** The browser's steps: the request and its resumption after the sign-in and consent pages. */
