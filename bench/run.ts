@@ -12,6 +12,7 @@ import { cannon, measureTogether, median, settings, type Measured, type Subject 
 import { mqttRoundTrips, type BrokerLogin } from './support/mqtt-round-trip.ts';
 import { refreshChains } from './support/refresh-chains.ts';
 import type { ParqexInfo } from './support/parqex-process.ts';
+import { generatedDataFigures } from './generated-data.ts';
 
 interface Figure {
   figure: string;
@@ -93,11 +94,14 @@ try {
       })),
     ]);
     figure('toggle end to end, p99', mqttAlone!, toggle!, 'p99', 3);
-    console.log(`  toggles/s on one door, one at a time: ${toggle!.rps}   (target ≥ 1000/s across 1,000 doors: not measured by this suite)`);
+    console.log(`  toggles/s on one door, one at a time: ${toggle!.rps}   (≥ 1000/s across 1,000 doors: below, on generated data)`);
   }
 } finally {
   await Promise.all([parqex.stop(), bare.stop(), peer.stop()]);
 }
+
+// (d) history, cold start with a big history, connected controllers, toggles across 1,000 doors and the growth curves, on generated data.
+if (process.env.BENCH_GENERATED !== '0') await generatedDataFigures({ figure, others, roundTrip }, engine);
 
 // (e) webhook deliveries against the receiver fed by a plain POST loop: bench/webhooks.bench.ts, in a process of its own.
 if (process.env.BENCH_WEBHOOKS !== '0') {
@@ -121,7 +125,7 @@ if (process.env.BENCH_WEBHOOKS !== '0') {
     await server.stop();
   }
   others.coldStartMs = { runs: coldStarts, median: median(coldStarts) };
-  console.log(`\ncold start to ready (fresh ${engine} database, migrations, sandbox seed; 3 runs): median ${median(coldStarts)} ms   target ≤ 2000 ms (with 10 million history rows, not measured here)`);
+  console.log(`\ncold start to ready (fresh ${engine} database, migrations, sandbox seed; 3 runs): median ${median(coldStarts)} ms   (with a big history: above)`);
 }
 
 const results = {

@@ -13,6 +13,8 @@ import { webhooksCommand } from './cli/webhooks.ts';
 import { clockCommand } from './cli/clock.ts';
 import { simulateRead } from './cli/simulate-read.ts';
 import { accountsCommand } from './cli/accounts.ts';
+import { benchDataCommand } from './cli/bench-data.ts';
+import { wholeNumber } from './cli/whole-number.ts';
 
 const usage = `Usage: parqex <command>
 
@@ -45,6 +47,9 @@ const usage = `Usage: parqex <command>
   clock advance DURATION [--url URL]   move a development server's manual clock (90m, 2h, 1d12h)
   accounts create --name NAME --admin EMAIL [--time-zone ZONE] [--json]
                               a new account whose Admin is that login (zone: the Admin's by default)
+  bench-data [--controllers N] [--people N] [--doors-per-person N] [--grants N] [--events N]
+             [--seed N] [--days N] [--admin EMAIL] [--share-with EMAIL] [--client-id ID] [--json]
+                              fill the database with generated data for benchmarks (not in production)
 
 Configuration comes from the environment; see README.md.`;
 
@@ -80,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
       return clockCommand(config, rest);
     case 'accounts':
       return accountsCommand(config, rest);
+    case 'bench-data':
+      return benchDataCommand(config, rest);
     default:
       process.stderr.write(`unknown command: ${command}\n\n${usage}\n`);
       return 2;
@@ -314,12 +321,6 @@ async function simulate(config: Config, argv: string[]): Promise<number> {
 }
 
 /** A decimal whole number within bounds; anything else is refused. */
-function wholeNumber(raw: string, name = '--entities', min = 1, max = 100): number {
-  const value = /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!(value >= min && value <= max)) throw new DomainError('invalid', `${name} must be a whole number from ${min} to ${max}`);
-  return value;
-}
-
 // A command is over once main settles: exit with its code rather than wait for
 // client libraries (MQTT, database pools) to let go of their last handles.
 main(process.argv.slice(2)).then((code) => {

@@ -54,13 +54,20 @@ export function cannon(name: string, options: () => autocannon.Options, counted 
   };
 }
 
+/** Shorter rounds for the points of a growth curve: each point is one of several. */
+export const curveSettings = {
+  seconds: Number(process.env.BENCH_CURVE_SECONDS ?? Math.max(1, Math.round(settings.seconds / 3))),
+  warmupSeconds: 1,
+  rounds: 1,
+};
+
 /** Warm-up, then `rounds` rounds taken in turn; medians of each figure. */
-export async function measureTogether(subjects: Subject[]): Promise<Measured[]> {
+export async function measureTogether(subjects: Subject[], how: Pick<typeof settings, 'seconds' | 'warmupSeconds' | 'rounds'> = settings): Promise<Measured[]> {
   const warm = new Map<Subject, Sample>();
-  for (const subject of subjects) warm.set(subject, await subject.run(settings.warmupSeconds));
+  for (const subject of subjects) warm.set(subject, await subject.run(how.warmupSeconds));
   const samples = new Map<Subject, Sample[]>(subjects.map((subject) => [subject, []]));
-  for (let round = 0; round < settings.rounds; round += 1) {
-    for (const subject of subjects) samples.get(subject)!.push(await subject.run(settings.seconds, warm.get(subject)));
+  for (let round = 0; round < how.rounds; round += 1) {
+    for (const subject of subjects) samples.get(subject)!.push(await subject.run(how.seconds, warm.get(subject)));
   }
   return subjects.map((subject) => {
     const rounds = samples.get(subject)!;

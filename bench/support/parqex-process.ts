@@ -1,7 +1,8 @@
 // The server under load, in a process of its own so autocannon (in the runner)
 // never shares its event loop: SQLite (or DATABASE_URL, in a fresh schema),
 // the embedded broker (or MQTT_URL), rate limits raised, request logging at
-// warn, one simulated controller with zero travel. Prints one JSON line of what
+// warn, one simulated controller with zero travel. BENCH_ENV (JSON) points it
+// at a database filled beforehand (support/bench-database.ts). Prints one JSON line of what
 // the runner needs, then serves until its stdin closes.
 import { once } from 'node:events';
 import { READY } from './children.ts';
@@ -20,6 +21,8 @@ export interface ParqexInfo {
   /** One per refresh chain: each rotates on every use. */
   refreshTokens: string[];
   lobbyDoorId: string;
+  /** Bearer tokens of other sandbox people, by BENCH_TOKENS_FOR (comma-separated emails). */
+  tokensFor: Record<string, string>;
 }
 
 const engine = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
@@ -30,9 +33,8 @@ const { env, cleanup } = await testEnv(engine, {
   PARQEX_RATE_LIMIT_PER_TOKEN: unlimited,
   PARQEX_RATE_LIMIT_PER_PERSON: unlimited,
   PARQEX_RATE_LIMIT_PER_DOOR: unlimited,
-  // Attempts in flight count against the client-secret limit until they authenticate: 20 chains at once reach it.
-  PARQEX_CLIENT_AUTH_MAX_FAILURES: '100000',
   ...(process.env.MQTT_URL ? { MQTT_URL: process.env.MQTT_URL } : {}),
+  ...(process.env.BENCH_ENV ? JSON.parse(process.env.BENCH_ENV) as Record<string, string> : {}),
 });
 const server = await startServerOnEnv(env);
 if (process.env.BENCH_COLD_START) {
@@ -55,6 +57,8 @@ await controller.start();
 const tokens = await sandboxTokens(server.baseUrl);
 const refreshTokens: string[] = [];
 for (let i = 0; i < chains; i += 1) refreshTokens.push((await sandboxTokens(server.baseUrl)).refresh_token);
+const tokensFor: Record<string, string> = {};
+for (const email of process.env.BENCH_TOKENS_FOR?.split(',') ?? []) tokensFor[email] = (await sandboxTokens(server.baseUrl, { email })).access_token;
 const web = sandbox.client(server.baseUrl).web;
 const info: ParqexInfo = {
   baseUrl: server.baseUrl,
@@ -65,6 +69,7 @@ const info: ParqexInfo = {
   client: { client_id: web.client_id, client_secret: web.client_secret },
   refreshTokens,
   lobbyDoorId: sandboxDoors.lobby.id,
+  tokensFor,
 };
 process.stdout.write(`${READY}${JSON.stringify(info)}\n`);
 

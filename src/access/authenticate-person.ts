@@ -3,7 +3,7 @@ import { verifyPassword } from '../security/passwords.ts';
 import type { Database } from '../store/database.ts';
 import { findLoginByEmail } from '../store/repositories/people.ts';
 import { DomainError } from './errors.ts';
-import { countLoginAttempt, loginKeys, recordSuccess, type ThrottlePolicy } from './login-throttle.ts';
+import { countLoginAttempt, loginKeys, recordLoginOutcome, type ThrottlePolicy } from './login-throttle.ts';
 import { systemClock } from '../clock.ts';
 
 export interface Credentials {
@@ -20,10 +20,13 @@ export async function authenticatePerson(db: Kysely<Database>, policy: ThrottleP
   if (wait > 0) {
     throw new DomainError('rate_limited', `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`, { retryAfter: wait });
   }
-  const login = await findLoginByEmail(db, credentials.email.trim());
-  if (await verifyPassword(credentials.password, login?.password_hash ?? null) && login) {
-    await recordSuccess(db, keys, policy);
-    return login.id;
+  let personId: string | undefined;
+  try {
+    const login = await findLoginByEmail(db, credentials.email.trim());
+    if (await verifyPassword(credentials.password, login?.password_hash ?? null) && login) personId = login.id;
+  } finally {
+    await recordLoginOutcome(db, keys, policy, personId !== undefined, now);
   }
+  if (personId !== undefined) return personId;
   throw new DomainError('unauthenticated', 'The email address or password is not correct.');
 }

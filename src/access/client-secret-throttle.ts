@@ -1,11 +1,12 @@
 // Client-secret guessing, wherever an application authenticates (token,
-// revocation, introspection, the webhooks API). As with sign-ins, each attempt
-// is counted before the secret is compared, so parallel guesses get no more
-// comparisons than the limit; an attempt that authenticates takes its count
-// back, so only failures (and attempts in flight) use up the limit.
+// revocation, introspection, the webhooks API). As with sign-ins, an attempt
+// holds a place under the client's limit while its secret is compared
+// (access/secret-attempts.ts), so parallel guesses get no more comparisons than
+// the limit; only wrong secrets count, so right ones never lock the client,
+// however many arrive at once.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
-import { countAttempt, uncountAttempt } from '../store/repositories/login-failures.ts';
+import { beginSecretAttempt, endSecretAttempt } from './secret-attempts.ts';
 import { systemClock } from '../clock.ts';
 
 export interface ClientSecretPolicy {
@@ -14,21 +15,17 @@ export interface ClientSecretPolicy {
 }
 
 export interface ClientSecretAttempts {
-  /** Counts one attempt; the seconds to wait (the secret is then not compared), or 0. */
+  /** Begins one attempt; the seconds to wait (the secret is then not compared, and the attempt is over), or 0. */
   count(clientId: string): Promise<number>;
-  /** The attempt authenticated: it no longer counts. */
-  succeeded(clientId: string): Promise<void>;
+  /** The attempt begun with `count` is over: `authenticated` false counts it as a failure. */
+  ended(clientId: string, authenticated: boolean): Promise<void>;
 }
 
 export function clientSecretAttempts(db: Kysely<Database>, policy: ClientSecretPolicy, clock = () => Math.floor(systemClock.now() / 1000)): ClientSecretAttempts {
-  const key = (clientId: string) => `client:${clientId}`;
+  const key = (clientId: string) => ({ key: `client:${clientId}`, limit: policy.maxFailuresPerClient });
   return {
-    async count(clientId) {
-      const now = clock();
-      const { attempts, lockedUntil } = await countAttempt(db, { key: key(clientId), limit: policy.maxFailuresPerClient, windowSeconds: policy.lockoutSeconds, now });
-      return attempts > policy.maxFailuresPerClient ? Math.max(1, (lockedUntil ?? now) - now) : 0;
-    },
-    succeeded: (clientId) => uncountAttempt(db, key(clientId), policy.maxFailuresPerClient),
+    count: (clientId) => beginSecretAttempt(db, [key(clientId)], policy.lockoutSeconds, clock),
+    ended: (clientId, authenticated) => endSecretAttempt(db, [{ key: key(clientId), outcome: authenticated ? 'passed' : 'failed' }], policy.lockoutSeconds, clock()),
   };
 }
 

@@ -1,13 +1,14 @@
-// Login throttling per account and per address. Every attempt is counted, in
-// one statement per key, before its password is checked, so attempts sent in
-// parallel cannot all pass a check made before any of them was recorded. Past
-// the limit the key is locked for the window's length, and a locked attempt is
-// refused without checking its password. A success clears the account's count
-// and takes back only its own attempt from the address's, so the address
-// keeps counting failures.
+// Login throttling per account and per address. Every attempt holds a place
+// under both keys' limits while its password is checked
+// (access/secret-attempts.ts), so attempts sent in parallel cannot all pass a
+// check made before any of them was recorded. A wrong password counts as a
+// failure on both keys; the failure that reaches a key's limit locks it for the
+// window's length, and a locked attempt is refused without checking its
+// password. A success clears the account's failures and only frees its own
+// place at the address, so the address keeps counting failures.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
-import { clearLoginFailures, countAttempt, uncountAttempt } from '../store/repositories/login-failures.ts';
+import { beginSecretAttempt, endSecretAttempt, type LimitedKey } from './secret-attempts.ts';
 
 export interface ThrottlePolicy {
   maxFailuresPerAccount: number;
@@ -24,18 +25,21 @@ export function loginKeys(email: string, address: string): LoginKeys {
   return { account: `account:${email.trim().toLowerCase()}`, address: `address:${address}` };
 }
 
-/** Counts the attempt; returns the seconds the caller must wait (the password is then not checked), or 0. */
-export async function countLoginAttempt(db: Kysely<Database>, keys: LoginKeys, policy: ThrottlePolicy, now: number): Promise<number> {
-  const counts = await Promise.all([
-    countAttempt(db, { key: keys.account, limit: policy.maxFailuresPerAccount, windowSeconds: policy.lockoutSeconds, now }),
-    countAttempt(db, { key: keys.address, limit: policy.maxFailuresPerAddress, windowSeconds: policy.lockoutSeconds, now }),
-  ]);
-  const limits = [policy.maxFailuresPerAccount, policy.maxFailuresPerAddress];
-  const waits = counts.map((count, i) => (count.attempts > limits[i]! ? Math.max(1, (count.lockedUntil ?? now) - now) : 0));
-  return Math.max(...waits);
+function limitedKeys(keys: LoginKeys, policy: ThrottlePolicy): { account: LimitedKey; address: LimitedKey } {
+  return { account: { key: keys.account, limit: policy.maxFailuresPerAccount }, address: { key: keys.address, limit: policy.maxFailuresPerAddress } };
 }
 
-export async function recordSuccess(db: Kysely<Database>, keys: LoginKeys, policy: ThrottlePolicy): Promise<void> {
-  await clearLoginFailures(db, keys.account);
-  await uncountAttempt(db, keys.address, policy.maxFailuresPerAddress);
+/** Begins the attempt; returns the seconds the caller must wait (the password is then not checked), or 0 and the attempt must be ended. */
+export async function countLoginAttempt(db: Kysely<Database>, keys: LoginKeys, policy: ThrottlePolicy, now: number): Promise<number> {
+  const { account, address } = limitedKeys(keys, policy);
+  return beginSecretAttempt(db, [account, address], policy.lockoutSeconds, () => now);
+}
+
+/** Ends the attempt begun with `countLoginAttempt`. */
+export async function recordLoginOutcome(db: Kysely<Database>, keys: LoginKeys, policy: ThrottlePolicy, succeeded: boolean, now: number): Promise<void> {
+  const { account, address } = limitedKeys(keys, policy);
+  await endSecretAttempt(db, [
+    { key: account, outcome: succeeded ? 'cleared' : 'failed' },
+    { key: address, outcome: succeeded ? 'passed' : 'failed' },
+  ], policy.lockoutSeconds, now);
 }

@@ -12,7 +12,7 @@ import { DomainError } from './errors.ts';
 import { emailChangedMail, emailChangeMail, emailTakenMail } from './identity-mail.ts';
 import { nowSeconds, takeMailRequest, type IdentityDeps } from './identity-deps.ts';
 import { FieldError, readEmail, readNewPassword, readPersonName } from './login-input.ts';
-import { countLoginAttempt, loginKeys, recordSuccess, type ThrottlePolicy } from './login-throttle.ts';
+import { countLoginAttempt, loginKeys, recordLoginOutcome, type ThrottlePolicy } from './login-throttle.ts';
 import { systemClock } from '../clock.ts';
 import { issueMailLink, linkPaths, usableMailLink, useMailLink } from './mail-links.ts';
 
@@ -74,11 +74,14 @@ export async function changePassword(deps: { db: Kysely<Database>; throttle: Thr
   const keys = loginKeys(person.email, asking.clientAddress);
   const wait = await countLoginAttempt(db, keys, deps.throttle, now);
   if (wait > 0) throw new DomainError('rate_limited', `Too many wrong passwords. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`, { retryAfter: wait });
-  const login = await findLoginById(db, personId);
-  if (!(await verifyPassword(input.current_password ?? '', login?.password_hash ?? null))) {
-    throw new FieldError('current_password', 'Your current password is not correct.');
+  let verified = false;
+  try {
+    const login = await findLoginById(db, personId);
+    verified = await verifyPassword(input.current_password ?? '', login?.password_hash ?? null);
+  } finally {
+    await recordLoginOutcome(db, keys, deps.throttle, verified, now);
   }
-  await recordSuccess(db, keys, deps.throttle);
+  if (!verified) throw new FieldError('current_password', 'Your current password is not correct.');
   const password = readNewPassword(input.new_password, 'new_password');
   if (password === input.current_password) throw new FieldError('new_password', 'Choose a password different from the current one.');
   const passwordHash = await hashPassword(password);

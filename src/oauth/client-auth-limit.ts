@@ -1,7 +1,7 @@
 // Client-secret guessing at the provider's endpoints (token, revocation,
 // introspection). oidc-provider compares the secret inside its own client
-// authentication, synchronously, so the attempt is counted here, in front of
-// it, and given back once its answer shows the client authenticated: every
+// authentication, synchronously, so the attempt is begun here, in front of
+// it, and ended by its answer, which tells whether the client authenticated: every
 // refusal of client authentication is a 401 invalid_client (RFC 6749 5.2, and
 // the compatibility layer always hands the provider a Basic header).
 import { clientLockedMessage, type ClientSecretAttempts } from '../access/client-secret-throttle.ts';
@@ -20,7 +20,7 @@ export async function countClientAuthentication(attempts: ClientSecretAttempts, 
   return {
     refused: undefined,
     answered: async (status) => {
-      if (status !== 401) await attempts.succeeded(clientId);
+      await attempts.ended(clientId, status !== 401);
     },
   };
 }

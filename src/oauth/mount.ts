@@ -61,8 +61,11 @@ export async function oauthMount(app: FastifyInstance, { provider, clientAttempt
       }
       await drain(raw);
       reply.hijack();
-      await callback(raw, reply.raw);
-      if (clientAuth && !clientAuth.refused) await clientAuth.answered(reply.raw.statusCode);
+      try {
+        await callback(raw, reply.raw);
+      } finally {
+        if (clientAuth && !clientAuth.refused) await clientAuth.answered(reply.raw.statusCode);
+      }
     },
   });
 }

@@ -127,6 +127,8 @@ export interface RefreshRotationsTable {
 export interface LoginFailuresTable {
   key: string;
   failures: number;
+  /** Attempts held and not yet checked (repositories/login-failures.ts). */
+  in_flight: Generated<number>;
   window_started_at: number;
   locked_until: number | null;
 }

@@ -1,6 +1,7 @@
-// Wrong client secrets sent at once: each attempt is counted before the secret
-// is compared, so no more than the limit are ever compared, whatever the
-// endpoint the client authenticates at.
+// Client secrets sent at once: each attempt holds a place under the limit
+// before the secret is compared, so no more wrong ones than the limit are ever
+// compared, whatever the endpoint the client authenticates at; only wrong ones
+// count, so right ones never lock the client.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engines, startServer } from '../helpers/build-app.ts';
@@ -51,6 +52,33 @@ for (const engine of engines()) {
         const answers = await Promise.all(Array.from({ length: limit - 1 }, () => postToken(baseUrl, { grant_type: 'refresh_token', refresh_token: 'x' }, { authorization: basic(client.client_id, client.client_secret) })));
         assert.deepEqual(answers.map((answer) => answer.body.error), Array(limit - 1).fill('invalid_grant'));
       }
+    });
+
+    it('never locks a client out for forty right secrets at once at the default limit; wrong ones still lock it after the limit', async (t) => {
+      const { baseUrl } = await startServer(t, engine);
+      const client = sandbox.client(baseUrl).web;
+      const right = () => postToken(baseUrl, { grant_type: 'refresh_token', refresh_token: 'x' }, { authorization: basic(client.client_id, client.client_secret) });
+      for (let round = 0; round < 2; round += 1) {
+        const answers = await Promise.all(Array.from({ length: 40 }, right));
+        assert.deepEqual(answers.map((answer) => answer.status), Array(40).fill(400), `round ${round}`);
+        assert.ok(answers.every((answer) => answer.body.error === 'invalid_grant'));
+      }
+      const defaultLimit = 20;
+      const guesses = await Promise.all(Array.from({ length: 40 }, (_, i) => postToken(baseUrl, { grant_type: 'refresh_token', refresh_token: 'x' }, { authorization: basic(client.client_id, `guess-${i}`) })));
+      assert.equal(guesses.filter((answer) => answer.status === 401).length, defaultLimit, `statuses: ${guesses.map((answer) => answer.status).join(',')}`);
+      assert.equal(guesses.filter((answer) => answer.status === 429).length, 40 - defaultLimit);
+      assert.equal((await right()).status, 429);
+    });
+
+    it('counts right secrets sent with wrong ones only for the wrong ones', async (t) => {
+      const { baseUrl } = await startServer(t, engine, { PARQEX_CLIENT_AUTH_MAX_FAILURES: String(limit) });
+      const client = sandbox.client(baseUrl).web;
+      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => postToken(baseUrl, { grant_type: 'refresh_token', refresh_token: 'x' }, {
+        authorization: basic(client.client_id, i % 10 < limit - 2 ? `guess-${i}` : client.client_secret),
+      })));
+      // Three guesses in each ten: nine wrong in all, more than the limit, so the lock comes, after exactly the limit compared.
+      assert.equal(answers.filter((answer) => answer.status === 401).length, limit, `statuses: ${answers.map((answer) => answer.status).join(',')}`);
+      assert.ok(answers.every((answer) => answer.status === 401 || answer.status === 429 || answer.body.error === 'invalid_grant'));
     });
 
     it('counts guesses at the introspection endpoint against the same client', async (t) => {

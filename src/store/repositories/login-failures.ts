@@ -11,52 +11,65 @@ export async function saveLoginFailure(db: Kysely<Database>, row: { key: string;
     .execute();
 }
 
-export interface AttemptCount {
+export interface LimitedKey {
   key: string;
-  /** Attempts in the window that lock the key once reached. */
+  /** Failures in the window that lock the key once reached. */
   limit: number;
+}
+
+export interface AttemptWindow {
   windowSeconds: number;
   now: number;
 }
 
 /**
- * Counts one attempt in a single statement and returns the count including it,
- * so parallel attempts each see a different number. A window that has run out
- * (and no lock in force) starts again at 1; reaching the limit locks the key
- * for the window's length, and attempts while locked never extend the lock.
+ * Holds one attempt on the key, in a single statement, when the key is not
+ * locked and its failures plus the attempts already in flight leave room under
+ * the limit; false when not held (locked, or every place taken by attempts in
+ * flight). A window that has run out (and no lock in force) starts again, with
+ * this attempt alone in flight: one left in flight by a process that stopped
+ * holds a place until then.
  */
-export async function countAttempt(db: Kysely<Database>, { key, limit, windowSeconds, now }: AttemptCount): Promise<{ attempts: number; lockedUntil: number | null }> {
+export async function holdAttempt(db: Kysely<Database>, { key, limit }: LimitedKey, { windowSeconds, now }: AttemptWindow): Promise<boolean> {
   const at = sql<number>`cast(${now} as bigint)`;
-  const lockAt = sql<number>`cast(${now + windowSeconds} as bigint)`;
-  const reachesLimit = sql<boolean>`login_failures.failures + 1 >= cast(${limit} as integer)`;
   const expired = sql<boolean>`(login_failures.window_started_at <= cast(${now - windowSeconds} as bigint) and coalesce(login_failures.locked_until, 0) <= ${at})`;
   const row = await db.insertInto('login_failures')
-    .values({ key, failures: 1, window_started_at: now, locked_until: limit <= 1 ? now + windowSeconds : null })
-    .onConflict((oc) => oc.column('key').doUpdateSet({
-      failures: sql`case when ${expired} then 1 else login_failures.failures + 1 end`,
-      window_started_at: sql`case when ${expired} then ${at} else login_failures.window_started_at end`,
+    .values({ key, failures: 0, in_flight: 1, window_started_at: now, locked_until: null })
+    .onConflict((oc) => oc.column('key')
+      .doUpdateSet({
+        failures: sql`case when ${expired} then 0 else login_failures.failures end`,
+        in_flight: sql`case when ${expired} then 1 else login_failures.in_flight + 1 end`,
+        window_started_at: sql`case when ${expired} then ${at} else login_failures.window_started_at end`,
+        locked_until: sql`case when ${expired} then null else login_failures.locked_until end`,
+      })
+      .where(sql<boolean>`${expired} or (coalesce(login_failures.locked_until, 0) <= ${at} and login_failures.failures + login_failures.in_flight < cast(${limit} as integer))`))
+    .returning('key')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Ends a held attempt. `failed` counts a failure, and the failure that brings
+ * the count to the limit locks the key for the window's length (a lock in force
+ * is never extended); `passed` only frees its place; `cleared` also forgets the
+ * key's failures and lock.
+ */
+export async function endAttempt(db: Kysely<Database>, { key, limit }: LimitedKey, outcome: 'failed' | 'passed' | 'cleared', { windowSeconds, now }: AttemptWindow): Promise<void> {
+  const at = sql<number>`cast(${now} as bigint)`;
+  const inFlight = sql<number>`case when in_flight > 0 then in_flight - 1 else 0 end`;
+  const update = db.updateTable('login_failures').where('key', '=', key);
+  if (outcome === 'passed') {
+    await update.set({ in_flight: inFlight }).execute();
+  } else if (outcome === 'cleared') {
+    await update.set({ in_flight: inFlight, failures: 0, locked_until: null }).execute();
+  } else {
+    await update.set({
+      in_flight: inFlight,
+      failures: sql`failures + 1`,
       locked_until: sql`case
-        when ${expired} then ${limit <= 1 ? lockAt : sql`null`}
-        when login_failures.locked_until > ${at} then login_failures.locked_until
-        when ${reachesLimit} then ${lockAt}
+        when locked_until > ${at} then locked_until
+        when failures + 1 >= cast(${limit} as integer) then cast(${now + windowSeconds} as bigint)
         else null end`,
-    }))
-    .returning(['failures', 'locked_until'])
-    .executeTakeFirstOrThrow();
-  return { attempts: Number(row.failures), lockedUntil: row.locked_until === null ? null : Number(row.locked_until) };
-}
-
-/** Takes back one counted attempt that turned out right; the lock goes when the count falls below the limit. */
-export async function uncountAttempt(db: Kysely<Database>, key: string, limit: number): Promise<void> {
-  await db.updateTable('login_failures')
-    .set({
-      failures: sql`case when failures > 0 then failures - 1 else 0 end`,
-      locked_until: sql`case when failures - 1 >= cast(${limit} as integer) then locked_until else null end`,
-    })
-    .where('key', '=', key)
-    .execute();
-}
-
-export async function clearLoginFailures(db: Kysely<Database>, key: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('key', '=', key).execute();
+    }).execute();
+  }
 }
