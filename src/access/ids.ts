@@ -27,7 +27,7 @@ let lastOrderedMs = 0;
  * rows stamped with the same second (vehicles, counted by a vehicle cap in
  * adding order) still sort as they were added.
  */
-export function timeOrderedUuid(now: number = Date.now()): string {
+export function timeOrderedUuid(now: number): string {
   lastOrderedMs = Math.max(now, lastOrderedMs + 1);
   const bytes = randomBytes(16);
   bytes.writeUIntBE(lastOrderedMs, 0, 6);

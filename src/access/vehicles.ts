@@ -45,7 +45,7 @@ export function personVehicles(db: Kysely<Database>, personId: string): Promise<
 
 export async function addVehicle(db: Kysely<Database>, personId: string, input: VehicleInput, at: Date): Promise<Vehicle> {
   const vehicle: Vehicle = {
-    id: timeOrderedUuid(),
+    id: timeOrderedUuid(at.getTime()),
     plate: readPlate(input.plate),
     region: readRegion(input.region),
     make: readDetail('make', input.make),

@@ -35,9 +35,10 @@ export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits:
       reply.header('www-authenticate', 'Bearer');
       return send(401, 'An access token is required: send it as "Authorization: Bearer <token>".');
     }
-    // Counted before the lookups, so a flood of made-up tokens costs one counter each, not several
-    // statements. A locked address is refused even with a valid token: telling them apart is those lookups.
-    const locked = await limits.takeTokenAttempt(request.ip);
+    // A locked address is refused before any lookup, even with a valid token: telling them apart is
+    // the lookup. Only tokens found bad count, so valid requests in flight at once never lock their
+    // own address; a flood costs at most the requests in flight at the moment the lock falls.
+    const locked = await limits.badTokenLock(request.ip);
     if (locked !== undefined) {
       reply.header('retry-after', String(locked));
       return send(429, `Too many requests with an invalid access token. Try again in ${locked} seconds.`);
@@ -47,12 +48,9 @@ export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits:
       return { principal: verified?.principal, viewer: verified && await viewerOfCoveredGrant(db, verified.grant) };
     };
     const identify = async () => {
-      // Only a token found to be bad counts: one the database could not look up (an outage) is given back.
-      const { principal, viewer } = await lookUp().catch(async (error: unknown) => {
-        await limits.giveBackTokenAttempt(request.ip);
-        throw error;
-      });
-      if (principal && viewer) await limits.giveBackTokenAttempt(request.ip);
+      // A token the database could not look up (an outage) is not found bad: nothing is counted.
+      const { principal, viewer } = await lookUp();
+      if (!principal || !viewer) await limits.countBadToken(request.ip);
       const wait = principal && viewer ? await limits.consume(match[1]!, principal.personId) : undefined;
       return { principal, viewer, wait };
     };

@@ -101,8 +101,11 @@ export async function seedSandbox(db: Kysely<Database>, rules: ClientRules, sett
     const personId = sandboxPeople[key as keyof typeof sandboxPins].id;
     if ((await readSettings(settings, personId)).pin === null) await updateSettings(settings, personId, { pin });
   }
-  await insertVehicleIfAbsent(db, { id: '5a0d0000-0000-4000-8000-0000000000f1', person_id: sandboxPeople.alex.id, plate: 'PQX1001', region: 'us-ny', make: 'Tesla', model: 'Model 3', color: 'white', created_at: now });
-  await insertVehicleIfAbsent(db, { id: '5a0d0000-0000-4000-8000-0000000000f2', person_id: sandboxPeople.gia.id, plate: 'GIA404', region: 'us-ny', make: 'Ford', model: 'Explorer', color: 'black', created_at: now });
+  // A day before the seed: the vehicle cap counts in adding order (created_at, then id), and these fixed ids
+  // would sort after a vehicle someone adds within the seed's own second.
+  const vehiclesAddedAt = now - 86_400;
+  await insertVehicleIfAbsent(db, { id: '5a0d0000-0000-4000-8000-0000000000f1', person_id: sandboxPeople.alex.id, plate: 'PQX1001', region: 'us-ny', make: 'Tesla', model: 'Model 3', color: 'white', created_at: vehiclesAddedAt });
+  await insertVehicleIfAbsent(db, { id: '5a0d0000-0000-4000-8000-0000000000f2', person_id: sandboxPeople.gia.id, plate: 'GIA404', region: 'us-ny', make: 'Ford', model: 'Explorer', color: 'black', created_at: vehiclesAddedAt });
 
   const clients = sandboxClients(rules.apiHost);
   if (!(await describeClient(db, clients.web.client_id))) {

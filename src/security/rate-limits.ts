@@ -24,13 +24,10 @@ export interface RateLimits {
   consume(token: string, personId: string): Promise<number | undefined>;
   /** Toggles of one door, whoever sends them (a garage door needs ~20 s to travel). */
   consumeDoor(doorId: string): Promise<number | undefined>;
-  /**
-   * Bearer tokens presented from one address, counted before the token is
-   * looked up (an unknown token costs several statements); a valid token gives
-   * its count back. Returns the seconds to wait when the address is over its limit.
-   */
-  takeTokenAttempt(address: string): Promise<number | undefined>;
-  giveBackTokenAttempt(address: string): Promise<void>;
+  /** The seconds an address must wait after presenting too many bad bearer tokens; undefined when it may go on. */
+  badTokenLock(address: string): Promise<number | undefined>;
+  /** One bearer token from this address was found invalid, expired or revoked. */
+  countBadToken(address: string): Promise<void>;
   /** Wrong PINs at one controller's keypad. */
   keypadGuesses: KeypadGuesses;
   /** Sign-up, password-reset and email-change mails a visitor asks for. */
@@ -94,11 +91,12 @@ export function createRateLimits(settings: RateLimitSettings, log?: RateLimitLog
     consumeDoor(doorId) {
       return waitFor(perDoor.consume(doorId));
     },
-    takeTokenAttempt(address) {
-      return waitFor(badTokens.consume(address));
+    async badTokenLock(address) {
+      const counted = await badTokens.get(address);
+      return counted && counted.consumedPoints >= settings.badTokensPerAddressPerMinute ? Math.max(1, Math.ceil(counted.msBeforeNext / 1000)) : undefined;
     },
-    async giveBackTokenAttempt(address) {
-      await badTokens.reward(address);
+    async countBadToken(address) {
+      await badTokens.penalty(address);
     },
     mailRequests: {
       async take(email, clientAddress) {

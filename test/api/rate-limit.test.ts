@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { startServer } from '../helpers/build-app.ts';
+import { engines, startServer } from '../helpers/build-app.ts';
 import { sandbox, sandboxTokens, userInfo } from '../helpers/oauth.ts';
 
 describe('API rate limits', () => {
@@ -75,7 +75,7 @@ describe('bearer token guessing', () => {
   const call = (baseUrl: string, address: string, token: string) =>
     fetch(`${baseUrl}/oauth/v1/endpoints/user-info`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': address } });
 
-  it('looks up at most the limit of made-up tokens sent at once from one address; the rest are 429 with Retry-After in the envelope', async (t) => {
+  it('refuses made-up tokens from one address past the limit with 429 and Retry-After in the envelope', async (t) => {
     const { baseUrl } = await startServer(t, 'sqlite', { PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS: '5', PARQEX_TRUST_PROXY: 'true' });
     const answers = await Promise.all(Array.from({ length: 30 }, () => call(baseUrl, '203.0.113.9', randomBytes(32).toString('base64url'))));
     const statuses = answers.map((answer) => answer.status);
@@ -94,13 +94,16 @@ describe('bearer token guessing', () => {
     assert.equal((await call(baseUrl, '198.51.100.7', access_token)).status, 200);
   });
 
-  it('does not count valid tokens, even many at once', async (t) => {
-    const { baseUrl } = await startServer(t, 'sqlite', { PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS: '5', PARQEX_TRUST_PROXY: 'true' });
-    const { access_token } = await sandboxTokens(baseUrl);
-    for (let round = 0; round < 4; round += 1) {
-      const statuses = (await Promise.all(Array.from({ length: 4 }, () => call(baseUrl, '198.51.100.7', access_token)))).map((answer) => answer.status);
-      assert.deepEqual(statuses, [200, 200, 200, 200]);
-    }
-    assert.equal((await call(baseUrl, '198.51.100.7', 'made-up')).status, 401);
-  });
+  for (const engine of engines()) {
+    // On PostgreSQL lookups overlap: valid tokens in flight at once outnumber the limit, and must not lock their own address.
+    it(`does not count valid tokens, even four times the limit at once [${engine}]`, async (t) => {
+      const { baseUrl } = await startServer(t, engine, { PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS: '5', PARQEX_TRUST_PROXY: 'true' });
+      const { access_token } = await sandboxTokens(baseUrl);
+      for (let round = 0; round < 3; round += 1) {
+        const statuses = (await Promise.all(Array.from({ length: 20 }, () => call(baseUrl, '198.51.100.7', access_token)))).map((answer) => answer.status);
+        assert.deepEqual(statuses, Array.from({ length: 20 }, () => 200));
+      }
+      assert.equal((await call(baseUrl, '198.51.100.7', 'made-up')).status, 401);
+    });
+  }
 });
