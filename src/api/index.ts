@@ -7,6 +7,7 @@ import type { BearerVerifier } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
 import type { SettingsDeps } from '../access/settings.ts';
 import type { RateLimits } from '../security/rate-limits.ts';
+import type { EnforcerDeps } from '../access/enforcer/common.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
 import { toggleRoutes } from './routes/toggle.ts';
 import { syncRoutes } from './routes/sync.ts';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   publicUrl: string;
   limits: RateLimits;
   toggle: ToggleDeps;
+  /** The Enforcer's routes: its rules, and where evidence files are kept. */
+  enforcer: EnforcerDeps;
 }
 
 export interface ApiOptions extends ApiDeps {
