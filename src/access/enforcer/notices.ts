@@ -217,11 +217,11 @@ export async function changeNoticeStatus(deps: EnforcerDeps, actor: EnforcerActo
   });
 }
 
-export async function addRemark(deps: EnforcerDeps, actor: EnforcerActor, reference: string, input: { text?: string }): Promise<NoticeDetail['remarks'][number]> {
+export async function addRemark(deps: EnforcerDeps, actor: EnforcerActor, reference: string, input: { text?: string }): Promise<{ id: string; noticeId: string; text: string; personId: string; at: number }> {
   await enforcerRole(deps.db, actor);
   const text = readText('text', input.text, maxNoticeText.remark, { multiline: true, required: true });
   const row = await resolveNotice(deps.db, actor.accountId, reference);
   const remark = { id: randomBytes(16).toString('hex'), notice_id: row.id, text, person_id: actor.personId, at: seconds(deps.clock) };
   await store.appendRemark(deps.db, remark);
-  return { id: remark.id, text, person: { id: actor.personId, firstName: '', lastName: '' }, at: remark.at };
+  return { id: remark.id, noticeId: row.id, text, personId: actor.personId, at: remark.at };
 }
