@@ -56,6 +56,10 @@ for (const engine of engines()) {
       assert.match(refused.page.body, /<p class="error" role="alert" id="flash" tabindex="-1">/);
       assert.match(refused.page.body, /<input id="notice-photos" name="photos" type="file"[^>]*aria-invalid="true" aria-describedby="flash"/);
       assert.match(refused.page.body, /<input id="notice-location" name="location"[^>]*value="Bay 4"/, 'what was typed comes back');
+      const huge = await issue(gia, { plate: 'ZZZ999' }, [{ name: 'huge.png', type: 'image/png', data: Buffer.concat([png, Buffer.alloc(6 * 1024 * 1024)]) }]);
+      assert.equal(flashOf(huge.page.body).error, 'A photo is larger than 5 MiB: choose a smaller one.');
+      const four = await issue(gia, { plate: 'ZZZ999' }, Array.from({ length: 4 }, (_, i) => ({ name: `p${i}.png`, type: 'image/png', data: png })));
+      assert.equal(flashOf(four.page.body).error, 'At most 3 photos at a time.');
       assert.deepEqual(await app.db.selectFrom('notices').select('id').execute(), []);
 
       const { answer, page } = await issue(gia, { plate: 'zzz 999', region: 'us-ny', color: 'Blue', make: 'Volvo', location: 'Bay 4', description: 'Across two bays.' }, [{ name: 'bay4.png', type: 'image/jpeg', data: png }]);

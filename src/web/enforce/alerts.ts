@@ -17,7 +17,7 @@ import { formBody } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
 import { kindWords, noticePath } from './notice-words.ts';
-import { patrolPath, patrolPoster, patrolViewer, sendPatrolPage } from './index.ts';
+import { listPager, patrolList, patrolPath, patrolPoster, patrolViewer, problemMessage, sendPatrolPage } from './index.ts';
 
 const accountParams = { type: 'object', properties: { account: { type: 'string', maxLength: 100 } }, required: ['account'] };
 const alertParams = { type: 'object', properties: { account: { type: 'string', maxLength: 100 }, alert: { type: 'string', maxLength: 100 } }, required: ['account', 'alert'] };
@@ -53,25 +53,14 @@ export async function alertPages(app: FastifyInstance, deps: WebDeps): Promise<v
     const seen = await patrolViewer(deps, request, reply, request.params.account);
     if (!seen) return reply;
     const { viewer, patroller } = seen;
-    const query = Object.fromEntries(Object.entries(request.query).filter(([, value]) => value !== '')) as { state?: string; cursor?: string };
     const base = patrolPath(patroller.accountId);
-    let alerts: Alert[] = [];
-    let nextCursor: string | null = null;
-    let problem: Flash | undefined;
-    try {
-      ({ items: alerts, nextCursor } = await listAlerts(deps.enforcer, patroller, { ...query, limit: PAGE_SIZE }));
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
-      problem = { error: error.message, field: fieldOf(error.message) };
-      reply.code(400);
-    }
-    const zone = await personTimeZone(deps.db, viewer.personId);
-    const linkTo = (cursor: string | undefined) => {
-      const search = new URLSearchParams(Object.entries({ ...query, cursor }).filter((entry): entry is [string, string] => entry[1] !== undefined));
-      return `${base}/alerts${search.size > 0 ? `?${search}` : ''}`;
-    };
+    const [list, zone] = await Promise.all([
+      patrolList(reply, request.query, (query) => listAlerts(deps.enforcer, patroller, { ...query, limit: PAGE_SIZE })),
+      personTimeZone(deps.db, viewer.personId),
+    ]);
+    const { query, items: alerts, problem } = list;
     return sendPatrolPage(deps, reply, viewer, patroller, { title: 'Alerts', current: 'alerts' }, html`
-${problem ? html`<p class="error" role="alert" id="flash" tabindex="-1">${problem.error}</p>` : ''}
+${problemMessage(problem)}
 <form method="get" action="${base}/alerts" class="filters" aria-label="Filter the alerts">
   <div class="field"><label for="alerts-state">State</label>
   <select id="alerts-state" name="state"${invalidMark(problem, 'state')}><option value="">Any</option>
@@ -82,10 +71,7 @@ ${problem ? html`<p class="error" role="alert" id="flash" tabindex="-1">${proble
 ${problem ? '' : alerts.length === 0 ? html`<p class="muted">No alerts${query.state ? ' in this state' : ' yet'}.</p>` : html`
 <p class="muted">Newest first; times in ${zone} time.</p>
 <ul class="cards alerts">${alerts.map((alert) => alertCard(base, alert, zone))}</ul>`}
-<nav class="pager" aria-label="Pages of alerts">
-  ${query.cursor ? html`<a href="${linkTo(undefined)}">Newest alerts</a>` : ''}
-  ${nextCursor ? html`<a href="${linkTo(nextCursor)}">Older alerts</a>` : ''}
-</nav>`);
+${listPager(`${base}/alerts`, list, 'alerts')}`);
   });
 
   app.get<{ Params: { account: string; alert: string } }>('/enforce/:account/alerts/:alert', { schema: { hide: true, params: alertParams } }, async (request, reply) => {

@@ -8,6 +8,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../access/errors.ts';
 import { parseId } from '../../access/ids.ts';
 import { enforcerRole } from '../../access/enforcer/common.ts';
+import { fieldOf } from '../admin/admin-account.ts';
+import type { Flash } from '../flash.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
@@ -70,6 +72,44 @@ export function sendPatrolPage(deps: Pick<WebDeps, 'sandbox'>, reply: FastifyRep
 <h1>${page.heading ?? page.title}</h1>
 ${patrolNav(patroller.accountId, page.current)}
 ${body}`);
+}
+
+export interface PatrolList<Query, Item> {
+  /** The filters given, empty ones dropped. */
+  query: Query;
+  items: Item[];
+  nextCursor: string | null;
+  /** A filter the domain refused: answered 400 and said at the top, its field marked. */
+  problem?: Flash;
+}
+
+/** A page of a filtered list, newest first. */
+export async function patrolList<Query extends { cursor?: string }, Item>(reply: FastifyReply, raw: Query, list: (query: Query) => Promise<{ items: Item[]; nextCursor: string | null }>): Promise<PatrolList<Query, Item>> {
+  const query = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== '')) as Query;
+  try {
+    return { query, ...(await list(query)) };
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
+    reply.code(400);
+    return { query, items: [], nextCursor: null, problem: { error: error.message, field: fieldOf(error.message) } };
+  }
+}
+
+/** A refusal of the page's own GET form, said at the top and focused like a form's flash. */
+export function problemMessage(problem: Flash | undefined): Html | string {
+  return problem ? html`<p class="error" role="alert" id="flash" tabindex="-1">${problem.error}</p>` : '';
+}
+
+/** The links to the newest and to older items of a list, keeping its filters. */
+export function listPager(path: string, list: PatrolList<Record<string, string | undefined>, unknown>, noun: string): Html {
+  const linkTo = (cursor: string | undefined) => {
+    const search = new URLSearchParams(Object.entries({ ...list.query, cursor }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return `${path}${search.size > 0 ? `?${search}` : ''}`;
+  };
+  return html`<nav class="pager" aria-label="Pages of ${noun}">
+  ${list.query.cursor ? html`<a href="${linkTo(undefined)}">Newest ${noun}</a>` : ''}
+  ${list.nextCursor ? html`<a href="${linkTo(list.nextCursor)}">Older ${noun}</a>` : ''}
+</nav>`;
 }
 
 export async function enforcePages(app: FastifyInstance, deps: WebDeps): Promise<void> {

@@ -12,7 +12,7 @@ import { invalidMark } from '../form-outcome.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
 import { noticeCard } from './notice-words.ts';
-import { patrolPath, patrolViewer, sendPatrolPage } from './index.ts';
+import { patrolPath, patrolViewer, problemMessage, sendPatrolPage } from './index.ts';
 
 const querySchema = { type: 'object', properties: { plate: { type: 'string', maxLength: 40 }, region: { type: 'string', maxLength: 20 } } };
 const params = { type: 'object', properties: { account: { type: 'string', maxLength: 100 } }, required: ['account'] };
@@ -54,7 +54,7 @@ export async function lookupPages(app: FastifyInstance, deps: WebDeps): Promise<
     const zone = await personTimeZone(deps.db, viewer.personId);
     const base = patrolPath(patroller.accountId);
     return sendPatrolPage(deps, reply, viewer, patroller, { title: 'Enforce', current: 'lookup' }, html`
-${problem ? html`<p class="error" role="alert" id="flash" tabindex="-1">${problem.error}</p>` : ''}
+${problemMessage(problem)}
 <form method="get" action="${base}" class="patrol lookup" aria-label="Look up a plate">
   <div><label for="lookup-plate">Plate</label>
   <input id="lookup-plate" name="plate" type="text" required maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${plate}"${invalidMark(problem, 'plate')}></div>

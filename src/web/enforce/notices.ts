@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { addEvidence, readEvidence } from '../../access/enforcer/evidence.ts';
 import {
   addRemark, adminStatuses, changeNoticeStatus, getNotice, issueNotice, listNotices, maxNoticeText, noticeKinds, openStatuses, finalStatuses, settableStatuses,
-  type Notice, type NoticeDetail, type NoticeStatus,
+  type NoticeDetail, type NoticeStatus,
 } from '../../access/enforcer/notices.ts';
 import { DomainError } from '../../access/errors.ts';
 import { zonedTime } from '../../access/hours-text.ts';
@@ -20,7 +20,7 @@ import { html, type Html } from '../html.ts';
 import { sendPage, type WebDeps } from '../index.ts';
 import { documentHead } from '../layout.ts';
 import { kindWords, isFinal, noticeCard, noticePath, statusBadge, statusWords, vehicleWords } from './notice-words.ts';
-import { patrolPath, patrolPoster, patrolViewer, sendPatrolPage, type PatrolViewer } from './index.ts';
+import { listPager, patrolList, patrolPath, patrolPoster, patrolViewer, problemMessage, sendPatrolPage, type PatrolViewer } from './index.ts';
 import { maxPhotos, readMultipartForm, registerUploads, uploadsOf } from './uploads.ts';
 
 const accountParams = { type: 'object', properties: { account: { type: 'string', maxLength: 100 } }, required: ['account'] };
@@ -54,25 +54,14 @@ export async function noticePages(app: FastifyInstance, deps: WebDeps): Promise<
     const seen = await patrolViewer(deps, request, reply, request.params.account);
     if (!seen) return reply;
     const { viewer, patroller } = seen;
-    const query = Object.fromEntries(Object.entries(request.query).filter(([, value]) => value !== '')) as { status?: string; plate?: string; cursor?: string };
     const base = patrolPath(patroller.accountId);
-    let notices: Notice[] = [];
-    let nextCursor: string | null = null;
-    let problem: Flash | undefined;
-    try {
-      ({ items: notices, nextCursor } = await listNotices(deps.enforcer, patroller, { ...query, limit: PAGE_SIZE }));
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
-      problem = { error: error.message, field: fieldOf(error.message) };
-      reply.code(400);
-    }
-    const zone = await personTimeZone(deps.db, viewer.personId);
-    const linkTo = (cursor: string | undefined) => {
-      const search = new URLSearchParams(Object.entries({ ...query, cursor }).filter((entry): entry is [string, string] => entry[1] !== undefined));
-      return `${base}/notices${search.size > 0 ? `?${search}` : ''}`;
-    };
+    const [list, zone] = await Promise.all([
+      patrolList(reply, request.query, (query) => listNotices(deps.enforcer, patroller, { ...query, limit: PAGE_SIZE })),
+      personTimeZone(deps.db, viewer.personId),
+    ]);
+    const { query, items: notices, problem } = list;
     return sendPatrolPage(deps, reply, viewer, patroller, { title: 'Notices', current: 'notices' }, html`
-${problem ? html`<p class="error" role="alert" id="flash" tabindex="-1">${problem.error}</p>` : ''}
+${problemMessage(problem)}
 <p><a class="button" href="${base}/notices/new">Issue a notice</a></p>
 <form method="get" action="${base}/notices" class="filters" aria-label="Filter the notices">
   <div class="field"><label for="notices-status">Status</label>
@@ -86,10 +75,7 @@ ${problem ? html`<p class="error" role="alert" id="flash" tabindex="-1">${proble
 ${problem ? '' : notices.length === 0 ? html`<p class="muted">No notices${query.status || query.plate ? ' match these filters' : ' yet'}.</p>` : html`
 <p class="muted">Newest first; times in ${zone} time.</p>
 <ul class="cards notices">${notices.map((notice) => noticeCard(base, notice, zone, 'h2'))}</ul>`}
-<nav class="pager" aria-label="Pages of notices">
-  ${query.cursor ? html`<a href="${linkTo(undefined)}">Newest notices</a>` : ''}
-  ${nextCursor ? html`<a href="${linkTo(nextCursor)}">Older notices</a>` : ''}
-</nav>`);
+${listPager(`${base}/notices`, list, 'notices')}`);
   });
 
   app.get<{ Params: { account: string }; Querystring: { plate?: string; region?: string } }>('/enforce/:account/notices/new', { schema: { hide: true, params: accountParams, querystring: newQuery } }, async (request, reply) => {
