@@ -4,7 +4,6 @@
 // occurrence raises its occurrences instead of opening another. A person
 // accepts one (optionally issuing a notice in the same transaction) or
 // rejects it with a reason; a resolved alert stays resolved.
-import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { AlertState, AlertTrigger, Database } from '../../store/database.ts';
 import * as store from '../../store/repositories/enforcer-alerts.ts';
@@ -13,7 +12,7 @@ import { findWatchlisted } from '../../store/repositories/enforcer.ts';
 import { DomainError } from '../errors.ts';
 import { compactId } from '../ids.ts';
 import { checkExportSize, cursorAfter, maxExportRows, readCursor, readLimit } from '../lists.ts';
-import { announce, enforcerRole, readChoice, readId, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
+import { announce, enforcerRole, newId, readChoice, readId, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
 import { issueInTransaction, type Notice, type NoticeInput } from './notices.ts';
 
 export const alertStates: readonly AlertState[] = ['open', 'accepted', 'rejected'];
@@ -64,7 +63,7 @@ export async function raiseAlert(trx: Transaction<Database>, occurrence: Occurre
   const { accountId, trigger, doorId, plateKey, at } = occurrence;
   const earlier = await store.openAlertToJoin(trx, accountId, trigger, { plateKey, doorId }, at - repeatWindowSeconds);
   if (earlier) return store.raiseOccurrence(trx, earlier.id, at);
-  const id = randomBytes(16).toString('hex');
+  const id = newId();
   await store.insertAlert(trx, {
     id, account_id: accountId, trigger, door_id: doorId, plate_key: plateKey, read_id: occurrence.readId ?? null, state: 'open', occurrences: 1,
     opened_at: at, last_at: at, resolved_by: null, resolved_at: null, reason: null, note: '', notice_id: null,

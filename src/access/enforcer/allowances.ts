@@ -1,7 +1,6 @@
 // Allowances, the "DO NOT TOW" list (phase2.md C.1): a plate the account lets
 // stay for a while. Notices refuse it; it opens only the doors the Admin
 // listed, as the system: "do not tow" is not "let in".
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { utcSeconds, utcSecondsOrNull } from '../../events/time.ts';
 import type { AllowanceCategory, Database } from '../../store/database.ts';
@@ -15,7 +14,7 @@ import { readPlateKey } from '../lpr-exclusions.ts';
 import { platesMatch, regionCode } from '../plates.ts';
 import { readTime } from '../share-window.ts';
 import { readRegion } from '../vehicles.ts';
-import { announce, enforcerRole, readChoice, readId, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
+import { announce, enforcerRole, newId, readChoice, readId, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
 
 export const allowanceCategories: readonly AllowanceCategory[] = ['resident', 'employee', 'vendor', 'guest', 'service', 'other'];
 /** Unended allowances an account may hold. */
@@ -115,7 +114,7 @@ export async function addAllowance(deps: EnforcerDeps, actor: EnforcerActor, inp
       throw new DomainError('limit_reached', `The account already has ${maxActiveAllowances} allowances that have not ended, the most it can hold. End one first.`);
     }
     const row: Row = {
-      id: randomBytes(16).toString('hex'), account_id: actor.accountId, property_id: null, plate_key: plate, region, category, ...text,
+      id: newId(), account_id: actor.accountId, property_id: null, plate_key: plate, region, category, ...text,
       starts_at: window.startsAt, ends_at: window.endsAt, admit_door_ids: JSON.stringify(admitDoorIds), created_by: actor.personId, created_at: now,
     };
     await store.insertAllowance(trx, row);

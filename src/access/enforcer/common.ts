@@ -7,7 +7,7 @@ import type { Database } from '../../store/database.ts';
 import { findMembership } from '../../store/repositories/accounts.ts';
 import { readWatchers } from '../../store/repositories/lpr-reads.ts';
 import { DomainError } from '../errors.ts';
-import { parseId } from '../ids.ts';
+import { compactId, parseId, timeOrderedUuid } from '../ids.ts';
 
 export interface EnforcerDeps {
   db: Kysely<Database>;
@@ -57,7 +57,12 @@ export function readChoice<Choice extends string>(field: string, value: string |
 export function readId(value: string, what: string): string {
   const id = parseId(value);
   if (!id) throw new DomainError('not_found', `No such ${what}.`);
-  return id;
+  return compactId(id);
+}
+
+/** A new Enforcer id: 32 hex, sorting in the order this process made it (log rows of one second stay in order). */
+export function newId(): string {
+  return compactId(timeOrderedUuid());
 }
 
 type EnforcerEvent = 'allowance_added' | 'allowance_ended' | 'parking_notice_issued' | 'parking_notice_status_changed' | 'enforcement_alert_opened' | 'enforcement_alert_resolved';

@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as store from '../../store/repositories/enforcer-notices.ts';
 import { DomainError } from '../errors.ts';
-import { enforcerRole, readId, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
+import { enforcerRole, newId, readId, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
 import { resolveNotice } from './notices.ts';
 
 export const maxEvidenceBytes = 5 * 1024 * 1024;
@@ -57,7 +57,7 @@ export async function addEvidence(deps: EnforcerDeps, actor: EnforcerActor, refe
   const partial = `${path}.${randomBytes(6).toString('hex')}.part`;
   await writeFile(partial, file.data, { mode: 0o600 });
   await rename(partial, path);
-  const row = { id: randomBytes(16).toString('hex'), notice_id: notice.id, content_type: contentType, filename, size: file.data.length, sha256, person_id: actor.personId, at: seconds(deps.clock) };
+  const row = { id: newId(), notice_id: notice.id, content_type: contentType, filename, size: file.data.length, sha256, person_id: actor.personId, at: seconds(deps.clock) };
   await store.appendEvidence(deps.db, row);
   return { id: row.id, noticeId: notice.id, contentType, filename, size: row.size, sha256, personId: actor.personId, at: row.at };
 }

@@ -3,7 +3,6 @@
 // why), moved through a fixed set of statuses. The status log, remarks and
 // evidence are append-only: nothing here changes them, and the database's
 // triggers refuse it anyway.
-import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, NoticeKind } from '../../store/database.ts';
 import * as store from '../../store/repositories/enforcer-notices.ts';
@@ -12,7 +11,7 @@ import { checkExportSize, cursorAfter, maxExportRows, readCursor, readLimit } fr
 import { readPlateKey } from '../lpr-exclusions.ts';
 import { readTime } from '../share-window.ts';
 import { readRegion } from '../vehicles.ts';
-import { announce, enforcerRole, readChoice, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
+import { announce, enforcerRole, newId, readChoice, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
 import { basesOf } from './plate-status.ts';
 
 export const noticeKinds: readonly NoticeKind[] = ['warning', 'violation', 'tow_authorization'];
@@ -112,13 +111,13 @@ export async function issueInTransaction(trx: Transaction<Database>, actor: Enfo
   }
   const number = await store.takeNoticeNumber(trx, actor.accountId);
   const row: Database['notices'] = {
-    id: randomBytes(16).toString('hex'), account_id: actor.accountId, property_id: null, number, kind, plate_key: plate, region, ...text,
+    id: newId(), account_id: actor.accountId, property_id: null, number, kind, plate_key: plate, region, ...text,
     observed_at: observedAt, issued_by: actor.personId, status: 'issued', amount, alert_id: alertId,
     // Kept only when it overrode something: that is what the Admin answers for.
     override_reason: bases.length > 0 ? overrideReason : null, created_at: now, updated_at: now,
   };
   await store.insertNotice(trx, row);
-  await store.appendStatus(trx, { id: randomBytes(16).toString('hex'), notice_id: row.id, status: 'issued', previous_status: null, note: row.override_reason ?? '', person_id: actor.personId, at: now });
+  await store.appendStatus(trx, { id: newId(), notice_id: row.id, status: 'issued', previous_status: null, note: row.override_reason ?? '', person_id: actor.personId, at: now });
   const notice = presentNotice(row);
   await announce(trx, 'parking_notice_issued', actor.accountId, { noticeID: notice.id, number: notice.number, kind, plate, status: 'issued' }, now);
   return notice;
@@ -210,7 +209,7 @@ export async function changeNoticeStatus(deps: EnforcerDeps, actor: EnforcerActo
     if ((finalStatuses as readonly string[]).includes(row.status)) throw new DomainError('invalid_state', `Notice ${noticeNumber(Number(row.number))} is ${row.status}, a final status: it cannot change.`);
     if (row.status === status) throw new DomainError('invalid_state', `Notice ${noticeNumber(Number(row.number))} is ${status} already.`);
     await store.setNoticeStatus(trx, row.id, status, now);
-    await store.appendStatus(trx, { id: randomBytes(16).toString('hex'), notice_id: row.id, status, previous_status: row.status, note, person_id: actor.personId, at: now });
+    await store.appendStatus(trx, { id: newId(), notice_id: row.id, status, previous_status: row.status, note, person_id: actor.personId, at: now });
     const notice = presentNotice({ ...row, status, updated_at: now });
     await announce(trx, 'parking_notice_status_changed', actor.accountId, { noticeID: notice.id, number: notice.number, status, previousStatus: row.status }, now);
     return notice;
@@ -221,7 +220,7 @@ export async function addRemark(deps: EnforcerDeps, actor: EnforcerActor, refere
   await enforcerRole(deps.db, actor);
   const text = readText('text', input.text, maxNoticeText.remark, { multiline: true, required: true });
   const row = await resolveNotice(deps.db, actor.accountId, reference);
-  const remark = { id: randomBytes(16).toString('hex'), notice_id: row.id, text, person_id: actor.personId, at: seconds(deps.clock) };
+  const remark = { id: newId(), notice_id: row.id, text, person_id: actor.personId, at: seconds(deps.clock) };
   await store.appendRemark(deps.db, remark);
   return { id: remark.id, noticeId: row.id, text, personId: actor.personId, at: remark.at };
 }

@@ -2,7 +2,6 @@
 // is known of it. Every look-up is recorded (plate_lookups: who, through which
 // application, when; in real time) and a person makes at most 60 a minute:
 // the record is the counter, so every server process shares it.
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { systemClock } from '../../clock.ts';
 import type { Database } from '../../store/database.ts';
@@ -16,7 +15,7 @@ import { lookAlikeKey, platesMatch } from '../plates.ts';
 import { readTime } from '../share-window.ts';
 import { readRegion } from '../vehicles.ts';
 import { activeAllowancesFor, maxActiveAllowances, presentAllowance, type Allowance } from './allowances.ts';
-import { enforcerRole, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
+import { enforcerRole, newId, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
 import { openStatuses, presentNotice, type Notice } from './notices.ts';
 
 export const statusLookupsPerMinute = 60;
@@ -60,7 +59,7 @@ async function recordLookup(db: Kysely<Database>, actor: EnforcerActor, plateKey
   if (purpose === 'status' && (await store.countLookupsSince(db, actor.personId, 'status', now - 60)) >= statusLookupsPerMinute) {
     throw new DomainError('rate_limited', `At most ${statusLookupsPerMinute} plate look-ups a minute. Try again shortly.`, { retryAfter: 60 });
   }
-  await insertPlateLookup(db, { id: randomBytes(16).toString('hex'), account_id: actor.accountId, person_id: actor.personId, client_id: actor.clientId ?? null, plate_key: plateKey, purpose, at: now });
+  await insertPlateLookup(db, { id: newId(), account_id: actor.accountId, person_id: actor.personId, client_id: actor.clientId ?? null, plate_key: plateKey, purpose, at: now });
 }
 
 /** `at`: ISO 8601 or "YYYY-MM-DD HH:MM:SS", UTC; by default now. */

@@ -1,11 +1,10 @@
 // The watchlist (phase2.md C.1): exact plates whose every read opens a
 // watchlist_hit alert, whatever the reader decided. The Admin writes it.
-import { randomBytes } from 'node:crypto';
 import * as store from '../../store/repositories/enforcer.ts';
 import { requireAdmin } from '../accounts.ts';
 import { DomainError } from '../errors.ts';
 import { readPlateKey } from '../lpr-exclusions.ts';
-import { enforcerRole, readId, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
+import { enforcerRole, newId, readId, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
 
 export const maxWatchNote = 500;
 
@@ -29,7 +28,7 @@ export async function listWatchlist(deps: EnforcerDeps, actor: EnforcerActor): P
 export async function watchPlate(deps: EnforcerDeps, actor: EnforcerActor, input: { plate?: string; note?: string }): Promise<Watched> {
   await requireAdmin(deps.db, actor.personId, actor.accountId);
   const row = {
-    id: randomBytes(16).toString('hex'), account_id: actor.accountId, plate_key: readPlateKey(input.plate),
+    id: newId(), account_id: actor.accountId, plate_key: readPlateKey(input.plate),
     note: readText('note', input.note, maxWatchNote, { multiline: true }), created_by: actor.personId, created_at: seconds(deps.clock),
   };
   if (!(await store.insertWatchlisted(deps.db, row))) throw new DomainError('duplicate', `The plate ${row.plate_key} is on the watchlist already.`);

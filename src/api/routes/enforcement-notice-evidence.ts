@@ -28,16 +28,21 @@ function present(evidence: Evidence) {
   };
 }
 
+const tooLarge = `The file is larger than ${maxEvidenceBytes / 1024 / 1024} MiB, or more than one file was sent.`;
+
 /** The one file of the form, read whole; the limit and the form's shape answered as domain errors. */
 async function uploadedFile(request: FastifyRequest): Promise<{ data: Buffer; filename: string }> {
   try {
     const part = await request.file({ limits: { fileSize: maxEvidenceBytes, files: 1, fields: 2 } });
     if (!part) throw new DomainError('invalid', 'Invalid file: send one file in a multipart/form-data field named file.');
-    return { data: await part.toBuffer(), filename: part.filename };
+    const data = await part.toBuffer();
+    // Past the limit busboy stops reading and marks the stream truncated: the file is not whole.
+    if (part.file.truncated) throw new DomainError('too_large', tooLarge);
+    return { data, filename: part.filename };
   } catch (error) {
     if (error instanceof DomainError) throw error;
     const code = (error as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') throw new DomainError('too_large', `The file is larger than ${maxEvidenceBytes / 1024 / 1024} MiB, or more than one file was sent.`);
+    if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') throw new DomainError('too_large', tooLarge);
     if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw new DomainError('invalid', 'Invalid file: send it as multipart/form-data.');
     throw error;
   }
