@@ -157,6 +157,7 @@ for (const engine of engines()) {
       const { id } = await app.db.selectFrom('enforcement_alerts').select('id').executeTakeFirstOrThrow();
       const alert = `${enforce}/alerts/${id}`;
       assert.match((await gia.request(`${enforce}/alerts`)).body, /Refused vehicle: ZZZ999/);
+      assert.match((await gia.request(alert)).body, new RegExp(`<dd>Driveway Gate · <a href="/account#door-${sandboxDoors.gate.id}">Open or close it on the Doors page</a></dd>`));
       const noNote = await submitAndFollow(gia, `${alert}/reject`, { reason: 'misread', note: '' }, alert);
       assert.equal(noNote.flash.error, 'Invalid note: it is required.');
       const rejected = await submitAndFollow(gia, `${alert}/reject`, { reason: 'misread', note: 'It read 2ZZ999' }, alert);

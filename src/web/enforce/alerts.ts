@@ -7,7 +7,6 @@ import { acceptAlert, alertStates, getAlert, listAlerts, maxAlertNote, rejectAle
 import { maxNoticeText, noticeKinds } from '../../access/enforcer/notices.ts';
 import { DomainError } from '../../access/errors.ts';
 import { zonedTime } from '../../access/hours-text.ts';
-import { compactId } from '../../access/ids.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import type { AlertState, AlertTrigger } from '../../store/database.ts';
 import { fieldOf, typed } from '../admin/admin-account.ts';
@@ -90,7 +89,7 @@ ${listPager(`${base}/alerts`, list, 'alerts')}`);
 <dl class="notice-facts">
   <dt>State</dt><dd><span class="status-badge ${alert.state === 'open' ? 'open' : 'final'}">${stateWords[alert.state]}</span></dd>
   <dt>Happened</dt><dd>${alert.occurrences === 1 ? 'once' : `${alert.occurrences} times`}, first ${zonedTime(alert.openedAt, zone)}${alert.occurrences > 1 ? `, last ${zonedTime(alert.lastAt, zone)}` : ''}</dd>
-  ${alert.door ? html`<dt>Door</dt><dd>${alert.door.name} · <a href="/account#door-${compactId(alert.door.id)}">Open or close it on the Doors page</a></dd>` : ''}
+  ${alert.door ? html`<dt>Door</dt><dd>${alert.door.name} · <a href="/account#door-${alert.door.id}">Open or close it on the Doors page</a></dd>` : ''}
   ${alert.plate ? html`<dt>Plate</dt><dd>${alert.plate} · <a href="${base}?plate=${encodeURIComponent(alert.plate)}">Look it up</a></dd>` : ''}
   ${alert.reason ? html`<dt>Reason</dt><dd>${reasonWords[alert.reason as RejectReason] ?? alert.reason}</dd>` : ''}
   ${alert.note ? html`<dt>Note</dt><dd>${alert.note}</dd>` : ''}
