@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { raiseAlert } from '../../src/access/enforcer/alerts.ts';
+import { addAllowance } from '../../src/access/enforcer/allowances.ts';
+import { systemClock } from '../../src/clock.ts';
 import { sandboxAccounts, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { flashOf, signedInBrowser, submitAndFollow } from '../helpers/account-page.ts';
 import { csrfToken, type Browser, type Step } from '../helpers/browser.ts';
@@ -165,6 +167,34 @@ for (const engine of engines()) {
       assert.doesNotMatch(rejected.page.body, /Accept alert/);
       const accepted = await submitAndFollow(gia, `${alert}/accept`, { note: '' }, `${enforce}/alerts`);
       assert.equal(accepted.flash.error, 'The alert was rejected already.');
+    });
+
+    it('VEND42 under an allowance: Gia sees it in words and her notice is refused; Alex issues one with an override reason; accepting an alert issues its notice', async (t) => {
+      const { baseUrl, app } = await startServer(t, engine, { PARQEX_WEBHOOKS: 'false' });
+      const deps = { db: app.db, clock: systemClock, evidenceDir: '' };
+      await addAllowance(deps, { personId: sandboxPeople.alex.id, accountId: residence }, { plate: 'VEND 42', category: 'vendor', holder_name: 'Fresh Produce Ltd', ends_at: '2099-03-31 00:00:00' });
+      const gia = await signedInBrowser(baseUrl, sandboxPeople.gia.email);
+      const status = await gia.request(`${enforce}?plate=vend42`);
+      assert.match(status.body, /<span class="plate-status ok">Allowance: do not tow<\/span>[\s\S]*<h3>Valid because of<\/h3>\s*<ul><li>Allowance, until 2099-03-/);
+
+      const refused = await issue(gia, { plate: 'VEND42' });
+      assert.equal(refused.answer.location, `${enforce}/notices/new#flash`);
+      assert.equal(flashOf(refused.page.body).error, 'The plate VEND42 may be here (an allowance): no notice was issued.');
+      assert.match(refused.page.body, /<input id="notice-plate" name="plate"[^>]*value="VEND42" aria-invalid="true"/);
+      assert.doesNotMatch(refused.page.body, /name="override_reason"/, 'only the Admin may override');
+      const alex = await signedInBrowser(baseUrl, sandboxPeople.alex.email);
+      const overridden = await issue(alex, { plate: 'VEND42', override_reason: 'Blocking the fire lane' });
+      assert.equal(flashOf(overridden.page.body).info, 'Notice PN-000001 issued to VEND42.');
+      assert.match(overridden.page.body, /<dt>Issued despite<\/dt><dd>Blocking the fire lane<\/dd>/);
+
+      await app.db.transaction().execute((trx) => raiseAlert(trx, { accountId: residence, trigger: 'unauthorized_vehicle', doorId: sandboxDoors.gate.id, plateKey: 'ZZZ999', at: Math.floor(Date.now() / 1000) }));
+      const { id } = await app.db.selectFrom('enforcement_alerts').select('id').executeTakeFirstOrThrow();
+      const accepted = await submitAndFollow(gia, `${enforce}/alerts/${id}/accept`, { note: 'Seen at the gate', issue_notice: 'yes', kind: 'warning', location: 'Gate' }, `${enforce}/alerts/${id}`);
+      assert.equal(accepted.answer.location, `${enforce}/notices/PN-000002`);
+      assert.equal(accepted.flash.info, 'Alert accepted; notice PN-000002 issued to ZZZ999.');
+      const alert = await gia.request(`${enforce}/alerts/${id}`);
+      assert.match(alert.body, /<span class="status-badge final">Accepted<\/span>[\s\S]*<dd>Seen at the gate<\/dd>/);
+      assert.doesNotMatch(alert.body, /Accept alert/);
     });
 
     it('answers Sam 403 and Nora 404 for every page and form, and refuses a form without its token', async (t) => {
