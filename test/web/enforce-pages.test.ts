@@ -167,6 +167,14 @@ for (const engine of engines()) {
       assert.doesNotMatch(rejected.page.body, /Accept alert/);
       const accepted = await submitAndFollow(gia, `${alert}/accept`, { note: '' }, `${enforce}/alerts`);
       assert.equal(accepted.flash.error, 'The alert was rejected already.');
+
+      // Two look-ups so far this minute: the 61st is said at the top, with when to try again.
+      for (let i = 2; i < 60; i += 1) assert.equal((await gia.request(`${enforce}?plate=ZZZ${100 + i}`)).status, 200);
+      const limited = await gia.request(`${enforce}?plate=ZZZ999`);
+      assert.equal(limited.status, 429);
+      assert.equal(limited.headers.get('retry-after'), '60');
+      assert.equal(flashOf(limited.body).error, 'At most 60 plate look-ups a minute. Try again shortly.');
+      assert.match(limited.body, /<input id="lookup-plate" name="plate"[^>]*value="ZZZ999">/, 'the plate stays, unmarked');
     });
 
     it('VEND42 under an allowance: Gia sees it in words and her notice is refused; Alex issues one with an override reason; accepting an alert issues its notice', async (t) => {

@@ -6,9 +6,8 @@
 // them in words and answer each form with a redirect back (POST-redirect-GET).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../access/errors.ts';
-import { parseId } from '../../access/ids.ts';
 import { enforcerRole } from '../../access/enforcer/common.ts';
-import { fieldOf } from '../admin/admin-account.ts';
+import { accountIdOf, fieldOf } from '../admin/admin-account.ts';
 import type { Flash } from '../flash.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
@@ -27,12 +26,6 @@ export interface PatrolViewer extends Patroller {
   admin: boolean;
 }
 
-function accountIdOf(value: string): string {
-  const id = parseId(value);
-  if (!id) throw new DomainError('not_found', 'No such account.');
-  return id;
-}
-
 /** For a GET: the viewer, once they are known to patrol the account; undefined when sent to sign in. */
 export async function patrolViewer(deps: Pick<WebDeps, 'db'>, request: FastifyRequest, reply: FastifyReply, accountParam: string): Promise<{ viewer: Viewer; patroller: PatrolViewer } | undefined> {
   const viewer = await pageViewer(deps, request, reply);
@@ -42,7 +35,7 @@ export async function patrolViewer(deps: Pick<WebDeps, 'db'>, request: FastifyRe
   return { viewer, patroller: { ...patroller, admin } };
 }
 
-/** For a POST: the person, once they are known to patrol the account. */
+/** For a POST, or a photo (no page frame): the person, once they are known to patrol the account. */
 export async function patrolPoster(deps: Pick<WebDeps, 'db'>, request: FastifyRequest, reply: FastifyReply, accountParam: string): Promise<Patroller | undefined> {
   const personId = await signedInPerson(deps, request, reply);
   if (!personId) return undefined;
