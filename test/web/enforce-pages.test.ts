@@ -145,6 +145,7 @@ for (const engine of engines()) {
       assert.equal(unknown.status, 200);
       assert.match(unknown.body, /<h2 id="plate-heading">ZZZ999<\/h2>\s*<p><span class="plate-status none">Unknown<\/span><\/p>/);
       assert.match(unknown.body, /href="[^"]+\/notices\/new\?plate=ZZZ999">Issue a notice for ZZZ999</);
+      assert.match(unknown.body, /href="[^"]+\/notices\?plate=ZZZ999">Every notice for ZZZ999</);
       const member = await gia.request(`${enforce}?plate=GIA404`);
       assert.match(member.body, /<span class="plate-status ok">Member vehicle<\/span>/);
       const lookups = await app.db.selectFrom('plate_lookups').select(['person_id', 'plate_key']).orderBy('at').execute();
@@ -200,6 +201,7 @@ for (const engine of engines()) {
       const accepted = await submitAndFollow(gia, `${enforce}/alerts/${id}/accept`, { note: 'Seen at the gate', issue_notice: 'yes', kind: 'warning', location: 'Gate' }, `${enforce}/alerts/${id}`);
       assert.equal(accepted.answer.location, `${enforce}/notices/PN-000002`);
       assert.equal(accepted.flash.info, 'Alert accepted; notice PN-000002 issued to ZZZ999.');
+      assert.match(accepted.page.body, new RegExp(`<p>Issued on accepting <a href="${enforce}/alerts/${id}">an alert</a>\\.</p>`));
       const alert = await gia.request(`${enforce}/alerts/${id}`);
       assert.match(alert.body, /<span class="status-badge final">Accepted<\/span>[\s\S]*<dd>Seen at the gate<\/dd>/);
       assert.doesNotMatch(alert.body, /Accept alert/);

@@ -82,6 +82,7 @@ function plateResult(base: string, answer: PlateStatusAnswer, region: string, zo
   <p>${answer.lastRead ? html`${zonedTime(answer.lastRead.occurredAt, zone)} at ${answer.lastRead.doorName ?? 'no door'} (${answer.lastRead.direction === 'exit' ? 'out' : 'in'}), ${answer.lastRead.decision === 'granted' ? 'let through' : answer.lastRead.decision.replace('_', ' ')}` : html`<span class="muted">The plate readers have not seen it.</span>`}</p>
   <h3>Open notices</h3>
   ${answer.openNotices.length === 0 ? html`<p class="muted">None.</p>` : html`<ul class="cards">${answer.openNotices.map((notice) => noticeCard(base, notice, zone, 'h4'))}</ul>`}
+  <p><a href="${base}/notices?plate=${encodeURIComponent(answer.plate)}">Every notice for ${answer.plate}</a></p>
   <p><a class="button" href="${base}/notices/new?${issue.toString()}">Issue a notice for ${answer.plate}</a></p>
 </section>`;
 }

@@ -241,6 +241,7 @@ function noticePage(patroller: PatrolViewer, notice: NoticeDetail, zone: string,
   const who = (person: { firstName: string; lastName: string } | null) => person ? `${person.firstName} ${person.lastName}`.trim() : 'the system';
   return html`
 ${noticeFacts(notice, zone)}
+${notice.alertId ? html`<p>Issued on accepting <a href="${base}/alerts/${notice.alertId}">an alert</a>.</p>` : ''}
 <p><a href="${action}/print">Printable notice</a></p>
 <h2>Photos</h2>
 ${notice.evidence.length === 0 ? html`<p class="muted">No photos.</p>` : evidenceList(base, notice)}
