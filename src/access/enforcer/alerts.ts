@@ -11,7 +11,7 @@ import { findDevice } from '../../store/repositories/devices.ts';
 import { findWatchlisted } from '../../store/repositories/enforcer.ts';
 import { DomainError } from '../errors.ts';
 import { compactId } from '../ids.ts';
-import { checkExportSize, cursorAfter, maxExportRows, readCursor, readLimit } from '../lists.ts';
+import { cursorAfter, maxExportRows, pageOf, readCursor, readLimit } from '../lists.ts';
 import { announce, enforcerRole, newId, readChoice, readId, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
 import { issueInTransaction, type Notice, type NoticeInput } from './notices.ts';
 
@@ -97,10 +97,7 @@ export async function listAlerts(deps: EnforcerDeps, actor: EnforcerActor, searc
   }
   const limit = search.all ? maxExportRows : readLimit(search.limit);
   const rows = await store.alertsOf(deps.db, filter, limit + 1);
-  if (search.all) checkExportSize(rows.length);
-  const shown = rows.slice(0, limit).map(present);
-  const last = shown.at(-1);
-  return { items: shown, nextCursor: !search.all && rows.length > limit && last ? cursorAfter(last.openedAt, last.id) : null };
+  return pageOf(rows.map(present), limit, search.all, (last) => cursorAfter(last.openedAt, last.id));
 }
 
 export async function getAlert(deps: EnforcerDeps, actor: EnforcerActor, alertId: string): Promise<Alert> {

@@ -1,7 +1,7 @@
 // Allowances, the "DO NOT TOW" list (phase2.md C.1): a plate the account lets
 // stay for a while. Notices refuse it; it opens only the doors the Admin
 // listed, as the system: "do not tow" is not "let in".
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { utcSeconds, utcSecondsOrNull } from '../../events/time.ts';
 import type { AllowanceCategory, Database } from '../../store/database.ts';
 import { doorsOfAccount } from '../../store/repositories/doors.ts';
@@ -9,7 +9,7 @@ import * as store from '../../store/repositories/enforcer.ts';
 import { requireAdmin } from '../accounts.ts';
 import { DomainError } from '../errors.ts';
 import { parseId } from '../ids.ts';
-import { checkExportSize, cursorAfter, maxExportRows, readCursor, readLimit } from '../lists.ts';
+import { cursorAfter, maxExportRows, pageOf, readCursor, readLimit } from '../lists.ts';
 import { readPlateKey } from '../lpr-exclusions.ts';
 import { platesMatch, regionCode } from '../plates.ts';
 import { readTime } from '../share-window.ts';
@@ -124,15 +124,22 @@ export async function addAllowance(deps: EnforcerDeps, actor: EnforcerActor, inp
   });
 }
 
-/** The Admin changes an allowance (not its plate); a window that comes to overlap another is a duplicate. */
-export async function changeAllowance(deps: EnforcerDeps, actor: EnforcerActor, allowanceId: string, input: Omit<AllowanceInput, 'plate' | 'region'>): Promise<Allowance> {
-  const { db } = deps;
-  await requireAdmin(db, actor.personId, actor.accountId);
+/** The Admin's change to one of the account's allowances, in one transaction. */
+async function withAllowance<T>(deps: EnforcerDeps, actor: EnforcerActor, allowanceId: string, run: (trx: Transaction<Database>, row: Row, now: number) => Promise<T>): Promise<T> {
+  await requireAdmin(deps.db, actor.personId, actor.accountId);
   const id = readId(allowanceId, 'allowance');
   const now = seconds(deps.clock);
-  return db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     const row = await store.findAllowance(trx, actor.accountId, id);
     if (!row) throw new DomainError('not_found', 'No such allowance.');
+    return run(trx, row, now);
+  });
+}
+
+/** The Admin changes an allowance (not its plate); a window that comes to overlap another is a duplicate. */
+export async function changeAllowance(deps: EnforcerDeps, actor: EnforcerActor, allowanceId: string, input: Omit<AllowanceInput, 'plate' | 'region'>): Promise<Allowance> {
+  return withAllowance(deps, actor, allowanceId, async (trx, row, now) => {
+    const id = row.id;
     const before = presentAllowance(row);
     const changes: Partial<Row> = {};
     if (input.category !== undefined) changes.category = readChoice('category', input.category, allowanceCategories);
@@ -149,13 +156,8 @@ export async function changeAllowance(deps: EnforcerDeps, actor: EnforcerActor, 
 
 /** The Admin ends an allowance now; one already ended is 409 invalid_state. Announced as allowance_ended. */
 export async function endAllowance(deps: EnforcerDeps, actor: EnforcerActor, allowanceId: string): Promise<Allowance> {
-  const { db } = deps;
-  await requireAdmin(db, actor.personId, actor.accountId);
-  const id = readId(allowanceId, 'allowance');
-  const now = seconds(deps.clock);
-  return db.transaction().execute(async (trx) => {
-    const row = await store.findAllowance(trx, actor.accountId, id);
-    if (!row) throw new DomainError('not_found', 'No such allowance.');
+  return withAllowance(deps, actor, allowanceId, async (trx, row, now) => {
+    const id = row.id;
     if (row.ends_at !== null && Number(row.ends_at) <= now) throw new DomainError('invalid_state', 'The allowance has already ended.');
     // One that has not started yet ends before it begins: its window stays well formed.
     const endsAt = Math.max(now, Number(row.starts_at) + 1);
@@ -192,10 +194,7 @@ export async function listAllowances(deps: EnforcerDeps, actor: EnforcerActor, s
   // Inactive ones are filtered here: "not valid now" is two ranges, and the list is small (at most 500 unended).
   const rows = (await store.allowancesOf(deps.db, filter, search.active === false ? maxExportRows + 1 : limit + 1)).map(presentAllowance)
     .filter((allowance) => search.active !== false || !allowanceActive(allowance, now));
-  if (search.all) checkExportSize(rows.length);
-  const shown = rows.slice(0, limit);
-  const last = shown.at(-1);
-  return { items: shown, nextCursor: !search.all && rows.length > limit && last ? cursorAfter(last.createdAt, last.id) : null };
+  return pageOf(rows, limit, search.all, (last) => cursorAfter(last.createdAt, last.id));
 }
 
 /** The allowances matching a read plate that are valid now (the plate reader's and the notices' check). */

@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, NoticeKind } from '../../store/database.ts';
 import * as store from '../../store/repositories/enforcer-notices.ts';
 import { DomainError } from '../errors.ts';
-import { checkExportSize, cursorAfter, maxExportRows, readCursor, readLimit } from '../lists.ts';
+import { cursorAfter, maxExportRows, pageOf, readCursor, readLimit } from '../lists.ts';
 import { readPlateKey } from '../lpr-exclusions.ts';
 import { readTime } from '../share-window.ts';
 import { readRegion } from '../vehicles.ts';
@@ -167,10 +167,7 @@ export async function listNotices(deps: EnforcerDeps, actor: EnforcerActor, sear
   }
   const limit = search.all ? maxExportRows : readLimit(search.limit);
   const rows = await store.noticesOf(deps.db, filter, limit + 1);
-  if (search.all) checkExportSize(rows.length);
-  const shown = rows.slice(0, limit).map(presentNotice);
-  const last = shown.at(-1);
-  return { items: shown, nextCursor: !search.all && rows.length > limit && last ? cursorAfter(last.createdAt, last.id) : null };
+  return pageOf(rows.map(presentNotice), limit, search.all, (last) => cursorAfter(last.createdAt, last.id));
 }
 
 const person = (row: { person_id: string | null; first_name: string | null; last_name: string | null }): PersonRef | null =>
