@@ -186,7 +186,7 @@ for (const engine of engines()) {
   describe(`authorization matrix over the resource API [${engine}]`, () => {
     it('answers every route, prefix, person, application and door exactly as the rules say', async (t) => {
       const unlimited = '1000000';
-      const { baseUrl, app } = await startServer(t, engine, { PARQEX_RATE_LIMIT_PER_TOKEN: unlimited, PARQEX_RATE_LIMIT_PER_PERSON: unlimited, PARQEX_RATE_LIMIT_PER_DOOR: unlimited });
+      const { baseUrl, app } = await startServer(t, engine, { PARQEX_RATE_LIMIT_PER_TOKEN: unlimited, PARQEX_RATE_LIMIT_PER_PERSON: unlimited, PARQEX_RATE_LIMIT_PER_DOOR: unlimited, PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS: unlimited });
       for (const device of ['a', 'b', 'neighbor'] as const) await sandboxController(t, app, device, { travelMs: 0 });
 
       // Tokens through the real flow, once per (person, grant); people in parallel.
@@ -372,16 +372,17 @@ async function enforcerCells(baseUrl: string, prefix: string, cell: Cell): Promi
     const expect = (who: 'admin' | 'enforcer') => lprExpectation(cell.person, cell.grant, account, who, 'enforcer');
     // A plate of its own per cell: the Admin's allowance is really added (201), never a duplicate.
     const plate = `M${randomBytes(4).toString('hex').toUpperCase()}`;
-    const cells: [string, Promise<Answer>, number][] = [
-      ['GET enforcement/allowances', call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/allowances?account_id=${accountId}`), expect('enforcer')],
-      ['POST enforcement/allowances', call(baseUrl, cell.token, 'POST', `${prefix}/enforcement/allowances`, { account_id: accountId, plate, category: 'guest' }), expect('admin') === 200 ? 201 : expect('admin')],
-      ['GET enforcement/watchlist', call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/watchlist?account_id=${accountId}`), expect('enforcer')],
-      ['GET enforcement/plate-search', call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/plate-search?account_id=${accountId}&plate=${plate}`), expect('enforcer')],
-      ['GET enforcement/notices', call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/notices?account_id=${accountId}`), expect('enforcer')],
-      ['GET enforcement/alerts', call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/alerts?account_id=${accountId}`), expect('enforcer')],
+    // One at a time: every cell runs at once, and a burst of requests in flight counts against the per-address limit.
+    const cells: [string, () => Promise<Answer>, number][] = [
+      ['GET enforcement/allowances', () => call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/allowances?account_id=${accountId}`), expect('enforcer')],
+      ['POST enforcement/allowances', () => call(baseUrl, cell.token, 'POST', `${prefix}/enforcement/allowances`, { account_id: accountId, plate, category: 'guest' }), expect('admin') === 200 ? 201 : expect('admin')],
+      ['GET enforcement/watchlist', () => call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/watchlist?account_id=${accountId}`), expect('enforcer')],
+      ['GET enforcement/plate-search', () => call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/plate-search?account_id=${accountId}&plate=${plate}`), expect('enforcer')],
+      ['GET enforcement/notices', () => call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/notices?account_id=${accountId}`), expect('enforcer')],
+      ['GET enforcement/alerts', () => call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/alerts?account_id=${accountId}`), expect('enforcer')],
     ];
-    for (const [what, pending, expected] of cells) {
-      const answer = await pending;
+    for (const [what, send, expected] of cells) {
+      const answer = await send();
       assert.equal(answer.status, expected, label(cell, `${what} at ${account}: ${JSON.stringify(answer.body)}`));
       if (expected >= 400) assert.deepEqual(Object.keys(answer.body), ['errors']);
       checked += 1;
