@@ -12,6 +12,7 @@ import { compactId } from '../../src/access/ids.ts';
 import type { App } from '../../src/app.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import { sandboxAccounts, sandboxDevices, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
+import { call, refused, type Answer } from '../helpers/api-calls.ts';
 import { engines, startServer } from '../helpers/build-app.ts';
 import { apiBase } from '../helpers/first-party.ts';
 import { sandboxTokens } from '../helpers/oauth.ts';
@@ -24,30 +25,12 @@ const env = { PARQEX_WEBHOOKS: 'false', PARQEX_CLOCK: 'manual', PARQEX_CLOCK_STA
 const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
 const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 1)]);
 
-interface Answer { status: number; type: string; body: any; text: string; headers: Headers }
-
-async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<Answer> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${baseUrl}${apiBase}/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  const type = response.headers.get('content-type') ?? '';
-  return { status: response.status, type, text, headers: response.headers, body: type.startsWith('application/json') ? JSON.parse(text) : undefined };
-}
-
 async function upload(baseUrl: string, token: string, path: string, data: Buffer, declaredType: string, filename = 'photo.jpg'): Promise<Answer> {
   const form = new FormData();
   form.append('file', new Blob([data], { type: declaredType }), filename);
   const response = await fetch(`${baseUrl}${apiBase}/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   const text = await response.text();
   return { status: response.status, type: response.headers.get('content-type') ?? '', text, headers: response.headers, body: JSON.parse(text) };
-}
-
-function refused(answer: Answer, status: number, code: string, message?: RegExp): void {
-  assert.equal(answer.status, status, answer.text);
-  assert.equal(answer.body.errors[0].code, code, answer.text);
-  assert.deepEqual(Object.keys(answer.body), ['errors']);
-  if (message) assert.match(answer.body.errors[0].message, message);
 }
 
 async function events(app: App, type: string) {
