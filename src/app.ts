@@ -218,8 +218,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const verifyBearer = bearerVerifier(db, box);
   // Applications are held to the per-door limit; people at the door (keypad, plates) are not.
   const apiToggle = { ...devices.toggle, doorLimit: (doorId: string) => limits.consumeDoor(doorId) };
+  const enforcer = { db, clock, evidenceDir: config.evidenceDir };
   for (const prefix of apiPrefixes) {
-    await server.register(resourceApi, { prefix, db, clock, settings, limits, verifyBearer, mailer, toggle: apiToggle, publicUrl: config.publicUrl, documented: prefix === apiPrefixes[0] });
+    await server.register(resourceApi, { prefix, db, clock, settings, limits, verifyBearer, mailer, toggle: apiToggle, enforcer, publicUrl: config.publicUrl, documented: prefix === apiPrefixes[0] });
   }
   await server.register(webhookEndpointsApi, { prefix: webhooksPrefix, db, box, production: config.env === 'production', clientAttempts });
   await server.register(webPages, {
@@ -233,6 +234,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     devMailbox,
     settings,
     toggle: devices.toggle,
+    enforcer,
     identity: {
       db,
       clock,

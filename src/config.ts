@@ -68,6 +68,8 @@ export interface Config {
     readonly unmatchedDays: number;
     readonly retentionDays: number;
   };
+  /** Where parking notices' evidence files are kept (phase2.md C.2); never served without authorization. */
+  readonly evidenceDir: string;
   readonly webhooks: {
     /** Deliver webhooks from this process (every process may; none delivers one twice). */
     readonly dispatch: boolean;
@@ -135,6 +137,7 @@ export function loadConfig(env: Env): Config {
 
   const trustProxy = read<boolean | number | string[]>('PARQEX_TRUST_PROXY', false, parseTrustProxy);
   const dataDir = resolve(read('PARQEX_DATA_DIR', './data', (raw) => raw));
+  const evidenceDir = resolve(read('PARQEX_EVIDENCE_DIR', join(dataDir, 'evidence'), (raw) => raw));
   const databaseUrl = read<string | undefined>('DATABASE_URL', undefined, (raw) =>
     /^postgres(ql)?:\/\//.test(raw) ? raw : new Invalid('must be a postgres:// or postgresql:// URL'));
   const database = {
@@ -211,6 +214,7 @@ export function loadConfig(env: Env): Config {
     dataDir,
     databaseUrl,
     sqlitePath: join(dataDir, 'parqex.sqlite'),
+    evidenceDir,
     database: Object.freeze(database),
     sandbox,
     // A manual clock without a start begins at the real time the process starts.

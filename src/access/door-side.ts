@@ -44,7 +44,7 @@ export function doorSide(deps: DoorSideDeps): DoorSidePort {
     },
     async forcedOpen(deviceId, event) {
       const door = await doorAt(deviceId, event);
-      if (door) await refusedAtDoor(db, { doorId: door.id, deviceId, channel: 'Door Sensor', reason: 'door forced open', occurredAt: seconds(event.at) });
+      if (door) await refusedAtDoor(db, { doorId: door.id, deviceId, channel: 'Door Sensor', reason: 'door forced open', occurredAt: seconds(event.at), alert: 'forced_open' });
     },
     async autoClose(deviceId, event) {
       const door = await doorAt(deviceId, event);

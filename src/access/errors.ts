@@ -17,6 +17,9 @@ export const errorCodes = [
   'idempotency_in_progress',
   'duplicate',
   'limit_reached',
+  'invalid_state',
+  'vehicle_authorized',
+  'too_large',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

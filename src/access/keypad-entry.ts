@@ -15,11 +15,11 @@ export interface KeypadDeps {
 }
 
 export async function keypadEntry(deps: KeypadDeps, door: { id: string; deviceId: string }, entry: { pin: string; occurredAt: number }): Promise<void> {
-  const refuse = () => refusedAtDoor(deps.toggle.db, { doorId: door.id, deviceId: door.deviceId, channel: 'Keypad', reason: 'wrong keypad PIN', occurredAt: entry.occurredAt });
+  const refuse = (alert?: 'wrong_pin') => refusedAtDoor(deps.toggle.db, { doorId: door.id, deviceId: door.deviceId, channel: 'Keypad', reason: 'wrong keypad PIN', occurredAt: entry.occurredAt, alert });
   // Every entry counts as a wrong guess until proven right, and is counted before
   // the lookup: a burst of guesses cannot slip past the limit. Past it, every
   // entry, a right one too, is refused until the window passes.
-  if (!(await deps.keypadGuesses.take(door.deviceId))) return void (await refuse());
+  if (!(await deps.keypadGuesses.take(door.deviceId))) return void (await refuse('wrong_pin'));
   const member = /^\d{4,8}$/.test(entry.pin) ? await memberByPinLookup(deps.toggle.db, door.deviceId, pinLookup(deps.pinKey, entry.pin)) : undefined;
   if (!member) return void (await refuse());
   await deps.keypadGuesses.giveBack(door.deviceId);

@@ -30,3 +30,14 @@ export function readCursor(cursor: string, idPattern: RegExp): { at: number; id:
 export function checkExportSize(rows: number): void {
   if (rows > maxExportRows) throw new DomainError('invalid', `The export has more than ${maxExportRows.toLocaleString('en-US')} rows: narrow it with the filters.`);
 }
+
+/**
+ * A page from rows fetched with one more than the limit (that one says a next
+ * page exists), or the whole export (checked against the cap).
+ */
+export function pageOf<Item>(rows: Item[], limit: number, all: boolean | undefined, cursorOf: (last: Item) => string): { items: Item[]; nextCursor: string | null } {
+  if (all) checkExportSize(rows.length);
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: !all && rows.length > limit && last !== undefined ? cursorOf(last) : null };
+}

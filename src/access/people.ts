@@ -22,7 +22,7 @@ export async function personProfile(db: Kysely<Database>, personId: string): Pro
 
 export async function personAccounts(db: Kysely<Database>, personId: string) {
   const rows = await listMemberships(db, personId);
-  return rows.map((row) => ({ accountId: row.account_id, name: row.account_name, role: row.role, thirdPartyAccess: row.third_party_access === 1, timeZone: row.time_zone }));
+  return rows.map((row) => ({ accountId: row.account_id, name: row.account_name, role: row.role, enforces: row.role === 'admin' || row.can_enforce === 1, thirdPartyAccess: row.third_party_access === 1, timeZone: row.time_zone }));
 }
 
 export async function listVehicles(db: Kysely<Database>, personId: string) {

@@ -19,6 +19,8 @@ import { recordAccessEvent } from './history.ts';
 import { compactId } from './ids.ts';
 import { accountVehicleAdmission, type VehicleAdmission } from './lpr-admission.ts';
 import { readerDefaults } from './lpr-readers.ts';
+import { alertsOfRead } from './enforcer/alerts.ts';
+import { allowanceAdmitting } from './enforcer/allowances.ts';
 import { lookAlikeKey, plateKey, platesMatch, regionCode } from './plates.ts';
 import { completeToggle, startDecidedToggle, type ToggleDeps } from './toggle-door.ts';
 
@@ -66,7 +68,10 @@ export async function plateEntry(toggle: ToggleDeps, deviceId: string, read: Pla
     const key = plateKey(read.plate);
     const region = regionCode(read.region);
     const confidence = read.confidence ?? 1;
-    const decided = await decideRead(trx, toggle, { accountId, deviceId, doorId: door.id, reader, key, region, confidence, now });
+    const byMembers = await decideRead(trx, toggle, { accountId, deviceId, doorId: door.id, reader, key, region, confidence, now });
+    // An allowance listing this door lets in what the members' windows did not, as the system (phase2.md C.1).
+    const allowance = byMembers.decision === 'refused' ? await allowanceAdmitting(trx, accountId, { key: key!, region }, door.id, now) : undefined;
+    const decided: Decided = allowance ? { ...byMembers, decision: 'granted', reason: undefined, basis: 'allowance', basisId: allowance.id, personId: null } : byMembers;
     const row: Database['plate_reads'] = {
       id: randomBytes(16).toString('hex'),
       account_id: accountId,
@@ -92,6 +97,7 @@ export async function plateEntry(toggle: ToggleDeps, deviceId: string, read: Pla
     };
     // The same read id raced in at another entity of this controller: that one decides it.
     if (!(await reads.insertPlateRead(trx, row))) return { decision: 'ignored' as const };
+    await alertsOfRead(trx, { accountId, doorId: door.id, plateKey: key, readId: row.id, decision: row.decision, at: now });
     if (decided.decision === 'refused') {
       await recordAccessEvent(trx, { doorId: door.id, deviceId, personId: null, channel: 'LPR', doorState: 'OPEN', wasSuccess: false, occurredAt: row.occurred_at });
       // To the people who watch the account's readers, not to everyone who can see the gate.

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
 import { nobody } from '../events/types.ts';
 import type { Database } from '../store/database.ts';
+import { alertAtDoor } from './enforcer/alerts.ts';
 import { recordAccessEvent } from './history.ts';
 import { compactId } from './ids.ts';
 
@@ -14,10 +15,13 @@ export interface RefusedAttempt {
   reason: string;
   /** Unix seconds. */
   occurredAt: number;
+  /** The enforcement alert it raises, if any (phase2.md C.3). */
+  alert?: 'wrong_pin' | 'forced_open';
 }
 
 export async function refusedAtDoor(db: Kysely<Database>, attempt: RefusedAttempt): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    if (attempt.alert) await alertAtDoor(trx, attempt.alert, attempt);
     await recordAccessEvent(trx, { doorId: attempt.doorId, deviceId: attempt.deviceId, personId: null, channel: attempt.channel, doorState: 'OPEN', wasSuccess: false, occurredAt: attempt.occurredAt });
     await appendEvent(trx, {
       type: 'unauthorized_attempt', doorId: attempt.doorId, deviceId: attempt.deviceId, occurredAt: attempt.occurredAt,

@@ -7,6 +7,7 @@ import type { BearerVerifier } from '../oauth/bearer.ts';
 import type { Database } from '../store/database.ts';
 import type { SettingsDeps } from '../access/settings.ts';
 import type { RateLimits } from '../security/rate-limits.ts';
+import type { EnforcerDeps } from '../access/enforcer/common.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
 import { toggleRoutes } from './routes/toggle.ts';
 import { syncRoutes } from './routes/sync.ts';
@@ -20,6 +21,16 @@ import { accountRoutes } from './routes/accounts.ts';
 import { memberRoutes } from './routes/members.ts';
 import { vehicleRoutes } from './routes/vehicles.ts';
 import { lprVehiclesRoute } from './routes/lpr-vehicles.ts';
+import { enforcementAlertMoveRoutes } from './routes/enforcement-alert-moves.ts';
+import { enforcementAlertRoutes } from './routes/enforcement-alerts.ts';
+import { enforcementAllowanceRoutes } from './routes/enforcement-allowances.ts';
+import { enforcementNoticeEvidenceRoutes } from './routes/enforcement-notice-evidence.ts';
+import { enforcementNoticeRemarksRoute } from './routes/enforcement-notice-remarks.ts';
+import { enforcementNoticeStatusRoute } from './routes/enforcement-notice-status.ts';
+import { enforcementNoticeRoutes } from './routes/enforcement-notices.ts';
+import { enforcementPlateSearchRoute } from './routes/enforcement-plate-search.ts';
+import { enforcementPlateStatusRoute } from './routes/enforcement-plate-status.ts';
+import { enforcementWatchlistRoutes } from './routes/enforcement-watchlist.ts';
 import { lprExclusionRoutes } from './routes/lpr-exclusions.ts';
 import { lprReaderRoutes } from './routes/lpr-readers.ts';
 import { lprReadsRoute } from './routes/lpr-reads.ts';
@@ -36,6 +47,8 @@ export interface ApiDeps {
   publicUrl: string;
   limits: RateLimits;
   toggle: ToggleDeps;
+  /** The Enforcer's routes: its rules, and where evidence files are kept. */
+  enforcer: EnforcerDeps;
 }
 
 export interface ApiOptions extends ApiDeps {
@@ -61,6 +74,19 @@ const routeMethods: [RegExp, string[]][] = [
   [/^lpr\/readers$/, ['GET']],
   [/^lpr\/readers\/[^/]+\/[^/]+$/, ['PUT']],
   [/^lpr\/reads$/, ['GET']],
+  [/^enforcement\/allowances$/, ['GET', 'POST']],
+  [/^enforcement\/allowances\/[^/]+$/, ['PATCH', 'DELETE']],
+  [/^enforcement\/watchlist$/, ['GET', 'POST']],
+  [/^enforcement\/watchlist\/[^/]+$/, ['DELETE']],
+  [/^enforcement\/plate-status$/, ['GET']],
+  [/^enforcement\/plate-search$/, ['GET']],
+  [/^enforcement\/notices$/, ['GET', 'POST']],
+  [/^enforcement\/notices\/[^/]+$/, ['GET']],
+  [/^enforcement\/notices\/[^/]+\/(status|remarks|evidence)$/, ['POST']],
+  [/^enforcement\/notices\/[^/]+\/evidence\/[^/]+$/, ['GET']],
+  [/^enforcement\/alerts$/, ['GET']],
+  [/^enforcement\/alerts\/[^/]+$/, ['GET']],
+  [/^enforcement\/alerts\/[^/]+\/(accept|reject)$/, ['POST']],
 ];
 
 function methodsOf(url: string): string[] | undefined {
@@ -104,6 +130,16 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
     await authenticated.register(lprExclusionRoutes, deps);
     await authenticated.register(lprReaderRoutes, deps);
     await authenticated.register(lprReadsRoute, deps);
+    await authenticated.register(enforcementAllowanceRoutes, deps);
+    await authenticated.register(enforcementWatchlistRoutes, deps);
+    await authenticated.register(enforcementPlateStatusRoute, deps);
+    await authenticated.register(enforcementPlateSearchRoute, deps);
+    await authenticated.register(enforcementNoticeRoutes, deps);
+    await authenticated.register(enforcementNoticeStatusRoute, deps);
+    await authenticated.register(enforcementNoticeRemarksRoute, deps);
+    await authenticated.register(enforcementNoticeEvidenceRoutes, deps);
+    await authenticated.register(enforcementAlertRoutes, deps);
+    await authenticated.register(enforcementAlertMoveRoutes, deps);
     await authenticated.register(settingsRoute, deps);
     await authenticated.register(syncRoutes, deps);
     await authenticated.register(toggleHistoryRoute, deps);

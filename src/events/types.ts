@@ -28,6 +28,11 @@ const VehicleExclusion = Type.Object({
   accountID: hex('The account'), personID: Type.String({ description: 'The member holding the plate, 32 lowercase hex, or "" when no member holds it any more' }),
   plate: Type.String({ description: 'The plate key: upper-case letters and digits' }), reason: Type.String({ description: 'The Admin\'s reason, "" when none' }),
 });
+const Allowance = Type.Object({
+  allowanceID: hex('The allowance'), plate: Type.String({ description: 'The plate key' }),
+  category: Type.String({ description: 'resident, employee, vendor, guest, service or other' }),
+  startsAt: utc('When it starts'), endsAt: utcOrNull('When it ends; null when ongoing'),
+});
 const Vehicle = Type.Object({ vehicleID: hex('The vehicle'), personID: hex('Its owner'), licensePlate: Type.String(), region: Type.String() });
 
 /** Fields of each event type, in the documented camelCase shape. Door events are `door<N>_open` / `door<N>_close`. */
@@ -50,8 +55,8 @@ export const eventFieldSchemas = {
   }),
   vehicle_admitted: Type.Object({
     readID: hex('The plate read'), doorID: hex('The door it opened'), plate: Type.String({ description: 'The plate key read' }),
-    basis: Type.String({ description: 'Why it was let in or out: member (a member\'s vehicle) or stay (leaving after a granted entry)' }),
-    basisID: Type.String({ description: 'The vehicle (member) or the entry read (stay), 32 lowercase hex' }),
+    basis: Type.String({ description: 'Why it was let in or out: member (a member\'s vehicle), allowance (an allowance listing the door) or stay (leaving after a granted entry)' }),
+    basisID: Type.String({ description: 'The vehicle (member), the allowance, or the entry read (stay), 32 lowercase hex' }),
     personID: Type.String({ description: 'The person the door was opened for, 32 lowercase hex, or "" for nobody' }),
     toggleID: HEX('The command that opened the door'),
   }),
@@ -80,6 +85,26 @@ export const eventFieldSchemas = {
   member_removed: Type.Object({ accountID: hex('The account'), personID: hex('The former member'), removedByUserID: hex('The Admin who removed them') }),
   vehicle_exclusion_added: VehicleExclusion,
   vehicle_exclusion_removed: VehicleExclusion,
+  allowance_added: Allowance,
+  allowance_ended: Allowance,
+  parking_notice_issued: Type.Object({
+    noticeID: hex('The notice'), number: Type.String({ description: 'Its number at the account, PN-000001 onward' }),
+    kind: Type.Union([Type.Literal('warning'), Type.Literal('violation'), Type.Literal('tow_authorization')]),
+    plate: Type.String({ description: 'The plate key' }), status: Type.String({ description: 'Always issued' }),
+  }),
+  parking_notice_status_changed: Type.Object({
+    noticeID: hex('The notice'), number: Type.String({ description: 'Its number at the account' }),
+    status: Type.String({ description: 'The new status' }), previousStatus: Type.String({ description: 'The status it left' }),
+  }),
+  enforcement_alert_opened: Type.Object({
+    alertID: hex('The alert'), trigger: Type.String({ description: 'unauthorized_vehicle, watchlist_hit, wrong_pin, forced_open or overstay' }),
+    doorID: Type.String({ description: 'The door, 32 lowercase hex, or "" when none' }), plate: Type.String({ description: 'The plate key, or "" when none' }),
+  }),
+  enforcement_alert_resolved: Type.Object({
+    alertID: hex('The alert'), state: Type.Union([Type.Literal('accepted'), Type.Literal('rejected')]),
+    reason: Type.String({ description: 'A rejection\'s reason (authorized_vehicle, misread, duplicate, left, other); "" when accepted' }),
+    noticeID: Type.String({ description: 'The notice issued on accepting it, 32 lowercase hex, or ""' }),
+  }),
 } satisfies Record<string, TObject>;
 
 export type EventFields = { [Type in keyof typeof eventFieldSchemas]: Static<(typeof eventFieldSchemas)[Type]> };
@@ -94,6 +119,7 @@ export interface CatalogueEntry {
 }
 
 const vehicleScopes: readonly Scope[] = ['lpr', 'profile', 'vehicles'];
+const enforcerScopes: readonly Scope[] = ['enforcer'];
 
 export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N>_open' | 'door<N>_close', CatalogueEntry> = {
   'door<N>_open': { category: 'access', description: 'A door of channel N reached OPEN, as its controller reported.' },
@@ -113,9 +139,15 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   webhook_test: { category: 'management', description: 'A test sent from the developer console to one endpoint, whatever event types it asked for; it concerns no door and no authorization.' },
   member_permissions_changed: { category: 'management', description: 'An Admin changed a member\'s permissions (share, guests, enforcement); to the Admin and the member.' },
   member_removed: { category: 'management', description: 'An Admin removed a member from the account, ending their access there; to the Admin and the former member.' },
-  vehicle_admitted: { category: 'access', description: 'A plate reader let a vehicle in or out; to the account\'s Admins and enforcement members.', scopes: ['lpr'] },
+  vehicle_admitted: { category: 'access', description: 'A plate reader let a vehicle in or out; to the account\'s Admins and enforcement members.', scopes: ['lpr', 'enforcer'] },
   vehicle_exclusion_added: { category: 'management', description: 'An Admin excluded a plate: the account\'s plate readers no longer admit it as a member vehicle; to the Admin and the member holding it.', scopes: vehicleScopes },
   vehicle_exclusion_removed: { category: 'management', description: 'An Admin readmitted an excluded plate; to the Admin and the member holding it.', scopes: vehicleScopes },
+  allowance_added: { category: 'management', description: 'An Admin added an allowance ("do not tow"); to the account\'s Admins and enforcement members.', scopes: enforcerScopes },
+  allowance_ended: { category: 'management', description: 'An allowance was ended by the Admin; to the account\'s Admins and enforcement members.', scopes: enforcerScopes },
+  parking_notice_issued: { category: 'enforcer', description: 'A parking notice was issued; to the account\'s Admins and enforcement members.', scopes: enforcerScopes },
+  parking_notice_status_changed: { category: 'enforcer', description: 'A parking notice moved to another status; to the account\'s Admins and enforcement members.', scopes: enforcerScopes },
+  enforcement_alert_opened: { category: 'enforcer', description: 'An enforcement alert opened (a refused plate read, a watchlisted plate, the keypad\'s guess limit, a door forced open); repeats within an hour raise its occurrences instead. To the account\'s Admins and enforcement members.', scopes: enforcerScopes },
+  enforcement_alert_resolved: { category: 'enforcer', description: 'An enforcement alert was accepted or rejected; to the account\'s Admins and enforcement members.', scopes: enforcerScopes },
   unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, a refused plate read, or a door forced open. A refused plate read goes to the account\'s Admins and enforcement members only, with `plate` and `readID`.' },
 };
 

@@ -7,6 +7,7 @@ export const scopeDescriptions = {
   // Phase 2 (phase2.md section 0). A scope never widens a role: `lpr` reaches only what the person may do at their accounts.
   vehicles: 'See, add, change and remove your vehicles',
   lpr: 'Manage the licence plate readers of the accounts you run: reader settings, excluded plates, the vehicle cap and the plate reads',
+  enforcer: 'Enforce parking at the accounts where you may: look plates up, issue and follow parking notices with photos, handle alerts, and (as Admin) keep the do-not-tow list and the watchlist',
 } as const;
 
 /** What every grant allows, said as the consent page says it. */

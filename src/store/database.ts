@@ -22,6 +22,14 @@ export interface Database {
   lpr_readers: LprReadersTable;
   plate_reads: PlateReadsTable;
   plate_lookups: PlateLookupsTable;
+  allowances: AllowancesTable;
+  watchlist: WatchlistTable;
+  notice_counters: NoticeCountersTable;
+  notices: NoticesTable;
+  notice_status_log: NoticeStatusLogTable;
+  notice_remarks: NoticeRemarksTable;
+  notice_evidence: NoticeEvidenceTable;
+  enforcement_alerts: EnforcementAlertsTable;
   authorizations: AuthorizationsTable;
   authorization_doors: AuthorizationDoorsTable;
   invitations: InvitationsTable;
@@ -321,6 +329,121 @@ export interface PlateLookupsTable {
   plate_key: string;
   purpose: string;
   at: number;
+}
+
+// Enforcer (phase2.md C). Times are Unix seconds.
+export type AllowanceCategory = 'resident' | 'employee' | 'vendor' | 'guest' | 'service' | 'other';
+
+export interface AllowancesTable {
+  id: string;
+  account_id: string;
+  property_id: string | null;
+  plate_key: string;
+  region: string | null;
+  category: AllowanceCategory;
+  holder_name: string;
+  unit: string;
+  note: string;
+  starts_at: number;
+  /** null: ongoing. */
+  ends_at: number | null;
+  /** JSON array of door ids. */
+  admit_door_ids: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface WatchlistTable {
+  id: string;
+  account_id: string;
+  plate_key: string;
+  note: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface NoticeCountersTable {
+  account_id: string;
+  last_number: number;
+}
+
+export type NoticeKind = 'warning' | 'violation' | 'tow_authorization';
+
+export interface NoticesTable {
+  id: string;
+  account_id: string;
+  property_id: string | null;
+  number: number;
+  kind: NoticeKind;
+  plate_key: string;
+  region: string | null;
+  make: string;
+  model: string;
+  color: string;
+  location: string;
+  description: string;
+  observed_at: number;
+  issued_by: string | null;
+  status: string;
+  amount: number | null;
+  alert_id: string | null;
+  override_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Append-only (a trigger refuses UPDATE and DELETE), as are notice_remarks and notice_evidence. */
+export interface NoticeStatusLogTable {
+  id: string;
+  notice_id: string;
+  status: string;
+  previous_status: string | null;
+  note: string;
+  person_id: string | null;
+  at: number;
+}
+
+export interface NoticeRemarksTable {
+  id: string;
+  notice_id: string;
+  text: string;
+  person_id: string | null;
+  at: number;
+}
+
+export interface NoticeEvidenceTable {
+  id: string;
+  notice_id: string;
+  /** Sniffed from the bytes: image/jpeg, image/png or application/pdf. */
+  content_type: string;
+  filename: string;
+  size: number;
+  /** Hex; also the file's name in the evidence directory. */
+  sha256: string;
+  person_id: string | null;
+  at: number;
+}
+
+export type AlertTrigger = 'unauthorized_vehicle' | 'watchlist_hit' | 'wrong_pin' | 'forced_open' | 'overstay';
+export type AlertState = 'open' | 'accepted' | 'rejected';
+
+export interface EnforcementAlertsTable {
+  id: string;
+  account_id: string;
+  trigger: AlertTrigger;
+  door_id: string | null;
+  plate_key: string | null;
+  /** The plate read that opened it, when one did. */
+  read_id: string | null;
+  state: AlertState;
+  occurrences: number;
+  opened_at: number;
+  last_at: number;
+  resolved_by: string | null;
+  resolved_at: number | null;
+  reason: string | null;
+  note: string;
+  notice_id: string | null;
 }
 
 export interface AuthorizationsTable {

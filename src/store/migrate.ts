@@ -17,6 +17,7 @@ import * as mailLinks from './migrations/0014-mail-links.ts';
 import * as developerApplications from './migrations/0015-developer-applications.ts';
 import * as controllerNames from './migrations/0016-controller-names.ts';
 import * as lpr from './migrations/0017-lpr.ts';
+import * as enforcer from './migrations/0018-enforcer.ts';
 import * as performance from './migrations/0020-performance.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0015-developer-applications': developerApplications,
   '0016-controller-names': controllerNames,
   '0017-lpr': lpr,
+  '0018-enforcer': enforcer,
   '0020-performance': performance,
 };
 

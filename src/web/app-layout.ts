@@ -10,7 +10,7 @@ import type { Flash } from './flash.ts';
 export type PersonSection = 'doors' | 'history' | 'vehicles' | 'applications' | 'settings';
 /** A section an Admin manages for one account. */
 export type AdminSection = 'people' | 'controllers' | 'reads' | 'account';
-export type Section = PersonSection | AdminSection | 'developers';
+export type Section = PersonSection | AdminSection | 'developers' | 'enforce';
 
 export interface AdminAccountLink {
   accountId: string;
@@ -26,6 +26,8 @@ export interface AppPageOptions {
   personName: string;
   /** Accounts the person is Admin of; their sections appear when there is one. */
   adminAccounts: readonly AdminAccountLink[];
+  /** The person patrols at some account (its Admin, or the enforcement permission): the Enforce section is theirs. */
+  enforces?: boolean;
   /** The account an Admin section is showing; the first of adminAccounts otherwise. */
   accountId?: string;
   /** What the previous form did or refused (src/web/flash.ts), said once at the top. */
@@ -74,7 +76,7 @@ ${options.sandbox ? html`<div class="sandbox-banner" role="status">Sandbox: test
   </form>
 </header>
 <nav class="sections" aria-label="Sections">
-  <ul>${personSections.map(([section, label, href]) => link(section, label, href))}</ul>
+  <ul>${personSections.map(([section, label, href]) => link(section, label, href))}${options.enforces ? link('enforce', 'Enforce', '/enforce') : ''}</ul>
   ${current ? html`<p class="nav-heading">${current.name}${options.adminAccounts.length > 1 ? html` · <a href="/accounts">switch</a>` : ''}</p>
   <ul>${adminSections.map(([section, label]) => link(section, label, adminPath(current.accountId, section)))}</ul>` : ''}
   <ul>${link('developers', 'Developers', '/developers')}</ul>

@@ -33,6 +33,8 @@ import { plateReadsPage } from './admin/plate-reads.ts';
 import { accountSettingsPage } from './admin/account-settings.ts';
 import { gateVehicleForms } from './admin/gate-vehicles.ts';
 import type { PlainHttpRefusal } from './secure-connection.ts';
+import type { EnforcerDeps } from '../access/enforcer/common.ts';
+import { enforcePages } from './enforce/index.ts';
 
 export interface WebDeps {
   db: Kysely<Database>;
@@ -57,6 +59,8 @@ export interface WebDeps {
   /** Invitations sent from the People page: mail and the origin of its links. */
   mailer: Mailer;
   publicUrl: string;
+  /** The patrol pages (/enforce): the Enforcer's rules, and where evidence photos are kept. */
+  enforcer: EnforcerDeps;
 }
 
 export const webSessionCookie = 'parqex_web_session';
@@ -105,6 +109,7 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   await app.register(plateReadsPage, deps);
   await app.register(accountSettingsPage, deps);
   await app.register(gateVehicleForms, deps);
+  await app.register(enforcePages, deps);
 }
 
 export function sendPage(reply: FastifyReply, page: string) {

@@ -12,6 +12,8 @@ export interface Viewer {
   personId: string;
   personName: string;
   adminAccounts: AdminAccountLink[];
+  /** Accounts where the person patrols (the Admin, or the enforcement permission): the Enforce section appears when there is one. */
+  enforceAccounts: AdminAccountLink[];
   csrf: string;
   flash: Flash | undefined;
 }
@@ -35,6 +37,7 @@ export async function pageViewer(deps: Pick<WebDeps, 'db'>, request: FastifyRequ
     personId,
     personName: `${person.firstName} ${person.lastName}`.trim(),
     adminAccounts: accounts.filter((account) => account.role === 'admin').map(({ accountId, name }) => ({ accountId, name })),
+    enforceAccounts: accounts.filter((account) => account.enforces).map(({ accountId, name }) => ({ accountId, name })),
     csrf: reply.generateCsrf(),
     flash: takeFlash(request, reply),
   };
@@ -42,5 +45,5 @@ export async function pageViewer(deps: Pick<WebDeps, 'db'>, request: FastifyRequ
 
 /** Sends one section's page in the frame. */
 export function sendAppPage(deps: Pick<WebDeps, 'sandbox'>, reply: FastifyReply, viewer: Viewer, page: { title: string; section: Section; accountId?: string; scripts?: string[] }, body: Html) {
-  return sendPage(reply, appPage({ ...page, sandbox: deps.sandbox, csrf: viewer.csrf, personName: viewer.personName, adminAccounts: viewer.adminAccounts, flash: viewer.flash }, body));
+  return sendPage(reply, appPage({ ...page, sandbox: deps.sandbox, csrf: viewer.csrf, personName: viewer.personName, adminAccounts: viewer.adminAccounts, enforces: viewer.enforceAccounts.length > 0, flash: viewer.flash }, body));
 }

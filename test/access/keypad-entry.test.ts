@@ -60,5 +60,16 @@ for (const engine of engines()) {
       assert.deepEqual(await rows(lobby.id), [['Keypad', null, 0, 1_900_000_000], ['Keypad', null, 0, 1_900_000_001]]);
       assert.deepEqual(await refusals(), ['wrong keypad PIN', 'wrong keypad PIN']);
     });
+
+    it('opens a wrong_pin enforcement alert once the guesses are used up, not for a wrong PIN within them; repeats raise it (phase2.md C.3)', async (t) => {
+      const { toggle } = await doorSideDatabase(t, engine, domainStart);
+      const pinKey = await knownPinKey(toggle.db);
+      const alerts = async () => (await toggle.db.selectFrom('enforcement_alerts').select(['trigger', 'door_id', 'occurrences']).execute()).map((row) => [row.trigger, row.door_id, Number(row.occurrences)]);
+      await keypadEntry({ toggle, pinKey, keypadGuesses: guesses(1) }, lobby, { pin: '0000', occurredAt: 1_900_000_000 });
+      assert.deepEqual(await alerts(), []);
+      await keypadEntry({ toggle, pinKey, keypadGuesses: guesses(0) }, lobby, { pin: '0001', occurredAt: 1_900_000_001 });
+      await keypadEntry({ toggle, pinKey, keypadGuesses: guesses(0) }, lobby, { pin: '0002', occurredAt: 1_900_000_002 });
+      assert.deepEqual(await alerts(), [['wrong_pin', lobby.id, 2]]);
+    });
   });
 }

@@ -13,6 +13,7 @@
 // that straddles 06:00 or 22:00 accepts either answer), and the second suite
 // checks the door policy at fixed instants across a week and a DST change.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { decide } from '../../src/access/decide.ts';
 import { visibleDoors } from '../../src/access/door-policy.ts';
@@ -67,8 +68,9 @@ const grants: GrantSpec[] = [
   { name: 'web app [opendoor closedoor, all doors]', client: 'web', scope: 'OPENDOOR,closedoor' },
   { name: 'web app [read-only]', client: 'web' },
   { name: 'web app [opendoor profile lpr, garage and lobby unticked]', client: 'web', scope: 'opendoor,profile,lpr', untick: ['garage', 'lobby'] },
+  { name: 'web app [enforcer]', client: 'web', scope: 'enforcer' },
   { name: 'native app [closedoor, PKCE]', client: 'native', scope: 'closedoor' },
-  { name: 'first-party app [opendoor closedoor lpr vehicles, all doors]', client: 'firstParty', scope: 'opendoor,closedoor,lpr,vehicles' },
+  { name: 'first-party app [opendoor closedoor lpr vehicles enforcer, all doors]', client: 'firstParty', scope: 'opendoor,closedoor,lpr,vehicles,enforcer' },
   { name: 'first-party app [read-only, gate and neighbor garage unticked]', client: 'firstParty', untick: ['gate', 'neighborGarage'] },
 ];
 
@@ -121,14 +123,15 @@ function accountManagementExpectation(person: PersonKey, grant: GrantSpec, accou
 const permissionsOf: Record<PersonKey, string[]> = { alex: ['enforcement', 'guests', 'share'], sam: [], nora: ['enforcement', 'guests', 'share'], gia: ['enforcement', 'guests'] };
 
 /**
- * The LPR routes (phase2.md B.2, B.3, B.6): a member of the account, which lets the application in
- * (first-party, or third-party applications allowed), else 404; then the lpr scope, then the Admin
- * (or, for the reads, a member with the enforcement permission), else 403.
+ * The LPR routes (phase2.md B.2, B.3, B.6) and the Enforcer's (C, scope `enforcer`): a member of the
+ * account, which lets the application in (first-party, or third-party applications allowed), else 404;
+ * then the route's scope, then the Admin (or, for the reads and the Enforcer's patrol routes, a member
+ * with the enforcement permission), else 403.
  */
-function lprExpectation(person: PersonKey, grant: GrantSpec, account: AccountKey, who: 'admin' | 'enforcer'): number {
+function lprExpectation(person: PersonKey, grant: GrantSpec, account: AccountKey, who: 'admin' | 'enforcer', scope: 'lpr' | 'enforcer' = 'lpr'): number {
   const role = roles[person][account];
   if (role === undefined || (grant.client !== 'firstParty' && !thirdPartyAllowed[account])) return 404;
-  if (!scopesOf(grant).has('lpr')) return 403;
+  if (!scopesOf(grant).has(scope)) return 403;
   return role === 'admin' || (who === 'enforcer' && permissionsOf[person].includes('enforcement')) ? 200 : 403;
 }
 
@@ -183,7 +186,7 @@ for (const engine of engines()) {
   describe(`authorization matrix over the resource API [${engine}]`, () => {
     it('answers every route, prefix, person, application and door exactly as the rules say', async (t) => {
       const unlimited = '1000000';
-      const { baseUrl, app } = await startServer(t, engine, { PARQEX_RATE_LIMIT_PER_TOKEN: unlimited, PARQEX_RATE_LIMIT_PER_PERSON: unlimited, PARQEX_RATE_LIMIT_PER_DOOR: unlimited });
+      const { baseUrl, app } = await startServer(t, engine, { PARQEX_RATE_LIMIT_PER_TOKEN: unlimited, PARQEX_RATE_LIMIT_PER_PERSON: unlimited, PARQEX_RATE_LIMIT_PER_DOOR: unlimited, PARQEX_RATE_LIMIT_BAD_TOKENS_PER_ADDRESS: unlimited });
       for (const device of ['a', 'b', 'neighbor'] as const) await sandboxController(t, app, device, { travelMs: 0 });
 
       // Tokens through the real flow, once per (person, grant); people in parallel.
@@ -216,6 +219,7 @@ for (const engine of engines()) {
           checked += await inviteCells(baseUrl, prefix, cell);
           checked += await accountCells(baseUrl, prefix, cell);
           checked += await lprCells(baseUrl, prefix, cell);
+          checked += await enforcerCells(baseUrl, prefix, cell);
         }));
         checked += await toggleStatusCells(baseUrl, prefix, cells, toggles);
       }
@@ -354,6 +358,33 @@ async function lprCells(baseUrl: string, prefix: string, cell: Cell): Promise<nu
       const answer = await pending;
       assert.equal(answer.status, expected, label(cell, `${what} at ${account}: ${JSON.stringify(answer.body)}`));
       if (expected !== 200) assert.deepEqual(Object.keys(answer.body), ['errors']);
+      checked += 1;
+    }
+  }
+  return checked;
+}
+
+/** The Enforcer's routes (phase2.md C): reads for the Admin and enforcement members, lists written by the Admin. */
+async function enforcerCells(baseUrl: string, prefix: string, cell: Cell): Promise<number> {
+  let checked = 0;
+  for (const account of Object.keys(sandboxAccounts) as AccountKey[]) {
+    const accountId = compactId(sandboxAccounts[account].id);
+    const expect = (who: 'admin' | 'enforcer') => lprExpectation(cell.person, cell.grant, account, who, 'enforcer');
+    // A plate of its own per cell: the Admin's allowance is really added (201), never a duplicate.
+    const plate = `M${randomBytes(4).toString('hex').toUpperCase()}`;
+    // One at a time: every cell runs at once, and a burst of requests in flight counts against the per-address limit.
+    const cells: [string, () => Promise<Answer>, number][] = [
+      ['GET enforcement/allowances', () => call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/allowances?account_id=${accountId}`), expect('enforcer')],
+      ['POST enforcement/allowances', () => call(baseUrl, cell.token, 'POST', `${prefix}/enforcement/allowances`, { account_id: accountId, plate, category: 'guest' }), expect('admin') === 200 ? 201 : expect('admin')],
+      ['GET enforcement/watchlist', () => call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/watchlist?account_id=${accountId}`), expect('enforcer')],
+      ['GET enforcement/plate-search', () => call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/plate-search?account_id=${accountId}&plate=${plate}`), expect('enforcer')],
+      ['GET enforcement/notices', () => call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/notices?account_id=${accountId}`), expect('enforcer')],
+      ['GET enforcement/alerts', () => call(baseUrl, cell.token, 'GET', `${prefix}/enforcement/alerts?account_id=${accountId}`), expect('enforcer')],
+    ];
+    for (const [what, send, expected] of cells) {
+      const answer = await send();
+      assert.equal(answer.status, expected, label(cell, `${what} at ${account}: ${JSON.stringify(answer.body)}`));
+      if (expected >= 400) assert.deepEqual(Object.keys(answer.body), ['errors']);
       checked += 1;
     }
   }

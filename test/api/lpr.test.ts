@@ -6,6 +6,7 @@ import { compactId } from '../../src/access/ids.ts';
 import type { App } from '../../src/app.ts';
 import { sandboxAccounts, sandboxDevices, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { signedInBrowser, submitAccountForm } from '../helpers/account-page.ts';
+import { call, refused, type Answer } from '../helpers/api-calls.ts';
 import { engines, startServer } from '../helpers/build-app.ts';
 import { apiBase, firstPartyClient } from '../helpers/first-party.ts';
 import { authorize, authorizationQuery, postToken, sandbox, sandboxTokens, userInfo } from '../helpers/oauth.ts';
@@ -16,17 +17,6 @@ const residence = compactId(sandboxAccounts.residence.id);
 const neighbor = compactId(sandboxAccounts.neighbor.id);
 const deviceA = compactId(sandboxDevices.a.id);
 const flashAlert = (body: string) => /role="alert" id="flash"[^>]*>([^<]+)</.exec(body)?.[1];
-
-interface Answer { status: number; type: string; body: any; text: string }
-
-async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<Answer> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${baseUrl}${apiBase}/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  const type = response.headers.get('content-type') ?? '';
-  return { status: response.status, type, text, body: type.startsWith('application/json') ? JSON.parse(text) : undefined };
-}
 
 /** A third-party (sandbox web app) token with these scopes. */
 async function token(baseUrl: string, email: string, scope: string): Promise<string> {
@@ -39,13 +29,6 @@ async function firstPartyToken(baseUrl: string, email: string, scope: string): P
   const redirect = await authorize(baseUrl, { query: authorizationQuery(baseUrl, { client_id: client.client_id, scope }), email });
   const answer = await postToken(baseUrl, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: sandbox.redirectUri, client_id: client.client_id, client_secret: client.client_secret });
   return answer.body.access_token as string;
-}
-
-function refused(answer: Answer, status: number, code: string, message?: RegExp): void {
-  assert.equal(answer.status, status, answer.text);
-  assert.equal(answer.body.errors[0].code, code, answer.text);
-  assert.deepEqual(Object.keys(answer.body), ['errors']);
-  if (message) assert.match(answer.body.errors[0].message, message);
 }
 
 async function outbox(app: App, typePrefix: string) {

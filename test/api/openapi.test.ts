@@ -24,11 +24,17 @@ describe('GET /openapi.json', () => {
     // The vehicles and LPR routes (phase2.md B), the lists with their csv export.
     const lpr = ['get /vehicles', 'post /vehicles', 'patch /vehicles/{vehicle_id}', 'delete /vehicles/{vehicle_id}', 'get /lpr/vehicles', 'put /lpr/exclusions/{plate}', 'delete /lpr/exclusions/{plate}',
       'get /lpr/readers', 'put /lpr/readers/{device_id}/{entity}', 'get /lpr/reads'];
-    for (const route of lpr) {
+    // The Enforcer's routes (phase2.md C).
+    const enforcer = ['get /enforcement/allowances', 'post /enforcement/allowances', 'patch /enforcement/allowances/{allowance_id}', 'delete /enforcement/allowances/{allowance_id}',
+      'get /enforcement/watchlist', 'post /enforcement/watchlist', 'delete /enforcement/watchlist/{watch_id}', 'get /enforcement/plate-status', 'get /enforcement/plate-search',
+      'get /enforcement/notices', 'post /enforcement/notices', 'get /enforcement/notices/{notice_id}', 'post /enforcement/notices/{notice_id}/status',
+      'post /enforcement/notices/{notice_id}/remarks', 'post /enforcement/notices/{notice_id}/evidence', 'get /enforcement/notices/{notice_id}/evidence/{evidence_id}',
+      'get /enforcement/alerts', 'get /enforcement/alerts/{alert_id}', 'post /enforcement/alerts/{alert_id}/accept', 'post /enforcement/alerts/{alert_id}/reject'];
+    for (const route of [...lpr, ...enforcer]) {
       const [method, path] = route.split(' ') as [string, string];
       assert.ok(document.paths[`/oauth/v1/endpoints${path}`]?.[method], `${route} is documented`);
     }
-    for (const path of ['/lpr/vehicles', '/lpr/reads']) {
+    for (const path of ['/lpr/vehicles', '/lpr/reads', '/enforcement/allowances', '/enforcement/notices', '/enforcement/alerts']) {
       assert.deepEqual(Object.keys(document.paths[`/oauth/v1/endpoints${path}`]!.get.responses['200'].content).sort(), ['application/json', 'text/csv'], `${path} documents its csv export`);
     }
     // Every webhook event, with its body: the envelope around the type's own fields.

@@ -9,8 +9,8 @@ import type { Flash } from '../flash.ts';
 import { pageViewer, signedInPerson, type Viewer } from '../signed-in.ts';
 import type { WebDeps } from '../index.ts';
 
-
-function accountIdOf(value: string): string {
+/** The account id in a path; one that is no id at all is simply not found. */
+export function accountIdOf(value: string): string {
   const id = parseId(value);
   if (!id) throw new DomainError('not_found', 'No such account.');
   return id;

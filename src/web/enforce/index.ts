@@ -1,0 +1,124 @@
+// /enforce: the patrol pages (phase2.md C.3) for an account's Admin and its
+// enforcement members, sized for a phone and working without JavaScript.
+// Each page and form first asks whether the person patrols the account in the
+// path (not a member: 404; a member without the permission: 403); the rules
+// and their refusals are the domain's (src/access/enforcer/), these files say
+// them in words and answer each form with a redirect back (POST-redirect-GET).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../../access/errors.ts';
+import { enforcerRole } from '../../access/enforcer/common.ts';
+import { accountIdOf, fieldOf } from '../admin/admin-account.ts';
+import type { Flash } from '../flash.ts';
+import { html, type Html } from '../html.ts';
+import type { WebDeps } from '../index.ts';
+import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
+import { alertPages } from './alerts.ts';
+import { lookupPages } from './lookup.ts';
+import { noticePages } from './notices.ts';
+
+export interface Patroller {
+  personId: string;
+  accountId: string;
+}
+
+export interface PatrolViewer extends Patroller {
+  /** The account's Admin: voids and dismisses notices, overrides an allowance. */
+  admin: boolean;
+}
+
+/** For a GET: the viewer, once they are known to patrol the account; undefined when sent to sign in. */
+export async function patrolViewer(deps: Pick<WebDeps, 'db'>, request: FastifyRequest, reply: FastifyReply, accountParam: string): Promise<{ viewer: Viewer; patroller: PatrolViewer } | undefined> {
+  const viewer = await pageViewer(deps, request, reply);
+  if (!viewer) return undefined;
+  const patroller = { personId: viewer.personId, accountId: accountIdOf(accountParam) };
+  const { admin } = await enforcerRole(deps.db, patroller);
+  return { viewer, patroller: { ...patroller, admin } };
+}
+
+/** For a POST, or a photo (no page frame): the person, once they are known to patrol the account. */
+export async function patrolPoster(deps: Pick<WebDeps, 'db'>, request: FastifyRequest, reply: FastifyReply, accountParam: string): Promise<Patroller | undefined> {
+  const personId = await signedInPerson(deps, request, reply);
+  if (!personId) return undefined;
+  const patroller = { personId, accountId: accountIdOf(accountParam) };
+  await enforcerRole(deps.db, patroller);
+  return patroller;
+}
+
+export type PatrolPage = 'lookup' | 'notices' | 'alerts';
+
+export function patrolPath(accountId: string, page: PatrolPage = 'lookup'): string {
+  return page === 'lookup' ? `/enforce/${accountId}` : `/enforce/${accountId}/${page}`;
+}
+
+const patrolPageNames: readonly [PatrolPage, string][] = [['lookup', 'Look up a plate'], ['notices', 'Notices'], ['alerts', 'Alerts']];
+
+/** The patrol pages' own links, under the page heading: few enough to sit in one row on a phone. */
+export function patrolNav(accountId: string, current: PatrolPage | undefined): Html {
+  return html`<nav class="patrol" aria-label="Patrol">
+  <ul>${patrolPageNames.map(([page, label]) => html`<li><a href="${patrolPath(accountId, page)}"${page === current ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul>
+</nav>`;
+}
+
+/** Sends a patrol page in the frame, its heading and the patrol links first. */
+export function sendPatrolPage(deps: Pick<WebDeps, 'sandbox'>, reply: FastifyReply, viewer: Viewer, patroller: Patroller, page: { title: string; current?: PatrolPage; heading?: Html | string }, body: Html) {
+  return sendAppPage(deps, reply, viewer, { title: page.title, section: 'enforce' }, html`
+<h1>${page.heading ?? page.title}</h1>
+${patrolNav(patroller.accountId, page.current)}
+${body}`);
+}
+
+export interface PatrolList<Query, Item> {
+  /** The filters given, empty ones dropped. */
+  query: Query;
+  items: Item[];
+  nextCursor: string | null;
+  /** A filter the domain refused: answered 400 and said at the top, its field marked. */
+  problem?: Flash;
+}
+
+/** A page of a filtered list, newest first. */
+export async function patrolList<Query extends { cursor?: string }, Item>(reply: FastifyReply, raw: Query, list: (query: Query) => Promise<{ items: Item[]; nextCursor: string | null }>): Promise<PatrolList<Query, Item>> {
+  const query = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== '')) as Query;
+  try {
+    return { query, ...(await list(query)) };
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
+    reply.code(400);
+    return { query, items: [], nextCursor: null, problem: { error: error.message, field: fieldOf(error.message) } };
+  }
+}
+
+/** A refusal of the page's own GET form, said at the top and focused like a form's flash. */
+export function problemMessage(problem: Flash | undefined): Html | string {
+  return problem ? html`<p class="error" role="alert" id="flash" tabindex="-1">${problem.error}</p>` : '';
+}
+
+/** The links to the newest and to older items of a list, keeping its filters. */
+export function listPager(path: string, list: PatrolList<Record<string, string | undefined>, unknown>, noun: string): Html {
+  const linkTo = (cursor: string | undefined) => {
+    const search = new URLSearchParams(Object.entries({ ...list.query, cursor }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return `${path}${search.size > 0 ? `?${search}` : ''}`;
+  };
+  return html`<nav class="pager" aria-label="Pages of ${noun}">
+  ${list.query.cursor ? html`<a href="${linkTo(undefined)}">Newest ${noun}</a>` : ''}
+  ${list.nextCursor ? html`<a href="${linkTo(list.nextCursor)}">Older ${noun}</a>` : ''}
+</nav>`;
+}
+
+export async function enforcePages(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  // One account to patrol: straight to it; several: the person picks; none: not theirs to see.
+  app.get('/enforce', { schema: { hide: true } }, async (request, reply) => {
+    const viewer = await pageViewer(deps, request, reply);
+    if (!viewer) return reply;
+    const accounts = viewer.enforceAccounts;
+    if (accounts.length === 0) throw new DomainError('forbidden', 'Only an account\'s Admin and members with the enforcement permission can patrol.');
+    if (accounts.length === 1) return reply.redirect(patrolPath(accounts[0]!.accountId), 303);
+    return sendAppPage(deps, reply, viewer, { title: 'Enforce', section: 'enforce' }, html`
+<h1>Enforce</h1>
+<p>Choose the account to patrol.</p>
+<ul class="links patrol-accounts">${accounts.map((account) => html`<li><a href="${patrolPath(account.accountId)}">${account.name}</a></li>`)}</ul>`);
+  });
+  await app.register(lookupPages, deps);
+  await app.register(noticePages, deps);
+  await app.register(alertPages, deps);
+}
