@@ -17,6 +17,7 @@ export const errorCodes = [
   'idempotency_in_progress',
   'duplicate',
   'limit_reached',
+  'invalid_state',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -41,6 +41,7 @@ export const codeAnswers: Record<ErrorCode, CodeAnswer> = {
   // Phase 2 (phase2.md section 0). A page's form shows these inline as a 400 instead (account page, vehicles).
   duplicate: { status: 409, page: 409, oauth: 'invalid_request' },
   limit_reached: { status: 409, page: 409, oauth: 'invalid_request' },
+  invalid_state: { status: 409, page: 409, oauth: 'invalid_request' },
 };
 
 export function statusOn(surface: Surface, code: ErrorCode): number {

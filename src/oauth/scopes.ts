@@ -7,6 +7,7 @@ export const scopeDescriptions = {
   // Phase 2 (phase2.md section 0). A scope never widens a role: `lpr` reaches only what the person may do at their accounts.
   vehicles: 'See, add, change and remove your vehicles',
   lpr: 'Manage the licence plate readers of the accounts you run: reader settings, excluded plates, the vehicle cap and the plate reads',
+  manageguests: 'Issue and manage guest passes for your doors, and approve the passes your guests ask for',
 } as const;
 
 /** What every grant allows, said as the consent page says it. */

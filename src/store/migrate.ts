@@ -17,6 +17,7 @@ import * as mailLinks from './migrations/0014-mail-links.ts';
 import * as developerApplications from './migrations/0015-developer-applications.ts';
 import * as controllerNames from './migrations/0016-controller-names.ts';
 import * as lpr from './migrations/0017-lpr.ts';
+import * as guests from './migrations/0019-guests.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0015-developer-applications': developerApplications,
   '0016-controller-names': controllerNames,
   '0017-lpr': lpr,
+  '0019-guests': guests,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {
