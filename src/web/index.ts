@@ -33,6 +33,8 @@ import { plateReadsPage } from './admin/plate-reads.ts';
 import { accountSettingsPage } from './admin/account-settings.ts';
 import { gateVehicleForms } from './admin/gate-vehicles.ts';
 import type { PlainHttpRefusal } from './secure-connection.ts';
+import { guestsSection } from './guests/guests-section.ts';
+import { unitLinkPages } from './guests/unit-link-page.ts';
 
 export interface WebDeps {
   db: Kysely<Database>;
@@ -105,6 +107,8 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   await app.register(plateReadsPage, deps);
   await app.register(accountSettingsPage, deps);
   await app.register(gateVehicleForms, deps);
+  await app.register(guestsSection, deps);
+  await app.register(unitLinkPages, deps);
 }
 
 export function sendPage(reply: FastifyReply, page: string) {

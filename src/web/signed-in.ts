@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { personAccounts, personProfile } from '../access/people.ts';
 import { personForWebSession } from '../access/web-sessions.ts';
+import { guestAccountsOf } from '../access/guests/unit-links.ts';
 import type { Html } from './html.ts';
 import { appPage, type AdminAccountLink, type Section } from './app-layout.ts';
 import { takeFlash, type Flash } from './flash.ts';
@@ -12,6 +13,7 @@ export interface Viewer {
   personId: string;
   personName: string;
   adminAccounts: AdminAccountLink[];
+  mayIssueGuests: boolean;
   csrf: string;
   flash: Flash | undefined;
 }
@@ -30,11 +32,12 @@ export async function signedInPerson(deps: Pick<WebDeps, 'db'>, request: Fastify
 export async function pageViewer(deps: Pick<WebDeps, 'db'>, request: FastifyRequest, reply: FastifyReply): Promise<Viewer | undefined> {
   const personId = await signedInPerson(deps, request, reply);
   if (!personId) return undefined;
-  const [person, accounts] = await Promise.all([personProfile(deps.db, personId), personAccounts(deps.db, personId)]);
+  const [person, accounts, guestAccounts] = await Promise.all([personProfile(deps.db, personId), personAccounts(deps.db, personId), guestAccountsOf(deps.db, personId)]);
   return {
     personId,
     personName: `${person.firstName} ${person.lastName}`.trim(),
     adminAccounts: accounts.filter((account) => account.role === 'admin').map(({ accountId, name }) => ({ accountId, name })),
+    mayIssueGuests: guestAccounts.length > 0,
     csrf: reply.generateCsrf(),
     flash: takeFlash(request, reply),
   };
@@ -42,5 +45,5 @@ export async function pageViewer(deps: Pick<WebDeps, 'db'>, request: FastifyRequ
 
 /** Sends one section's page in the frame. */
 export function sendAppPage(deps: Pick<WebDeps, 'sandbox'>, reply: FastifyReply, viewer: Viewer, page: { title: string; section: Section; accountId?: string; scripts?: string[] }, body: Html) {
-  return sendPage(reply, appPage({ ...page, sandbox: deps.sandbox, csrf: viewer.csrf, personName: viewer.personName, adminAccounts: viewer.adminAccounts, flash: viewer.flash }, body));
+  return sendPage(reply, appPage({ ...page, sandbox: deps.sandbox, csrf: viewer.csrf, personName: viewer.personName, adminAccounts: viewer.adminAccounts, mayIssueGuests: viewer.mayIssueGuests, flash: viewer.flash }, body));
 }
