@@ -8,7 +8,7 @@ import { DomainError } from '../../access/errors.ts';
 import { localInput } from '../../access/local-window.ts';
 import { defaultVisit, registerAtUnitLink, unitLinkOfToken, unitLinkPage, type RegistrationForm } from '../../access/guests/unit-links.ts';
 import { redirectWith, takeFlash } from '../flash.ts';
-import { attempt, flashMessage, invalidMark, typed } from '../form-outcome.ts';
+import { flashMessage, invalidMark, typed } from '../form-outcome.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
 import { layout } from '../layout.ts';
@@ -78,21 +78,22 @@ ${flashMessage(flash)}
     const body = request.body ?? {};
     const values = { name: body.name ?? '', email: body.email ?? '', plate: body.plate ?? '', starts_at: body.starts_at ?? '', ends_at: body.ends_at ?? '' };
     try {
-      const outcome = await attempt(() => registerAtUnitLink(pageDeps, link, body), values);
-      if (outcome.refused) return redirectWith(reply, `/u/${token}#flash`, outcome.refused, deps.secureCookies);
-      const info = outcome.value.status === 'pending'
-        ? `Thank you. ${outcome.value.ownerFirstName} was asked to approve your visit; we will email ${outcome.value.email} the answer.`
-        : `Thank you. Your guest pass is on its way to ${outcome.value.email}.`;
+      const outcome = await registerAtUnitLink(pageDeps, link, body);
+      const info = outcome.status === 'pending'
+        ? `Thank you. ${outcome.ownerFirstName} was asked to approve your visit; we will email ${outcome.email} the answer.`
+        : `Thank you. Your guest pass is on its way to ${outcome.email}.`;
       return redirectWith(reply, `/u/${token}/done`, { info }, deps.secureCookies);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'rate_limited') {
+      if (!(error instanceof DomainError)) throw error;
+      if (error.code === 'rate_limited') {
         reply.header('retry-after', String(error.retryAfter ?? 3600));
         return sendLinkPage(deps, reply, 429, 'Too many registrations', html`
 <h1>Too many registrations</h1>
 <p class="error" role="alert">${error.message}</p>`);
       }
-      // What the visitor cannot fix (a door or policy the owner changed) is said on the form too.
-      if (error instanceof DomainError && ['forbidden', 'not_found', 'limit_reached'].includes(error.code)) {
+      if (error.code === 'invalid') return redirectWith(reply, `/u/${token}#flash`, { error: error.message, field: fieldOf(error.message), values }, deps.secureCookies);
+      // What the visitor cannot fix (a door or the policy the owner's access no longer allows) is said on the form too.
+      if (['forbidden', 'not_found', 'limit_reached'].includes(error.code)) {
         return redirectWith(reply, `/u/${token}#flash`, { error: `${error.message} Ask the person who gave you this link.`, values }, deps.secureCookies);
       }
       throw error;
@@ -110,6 +111,12 @@ ${flashMessage(flash)}
 ${flash?.info ? html`<p class="notice" role="status" id="flash">${flash.info}</p>` : html`<p>Your registration was sent.</p>`}
 <p><a href="/u/${request.params.token}">Register another visit</a></p>`);
   });
+}
+
+/** The form field a refusal names ("Invalid ends_at: ...", "guest.name"), so the page marks it. */
+function fieldOf(message: string): string | undefined {
+  const named = /^(?:Invalid )?(guest\.)?(name|email|plate|starts_at|ends_at)\b/.exec(message);
+  return named?.[2];
 }
 
 function unknownLink(deps: WebDeps, reply: FastifyReply) {
