@@ -1,9 +1,9 @@
 // The Guests section (/account/guests, phase2.md D.3): for the Admin and Users
-// with `guests`. A quick "issue a pass" form first, so a resident lets a
-// visitor in for an evening from a phone in under a minute; then the passes
-// waiting for approval, the passes (the Admin's: all of the account) with
-// revoke after a confirmation, and the unit links. Times are in the account's
-// zone and say so.
+// with `guests`. Visits waiting for approval first (a visitor may be standing
+// at the door), then a quick "issue a pass" form, so a resident lets a visitor
+// in for an evening from a phone in under a minute; then the passes (the
+// Admin's: all of the account) with revoke after a confirmation, and the unit
+// links. Times are in the account's zone and say so.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode } from '../../access/errors.ts';
 import { localInput, localWindow } from '../../access/local-window.ts';
@@ -60,8 +60,8 @@ export async function guestsSection(app: FastifyInstance, deps: WebDeps): Promis
     return sendAppPage(deps, reply, viewer, { title: 'Guests', section: 'guests' }, html`
 <h1>Guests</h1>
 ${accounts.length > 1 ? html`<p class="muted">At ${account.name} · ${accounts.filter((item) => item !== account).map((item) => html`<a href="${sectionPath}?account=${item.id}">${item.name}</a> `)}</p>` : ''}
-${issueForm(viewer, account, doors, now)}
 ${approvals(viewer, account, passes.filter((pass) => pass.status === 'pending'), doors)}
+${issueForm(viewer, account, doors, now)}
 ${passList(account, passes.filter((pass) => pass.status !== 'pending'), doors, account.admin)}
 ${unitLinks(viewer, account, links, doors)}`);
   });
