@@ -69,7 +69,7 @@ for (const engine of engines()) {
       const [toGia] = await mailsTo(app, gia.email);
       assert.equal(toGia?.subject, 'Vera Visitor asks for a guest pass');
       assert.match(toGia!.text, /through your unit link "Unit 4B"/);
-      assert.match(toGia!.text, /From 2026-03-06 19:00 America\/New_York until 2026-03-06 21:00 America\/New_York/);
+      assert.match(toGia!.text, /from 2026-03-06 19:00 America\/New_York until 2026-03-06 21:00 America\/New_York/i);
       assert.match(toGia!.text, /\/account\/guests/);
       assert.deepEqual((await mailsTo(app, visitor.email)).map((mail) => mail.subject), ['Your visit is waiting for approval']);
 

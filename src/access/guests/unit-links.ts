@@ -14,6 +14,7 @@ import { doorsOfAccount } from '../../store/repositories/doors.ts';
 import { oneLine, type MailMessage } from '../../mail/mailer.ts';
 import { zonedTime } from '../hours-text.ts';
 import { localWindow } from '../local-window.ts';
+import { requestedMail } from './mail.ts';
 import { issuePass, type GuestDeps, type GuestPass } from './passes.ts';
 import {
   deleteUnitLinkRow, findUnitLink, issuingMemberships, findUnitLinkByTokenHash, insertUnitLink, registrationsSince, unitLinksOfAccount, updateUnitLinkRow, type UnitLinkWithDoors,
@@ -231,43 +232,21 @@ export async function registerAtUnitLink(deps: GuestDeps, link: UnitLinkWithDoor
   });
   const owner = (await findPersonById(deps.db, link.owner_id))!;
   if (pending) {
-    const letter = { link, pass, ownerFirstName: owner.first_name, timeZone: account.time_zone, publicUrl: deps.publicUrl };
-    await deps.mailer.send(requestToOwnerMail(owner.email, letter));
-    await deps.mailer.send(requestReceivedMail(pass.guest.email!, letter));
+    await deps.mailer.send(requestedMail(owner.email, pass.guest.name, link.label, pass.startsAt, pass.endsAt, account.time_zone, `${deps.publicUrl}/account/guests`));
+    await deps.mailer.send(requestReceivedMail(pass, owner.first_name, link.label, account.time_zone));
   }
   return { status: pending ? 'pending' : 'issued', email: pass.guest.email!, ownerFirstName: owner.first_name };
 }
 
-interface RequestLetter {
-  link: UnitLinkWithDoors;
-  pass: GuestPass;
-  ownerFirstName: string;
-  timeZone: string;
-  publicUrl: string;
-}
-
-function visitLine(letter: RequestLetter): string {
-  return `From ${zonedTime(letter.pass.startsAt, letter.timeZone)} until ${zonedTime(letter.pass.endsAt, letter.timeZone)}`;
-}
-
-function requestToOwnerMail(to: string, letter: RequestLetter): MailMessage {
-  const guest = oneLine(letter.pass.guest.name);
+/** The visitor's "it waits for approval"; the pass itself is mailed once approved. */
+function requestReceivedMail(pass: GuestPass, ownerFirstName: string, label: string, timeZone: string): MailMessage {
   const lines = [
-    `Hello ${oneLine(letter.ownerFirstName)},`, '',
-    `${guest} (${letter.pass.guest.email}) registered a visit through your unit link "${oneLine(letter.link.label)}":`, '',
-    visitLine(letter), ...(letter.pass.plate ? [`Plate: ${letter.pass.plate}`] : []), '',
-    'Approve or decline it in the Guests section:', `${letter.publicUrl}/account/guests`,
-  ];
-  return { to, subject: `${guest} asks for a guest pass`, text: `${lines.join('\n')}\n` };
-}
-
-function requestReceivedMail(to: string, letter: RequestLetter): MailMessage {
-  const lines = [
-    `Hello ${oneLine(letter.pass.guest.name)},`, '',
-    `${oneLine(letter.ownerFirstName)} was asked to approve your visit (${oneLine(letter.link.label)}):`, visitLine(letter), '',
+    `Hello ${oneLine(pass.guest.name)},`, '',
+    `${oneLine(ownerFirstName)} was asked to approve your visit (${oneLine(label)}):`,
+    `from ${zonedTime(pass.startsAt, timeZone)} until ${zonedTime(pass.endsAt, timeZone)}.`, '',
     'We will email you the guest pass once it is approved, or tell you if it is declined.',
   ];
-  return { to, subject: 'Your visit is waiting for approval', text: `${lines.join('\n')}\n` };
+  return { to: pass.guest.email!, subject: 'Your visit is waiting for approval', text: `${lines.join('\n')}\n` };
 }
 
 export interface GuestAccount {
