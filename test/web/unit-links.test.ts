@@ -161,6 +161,32 @@ for (const engine of engines()) {
       assert.deepEqual(await passes(app), []);
     });
 
+    it('the Guests section\'s issue form: an end before the start is refused with the field marked and what was typed; then a pass with a PIN is issued and mailed', async (t) => {
+      const { app, baseUrl } = await startServer(t, engine, fridayEvening);
+      const browser = await signedInBrowser(baseUrl, gia.email);
+      const pass = { name: 'Theo Guest', email: 'theo@example.com', doors: [sandboxDoors.gate.id, sandboxDoors.lobby.id], starts_at: '2026-03-06T18:00', ends_at: '2026-03-06T17:30', plate: 'theo 5' };
+      const page = await browser.request(section);
+      const wrong = await browser.request(`${section}/passes`, { form: { _csrf: csrfToken(page.body), ...pass } });
+      assert.equal(wrong.status, 303);
+      assert.equal(wrong.location, `${section}#flash`);
+      const back = await browser.request(section);
+      assert.match(back.body, /role="alert" id="flash" tabindex="-1">ends_at must be after starts_at\.</);
+      assert.match(back.body, /id="pass-end" name="ends_at" type="datetime-local" required value="2026-03-06T17:30" aria-invalid="true"/);
+      assert.match(back.body, /id="pass-name" name="name"[^>]*value="Theo Guest"/);
+      assert.deepEqual(await passes(app), []);
+
+      const issued = await browser.request(`${section}/passes`, { form: { _csrf: csrfToken(back.body), ...pass, ends_at: '2026-03-06T23:59', pin: 'yes' } });
+      assert.equal(issued.status, 303);
+      const listed = await browser.request(section);
+      assert.match(listed.body, /Pass issued to Theo Guest: the link and PIN were emailed to theo@example\.com\./);
+      assert.match(listed.body, /<td data-label="Doors">Driveway Gate, Lobby Door<\/td>/);
+      const [stored] = await passes(app);
+      assert.deepEqual([stored!.plate, stored!.state, stored!.issuer_id], ['THEO5', 'issued', gia.id]);
+      const [mail] = await mailsTo(app, 'theo@example.com');
+      assert.match(mail!.text, /\/g\/[A-Za-z0-9_-]{43}/);
+      assert.match(mail!.text, /PIN at the keypad: \d{6}/);
+    });
+
     it('gives Sam, without the guests permission, 403 on the section and its forms and no Guests in the navigation', async (t) => {
       const { app, baseUrl } = await startServer(t, engine, fridayEvening);
       const browser = await signedInBrowser(baseUrl, sam.email);

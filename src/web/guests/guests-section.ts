@@ -17,6 +17,7 @@ import { redirectWith, type Flash } from '../flash.ts';
 import { invalidMark, typed } from '../form-outcome.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
+import { refusedField } from './refused-field.ts';
 import type { WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
 
@@ -67,12 +68,13 @@ ${unitLinks(viewer, account, links, doors)}`);
   });
 
   /** The form's refusal back to the section with what was typed; anything else is the error page's. */
-  async function answerForm(reply: FastifyReply, field: string, values: Record<string, string>, work: () => Promise<string>) {
+  async function answerForm(reply: FastifyReply, form: 'pass' | 'link', values: Record<string, string>, work: () => Promise<string>) {
     try {
       return redirectWith(reply, sectionPath, { info: await work() }, deps.secureCookies);
     } catch (error) {
       if (!(error instanceof DomainError) || !formRefusals.has(error.code)) throw error;
-      return redirectWith(reply, `${sectionPath}#flash`, { error: error.message, field, values }, deps.secureCookies);
+      const named = refusedField(error.message);
+      return redirectWith(reply, `${sectionPath}#flash`, { error: error.message, field: named ? `${form}.${named}` : form, values }, deps.secureCookies);
     }
   }
 
@@ -149,6 +151,11 @@ ${unitLinks(viewer, account, links, doors)}`);
   });
 }
 
+/** The refusal of one of the section's forms, with what was typed into it. */
+function refusalOf(flash: Flash | undefined, form: 'pass' | 'link'): Flash | undefined {
+  return flash?.field === form || flash?.field?.startsWith(`${form}.`) ? flash : undefined;
+}
+
 function text(value: string | string[] | undefined): string {
   return typeof value === 'string' ? value : '';
 }
@@ -164,7 +171,7 @@ ${doors.map((door, index) => html`<label class="day"><input type="checkbox" name
 }
 
 function issueForm(viewer: Viewer, account: GuestAccount, doors: Doors, now: number): Html {
-  const flash: Flash | undefined = viewer.flash?.field === 'pass' ? viewer.flash : undefined;
+  const flash = refusalOf(viewer.flash, 'pass');
   const visit = defaultVisit(now, account.timeZone, 4);
   return html`
 <section aria-labelledby="issue-heading">
@@ -173,19 +180,19 @@ function issueForm(viewer: Viewer, account: GuestAccount, doors: Doors, now: num
   <input type="hidden" name="_csrf" value="${viewer.csrf}">
   <input type="hidden" name="account_id" value="${account.id}">
   <label for="pass-name">Guest name</label>
-  <input id="pass-name" name="name" type="text" required maxlength="100" autocomplete="off" value="${typed(flash, 'name')}"${invalidMark(flash, 'pass')}>
+  <input id="pass-name" name="name" type="text" required maxlength="100" autocomplete="off" value="${typed(flash, 'name')}"${invalidMark(flash, 'pass.name')}>
   <label for="pass-email">Guest email</label>
-  <input id="pass-email" name="email" type="email" required maxlength="320" autocomplete="off" inputmode="email" value="${typed(flash, 'email')}">
+  <input id="pass-email" name="email" type="email" required maxlength="320" autocomplete="off" inputmode="email" value="${typed(flash, 'email')}"${invalidMark(flash, 'pass.email')}>
   ${doorChoices('pass', doors, (_id, index) => index === 0)}
   <div class="pair">
     <div><label for="pass-start">From</label>
-    <input id="pass-start" name="starts_at" type="datetime-local" required value="${typed(flash, 'starts_at', localInput(visit.startsAt, account.timeZone))}"></div>
+    <input id="pass-start" name="starts_at" type="datetime-local" required value="${typed(flash, 'starts_at', localInput(visit.startsAt, account.timeZone))}"${invalidMark(flash, 'pass.starts_at')}></div>
     <div><label for="pass-end">Until</label>
-    <input id="pass-end" name="ends_at" type="datetime-local" required value="${typed(flash, 'ends_at', localInput(visit.endsAt, account.timeZone))}"></div>
+    <input id="pass-end" name="ends_at" type="datetime-local" required value="${typed(flash, 'ends_at', localInput(visit.endsAt, account.timeZone))}"${invalidMark(flash, 'pass.ends_at')}></div>
   </div>
   <p class="muted">${account.timeZone} time.</p>
   <label for="pass-plate">Licence plate <span class="muted">(optional: opens gates with a plate reader)</span></label>
-  <input id="pass-plate" name="plate" type="text" maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${typed(flash, 'plate')}">
+  <input id="pass-plate" name="plate" type="text" maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${typed(flash, 'plate')}"${invalidMark(flash, 'pass.plate')}>
   <label class="day"><input type="checkbox" name="pin" value="yes" id="pass-pin"> Also give a keypad PIN</label>
   <button type="submit">Issue pass</button>
 </form>
@@ -234,7 +241,7 @@ ${passes.map((pass) => html`<tr>
 }
 
 function unitLinks(viewer: Viewer, account: GuestAccount, links: UnitLink[], doors: Doors): Html {
-  const flash = viewer.flash?.field === 'link' ? viewer.flash : undefined;
+  const flash = refusalOf(viewer.flash, 'link');
   return html`
 <section aria-labelledby="links-heading">
 <h2 id="links-heading">Unit links</h2>
@@ -254,10 +261,10 @@ ${links.map((link) => html`<li>
   <input type="hidden" name="_csrf" value="${viewer.csrf}">
   <input type="hidden" name="account_id" value="${account.id}">
   <label for="link-label">Label</label>
-  <input id="link-label" name="label" type="text" required maxlength="100" placeholder="Unit 4B" value="${typed(flash, 'label')}"${invalidMark(flash, 'link')}>
+  <input id="link-label" name="label" type="text" required maxlength="100" placeholder="Unit 4B" value="${typed(flash, 'label')}"${invalidMark(flash, 'link.label')}>
   ${doorChoices('link', doors, (_id, index) => index === 0)}
   <label for="link-hours">Longest visit, hours</label>
-  <input id="link-hours" name="max_hours" type="number" min="1" max="${maxMaxHours}" required value="${typed(flash, 'max_hours', String(defaultMaxHours))}">
+  <input id="link-hours" name="max_hours" type="number" min="1" max="${maxMaxHours}" required value="${typed(flash, 'max_hours', String(defaultMaxHours))}"${invalidMark(flash, 'link.max_hours')}>
   <label class="day"><input type="checkbox" name="auto_approve" value="yes" id="link-auto"> Approve visits at once</label>
   <button type="submit">Create link</button>
 </form>

@@ -11,6 +11,7 @@ import { redirectWith, takeFlash } from '../flash.ts';
 import { flashMessage, invalidMark, typed } from '../form-outcome.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
+import { refusedField } from './refused-field.ts';
 import { layout } from '../layout.ts';
 import { sendPage, type WebDeps } from '../index.ts';
 
@@ -91,7 +92,7 @@ ${flashMessage(flash)}
 <h1>Too many registrations</h1>
 <p class="error" role="alert">${error.message}</p>`);
       }
-      if (error.code === 'invalid') return redirectWith(reply, `/u/${token}#flash`, { error: error.message, field: fieldOf(error.message), values }, deps.secureCookies);
+      if (error.code === 'invalid') return redirectWith(reply, `/u/${token}#flash`, { error: error.message, field: refusedField(error.message), values }, deps.secureCookies);
       // What the visitor cannot fix (a door or the policy the owner's access no longer allows) is said on the form too.
       if (['forbidden', 'not_found', 'limit_reached'].includes(error.code)) {
         return redirectWith(reply, `/u/${token}#flash`, { error: `${error.message} Ask the person who gave you this link.`, values }, deps.secureCookies);
@@ -111,12 +112,6 @@ ${flashMessage(flash)}
 ${flash?.info ? html`<p class="notice" role="status" id="flash">${flash.info}</p>` : html`<p>Your registration was sent.</p>`}
 <p><a href="/u/${request.params.token}">Register another visit</a></p>`);
   });
-}
-
-/** The form field a refusal names ("Invalid ends_at: ...", "guest.name"), so the page marks it. */
-function fieldOf(message: string): string | undefined {
-  const named = /^(?:Invalid )?(guest\.)?(name|email|plate|starts_at|ends_at)\b/.exec(message);
-  return named?.[2];
 }
 
 function unknownLink(deps: WebDeps, reply: FastifyReply) {
