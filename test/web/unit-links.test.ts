@@ -29,6 +29,10 @@ async function createLink(browser: Browser, fields: { label: string; auto_approv
   return new URL(url).pathname;
 }
 
+function linkInMail(text: string): string {
+  return /https?:\/\/\S+\/g\/[A-Za-z0-9_-]{43}/.exec(text)![0];
+}
+
 async function passes(app: App) {
   return app.db.selectFrom('guest_passes').select(['guest_name', 'guest_email', 'plate', 'state', 'issuer_id', 'unit_link_id', 'starts_at', 'ends_at']).orderBy('created_at').execute();
 }
@@ -184,7 +188,11 @@ for (const engine of engines()) {
       assert.deepEqual([stored!.plate, stored!.state, stored!.issuer_id], ['THEO5', 'issued', gia.id]);
       const [mail] = await mailsTo(app, 'theo@example.com');
       assert.match(mail!.text, /\/g\/[A-Za-z0-9_-]{43}/);
-      assert.match(mail!.text, /PIN at the keypad: \d{6}/);
+      const pin = /PIN at the keypad: (\d{6})/.exec(mail!.text)?.[1];
+      assert.ok(pin);
+      // Gia sees the link and PIN again, to pass them on herself.
+      assert.ok(listed.body.includes(`readonly value="${linkInMail(mail!.text)}"`));
+      assert.match(listed.body, new RegExp(`Keypad PIN: <strong>${pin}</strong>`));
     });
 
     it('gives Sam, without the guests permission, 403 on the section and its forms and no Guests in the navigation', async (t) => {

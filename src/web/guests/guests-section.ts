@@ -234,7 +234,12 @@ ${passes.map((pass) => html`<tr>
   <td data-label="Doors">${doorNames(pass.doorIds, doors)}</td>
   <td data-label="When">${when(pass, account.timeZone)}</td>
   ${admin ? html`<td data-label="Issued by">${`${pass.issuer.firstName} ${pass.issuer.lastName}`.trim()}</td>` : ''}
-  <td>${live(pass) ? html`<a class="button secondary" href="${sectionPath}/passes/${pass.id}/revoke" aria-label="Revoke ${pass.guest.name}'s pass">Revoke</a>` : ''}</td>
+  <td>${live(pass) ? html`<details class="change"><summary>Link${pass.pin ? ' and PIN' : ''}<span class="visually-hidden"> of ${pass.guest.name}</span></summary>
+    <label for="pass-link-${pass.id}">Guest page</label>
+    <input id="pass-link-${pass.id}" type="text" readonly value="${pass.linkUrl}">
+    ${pass.pin ? html`<p>Keypad PIN: <strong>${pass.pin}</strong></p>` : ''}
+  </details>
+  <a class="button secondary" href="${sectionPath}/passes/${pass.id}/revoke" aria-label="Revoke ${pass.guest.name}'s pass">Revoke</a>` : ''}</td>
 </tr>`)}
 </tbody></table>`}
 </section>`;
