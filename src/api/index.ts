@@ -22,6 +22,9 @@ import { vehicleRoutes } from './routes/vehicles.ts';
 import { lprVehiclesRoute } from './routes/lpr-vehicles.ts';
 import { lprExclusionRoutes } from './routes/lpr-exclusions.ts';
 import { lprReaderRoutes } from './routes/lpr-readers.ts';
+import { guestPassRoutes } from './routes/guest-passes.ts';
+import { guestPassItemRoutes } from './routes/guest-pass.ts';
+import { guestLinkRoutes } from './routes/guest-links.ts';
 import { lprReadsRoute } from './routes/lpr-reads.ts';
 import type { Mailer } from '../mail/mailer.ts';
 
@@ -61,6 +64,11 @@ const routeMethods: [RegExp, string[]][] = [
   [/^lpr\/readers$/, ['GET']],
   [/^lpr\/readers\/[^/]+\/[^/]+$/, ['PUT']],
   [/^lpr\/reads$/, ['GET']],
+  [/^guest-passes$/, ['GET', 'POST']],
+  [/^guest-passes\/[^/]+$/, ['GET', 'PATCH', 'DELETE']],
+  [/^guest-passes\/[^/]+\/(send|approve|decline)$/, ['POST']],
+  [/^guest-links$/, ['GET', 'POST']],
+  [/^guest-links\/[^/]+$/, ['PATCH', 'DELETE']],
 ];
 
 function methodsOf(url: string): string[] | undefined {
@@ -104,6 +112,9 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
     await authenticated.register(lprExclusionRoutes, deps);
     await authenticated.register(lprReaderRoutes, deps);
     await authenticated.register(lprReadsRoute, deps);
+    await authenticated.register(guestPassRoutes, deps);
+    await authenticated.register(guestPassItemRoutes, deps);
+    await authenticated.register(guestLinkRoutes, deps);
     await authenticated.register(settingsRoute, deps);
     await authenticated.register(syncRoutes, deps);
     await authenticated.register(toggleHistoryRoute, deps);

@@ -70,6 +70,7 @@ export interface GuestPassesTable {
   first_used_at: number | null;
   arrival_mailed_at: number | null;
   reminder_sent_at: number | null;
+  pin_mail_due: Generated<number>;
   note: Generated<string>;
   revoked_by: string | null;
   created_at: number;

@@ -16,7 +16,7 @@ import { visibleDoors, type Viewer } from '../door-policy.ts';
 import { DomainError } from '../errors.ts';
 import { compactId, parseId } from '../ids.ts';
 import { readEmail } from '../invitation-input.ts';
-import { cursorAfter, readCursor, readLimit } from '../lists.ts';
+import { checkExportSize, cursorAfter, maxExportRows, readCursor, readLimit } from '../lists.ts';
 import { personProfile } from '../people.ts';
 import { weeklyHoursProblem, type WeeklyHours } from '../schedules.ts';
 import { readTime } from '../share-window.ts';
@@ -287,6 +287,8 @@ export interface PassListQuery {
   plate?: string;
   limit?: number;
   cursor?: string;
+  /** A csv export: every matching pass (at most maxExportRows, else 400). */
+  all?: boolean;
 }
 
 const storedStates: Record<PassStatus, readonly GuestPassRow['state'][]> = {
@@ -295,7 +297,7 @@ const storedStates: Record<PassStatus, readonly GuestPassRow['state'][]> = {
 
 /** Newest first; statuses that follow from the clock are filtered after the read, page by page. */
 export async function listPasses(deps: GuestDeps, query: PassListQuery): Promise<{ passes: GuestPass[]; nextCursor: string | null }> {
-  const limit = readLimit(query.limit);
+  const limit = query.all ? maxExportRows : readLimit(query.limit);
   const member = await findMembership(deps.db, query.accountId, query.personId);
   if (!member) throw new DomainError('not_found', 'No such account.');
   const all = (query.issuer ?? (member.role === 'admin' ? 'all' : 'me')) === 'all';
@@ -320,9 +322,10 @@ export async function listPasses(deps: GuestDeps, query: PassListQuery): Promise
     if (passes.length > limit || rows.length <= limit || !last) break;
     before = { at: Number(last.created_at), id: last.id };
   }
+  if (query.all) checkExportSize(passes.length);
   const page = passes.slice(0, limit);
   const tail = page.at(-1);
-  return { passes: page, nextCursor: passes.length > limit && tail ? cursorAfter(tail.createdAt, tail.id) : null };
+  return { passes: page, nextCursor: !query.all && passes.length > limit && tail ? cursorAfter(tail.createdAt, tail.id) : null };
 }
 
 export interface PassChanges {

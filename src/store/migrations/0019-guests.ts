@@ -58,6 +58,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Set by whoever mails first, by compare-and-set: once per pass in all processes.
     .addColumn('arrival_mailed_at', 'bigint')
     .addColumn('reminder_sent_at', 'bigint')
+    // 1 when the PIN was redrawn (a member took it) and the guest is yet to be mailed the new one.
+    .addColumn('pin_mail_due', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('note', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('revoked_by', 'text', (c) => c.references('people.id').onDelete('set null'))
     .addColumn('created_at', 'bigint', (c) => c.notNull())

@@ -70,7 +70,7 @@ function memberRows(db: Kysely<Database>, accountId: string) {
   return db.selectFrom('account_members')
     .innerJoin('people', 'people.id', 'account_members.person_id')
     .leftJoin('pin_claims', (join) => join.onRef('pin_claims.account_id', '=', 'account_members.account_id')
-      .onRef('pin_claims.person_id', '=', 'account_members.person_id'))
+      .onRef('pin_claims.person_id', '=', 'account_members.person_id').on('pin_claims.guest_pass_id', 'is', null))
     .select(['people.id as person_id', 'people.first_name', 'people.last_name', 'people.email', 'account_members.role', 'account_members.can_share',
       'account_members.can_issue_guests', 'account_members.can_enforce', 'account_members.created_at', 'pin_claims.pin_lookup'])
     .where('account_members.account_id', '=', accountId);

@@ -1,8 +1,8 @@
 // Guest passes (phase2.md D.1): the pass, its doors, its PIN claim.
-import { PostgresAdapter, type Insertable, type Kysely, type Updateable } from 'kysely';
+import { PostgresAdapter, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database, GuestPassesTable } from '../database.ts';
 
-export type GuestPassRow = Database['guest_passes'] & { uses: number; note: string };
+export type GuestPassRow = Selectable<GuestPassesTable>;
 
 export async function insertGuestPass(db: Kysely<Database>, row: Insertable<GuestPassesTable>, doorIds: readonly string[]): Promise<void> {
   await db.insertInto('guest_passes').values(row).execute();
@@ -10,17 +10,17 @@ export async function insertGuestPass(db: Kysely<Database>, row: Insertable<Gues
 }
 
 export function findGuestPass(db: Kysely<Database>, id: string): Promise<GuestPassRow | undefined> {
-  return db.selectFrom('guest_passes').selectAll().where('id', '=', id).executeTakeFirst() as Promise<GuestPassRow | undefined>;
+  return db.selectFrom('guest_passes').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export function findGuestPassByToken(db: Kysely<Database>, tokenHash: string): Promise<GuestPassRow | undefined> {
-  return db.selectFrom('guest_passes').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst() as Promise<GuestPassRow | undefined>;
+  return db.selectFrom('guest_passes').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
 /** Locks the pass (PostgreSQL) for a change decided on what it read. */
 export function lockGuestPass(db: Kysely<Database>, id: string): Promise<GuestPassRow | undefined> {
   const query = db.selectFrom('guest_passes').selectAll().where('id', '=', id);
-  return (db.getExecutor().adapter instanceof PostgresAdapter ? query.forUpdate() : query).executeTakeFirst() as Promise<GuestPassRow | undefined>;
+  return (db.getExecutor().adapter instanceof PostgresAdapter ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export async function guestPassDoorIds(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, string[]>> {
@@ -51,7 +51,7 @@ export function listGuestPasses(db: Kysely<Database>, query: GuestPassQuery): Pr
     const { createdAt, id } = query.before;
     select = select.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
   }
-  return select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute() as Promise<GuestPassRow[]>;
+  return select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
 }
 
 /** Passes of an issuer at an account not yet over: issued and not ended, or pending. */
@@ -91,19 +91,12 @@ export function guestClaimsOf(db: Kysely<Database>, accountIds: readonly string[
     .where('guest_pass_id', 'is not', null).execute() as Promise<{ guest_pass_id: string }[]>;
 }
 
-/** The pass whose PIN was typed at this controller's keypad. */
-export function guestPassByPin(db: Kysely<Database>, deviceId: string, pinLookup: string): Promise<{ guest_pass_id: string } | undefined> {
-  return db.selectFrom('devices').innerJoin('pin_claims', 'pin_claims.account_id', 'devices.account_id')
-    .select('pin_claims.guest_pass_id').where('devices.id', '=', deviceId).where('pin_claims.pin_lookup', '=', pinLookup)
-    .where('pin_claims.guest_pass_id', 'is not', null).executeTakeFirst() as Promise<{ guest_pass_id: string } | undefined>;
-}
-
 /** Issued passes with this plate key on this door, not ended (plate reads). */
 export function guestPassesForPlate(db: Kysely<Database>, doorId: string, plateKey: string, now: number): Promise<GuestPassRow[]> {
   return db.selectFrom('guest_passes').innerJoin('guest_pass_doors', 'guest_pass_doors.guest_pass_id', 'guest_passes.id')
     .selectAll('guest_passes').where('guest_pass_doors.door_id', '=', doorId).where('guest_passes.plate_key', '=', plateKey)
     .where('guest_passes.state', '=', 'issued').where('guest_passes.ends_at', '>', now)
-    .orderBy('guest_passes.ends_at', 'desc').execute() as Promise<GuestPassRow[]>;
+    .orderBy('guest_passes.ends_at', 'desc').execute();
 }
 
 /** Counts a use; the first use of a pass also stamps first_used_at. */
@@ -121,7 +114,7 @@ export async function claimArrivalMail(db: Kysely<Database>, id: string, now: nu
 export function passesDueReminder(db: Kysely<Database>, now: number, leadSeconds: number): Promise<GuestPassRow[]> {
   return db.selectFrom('guest_passes').selectAll().where('reminder_sent_at', 'is', null).where('state', '=', 'issued')
     .where('guest_email', 'is not', null).where('ends_at', '<=', now + leadSeconds).where('ends_at', '>', now)
-    .execute() as Promise<GuestPassRow[]>;
+    .execute();
 }
 
 export async function claimReminder(db: Kysely<Database>, id: string, now: number): Promise<boolean> {
@@ -133,4 +126,26 @@ export function guestPolicy(db: Kysely<Database>, accountId: string) {
   return db.selectFrom('accounts')
     .select(['name', 'time_zone', 'guest_users_may_issue', 'guest_max_active_per_issuer', 'guest_max_days', 'guest_max_recurring_days', 'guest_pin_length'])
     .where('id', '=', accountId).executeTakeFirstOrThrow();
+}
+
+/** Used passes whose issuer is yet to hear of the arrival. */
+export function passesDueArrivalMail(db: Kysely<Database>) {
+  return db.selectFrom('guest_passes').selectAll().where('first_used_at', 'is not', null).where('arrival_mailed_at', 'is', null).execute();
+}
+
+/** Passes whose redrawn PIN the guest is yet to be mailed; true for the one caller who takes it. */
+export function passesDuePinMail(db: Kysely<Database>) {
+  return db.selectFrom('guest_passes').selectAll().where('pin_mail_due', '=', 1).execute();
+}
+
+export async function claimPinMail(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db.updateTable('guest_passes').set({ pin_mail_due: 0 }).where('id', '=', id).where('pin_mail_due', '=', 1).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The first door the pass opened, for the arrival mail. */
+export function firstOpenedDoor(db: Kysely<Database>, id: string) {
+  return db.selectFrom('access_events').innerJoin('doors', 'doors.id', 'access_events.door_id').select(['doors.name', 'access_events.occurred_at'])
+    .where('access_events.guest_pass_id', '=', id).where('access_events.was_success', '=', 1)
+    .orderBy('access_events.occurred_at').limit(1).executeTakeFirst();
 }
