@@ -9,6 +9,7 @@ import { compactId } from '../../access/ids.ts';
 import { requireScope, scopedAccount } from '../auth.ts';
 import { unixNow } from '../format.ts';
 import type { ApiDeps } from '../index.ts';
+import { guestDeps } from './guest-passes.ts';
 import { accountIdField, bearerSecurity, codedErrors, successEnvelope } from '../schemas.ts';
 
 const ApiUnitLink = Type.Object({
@@ -48,7 +49,7 @@ function present(link: UnitLink) {
 }
 
 export async function guestLinkRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  const linkDeps = { db: deps.db, clock: deps.clock, box: deps.settings.box, mailer: deps.mailer, publicUrl: deps.publicUrl };
+  const linkDeps = guestDeps(deps);
 
   app.get<{ Querystring: Static<typeof ListQuery> }>('/guest-links', {
     config: { domainCodes: true },
