@@ -9,7 +9,7 @@ import { DomainError, type ErrorCode } from '../../access/errors.ts';
 import { localInput, localWindow } from '../../access/local-window.ts';
 import { zonedTime } from '../../access/hours-text.ts';
 import { visibleDoors } from '../../access/door-policy.ts';
-import { approvePass, declinePass, getPass, issuePass, listPasses, revokePass, type GuestPass } from '../../access/guests/passes.ts';
+import { approvePass, declinePass, getPass, issuePass, listPasses, revokePass, type GuestDeps, type GuestPass } from '../../access/guests/passes.ts';
 import {
   createUnitLink, defaultMaxHours, defaultVisit, guestAccountsOf, listUnitLinks, maxMaxHours, updateUnitLink, type GuestAccount, type UnitLink,
 } from '../../access/guests/unit-links.ts';
@@ -32,8 +32,13 @@ const formRefusals = new Set<ErrorCode>(['invalid', 'limit_reached']);
 
 type Doors = { id: string; name: string }[];
 
+/** What the guest rules need, from the pages' dependencies. */
+export function pageGuestDeps(deps: WebDeps): GuestDeps {
+  return { db: deps.db, clock: deps.clock, box: deps.settings.box, pinKey: deps.settings.pinKey, mailer: deps.mailer, publicUrl: deps.publicUrl };
+}
+
 export async function guestsSection(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  const guestDeps = { db: deps.db, clock: deps.clock, box: deps.settings.box, pinKey: deps.settings.pinKey, mailer: deps.mailer, publicUrl: deps.publicUrl };
+  const guestDeps = pageGuestDeps(deps);
 
   /** The account the section shows: `?account=` among those the person may issue at, else the first; none: 403. */
   async function sectionAccount(personId: string, input: string | undefined): Promise<{ account: GuestAccount; accounts: GuestAccount[] }> {

@@ -11,6 +11,7 @@ import { redirectWith, takeFlash } from '../flash.ts';
 import { flashMessage, invalidMark, typed } from '../form-outcome.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
+import { pageGuestDeps } from './guests-section.ts';
 import { refusedField } from './refused-field.ts';
 import { layout } from '../layout.ts';
 import { sendPage, type WebDeps } from '../index.ts';
@@ -28,7 +29,7 @@ function sendLinkPage(deps: WebDeps, reply: FastifyReply, status: number, title:
 }
 
 export async function unitLinkPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  const pageDeps = { db: deps.db, clock: deps.clock, box: deps.settings.box, pinKey: deps.settings.pinKey, mailer: deps.mailer, publicUrl: deps.publicUrl };
+  const pageDeps = pageGuestDeps(deps);
 
   app.get<{ Params: { token: string } }>('/u/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     privateHeaders(reply);
