@@ -7,14 +7,15 @@ import type { Clock } from '../../clock.ts';
 import { appendEvent } from '../../events/outbox.ts';
 import type { Database } from '../../store/database.ts';
 import { accountAdmins } from '../../store/repositories/accounts.ts';
-import { countUse, findGuestPass, guestPassDoorIds, guestPassesForPlate, type GuestPassRow } from '../../store/repositories/guest-passes.ts';
+import { countUse, findGuestPass, findGuestPassByToken, guestOpenings, guestPassDoorIds, guestPassesForPlate, type GuestPassRow } from '../../store/repositories/guest-passes.ts';
 import { unionAt, type RefusalReason } from '../access-union.ts';
 import { decide, type Decision } from '../decide.ts';
 import { DomainError } from '../errors.ts';
-import { compactId } from '../ids.ts';
+import { compactId, parseId } from '../ids.ts';
 import { platesMatch } from '../plates.ts';
 import { completeToggle, recordRefusal, startDecidedToggle, toggleTarget, type ToggleDeps, type ToggleOutcome } from '../toggle-door.ts';
-import { passWindow } from './status.ts';
+import { linkTokenHash } from './credentials.ts';
+import { passStatus, passWindow } from './status.ts';
 
 export type Credential = 'link' | 'pin' | 'plate';
 
@@ -104,4 +105,56 @@ export async function guestPassForPlate(db: Kysely<Database>, clock: Clock, read
 export async function guestPlateUsed(toggle: ToggleDeps, guestPassId: string, doorId: string, toggleId: string): Promise<void> {
   const row = await findGuestPass(toggle.db, guestPassId);
   if (row) await recordUse(toggle.db, toggle.clock, row, doorId, 'plate', toggleId);
+}
+
+/** A guest page's pass: unknown tokens are undefined (404). */
+export async function passOfToken(db: Kysely<Database>, token: string): Promise<GuestPassRow | undefined> {
+  return /^[A-Za-z0-9_-]{20,100}$/.test(token) ? findGuestPassByToken(db, linkTokenHash(token)) : undefined;
+}
+
+export interface GuestPageDoor {
+  id: string;
+  name: string;
+  decision: Decision;
+}
+
+/** Every door of the pass, with what `decide` (through the pass) says now. */
+export async function guestPageDoors(db: Kysely<Database>, clock: Clock, row: GuestPassRow): Promise<GuestPageDoor[]> {
+  const ids = (await guestPassDoorIds(db, [row.id])).get(row.id) ?? [];
+  const names = await db.selectFrom('doors').select(['id', 'name']).where('id', 'in', ids.length ? ids : ['']).orderBy('name').execute();
+  return Promise.all(names.map(async (door) => ({ id: door.id, name: door.name, decision: await decidePass(db, clock, row, door.id) })));
+}
+
+export const guestOpenLimits = { perDoorSeconds: 10, perHour: 60 } as const;
+
+/**
+ * POST /g/{token}/open (D.2): the pass usable now (403), the door in the pass
+ * (404), decide (403), then the door's own steps by B.5 with the issuer as
+ * actor, channel "Guest Link". One opening per door per 10 s and 60 per pass
+ * an hour (429), counted from the pass's history rows, so every process sees them.
+ */
+export async function openAsGuest(toggle: ToggleDeps, row: GuestPassRow, doorInput: string | undefined): Promise<ToggleOutcome> {
+  const now = Math.floor(toggle.clock.now() / 1000);
+  const status = passStatus(row, now);
+  if (status !== 'active') throw new DomainError('forbidden', status === 'scheduled' ? 'This guest pass has not started yet.' : `This guest pass is ${status}.`);
+  const doorId = parseId(doorInput);
+  const doors = (await guestPassDoorIds(toggle.db, [row.id])).get(row.id) ?? [];
+  if (!doorId || !doors.includes(doorId)) throw new DomainError('not_found', 'No such door.');
+  const decision = await decidePass(toggle.db, toggle.clock, row, doorId);
+  const door = await toggleTarget(toggle.db, doorId);
+  if (!decision.allowed) {
+    await recordRefusal(toggle, door, row.issuer_id, { channel: 'Guest Link', state: 'OPEN' }, 'forbidden', passRefusal(door.name, decision.reason));
+    throw new DomainError('forbidden', passRefusal(door.name, decision.reason), { doorName: door.name });
+  }
+  const recent = await guestOpenings(toggle.db, row.id, now - 3600);
+  const lastHere = recent.find((opening) => opening.door_id === doorId && Number(opening.occurred_at) > now - guestOpenLimits.perDoorSeconds);
+  if (lastHere) {
+    const wait = Number(lastHere.occurred_at) + guestOpenLimits.perDoorSeconds - now;
+    throw new DomainError('rate_limited', `${door.name} was opened a moment ago. Try again in ${wait} seconds.`, { retryAfter: wait });
+  }
+  if (recent.length >= guestOpenLimits.perHour) {
+    const wait = Number(recent[guestOpenLimits.perHour - 1]!.occurred_at) + 3600 - now;
+    throw new DomainError('rate_limited', `This guest pass opened doors ${guestOpenLimits.perHour} times in the last hour. Try again in ${Math.ceil(wait / 60)} minutes.`, { retryAfter: wait });
+  }
+  return openWithPass(toggle, row, doorId, 'link', 'Guest Link');
 }

@@ -149,3 +149,9 @@ export function firstOpenedDoor(db: Kysely<Database>, id: string) {
     .where('access_events.guest_pass_id', '=', id).where('access_events.was_success', '=', 1)
     .orderBy('access_events.occurred_at').limit(1).executeTakeFirst();
 }
+
+/** The pass's openings (by any credential) since `since` (epoch s), newest first. */
+export function guestOpenings(db: Kysely<Database>, id: string, since: number) {
+  return db.selectFrom('access_events').select(['door_id', 'occurred_at']).where('guest_pass_id', '=', id).where('occurred_at', '>', since)
+    .orderBy('occurred_at', 'desc').execute();
+}
