@@ -19,6 +19,7 @@ import { issuePass, type GuestDeps, type GuestPass } from './passes.ts';
 import {
   deleteUnitLinkRow, findUnitLink, issuingMemberships, findUnitLinkByTokenHash, insertUnitLink, registrationsSince, unitLinksOfAccount, updateUnitLinkRow, type UnitLinkWithDoors,
 } from '../../store/repositories/unit-links.ts';
+import { actingAccount } from '../acting-account.ts';
 import { visibleDoors, type Viewer } from '../door-policy.ts';
 import { DomainError } from '../errors.ts';
 import { compactId, parseId } from '../ids.ts';
@@ -119,14 +120,11 @@ async function manageableLink(db: Kysely<Database>, viewer: Viewer, idInput: str
   const id = /^[0-9a-f]{32}$/i.test(idInput.replace(/-/g, '')) ? compactId(idInput) : undefined;
   const row = id === undefined ? undefined : await findUnitLink(db, id);
   if (!row) throw new DomainError('not_found', 'No such unit link.');
-  const membership = await findMembership(db, row.account_id, viewer.personId);
-  if (row.owner_id !== viewer.personId && membership?.role !== 'admin') throw new DomainError('not_found', 'No such unit link.');
-  await requireGuestIssuer(db, row.account_id, viewer.personId);
+  // Not a member, or an application the account shut out: not found, like any account route.
+  await actingAccount(db, viewer, row.account_id);
+  const { admin } = await requireGuestIssuer(db, row.account_id, viewer.personId);
+  if (row.owner_id !== viewer.personId && !admin) throw new DomainError('not_found', 'No such unit link.');
   return row;
-}
-
-export async function findManageableUnitLink(deps: UnitLinkDeps, viewer: Viewer, id: string): Promise<UnitLink> {
-  return present(deps, await manageableLink(deps.db, viewer, id));
 }
 
 export async function updateUnitLink(deps: UnitLinkDeps, viewer: Viewer, id: string, input: UnitLinkInput): Promise<UnitLink> {
