@@ -17,7 +17,7 @@ import { redirectWith, type Flash } from '../flash.ts';
 import { invalidMark, typed } from '../form-outcome.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
-import { refusedField } from './refused-field.ts';
+import { refusalOf, refusedField, timeFields } from './form-fields.ts';
 import type { WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
 
@@ -78,8 +78,7 @@ ${unitLinks(viewer, account, links, doors)}`);
       return redirectWith(reply, sectionPath, { info: await work() }, deps.secureCookies);
     } catch (error) {
       if (!(error instanceof DomainError) || !formRefusals.has(error.code)) throw error;
-      const named = refusedField(error.message);
-      return redirectWith(reply, `${sectionPath}#flash`, { error: error.message, field: named ? `${form}.${named}` : form, values }, deps.secureCookies);
+      return redirectWith(reply, `${sectionPath}#flash`, { error: error.message, field: refusedField(form, error.message), values }, deps.secureCookies);
     }
   }
 
@@ -156,11 +155,6 @@ ${unitLinks(viewer, account, links, doors)}`);
   });
 }
 
-/** The refusal of one of the section's forms, with what was typed into it. */
-function refusalOf(flash: Flash | undefined, form: 'pass' | 'link'): Flash | undefined {
-  return flash?.field === form || flash?.field?.startsWith(`${form}.`) ? flash : undefined;
-}
-
 function text(value: string | string[] | undefined): string {
   return typeof value === 'string' ? value : '';
 }
@@ -189,12 +183,7 @@ function issueForm(viewer: Viewer, account: GuestAccount, doors: Doors, now: num
   <label for="pass-email">Guest email</label>
   <input id="pass-email" name="email" type="email" required maxlength="320" autocomplete="off" inputmode="email" value="${typed(flash, 'email')}"${invalidMark(flash, 'pass.email')}>
   ${doorChoices('pass', doors, (_id, index) => index === 0)}
-  <div class="pair">
-    <div><label for="pass-start">From</label>
-    <input id="pass-start" name="starts_at" type="datetime-local" required value="${typed(flash, 'starts_at', localInput(visit.startsAt, account.timeZone))}"${invalidMark(flash, 'pass.starts_at')}></div>
-    <div><label for="pass-end">Until</label>
-    <input id="pass-end" name="ends_at" type="datetime-local" required value="${typed(flash, 'ends_at', localInput(visit.endsAt, account.timeZone))}"${invalidMark(flash, 'pass.ends_at')}></div>
-  </div>
+  ${timeFields('pass', ['From', 'Until'], flash, [localInput(visit.startsAt, account.timeZone), localInput(visit.endsAt, account.timeZone)])}
   <p class="muted">${account.timeZone} time.</p>
   <label for="pass-plate">Licence plate <span class="muted">(optional: opens gates with a plate reader)</span></label>
   <input id="pass-plate" name="plate" type="text" maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${typed(flash, 'plate')}"${invalidMark(flash, 'pass.plate')}>

@@ -12,7 +12,7 @@ import { flashMessage, invalidMark, typed } from '../form-outcome.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
 import { pageGuestDeps } from './guests-section.ts';
-import { refusedField } from './refused-field.ts';
+import { refusedField, timeFields } from './form-fields.ts';
 import { layout } from '../layout.ts';
 import { sendPage, type WebDeps } from '../index.ts';
 
@@ -53,17 +53,12 @@ ${flashMessage(flash)}
 <form method="post" action="/u/${request.params.token}" class="visit">
   <input type="hidden" name="_csrf" value="${reply.generateCsrf()}">
   <label for="visit-name">Your name</label>
-  <input id="visit-name" name="name" type="text" required maxlength="100" autocomplete="name" value="${typed(flash, 'name')}"${invalidMark(flash, 'name')}>
+  <input id="visit-name" name="name" type="text" required maxlength="100" autocomplete="name" value="${typed(flash, 'name')}"${invalidMark(flash, 'visit.name')}>
   <label for="visit-email">Email address</label>
-  <input id="visit-email" name="email" type="email" required maxlength="320" autocomplete="email" value="${typed(flash, 'email')}"${invalidMark(flash, 'email')}>
+  <input id="visit-email" name="email" type="email" required maxlength="320" autocomplete="email" value="${typed(flash, 'email')}"${invalidMark(flash, 'visit.email')}>
   <label for="visit-plate">Licence plate <span class="muted">(optional)</span></label>
-  <input id="visit-plate" name="plate" type="text" maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${typed(flash, 'plate')}"${invalidMark(flash, 'plate')}>
-  <div class="pair">
-    <div><label for="visit-start">Arriving</label>
-    <input id="visit-start" name="starts_at" type="datetime-local" required value="${typed(flash, 'starts_at', startDefault)}"${invalidMark(flash, 'starts_at')}></div>
-    <div><label for="visit-end">Leaving</label>
-    <input id="visit-end" name="ends_at" type="datetime-local" required value="${typed(flash, 'ends_at', endDefault)}"${invalidMark(flash, 'ends_at')}></div>
-  </div>
+  <input id="visit-plate" name="plate" type="text" maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${typed(flash, 'plate')}"${invalidMark(flash, 'visit.plate')}>
+  ${timeFields('visit', ['Arriving', 'Leaving'], flash, [startDefault, endDefault])}
   <button type="submit">Register my visit</button>
 </form>`);
   });
@@ -93,7 +88,7 @@ ${flashMessage(flash)}
 <h1>Too many registrations</h1>
 <p class="error" role="alert">${error.message}</p>`);
       }
-      if (error.code === 'invalid') return redirectWith(reply, `/u/${token}#flash`, { error: error.message, field: refusedField(error.message), values }, deps.secureCookies);
+      if (error.code === 'invalid') return redirectWith(reply, `/u/${token}#flash`, { error: error.message, field: refusedField('visit', error.message), values }, deps.secureCookies);
       // What the visitor cannot fix (a door or the policy the owner's access no longer allows) is said on the form too.
       if (['forbidden', 'not_found', 'limit_reached'].includes(error.code)) {
         return redirectWith(reply, `/u/${token}#flash`, { error: `${error.message} Ask the person who gave you this link.`, values }, deps.secureCookies);
