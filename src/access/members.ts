@@ -18,6 +18,7 @@ import { findPersonById } from '../store/repositories/people.ts';
 import { deleteExclusionsOfLeavingMember } from '../store/repositories/lpr.ts';
 import { deleteClaim } from '../store/repositories/pin-claims.ts';
 import { requireAdmin } from './accounts.ts';
+import { presentPolicy, type GuestPolicy } from './guests/policy.ts';
 import { DomainError } from './errors.ts';
 import { compactId, parseId } from './ids.ts';
 
@@ -49,6 +50,7 @@ export interface AccountOfPerson {
   permissions: Permission[];
   /** How many of each member's vehicles the plate readers admit; null: all. */
   lprVehicleCap: number | null;
+  guestPolicy: GuestPolicy;
 }
 
 /** The accounts a person belongs to, with their role and permissions in each. */
@@ -56,6 +58,7 @@ export async function accountsOf(db: Kysely<Database>, personId: string): Promis
   const rows = await listMemberships(db, personId);
   return rows.map((row) => ({
     id: row.account_id, name: row.account_name, role: row.role, timeZone: row.time_zone, thirdPartyAccess: row.third_party_access === 1, permissions: permissionsOf(row), lprVehicleCap: row.lpr_vehicle_cap,
+    guestPolicy: presentPolicy(row),
   }));
 }
 

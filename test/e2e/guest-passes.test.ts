@@ -6,13 +6,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { App } from '../../src/app.ts';
 import { updateSettings } from '../../src/access/settings.ts';
-import { sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
+import { sandboxAccounts, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { createBox, deriveKey } from '../../src/security/encryption.ts';
 import { upsertDoorAccess } from '../../src/store/repositories/door-access.ts';
 import { engines, freePort, startServer, startServerOnEnv, testEnv, type TestServer } from '../helpers/build-app.ts';
 import { sandboxController, until } from '../helpers/controllers.ts';
 import { mailsTo } from '../helpers/identity.ts';
-import { sandboxTokens } from '../helpers/oauth.ts';
+import { firstPartyClient } from '../helpers/first-party.ts';
+import { authorizationQuery, authorize, postToken, sandbox, sandboxTokens } from '../helpers/oauth.ts';
 
 const { gate, lobby, garage, neighborGarage } = sandboxDoors;
 const hex = (id: string) => id.replace(/-/g, '');
@@ -173,10 +174,27 @@ for (const engine of engines()) {
       assert.equal(eleventh.body.errors[0].code, 'limit_reached');
       assert.match(eleventh.body.errors[0].message, /guest_max_active_per_issuer/);
       assert.equal((await mailsTo(app, theo)).length, 0, 'send: false mails nothing');
+      // The Admin raises the limit (PATCH accounts/{id}): the 11th is issued.
+      const residence = hex(sandboxAccounts.residence.id);
+      const firstParty = firstPartyClient(baseUrl);
+      const firstPartyToken = async (email: string) => {
+        const redirect = await authorize(baseUrl, { query: authorizationQuery(baseUrl, { client_id: firstParty.client_id, scope: 'manageguests' }), email });
+        const answer = await postToken(baseUrl, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: sandbox.redirectUri, client_id: firstParty.client_id, client_secret: firstParty.client_secret });
+        return (answer.body as { access_token: string }).access_token;
+      };
+      token.alex = await firstPartyToken(sandboxPeople.alex.email);
+      token.gia = await firstPartyToken(sandboxPeople.gia.email);
+      assert.equal((await api(baseUrl, token.alex, 'PATCH', `accounts/${residence}`, { guest_pin_length: 9 })).status, 400);
+      assert.equal((await api(baseUrl, token.gia, 'PATCH', `accounts/${residence}`, { guest_max_active_per_issuer: 11 })).status, 403);
+      const raised = await api(baseUrl, token.alex, 'PATCH', `accounts/${residence}`, { guest_max_active_per_issuer: 11 });
+      assert.equal(raised.status, 200, JSON.stringify(raised.body));
+      assert.equal(raised.body.data.guest_policy.guest_max_active_per_issuer, 11);
+      assert.equal((await api(baseUrl, token.gia, 'POST', 'guest-passes', { ...theoPass, pin: false, send: false })).status, 201);
       const list = await api(baseUrl, token.gia, 'GET', 'guest-passes?limit=4');
       assert.equal(list.body.data.guest_passes.length, 4);
       assert.ok(list.body.data.next_cursor);
-      assert.equal((await api(baseUrl, token.alex, 'GET', 'guest-passes?issuer=all&status=scheduled')).body.data.guest_passes.length, 10);
+      assert.equal((await api(baseUrl, token.alex, 'GET', 'guest-passes?issuer=all&status=scheduled')).body.data.guest_passes.length, 11);
+      assert.equal((await api(baseUrl, token.gia, 'GET', 'guest-passes?issuer=all')).status, 403);
       const unknown = await fetch(`${baseUrl}/g/${'A'.repeat(43)}`);
       assert.equal(unknown.status, 404);
     });

@@ -13,7 +13,8 @@ export async function addMemberIfAbsent(db: Kysely<Database>, member: { account_
 export function listMemberships(db: Kysely<Database>, personId: string) {
   return db.selectFrom('account_members')
     .innerJoin('accounts', 'accounts.id', 'account_members.account_id')
-    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role', 'account_members.can_share', 'account_members.can_issue_guests', 'account_members.can_enforce', 'accounts.third_party_access', 'accounts.time_zone', 'accounts.lpr_vehicle_cap'])
+    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role', 'account_members.can_share', 'account_members.can_issue_guests', 'account_members.can_enforce', 'accounts.third_party_access', 'accounts.time_zone', 'accounts.lpr_vehicle_cap',
+      'accounts.guest_users_may_issue', 'accounts.guest_max_active_per_issuer', 'accounts.guest_max_days', 'accounts.guest_max_recurring_days', 'accounts.guest_pin_length'])
     .where('account_members.person_id', '=', personId)
     .orderBy('accounts.name')
     .execute();
