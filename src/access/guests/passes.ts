@@ -300,6 +300,7 @@ export async function listPasses(deps: GuestDeps, query: PassListQuery): Promise
   const limit = query.all ? maxExportRows : readLimit(query.limit);
   const member = await findMembership(deps.db, query.accountId, query.personId);
   if (!member) throw new DomainError('not_found', 'No such account.');
+  if (member.role !== 'admin' && member.can_issue_guests !== 1) throw new DomainError('forbidden', 'You may not issue guest passes: ask the account\'s Admin for the guests permission.');
   const all = (query.issuer ?? (member.role === 'admin' ? 'all' : 'me')) === 'all';
   if (all && member.role !== 'admin') throw new DomainError('forbidden', 'Only the account\'s Admin may list every guest pass (issuer=all).');
   let before = query.cursor ? readCursor(query.cursor, /^[0-9a-f]{32}$/) : undefined;
