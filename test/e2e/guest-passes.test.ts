@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { App } from '../../src/app.ts';
+import { issuePass } from '../../src/access/guests/passes.ts';
 import { updateSettings } from '../../src/access/settings.ts';
+import { mailboxMailer } from '../../src/mail/mailbox.ts';
 import { sandboxAccounts, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { createBox, deriveKey } from '../../src/security/encryption.ts';
 import { upsertDoorAccess } from '../../src/store/repositories/door-access.ts';
@@ -197,6 +199,24 @@ for (const engine of engines()) {
       assert.equal((await api(baseUrl, token.gia, 'GET', 'guest-passes?issuer=all')).status, 403);
       const unknown = await fetch(`${baseUrl}/g/${'A'.repeat(43)}`);
       assert.equal(unknown.status, 404);
+
+      // Passes a guest asked for (a unit link's, pending, here Alex's): he approves one, declines another; Gia and Sam do not see them.
+      const guestDeps = { db: app.db, clock: app.clock, box: createBox(app.config.secrets.encryptionKey), pinKey: deriveKey(app.config.secrets.encryptionKey, 'pin lookup'), mailer: mailboxMailer(app.db), publicUrl: baseUrl };
+      const ask = (email: string) => issuePass(guestDeps, { accountId: sandboxAccounts.residence.id, viewer: { personId: sandboxPeople.alex.id }, guest: { name: 'Vi Sitor', email }, startsAt: '2026-03-07T00:00:00Z', endsAt: '2026-03-07T02:00:00Z', doorIds: [gate.id], plate: 'VIS 1', pending: true });
+      const [first, second] = [await ask('vi@example.test'), await ask('vo@example.test')];
+      assert.equal(first.status, 'pending');
+      assert.equal((await mailsTo(app, 'vi@example.test')).length, 0, 'a pending pass mails nobody the link');
+      assert.equal((await api(baseUrl, token.gia, 'POST', `guest-passes/${first.id}/approve`)).status, 404);
+      const approved = await api(baseUrl, token.alex, 'POST', `guest-passes/${first.id}/approve`);
+      assert.deepEqual([approved.status, approved.body.data.status], [200, 'scheduled']);
+      assert.ok((await mailsTo(app, 'vi@example.test')).some((m) => m.text.includes(first.linkUrl)));
+      assert.equal((await api(baseUrl, token.alex, 'POST', `guest-passes/${first.id}/approve`)).status, 409);
+      const declined = await api(baseUrl, token.alex, 'POST', `guest-passes/${second.id}/decline`);
+      assert.deepEqual([declined.status, declined.body.data.status], [200, 'declined']);
+      assert.ok((await mailsTo(app, 'vo@example.test')).some((m) => m.subject === 'Your guest pass request was declined'));
+      assert.equal((await fetch(second.linkUrl)).status, 410);
+      assert.equal((await api(baseUrl, token.sam, 'POST', `guest-passes/${first.id}/decline`)).status, 404, 'neither its issuer nor the Admin');
+      assert.deepEqual(await outboxTo(app, 'guest_pass_requested'), [sandboxPeople.alex.id, sandboxPeople.alex.id]);
     });
 
     it('a User who loses a door takes it from her guests at once, in another process too; 61 openings an hour 429 (issue 15)', async (t) => {
