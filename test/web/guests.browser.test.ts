@@ -84,6 +84,7 @@ describe('guest passes in the browser [chromium]', { skip: skipWithoutChromium }
     assert.equal(await row.locator('td[data-label="Status"]').innerText(), 'scheduled');
     assert.match(await row.locator('td[data-label="Doors"]').innerText(), /Driveway Gate/);
     await checkPage(page, 'guests/section-issued', 390);
+    await checkOnDesktop(page, page.url(), 'guests/section-issued');
     await page.reload();
     assert.equal((await app.db.selectFrom('guest_passes').select('id').execute()).length, 1, 'a reload issues nothing');
     assert.equal(await page.locator('#flash').count(), 0, 'the outcome is said once');
@@ -107,6 +108,7 @@ describe('guest passes in the browser [chromium]', { skip: skipWithoutChromium }
     await until(async () => await gateCommands(app) === before + 1, 10_000);
     assert.equal(await guest.locator('#flash').innerText(), 'Driveway Gate is opening.');
     await checkPage(guest, 'guests/guest-page-opened', 390);
+    await checkOnDesktop(guest, guestUrl, 'guests/guest-page-opened');
     await guest.reload();
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(await gateCommands(app), before + 1, 'a reload sends nothing');
@@ -144,6 +146,7 @@ describe('guest passes in the browser [chromium]', { skip: skipWithoutChromium }
     await visitor.waitForURL(/\/done$/);
     assert.equal(await visitor.locator('#flash').innerText(), 'Thank you. Gia was asked to approve your visit; we will email vera@example.com the answer.');
     await checkPage(visitor, 'guests/unit-link-done', 390);
+    await checkOnDesktop(visitor, visitor.url(), 'guests/unit-link-done');
 
     await page.reload();
     assert.match(await page.locator('section[aria-labelledby="approvals-heading"]').innerText(), /Vera Visitor/);
@@ -157,9 +160,18 @@ describe('guest passes in the browser [chromium]', { skip: skipWithoutChromium }
     await row.getByRole('link', { name: /Revoke/ }).click();
     await page.waitForURL(/\/revoke$/);
     await checkPage(page, 'guests/revoke-confirm', 390);
+    await checkOnDesktop(page, page.url(), 'guests/revoke-confirm');
     await page.getByRole('button', { name: 'Revoke the pass' }).click();
     await page.waitForURL(/\/account\/guests$/);
     assert.equal(await page.locator('#flash').innerText(), 'Vera Visitor\'s pass is revoked.');
     assert.equal(await row.locator('td[data-label="Status"]').innerText(), 'revoked');
+
+    // The link's refusals are pages too: deactivated (410) and unknown (404).
+    await page.getByRole('button', { name: 'Deactivate Unit 4B' }).click();
+    await page.waitForURL(/\/account\/guests$/);
+    assert.equal((await visitor.goto(url))?.status(), 410);
+    await checkPage(visitor, 'guests/unit-link-inactive', 390);
+    assert.equal((await visitor.goto(`${baseUrl}/u/${'A'.repeat(43)}`))?.status(), 404);
+    await checkPage(visitor, 'guests/unit-link-unknown', 390);
   });
 });
