@@ -147,6 +147,14 @@ async function passDoors(db: Kysely<Database>, input: { accountId: string; viewe
   return doors;
 }
 
+/** The Admin, or a User with `guests` (whatever the policy: they still manage the passes they issued); else 403, not a member 404. */
+async function requireGuestsMember(db: Kysely<Database>, accountId: string, personId: string) {
+  const member = await findMembership(db, accountId, personId);
+  if (!member) throw new DomainError('not_found', 'No such account.');
+  if (member.role !== 'admin' && member.can_issue_guests !== 1) throw new DomainError('forbidden', 'You may not manage guest passes: ask the account\'s Admin for the guests permission.');
+  return member;
+}
+
 const day = 86_400;
 
 function checkLength(policy: Policy, kind: GuestPassKind, startsAt: number, endsAt: number): void {
@@ -265,6 +273,7 @@ export async function letterFor(deps: Pick<GuestDeps, 'db'>, pass: GuestPass, do
 
 /** A pass the viewer may see: its issuer's, or any of the account for its Admin; else 404. */
 export async function viewablePass(db: Kysely<Database>, personId: string, passInput: string, accountId?: string): Promise<GuestPassRow> {
+  if (accountId) await requireGuestsMember(db, accountId, personId);
   const id = /^[0-9a-f]{32}$/i.test(passInput) ? passInput.toLowerCase() : '';
   const row = id ? await findGuestPass(db, id) : undefined;
   if (!row || (accountId && row.account_id !== accountId)) throw new DomainError('not_found', 'No such guest pass.');
@@ -298,9 +307,7 @@ const storedStates: Record<PassStatus, readonly GuestPassRow['state'][]> = {
 /** Newest first; statuses that follow from the clock are filtered after the read, page by page. */
 export async function listPasses(deps: GuestDeps, query: PassListQuery): Promise<{ passes: GuestPass[]; nextCursor: string | null }> {
   const limit = query.all ? maxExportRows : readLimit(query.limit);
-  const member = await findMembership(deps.db, query.accountId, query.personId);
-  if (!member) throw new DomainError('not_found', 'No such account.');
-  if (member.role !== 'admin' && member.can_issue_guests !== 1) throw new DomainError('forbidden', 'You may not issue guest passes: ask the account\'s Admin for the guests permission.');
+  const member = await requireGuestsMember(deps.db, query.accountId, query.personId);
   const all = (query.issuer ?? (member.role === 'admin' ? 'all' : 'me')) === 'all';
   if (all && member.role !== 'admin') throw new DomainError('forbidden', 'Only the account\'s Admin may list every guest pass (issuer=all).');
   let before = query.cursor ? readCursor(query.cursor, /^[0-9a-f]{32}$/) : undefined;
