@@ -27,6 +27,7 @@ const passBody = formBody({ account_id: 64, name: 100, email: 320, doors: doorLi
 const linkBody = formBody({ account_id: 64, label: 100, doors: doorList, max_hours: 4, auto_approve: 3 });
 const activeBody = formBody({ active: 1 });
 const idParams = pathParam('id', 100);
+const passesShown = 100;
 /** Refusals the person can fix on the form: shown at the top with what they typed. */
 const formRefusals = new Set<ErrorCode>(['invalid', 'limit_reached']);
 
@@ -59,16 +60,17 @@ export async function guestsSection(app: FastifyInstance, deps: WebDeps): Promis
     const { account, accounts } = await sectionAccount(viewer.personId, request.query.account);
     const [doors, passes, links] = await Promise.all([
       issuableDoors(viewer.personId, account.id),
-      listPasses(guestDeps, { accountId: account.id, personId: viewer.personId, limit: 100 }).then((page) => page.passes),
+      listPasses(guestDeps, { accountId: account.id, personId: viewer.personId, limit: passesShown }),
       listUnitLinks(guestDeps, { personId: viewer.personId }, account.id),
     ]);
     const now = Math.floor(deps.clock.now() / 1000);
     return sendAppPage(deps, reply, viewer, { title: 'Guests', section: 'guests' }, html`
 <h1>Guests</h1>
 ${accounts.length > 1 ? html`<p class="muted">At ${account.name} · ${accounts.filter((item) => item !== account).map((item) => html`<a href="${sectionPath}?account=${item.id}">${item.name}</a> `)}</p>` : ''}
-${approvals(viewer, account, passes.filter((pass) => pass.status === 'pending'), doors)}
+${approvals(viewer, account, passes.passes.filter((pass) => pass.status === 'pending'), doors)}
 ${issueForm(viewer, account, doors, now)}
-${passList(account, passes.filter((pass) => pass.status !== 'pending'), doors, account.admin)}
+${passList(account, passes.passes.filter((pass) => pass.status !== 'pending'), doors, account.admin)}
+${passes.nextCursor ? html`<p class="muted">The newest ${passesShown} passes; the API (GET guest-passes) lists them all.</p>` : ''}
 ${unitLinks(viewer, account, links, doors)}`);
   });
 
