@@ -193,6 +193,11 @@ for (const engine of engines()) {
       // Gia sees the link and PIN again, to pass them on herself.
       assert.ok(listed.body.includes(`readonly value="${linkInMail(mail!.text)}"`));
       assert.match(listed.body, new RegExp(`Keypad PIN: <strong>${pin}</strong>`));
+      // The Admin's section lists every pass of the account, with who issued it; Gia's own list says "Your passes".
+      assert.match(listed.body, /<h2 id="passes-heading">Your passes<\/h2>/);
+      const alexs = await (await signedInBrowser(baseUrl, alex.email)).request(section);
+      assert.match(alexs.body, /<h2 id="passes-heading">Passes at this account<\/h2>/);
+      assert.match(alexs.body, /<th scope="row">Theo Guest<\/th>[\s\S]*?<td data-label="Issued by">Gia Guard<\/td>/);
     });
 
     it('gives Sam, without the guests permission, 403 on the section and its forms and no Guests in the navigation', async (t) => {
