@@ -18,6 +18,7 @@ import { findPersonById } from '../store/repositories/people.ts';
 import { deleteExclusionsOfLeavingMember } from '../store/repositories/lpr.ts';
 import { deleteClaim } from '../store/repositories/pin-claims.ts';
 import { requireAdmin } from './accounts.ts';
+import { revokePassesOfLeavingMember } from './guests/passes.ts';
 import { presentPolicy, type GuestPolicy } from './guests/policy.ts';
 import { DomainError } from './errors.ts';
 import { compactId, parseId } from './ids.ts';
@@ -169,7 +170,7 @@ export async function removeMember(deps: MemberDeps, adminId: string, accountId:
       await appendEvent(trx, { type: 'access_removed', doorId, deviceId, personIds: [personId, adminId], occurredAt: now, data });
     }
     const cancelledInvitations = person ? await cancelInvitationsTo(trx, person.email, new Set(doors.map((door) => door.id)), now) : 0;
-    // Phase 2 D adds its steps here, in this transaction: the member's guest passes (revoked), unit links.
+    await revokePassesOfLeavingMember(trx, accountId, personId, adminId, now);
     await deleteExclusionsOfLeavingMember(trx, accountId, personId);
     await deleteClaim(trx, accountId, personId);
     await deleteDoorNamesInAccount(trx, accountId, personId);

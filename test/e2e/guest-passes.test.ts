@@ -217,6 +217,13 @@ for (const engine of engines()) {
       assert.equal((await fetch(second.linkUrl)).status, 410);
       assert.equal((await api(baseUrl, token.sam, 'POST', `guest-passes/${first.id}/decline`)).status, 403, 'Sam holds no guests permission');
       assert.deepEqual(await outboxTo(app, 'guest_pass_requested'), [sandboxPeople.alex.id, sandboxPeople.alex.id]);
+
+      // Alex removes Gia from the account (A.7): her passes are revoked with her.
+      const removed = await api(baseUrl, token.alex, 'DELETE', `accounts/${residence}/members/${hex(sandboxPeople.gia.id)}`);
+      assert.equal(removed.status, 200, JSON.stringify(removed.body));
+      const hers = await app.db.selectFrom('guest_passes').select('state').where('issuer_id', '=', sandboxPeople.gia.id).execute();
+      assert.deepEqual([...new Set(hers.map((row) => row.state))], ['revoked']);
+      assert.equal((await outboxTo(app, 'guest_pass_revoked')).filter((id) => id === sandboxPeople.gia.id).length, 11);
     });
 
     it('a User who loses a door takes it from her guests at once, in another process too; 61 openings an hour 429 (issue 15)', async (t) => {

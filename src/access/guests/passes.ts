@@ -10,7 +10,8 @@ import type { Box } from '../../security/encryption.ts';
 import { accountAdmins, findMembership } from '../../store/repositories/accounts.ts';
 import type { Database, GuestPassesTable, GuestPassKind } from '../../store/database.ts';
 import {
-  changePassState, countLivePasses, findGuestPass, freeGuestPin, guestPassDoorIds, guestPolicy, insertGuestPass, listGuestPasses, updateGuestPass, type GuestPassRow,
+  changePassState, countLivePasses, deleteUnitLinksOf, findGuestPass, freeGuestPin, guestPassDoorIds, guestPolicy, insertGuestPass, listGuestPasses, livePassesOf,
+  updateGuestPass, type GuestPassRow,
 } from '../../store/repositories/guest-passes.ts';
 import { visibleDoors, type Viewer } from '../door-policy.ts';
 import { DomainError } from '../errors.ts';
@@ -419,4 +420,15 @@ export async function sendPass(deps: GuestDeps, personId: string, passId: string
   if (!pass.guest.email) throw new DomainError('invalid', 'Invalid guest.email: the pass has no email address to send it to.');
   await deps.mailer.send(passIssuedMail(await letterFor(deps, pass)));
   return pass;
+}
+
+/** Removing a member (A.7), inside its transaction: their live passes at the account revoked and announced, their unit links gone. */
+export async function revokePassesOfLeavingMember(trx: Transaction<Database>, accountId: string, personId: string, adminId: string, now: number): Promise<void> {
+  for (const row of await livePassesOf(trx, accountId, personId, now)) {
+    await changePassState(trx, row.id, ['issued', 'pending'], { state: 'revoked', revoked_by: adminId, updated_at: now });
+    await freeGuestPin(trx, row.id);
+    const doors = await guestPassDoorIds(trx, [row.id]);
+    await announce(trx, 'guest_pass_revoked', row, doors.get(row.id) ?? [], now);
+  }
+  await deleteUnitLinksOf(trx, accountId, personId);
 }

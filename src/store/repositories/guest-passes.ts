@@ -155,3 +155,14 @@ export function guestOpenings(db: Kysely<Database>, id: string, since: number) {
   return db.selectFrom('access_events').select(['door_id', 'occurred_at']).where('guest_pass_id', '=', id).where('occurred_at', '>', since)
     .orderBy('occurred_at', 'desc').execute();
 }
+
+/** A leaving member's passes at the account that are not over yet. */
+export function livePassesOf(db: Kysely<Database>, accountId: string, issuerId: string, now: number) {
+  return db.selectFrom('guest_passes').selectAll().where('account_id', '=', accountId).where('issuer_id', '=', issuerId)
+    .where('state', 'in', ['issued', 'pending']).where('ends_at', '>', now).execute();
+}
+
+/** A leaving member's unit links at the account go with them (phase2.md A.7). */
+export async function deleteUnitLinksOf(db: Kysely<Database>, accountId: string, ownerId: string): Promise<void> {
+  await db.deleteFrom('unit_links').where('account_id', '=', accountId).where('owner_id', '=', ownerId).execute();
+}
