@@ -163,6 +163,14 @@ for (const engine of engines()) {
       assert.equal(noEmail.location, `${path}#flash`);
       assert.match((await guest.request(path)).body, /Invalid email: give your email address/);
       assert.deepEqual(await passes(app), []);
+
+      // Gia loses the guests permission: the link stops issuing, and the visitor is not told why.
+      await app.db.updateTable('account_members').set({ can_issue_guests: 0 }).where('person_id', '=', gia.id).execute();
+      const page2 = await guest.request(path);
+      const refusedNow = await guest.request(path, { form: { _csrf: csrfToken(page2.body), ...visitor } });
+      assert.equal(refusedNow.location, `${path}#flash`);
+      assert.match((await guest.request(path)).body, /This link cannot take registrations for these doors now\. Ask the person who gave it to you\./);
+      assert.deepEqual(await passes(app), []);
     });
 
     it('the Guests section\'s issue form: an end before the start is refused with the field marked and what was typed; then a pass with a PIN is issued and mailed', async (t) => {

@@ -89,9 +89,13 @@ ${flashMessage(flash)}
 <p class="error" role="alert">${error.message}</p>`);
       }
       if (error.code === 'invalid') return redirectWith(reply, `/u/${token}#flash`, { error: error.message, field: refusedField('visit', error.message), values }, deps.secureCookies);
-      // What the visitor cannot fix (a door or the policy the owner's access no longer allows) is said on the form too.
-      if (['forbidden', 'not_found', 'limit_reached'].includes(error.code)) {
+      // What the visitor cannot fix is said on the form too. The owner's rights and doors are theirs to
+      // know (the owner lost the permission or a door): the visitor only learns the link cannot take it.
+      if (error.code === 'limit_reached') {
         return redirectWith(reply, `/u/${token}#flash`, { error: `${error.message} Ask the person who gave you this link.`, values }, deps.secureCookies);
+      }
+      if (error.code === 'forbidden' || error.code === 'not_found') {
+        return redirectWith(reply, `/u/${token}#flash`, { error: 'This link cannot take registrations for these doors now. Ask the person who gave it to you.', values }, deps.secureCookies);
       }
       throw error;
     }
