@@ -74,6 +74,7 @@ for (const engine of engines()) {
       refused(await call(baseUrl, giaToken, 'POST', 'guest-links', { label: 'Unit 4B', door_ids: [gate], max_hours: 169 }), 400, 'invalid');
       refused(await call(baseUrl, giaToken, 'POST', 'guest-links', { label: ' ', door_ids: [gate] }), 400, 'invalid');
       refused(await call(baseUrl, giaToken, 'POST', 'guest-links', { label: 'x'.repeat(101), door_ids: [gate] }), 400, 'invalid');
+      refused(await call(baseUrl, giaToken, 'POST', 'guest-links', { label: 'Unit 4B\r\nBcc: x@example.com', door_ids: [gate] }), 400, 'invalid');
       refused(await call(baseUrl, giaToken, 'POST', 'guest-links', { label: 'Unit 4B', door_ids: [gate], extra: 1 }), 400, 'invalid');
       refused(await call(baseUrl, await token(baseUrl, sam.email), 'POST', 'guest-links', { label: 'Sam', door_ids: [gate] }), 403, 'forbidden');
       refused(await call(baseUrl, await token(baseUrl, gia.email, 'profile'), 'POST', 'guest-links', { label: 'Unit 4B', door_ids: [gate] }), 403, 'forbidden');

@@ -54,18 +54,16 @@ export interface UnitLinkInput {
   active?: boolean;
 }
 
-export const unitLinkPath = '/u/';
-
 function present(deps: Pick<UnitLinkDeps, 'box' | 'publicUrl'>, row: UnitLinkWithDoors): UnitLink {
   return {
     id: row.id, accountId: row.account_id, ownerId: row.owner_id, label: row.label, doorIds: row.door_ids,
     maxHours: row.max_hours, autoApprove: row.auto_approve === 1, active: row.active === 1,
-    url: `${deps.publicUrl}${unitLinkPath}${deps.box.open(row.token_sealed)}`, createdAt: row.created_at,
+    url: `${deps.publicUrl}/u/${deps.box.open(row.token_sealed)}`, createdAt: row.created_at,
   };
 }
 
 /** The Admin, or a User with `guests` while the account lets Users issue; a non-member is not found. */
-export async function requireGuestIssuer(db: Kysely<Database>, accountId: string, personId: string): Promise<{ admin: boolean }> {
+async function requireGuestIssuer(db: Kysely<Database>, accountId: string, personId: string): Promise<{ admin: boolean }> {
   const membership = await findMembership(db, accountId, personId);
   if (!membership) throw new DomainError('not_found', 'No such account.');
   const issuing = (await issuingMemberships(db, personId)).find((row) => row.id === accountId);
@@ -75,7 +73,9 @@ export async function requireGuestIssuer(db: Kysely<Database>, accountId: string
 
 function readLabel(value: unknown): string {
   const label = typeof value === 'string' ? value.trim() : '';
-  if (label === '' || label.length > maxLabelLength) throw new DomainError('invalid', `Invalid label: 1 to ${maxLabelLength} characters.`);
+  if (label === '' || [...label].length > maxLabelLength) throw new DomainError('invalid', `Invalid label: 1 to ${maxLabelLength} characters.`);
+  // It is quoted in mails and shown on the visitor's page: one line.
+  if (/\p{Cc}/u.test(label)) throw new DomainError('invalid', 'Invalid label: it cannot contain control characters or line breaks.');
   return label;
 }
 
