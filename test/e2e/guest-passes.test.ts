@@ -113,6 +113,7 @@ for (const engine of engines()) {
       const item = history.body.data.toggle_events.find((event: { channel: string }) => event.channel === 'Guest Link');
       assert.equal(item.user.first_name, 'Gia');
       assert.deepEqual(item.guest, { name: 'Theo Guest', guest_pass_id: pass.id });
+      assert.deepEqual(await outboxTo(app, 'guest_pass_used'), [sandboxPeople.alex.id, sandboxPeople.gia.id].sort());
       await advance(baseUrl, '1m');
       await advance(baseUrl, '1m');
       assert.equal((await mailsTo(app, sandboxPeople.gia.email)).filter((m) => m.subject === 'Your guest Theo Guest arrived').length, 1);

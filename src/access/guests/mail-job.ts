@@ -11,6 +11,7 @@ import {
 import { personProfile } from '../people.ts';
 import { arrivalMail, newPinMail, reminderMail } from './mail.ts';
 import { letterFor, presentOne, type GuestDeps } from './passes.ts';
+import { passStatus } from './status.ts';
 
 export const reminderLeadSeconds = 15 * 60;
 
@@ -30,7 +31,8 @@ export function guestMailJob(deps: Omit<GuestDeps, 'db' | 'clock' | 'pinKey'> & 
         handled += 1;
       }
       for (const row of await passesDueReminder(db, now, reminderLeadSeconds)) {
-        if (!(await claimReminder(db, row.id, now))) continue;
+        // A one_time pass already used up has nothing left to remind of.
+        if (passStatus(row, now) === 'used' || !(await claimReminder(db, row.id, now))) continue;
         await deps.mailer.send(reminderMail(await letterFor({ db }, await presentOne({ ...deps, db, clock }, row))));
         handled += 1;
       }
