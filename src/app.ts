@@ -14,6 +14,7 @@ import type { DestinationStream } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.ts';
 import { ManualClock, systemClock, type Clock } from './clock.ts';
+import { guestMailJob } from './access/guests/mail-job.ts';
 import { createJobs, type Jobs } from './jobs.ts';
 import { lprRetentionJob } from './access/lpr-retention.ts';
 import { sandboxClockRoute } from './sandbox/clock-route.ts';
@@ -95,7 +96,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     onIdleConnectionError: (error) => log.warn({ err: error }, 'an idle database connection failed; it was discarded'),
   });
   const box = createBox(config.secrets.encryptionKey);
-  const settings = { db, box, pinKey: deriveKey(config.secrets.encryptionKey, 'pin lookup') };
+  const settings = { db, box, pinKey: deriveKey(config.secrets.encryptionKey, 'pin lookup'), clock };
   try {
     await migrateToLatest(db, engine);
     const rules = { apiHost: new URL(config.publicUrl).hostname, production: config.env === 'production' };
@@ -139,7 +140,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   server.decorate('clock', clock);
-  const jobs = createJobs({ db, clock, log: server.log }, [lprRetentionJob(config.lpr)]);
+  // Mail goes over SMTP when SMTP_URL is set; otherwise development keeps it for /dev/mailbox and production cannot send it.
+  const devMailbox = !config.mail.smtpUrl && config.env !== 'production';
+  const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : devMailbox ? mailboxMailer(db) : unconfiguredMailer();
+  if (!config.mail.smtpUrl && !devMailbox) server.log.warn('SMTP_URL is not set: invitation emails cannot be sent');
+  const jobs = createJobs({ db, clock, log: server.log }, [lprRetentionJob(config.lpr), guestMailJob({ box, mailer, publicUrl: config.publicUrl })]);
   // A JSON Content-Type on a request without a body is harmless (spec 4).
   server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     if (body === '') return done(null, undefined);
@@ -211,10 +216,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     throw error;
   });
   const simulated = config.sandbox && config.devices.simulator ? await startSandboxControllers(devices.brokerUrl, config.devices.simulatorTravelMs) : [];
-  // Mail goes over SMTP when SMTP_URL is set; otherwise development keeps it for /dev/mailbox and production cannot send it.
-  const devMailbox = !config.mail.smtpUrl && config.env !== 'production';
-  const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : devMailbox ? mailboxMailer(db) : unconfiguredMailer();
-  if (!config.mail.smtpUrl && !devMailbox) server.log.warn('SMTP_URL is not set: invitation emails cannot be sent');
   const verifyBearer = bearerVerifier(db, box);
   // Applications are held to the per-door limit; people at the door (keypad, plates) are not.
   const apiToggle = { ...devices.toggle, doorLimit: (doorId: string) => limits.consumeDoor(doorId) };

@@ -6,8 +6,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 
 // An invitation link and the mailed links (sign-up, password reset, email
-// change: src/access/mail-links.ts) are single-use secrets: redacted in their path.
-const LINK_TOKEN = /((?:\/|%2f)(?:invitations|signup|password-reset|account(?:\/|%2f)email)(?:\/|%2f))[^/?#&]+/gi;
+// change: src/access/mail-links.ts) are single-use secrets, and a guest pass
+// (/g/), unit link (/u/) or booking page (/p/) is its path: redacted there.
+const LINK_TOKEN = /((?:\/|%2f)(?:invitations|signup|password-reset|account(?:\/|%2f)email|g|u|p)(?:\/|%2f))[^/?#&]+/gi;
 
 export function redactUrl(url: string): string {
   const [path = '', query] = url.split(/\?(.*)/s);

@@ -5,6 +5,7 @@ import type { Database } from '../store/database.ts';
 import { findMembership, renameAccount } from '../store/repositories/accounts.ts';
 import { assignDevice, findDeviceByBlackbox } from '../store/repositories/doors.ts';
 import { setAccountTimeZone, setThirdPartyAccessFlag } from '../store/repositories/accounts.ts';
+import { readPolicyChanges, setGuestPolicy, type GuestPolicy } from './guests/policy.ts';
 import { DomainError } from './errors.ts';
 import { readVehicleCap, setVehicleCap } from './lpr-cap.ts';
 import { canonicalTimeZone } from './schedules.ts';
@@ -38,6 +39,7 @@ export interface AccountChanges {
   time_zone?: string;
   /** null removes the cap (phase2.md B.2). */
   lpr_vehicle_cap?: number | null;
+  guest_policy?: Partial<GuestPolicy>;
 }
 
 /** The Admin changes the account's name, zone and vehicle cap; all are checked before any is written. */
@@ -46,10 +48,12 @@ export async function updateAccount(db: Kysely<Database>, personId: string, acco
   const name = changes.name === undefined ? undefined : readAccountName(changes.name);
   const timeZone = changes.time_zone === undefined ? undefined : readAccountTimeZone(changes.time_zone);
   const cap = changes.lpr_vehicle_cap === undefined ? undefined : readVehicleCap(changes.lpr_vehicle_cap);
+  const policy = readPolicyChanges(changes.guest_policy ?? {});
   await db.transaction().execute(async (trx) => {
     if (name !== undefined) await renameAccount(trx, accountId, name);
     if (timeZone !== undefined) await setAccountTimeZone(trx, accountId, timeZone);
     if (cap !== undefined) await setVehicleCap(trx, accountId, cap);
+    await setGuestPolicy(trx, accountId, policy);
   });
 }
 

@@ -33,6 +33,8 @@ export interface CommandedMove {
   doorId: string;
   deviceId: string;
   personId: string | null;
+  /** The guest pass the opening was for (phase2.md B.5); the history item names its guest. */
+  guestPassId?: string;
   channel: string;
   state: DoorState;
 }
@@ -51,7 +53,7 @@ export async function answerMove(deps: MoveDeps, trx: Transaction<Database>, mov
   const reason = failureReason(answer);
   if (reason) {
     if (await commands.failMove(trx, move.toggleId, reason === 'device_timeout' ? 'expired' : 'failed', reason, realNow)) {
-      await recordAccessEvent(trx, { doorId: move.doorId, deviceId: move.deviceId, personId: move.personId, channel: move.channel, doorState: move.state, wasSuccess: false, occurredAt });
+      await recordAccessEvent(trx, { doorId: move.doorId, deviceId: move.deviceId, personId: move.personId, guestPassId: move.guestPassId, channel: move.channel, doorState: move.state, wasSuccess: false, occurredAt });
       await announceFailure(trx, move, failureText(reason, answer), occurredAt);
       return reason;
     }
@@ -60,7 +62,7 @@ export async function answerMove(deps: MoveDeps, trx: Transaction<Database>, mov
   }
   const alreadyThere = answer.answered && (await devices.storedDoorState(trx, move.doorId)) === move.state;
   if (await commands.acknowledgeMove(trx, move.toggleId, realNow, alreadyThere ? null : realNow + deps.travelDeadlineMs)) {
-    await recordAccessEvent(trx, { doorId: move.doorId, deviceId: move.deviceId, personId: move.personId, channel: move.channel, doorState: move.state, wasSuccess: true, occurredAt });
+    await recordAccessEvent(trx, { doorId: move.doorId, deviceId: move.deviceId, personId: move.personId, guestPassId: move.guestPassId, channel: move.channel, doorState: move.state, wasSuccess: true, occurredAt });
   }
   return undefined;
 }

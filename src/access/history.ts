@@ -31,6 +31,8 @@ export interface HistoryEvent {
   doorState: DoorState;
   channel: string;
   person: { id: string; firstName: string; lastName: string; email: string } | null;
+  /** The guest the person (the pass's issuer) opened for (phase2.md B.5). */
+  guest: { name: string; guestPassId: string } | null;
   wasSuccess: boolean;
   occurredAt: number;
 }
@@ -106,6 +108,7 @@ function toEvents(page: Awaited<ReturnType<typeof findAccessEvents>>, doors: Vis
     doorState: row.door_state,
     channel: row.channel,
     person: row.person_id ? { id: row.person_id, firstName: row.first_name ?? '', lastName: row.last_name ?? '', email: row.email ?? '' } : null,
+    guest: row.guest_pass_id ? { name: row.guest_name ?? '', guestPassId: row.guest_pass_id } : null,
     wasSuccess: row.was_success === 1,
     occurredAt: row.occurred_at,
   }));
@@ -165,6 +168,7 @@ export interface NewAccessEvent {
   doorId: string;
   deviceId: string;
   personId: string | null;
+  guestPassId?: string;
   channel: string;
   doorState: DoorState;
   wasSuccess: boolean;
@@ -178,6 +182,7 @@ export async function recordAccessEvent(db: Kysely<Database>, event: NewAccessEv
     door_id: event.doorId,
     device_id: event.deviceId,
     person_id: event.personId,
+    guest_pass_id: event.guestPassId ?? null,
     channel: event.channel,
     door_state: event.doorState,
     was_success: event.wasSuccess ? 1 : 0,

@@ -2,6 +2,7 @@
 // the controller's account who holds that PIN there, when that member may
 // open it now (the toggle's own checks); anything else is a refused attempt.
 import type { KeypadGuesses } from './door-side-port.ts';
+import { guestAtKeypad } from './guests/use.ts';
 import { refusedAtDoor } from './refused-at-door.ts';
 import { pinLookup } from './settings.ts';
 import { openFor } from './open-at-door.ts';
@@ -23,5 +24,6 @@ export async function keypadEntry(deps: KeypadDeps, door: { id: string; deviceId
   const member = /^\d{4,8}$/.test(entry.pin) ? await memberByPinLookup(deps.toggle.db, door.deviceId, pinLookup(deps.pinKey, entry.pin)) : undefined;
   if (!member) return void (await refuse());
   await deps.keypadGuesses.giveBack(door.deviceId);
+  if (member.guest_pass_id) return void (await guestAtKeypad(deps.toggle, member.guest_pass_id, door.id));
   await openFor(deps.toggle, member.person_id, door.id, 'Keypad');
 }

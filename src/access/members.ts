@@ -18,6 +18,8 @@ import { findPersonById } from '../store/repositories/people.ts';
 import { deleteExclusionsOfLeavingMember } from '../store/repositories/lpr.ts';
 import { deleteClaim } from '../store/repositories/pin-claims.ts';
 import { requireAdmin } from './accounts.ts';
+import { revokePassesOfLeavingMember } from './guests/passes.ts';
+import { presentPolicy, type GuestPolicy } from './guests/policy.ts';
 import { DomainError } from './errors.ts';
 import { compactId, parseId } from './ids.ts';
 
@@ -49,6 +51,7 @@ export interface AccountOfPerson {
   permissions: Permission[];
   /** How many of each member's vehicles the plate readers admit; null: all. */
   lprVehicleCap: number | null;
+  guestPolicy: GuestPolicy;
 }
 
 /** The accounts a person belongs to, with their role and permissions in each. */
@@ -56,6 +59,7 @@ export async function accountsOf(db: Kysely<Database>, personId: string): Promis
   const rows = await listMemberships(db, personId);
   return rows.map((row) => ({
     id: row.account_id, name: row.account_name, role: row.role, timeZone: row.time_zone, thirdPartyAccess: row.third_party_access === 1, permissions: permissionsOf(row), lprVehicleCap: row.lpr_vehicle_cap,
+    guestPolicy: presentPolicy(row),
   }));
 }
 
@@ -166,7 +170,7 @@ export async function removeMember(deps: MemberDeps, adminId: string, accountId:
       await appendEvent(trx, { type: 'access_removed', doorId, deviceId, personIds: [personId, adminId], occurredAt: now, data });
     }
     const cancelledInvitations = person ? await cancelInvitationsTo(trx, person.email, new Set(doors.map((door) => door.id)), now) : 0;
-    // Phase 2 D adds its steps here, in this transaction: the member's guest passes (revoked), unit links.
+    await revokePassesOfLeavingMember(trx, accountId, personId, adminId, now);
     await deleteExclusionsOfLeavingMember(trx, accountId, personId);
     await deleteClaim(trx, accountId, personId);
     await deleteDoorNamesInAccount(trx, accountId, personId);

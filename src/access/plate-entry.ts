@@ -17,6 +17,7 @@ import type { PlateRead } from './door-side-port.ts';
 import { DomainError } from './errors.ts';
 import { recordAccessEvent } from './history.ts';
 import { compactId } from './ids.ts';
+import { guestPassForPlate, guestPlateUsed } from './guests/use.ts';
 import { accountVehicleAdmission, type VehicleAdmission } from './lpr-admission.ts';
 import { readerDefaults } from './lpr-readers.ts';
 import { alertsOfRead } from './enforcer/alerts.ts';
@@ -142,6 +143,9 @@ async function decideRead(trx: Transaction<Database>, toggle: ToggleDeps, read: 
   const stay = latest?.direction === 'entry' ? latest : undefined;
   const direction = reader.direction === 'exit' || stay ? 'exit' : 'entry';
   if (direction === 'exit' && stay) return { decision: 'granted', direction, basis: 'stay', basisId: stay.id, personId: stay.person_id, nearMatches };
+  // A guest pass ranks before a member vehicle (A.2); it opens for its issuer.
+  const guest = await guestPassForPlate(trx, toggle.clock, { doorId: read.doorId, key, region: read.region, now: read.now });
+  if (guest) return { decision: 'granted', direction, basis: 'guest_pass', basisId: guest.id, personId: guest.issuer_id, nearMatches };
 
   const holders = vehicles.filter((vehicle) => platesMatch({ key: vehicle.plate, region: regionCode(vehicle.region) }, { key, region: read.region }));
   const refused = (reason: string): Decided => ({ decision: 'refused', direction, reason, nearMatches });
@@ -186,9 +190,11 @@ async function open(toggle: ToggleDeps, row: Database['plate_reads'], doorId: st
   });
   if (!pending) return undefined;
   // The outcome (moved, failed, no answer) is the command's own record.
-  await completeToggle(toggle, { personId: row.person_id }, pending, 'LPR').catch((error: unknown) => {
+  const guestPassId = row.basis === 'guest_pass' ? row.basis_id! : undefined;
+  const done = await completeToggle(toggle, { personId: row.person_id, guestPassId }, pending, 'LPR').catch((error: unknown) => {
     if (!(error instanceof DomainError)) throw error;
   });
+  if (done && guestPassId) await guestPlateUsed(toggle, guestPassId, doorId, pending.toggleId);
   return pending.toggleId;
 }
 

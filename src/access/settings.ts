@@ -3,10 +3,12 @@
 // the claims (pin_claims) keypads look PINs up by.
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { systemClock, type Clock } from '../clock.ts';
 import type { Box } from '../security/encryption.ts';
 import type { Database } from '../store/database.ts';
 import { moveClaims } from '../store/repositories/pin-claims.ts';
 import { findSettings, saveSettings } from '../store/repositories/settings.ts';
+import { displaceGuestPins } from './guests/pins.ts';
 import { DomainError } from './errors.ts';
 import { canonicalTimeZone } from './schedules.ts';
 
@@ -15,6 +17,8 @@ export interface SettingsDeps {
   box: Box;
   /** Key of the keyed PIN hash. */
   pinKey: Buffer;
+  /** Domain time: whether a guest pass whose PIN is taken is still live. The system clock when not given (CLI, seeding). */
+  clock?: Clock;
 }
 
 export interface Settings {
@@ -73,6 +77,7 @@ async function updateIn(deps: SettingsDeps, personId: string, changes: Partial<S
   const lookup = next.pin === null ? null : pinLookup(deps.pinKey, next.pin);
   // A keypad identifies the person by the PIN alone, so a new one is claimed in
   // every account of theirs at once, or in none. The refusal says nothing of who holds it.
+  if (next.pin !== current.pin && lookup !== null) await displaceGuestPins(deps.db, { ...deps, now: Math.floor((deps.clock ?? systemClock).now() / 1000) }, personId, lookup);
   if (next.pin !== current.pin && !(await moveClaims(deps.db, personId, lookup))) {
     throw new DomainError('invalid', 'This PIN cannot be used. Please choose another one.');
   }

@@ -224,7 +224,7 @@ function busyMessage(doorName: string): string {
  * outcome the database did not take in time answers 503, and is recorded when
  * the database is back.
  */
-export async function completeToggle(deps: ToggleDeps, viewer: { personId: string | null }, pending: PendingToggle, channel: string): Promise<ToggleOutcome> {
+export async function completeToggle(deps: ToggleDeps, viewer: { personId: string | null; guestPassId?: string }, pending: PendingToggle, channel: string): Promise<ToggleOutcome> {
   const progress: { sent: boolean; answer?: CommandAnswer } = { sent: false };
   return beforeDeadline(pending.answerBy, sendAndRecord(deps, viewer, pending, channel, progress), () => {
     const reason = progress.sent ? failureReason(progress.answer ?? { answered: false }) : undefined;
@@ -232,7 +232,7 @@ export async function completeToggle(deps: ToggleDeps, viewer: { personId: strin
   });
 }
 
-async function sendAndRecord(deps: ToggleDeps, viewer: { personId: string | null }, pending: PendingToggle, channel: string, progress: { sent: boolean; answer?: CommandAnswer }): Promise<ToggleOutcome> {
+async function sendAndRecord(deps: ToggleDeps, viewer: { personId: string | null; guestPassId?: string }, pending: PendingToggle, channel: string, progress: { sent: boolean; answer?: CommandAnswer }): Promise<ToggleOutcome> {
   // Late (the caller already had its answer): never sent, only recorded as not done.
   let answer: CommandAnswer = { answered: false };
   if (systemClock.now() < pending.expiresAt) {
@@ -246,7 +246,7 @@ async function sendAndRecord(deps: ToggleDeps, viewer: { personId: string | null
     });
     progress.answer = answer;
   }
-  const move = { toggleId: pending.toggleId, doorId: pending.door.id, deviceId: pending.door.row.device_id, personId: viewer.personId, channel, state: pending.state };
+  const move = { toggleId: pending.toggleId, doorId: pending.door.id, deviceId: pending.door.row.device_id, personId: viewer.personId, guestPassId: viewer.guestPassId, channel, state: pending.state };
   const reason = await recordWhenPossible(() => deps.db.transaction().execute((trx) => answerMove(deps, trx, move, answer)));
   if (reason) throw failure(reason, pending.door.name);
   return { toggleId: pending.toggleId, doorId: pending.door.id, doorName: pending.door.name, state: pending.state };

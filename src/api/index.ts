@@ -33,6 +33,9 @@ import { enforcementPlateStatusRoute } from './routes/enforcement-plate-status.t
 import { enforcementWatchlistRoutes } from './routes/enforcement-watchlist.ts';
 import { lprExclusionRoutes } from './routes/lpr-exclusions.ts';
 import { lprReaderRoutes } from './routes/lpr-readers.ts';
+import { guestPassRoutes } from './routes/guest-passes.ts';
+import { guestPassItemRoutes } from './routes/guest-pass.ts';
+import { guestLinkRoutes } from './routes/guest-links.ts';
 import { lprReadsRoute } from './routes/lpr-reads.ts';
 import type { Mailer } from '../mail/mailer.ts';
 
@@ -87,6 +90,11 @@ const routeMethods: [RegExp, string[]][] = [
   [/^enforcement\/alerts$/, ['GET']],
   [/^enforcement\/alerts\/[^/]+$/, ['GET']],
   [/^enforcement\/alerts\/[^/]+\/(accept|reject)$/, ['POST']],
+  [/^guest-passes$/, ['GET', 'POST']],
+  [/^guest-passes\/[^/]+$/, ['GET', 'PATCH', 'DELETE']],
+  [/^guest-passes\/[^/]+\/(send|approve|decline)$/, ['POST']],
+  [/^guest-links$/, ['GET', 'POST']],
+  [/^guest-links\/[^/]+$/, ['PATCH', 'DELETE']],
 ];
 
 function methodsOf(url: string): string[] | undefined {
@@ -140,6 +148,9 @@ export async function resourceApi(app: FastifyInstance, options: ApiOptions): Pr
     await authenticated.register(enforcementNoticeEvidenceRoutes, deps);
     await authenticated.register(enforcementAlertRoutes, deps);
     await authenticated.register(enforcementAlertMoveRoutes, deps);
+    await authenticated.register(guestPassRoutes, deps);
+    await authenticated.register(guestPassItemRoutes, deps);
+    await authenticated.register(guestLinkRoutes, deps);
     await authenticated.register(settingsRoute, deps);
     await authenticated.register(syncRoutes, deps);
     await authenticated.register(toggleHistoryRoute, deps);

@@ -24,6 +24,12 @@ export type PersonRef = Static<typeof PersonRefSchema>;
 // Parts several event types share.
 const personOnDoor = { doorID: hex('The door'), deviceID: hex('Its controller'), personID: hex('The person') };
 const accessWindow = { startsAt: utcOrNull('Start of the access window'), endsAt: utcOrNull('End of the access window; null when open-ended') };
+const GuestPassChange = Type.Object({
+  guestPassID: hex('The guest pass'), issuerID: hex('The member in whose name it was issued'),
+  kind: Type.String({ description: 'window, recurring or one_time' }), doorIDs: Type.Array(hex('A door of the pass')),
+  plate: Type.String({ description: 'The plate key the pass admits, "" for none' }),
+  startsAt: utc('When the pass starts'), endsAt: utc('When the pass ends'),
+});
 const VehicleExclusion = Type.Object({
   accountID: hex('The account'), personID: Type.String({ description: 'The member holding the plate, 32 lowercase hex, or "" when no member holds it any more' }),
   plate: Type.String({ description: 'The plate key: upper-case letters and digits' }), reason: Type.String({ description: 'The Admin\'s reason, "" when none' }),
@@ -105,6 +111,13 @@ export const eventFieldSchemas = {
     reason: Type.String({ description: 'A rejection\'s reason (authorized_vehicle, misread, duplicate, left, other); "" when accepted' }),
     noticeID: Type.String({ description: 'The notice issued on accepting it, 32 lowercase hex, or ""' }),
   }),
+  guest_pass_issued: GuestPassChange,
+  guest_pass_revoked: GuestPassChange,
+  guest_pass_requested: GuestPassChange,
+  guest_pass_used: Type.Object({
+    guestPassID: hex('The guest pass'), doorID: hex('The door'),
+    credential: Type.String({ description: 'What the guest used: link, pin or plate' }), toggleID: HEX('The command that opened the door'),
+  }),
 } satisfies Record<string, TObject>;
 
 export type EventFields = { [Type in keyof typeof eventFieldSchemas]: Static<(typeof eventFieldSchemas)[Type]> };
@@ -148,6 +161,10 @@ export const eventCatalogue: Record<Exclude<keyof EventFields, 'door'> | 'door<N
   parking_notice_status_changed: { category: 'enforcer', description: 'A parking notice moved to another status; to the account\'s Admins and enforcement members.', scopes: enforcerScopes },
   enforcement_alert_opened: { category: 'enforcer', description: 'An enforcement alert opened (a refused plate read, a watchlisted plate, the keypad\'s guess limit, a door forced open); repeats within an hour raise its occurrences instead. To the account\'s Admins and enforcement members.', scopes: enforcerScopes },
   enforcement_alert_resolved: { category: 'enforcer', description: 'An enforcement alert was accepted or rejected; to the account\'s Admins and enforcement members.', scopes: enforcerScopes },
+  guest_pass_issued: { category: 'management', description: 'A guest pass was issued (or a pending one approved); to its issuer and the account\'s Admin.', scopes: ['manageguests'] },
+  guest_pass_revoked: { category: 'management', description: 'A guest pass was revoked; to its issuer and the account\'s Admin.', scopes: ['manageguests'] },
+  guest_pass_requested: { category: 'management', description: 'A guest asked for a pass through a unit link; it waits for its owner\'s approval; to the owner and the account\'s Admin.', scopes: ['manageguests'] },
+  guest_pass_used: { category: 'access', description: 'A guest opened a door with a pass (link, PIN or plate); to its issuer and the account\'s Admin.', scopes: ['manageguests'] },
   unauthorized_attempt: { category: 'enforcer', description: 'Someone tried a door and was refused: a refused toggle, a wrong keypad PIN, a refused plate read, or a door forced open. A refused plate read goes to the account\'s Admins and enforcement members only, with `plate` and `readID`.' },
 };
 

@@ -8,6 +8,7 @@ export const scopeDescriptions = {
   vehicles: 'See, add, change and remove your vehicles',
   lpr: 'Manage the licence plate readers of the accounts you run: reader settings, excluded plates, the vehicle cap and the plate reads',
   enforcer: 'Enforce parking at the accounts where you may: look plates up, issue and follow parking notices with photos, handle alerts, and (as Admin) keep the do-not-tow list and the watchlist',
+  manageguests: 'Issue and manage guest passes for your doors, and approve the passes your guests ask for',
 } as const;
 
 /** What every grant allows, said as the consent page says it. */

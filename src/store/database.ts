@@ -42,6 +42,71 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   idempotency_records: IdempotencyRecordsTable;
   mail_links: MailLinksTable;
+  guest_passes: GuestPassesTable;
+  guest_pass_doors: GuestPassDoorsTable;
+  unit_links: UnitLinksTable;
+  unit_link_doors: UnitLinkDoorsTable;
+}
+
+export type GuestPassKind = 'window' | 'recurring' | 'one_time';
+/** What people decided; scheduled, active, expired and used follow from the clock. */
+export type GuestPassState = 'pending' | 'issued' | 'revoked' | 'declined';
+
+export interface GuestPassesTable {
+  id: string;
+  account_id: string;
+  issuer_id: string;
+  unit_link_id: string | null;
+  guest_name: string;
+  guest_email: string | null;
+  guest_phone: string | null;
+  kind: GuestPassKind;
+  /** Epoch seconds. */
+  starts_at: number;
+  ends_at: number;
+  /** JSON WeeklyHours in the account's zone (recurring only). */
+  weekly_hours: string | null;
+  plate: string | null;
+  plate_key: string | null;
+  region: string | null;
+  token_sealed: string;
+  token_hash: string;
+  pin_sealed: string | null;
+  pin_lookup: string | null;
+  state: GuestPassState;
+  uses: Generated<number>;
+  first_used_at: number | null;
+  arrival_mailed_at: number | null;
+  reminder_sent_at: number | null;
+  pin_mail_due: Generated<number>;
+  note: Generated<string>;
+  revoked_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GuestPassDoorsTable {
+  guest_pass_id: string;
+  door_id: string;
+}
+
+export interface UnitLinksTable {
+  id: string;
+  account_id: string;
+  owner_id: string;
+  label: string;
+  token_sealed: string;
+  token_hash: string;
+  max_hours: Generated<number>;
+  auto_approve: Generated<number>;
+  active: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UnitLinkDoorsTable {
+  unit_link_id: string;
+  door_id: string;
 }
 
 export interface PeopleTable {
@@ -65,6 +130,11 @@ export interface AccountsTable {
   time_zone: string;
   /** How many of each member's vehicles the plate readers admit, in adding order; null: all. */
   lpr_vehicle_cap: Generated<number | null>;
+  guest_users_may_issue: Generated<number>;
+  guest_max_active_per_issuer: Generated<number>;
+  guest_max_days: Generated<number>;
+  guest_max_recurring_days: Generated<number>;
+  guest_pin_length: Generated<number>;
 }
 
 export type Role = 'admin' | 'user';
@@ -248,6 +318,8 @@ export interface PinClaimsTable {
   /** The keyed hash of person_settings.pin_lookup. */
   pin_lookup: string;
   person_id: string;
+  /** Set when the claim is a guest pass's PIN, held under its issuer's membership. */
+  guest_pass_id?: string | null;
 }
 
 export interface VehiclesTable {
@@ -486,6 +558,8 @@ export interface AccessEventsTable {
   door_state: DoorState;
   was_success: number;
   occurred_at: number;
+  guest_pass_id?: string | null;
+  booking_id?: string | null;
 }
 
 export interface MailTable {

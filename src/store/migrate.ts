@@ -18,6 +18,7 @@ import * as developerApplications from './migrations/0015-developer-applications
 import * as controllerNames from './migrations/0016-controller-names.ts';
 import * as lpr from './migrations/0017-lpr.ts';
 import * as enforcer from './migrations/0018-enforcer.ts';
+import * as guests from './migrations/0019-guests.ts';
 import * as performance from './migrations/0020-performance.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '0016-controller-names': controllerNames,
   '0017-lpr': lpr,
   '0018-enforcer': enforcer,
+  '0019-guests': guests,
   '0020-performance': performance,
 };
 

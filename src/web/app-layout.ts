@@ -10,7 +10,7 @@ import type { Flash } from './flash.ts';
 export type PersonSection = 'doors' | 'history' | 'vehicles' | 'applications' | 'settings';
 /** A section an Admin manages for one account. */
 export type AdminSection = 'people' | 'controllers' | 'reads' | 'account';
-export type Section = PersonSection | AdminSection | 'developers' | 'enforce';
+export type Section = PersonSection | AdminSection | 'guests' | 'developers' | 'enforce';
 
 export interface AdminAccountLink {
   accountId: string;
@@ -32,6 +32,8 @@ export interface AppPageOptions {
   accountId?: string;
   /** What the previous form did or refused (src/web/flash.ts), said once at the top. */
   flash?: Flash;
+  /** The Guests section is listed, beside Doors, for those who may issue guest passes somewhere. */
+  mayIssueGuests?: boolean;
   /** Page scripts under /assets/: enhancements only, every page works without them. */
   scripts?: readonly string[];
 }
@@ -76,7 +78,7 @@ ${options.sandbox ? html`<div class="sandbox-banner" role="status">Sandbox: test
   </form>
 </header>
 <nav class="sections" aria-label="Sections">
-  <ul>${personSections.map(([section, label, href]) => link(section, label, href))}${options.enforces ? link('enforce', 'Enforce', '/enforce') : ''}</ul>
+  <ul>${personSections.map(([section, label, href]) => html`${link(section, label, href)}${section === 'doors' && options.mayIssueGuests ? link('guests', 'Guests', '/account/guests') : ''}`)}${options.enforces ? link('enforce', 'Enforce', '/enforce') : ''}</ul>
   ${current ? html`<p class="nav-heading">${current.name}${options.adminAccounts.length > 1 ? html` · <a href="/accounts">switch</a>` : ''}</p>
   <ul>${adminSections.map(([section, label]) => link(section, label, adminPath(current.accountId, section)))}</ul>` : ''}
   <ul>${link('developers', 'Developers', '/developers')}</ul>

@@ -35,6 +35,9 @@ import { gateVehicleForms } from './admin/gate-vehicles.ts';
 import type { PlainHttpRefusal } from './secure-connection.ts';
 import type { EnforcerDeps } from '../access/enforcer/common.ts';
 import { enforcePages } from './enforce/index.ts';
+import { guestsSection } from './guests/guests-section.ts';
+import { unitLinkPages } from './guests/unit-link-page.ts';
+import { guestPassPages } from './guests/guest-page.ts';
 
 export interface WebDeps {
   db: Kysely<Database>;
@@ -110,6 +113,9 @@ export async function webPages(app: FastifyInstance, deps: WebDeps): Promise<voi
   await app.register(accountSettingsPage, deps);
   await app.register(gateVehicleForms, deps);
   await app.register(enforcePages, deps);
+  await app.register(guestsSection, deps);
+  await app.register(unitLinkPages, deps);
+  await app.register(guestPassPages, deps);
 }
 
 export function sendPage(reply: FastifyReply, page: string) {

@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { personAccounts, personProfile } from '../access/people.ts';
 import { personForWebSession } from '../access/web-sessions.ts';
+import { guestAccountsOf } from '../access/guests/unit-links.ts';
 import type { Html } from './html.ts';
 import { appPage, type AdminAccountLink, type Section } from './app-layout.ts';
 import { takeFlash, type Flash } from './flash.ts';
@@ -14,6 +15,7 @@ export interface Viewer {
   adminAccounts: AdminAccountLink[];
   /** Accounts where the person patrols (the Admin, or the enforcement permission): the Enforce section appears when there is one. */
   enforceAccounts: AdminAccountLink[];
+  mayIssueGuests: boolean;
   csrf: string;
   flash: Flash | undefined;
 }
@@ -32,12 +34,13 @@ export async function signedInPerson(deps: Pick<WebDeps, 'db'>, request: Fastify
 export async function pageViewer(deps: Pick<WebDeps, 'db'>, request: FastifyRequest, reply: FastifyReply): Promise<Viewer | undefined> {
   const personId = await signedInPerson(deps, request, reply);
   if (!personId) return undefined;
-  const [person, accounts] = await Promise.all([personProfile(deps.db, personId), personAccounts(deps.db, personId)]);
+  const [person, accounts, guestAccounts] = await Promise.all([personProfile(deps.db, personId), personAccounts(deps.db, personId), guestAccountsOf(deps.db, personId)]);
   return {
     personId,
     personName: `${person.firstName} ${person.lastName}`.trim(),
     adminAccounts: accounts.filter((account) => account.role === 'admin').map(({ accountId, name }) => ({ accountId, name })),
     enforceAccounts: accounts.filter((account) => account.enforces).map(({ accountId, name }) => ({ accountId, name })),
+    mayIssueGuests: guestAccounts.length > 0,
     csrf: reply.generateCsrf(),
     flash: takeFlash(request, reply),
   };
@@ -45,5 +48,5 @@ export async function pageViewer(deps: Pick<WebDeps, 'db'>, request: FastifyRequ
 
 /** Sends one section's page in the frame. */
 export function sendAppPage(deps: Pick<WebDeps, 'sandbox'>, reply: FastifyReply, viewer: Viewer, page: { title: string; section: Section; accountId?: string; scripts?: string[] }, body: Html) {
-  return sendPage(reply, appPage({ ...page, sandbox: deps.sandbox, csrf: viewer.csrf, personName: viewer.personName, adminAccounts: viewer.adminAccounts, enforces: viewer.enforceAccounts.length > 0, flash: viewer.flash }, body));
+  return sendPage(reply, appPage({ ...page, sandbox: deps.sandbox, csrf: viewer.csrf, personName: viewer.personName, adminAccounts: viewer.adminAccounts, enforces: viewer.enforceAccounts.length > 0, mayIssueGuests: viewer.mayIssueGuests, flash: viewer.flash }, body));
 }

@@ -67,10 +67,10 @@ interface GrantSpec {
 const grants: GrantSpec[] = [
   { name: 'web app [opendoor closedoor, all doors]', client: 'web', scope: 'OPENDOOR,closedoor' },
   { name: 'web app [read-only]', client: 'web' },
-  { name: 'web app [opendoor profile lpr, garage and lobby unticked]', client: 'web', scope: 'opendoor,profile,lpr', untick: ['garage', 'lobby'] },
+  { name: 'web app [opendoor profile lpr manageguests, garage and lobby unticked]', client: 'web', scope: 'opendoor,profile,lpr,manageguests', untick: ['garage', 'lobby'] },
   { name: 'web app [enforcer]', client: 'web', scope: 'enforcer' },
   { name: 'native app [closedoor, PKCE]', client: 'native', scope: 'closedoor' },
-  { name: 'first-party app [opendoor closedoor lpr vehicles enforcer, all doors]', client: 'firstParty', scope: 'opendoor,closedoor,lpr,vehicles,enforcer' },
+  { name: 'first-party app [opendoor closedoor lpr vehicles enforcer manageguests, all doors]', client: 'firstParty', scope: 'opendoor,closedoor,lpr,vehicles,enforcer,manageguests' },
   { name: 'first-party app [read-only, gate and neighbor garage unticked]', client: 'firstParty', untick: ['gate', 'neighborGarage'] },
 ];
 
@@ -133,6 +133,14 @@ function lprExpectation(person: PersonKey, grant: GrantSpec, account: AccountKey
   if (role === undefined || (grant.client !== 'firstParty' && !thirdPartyAllowed[account])) return 404;
   if (!scopesOf(grant).has(scope)) return 403;
   return role === 'admin' || (who === 'enforcer' && permissionsOf[person].includes('enforcement')) ? 200 : 403;
+}
+
+/** Guest passes and unit links (manageguests): the account's Admin, or a User with the guests permission. */
+function guestExpectation(person: PersonKey, grant: GrantSpec, account: AccountKey): number {
+  const role = roles[person][account];
+  if (role === undefined || (grant.client !== 'firstParty' && !thirdPartyAllowed[account])) return 404;
+  if (!scopesOf(grant).has('manageguests')) return 403;
+  return role === 'admin' || permissionsOf[person].includes('guests') ? 200 : 403;
 }
 
 /** Invite and remove access: first-party applications only; an Admin manages the door; Sam may not share. */
@@ -220,6 +228,7 @@ for (const engine of engines()) {
           checked += await accountCells(baseUrl, prefix, cell);
           checked += await lprCells(baseUrl, prefix, cell);
           checked += await enforcerCells(baseUrl, prefix, cell);
+          checked += await guestCells(baseUrl, prefix, cell);
         }));
         checked += await toggleStatusCells(baseUrl, prefix, cells, toggles);
       }
@@ -385,6 +394,34 @@ async function enforcerCells(baseUrl: string, prefix: string, cell: Cell): Promi
       const answer = await send();
       assert.equal(answer.status, expected, label(cell, `${what} at ${account}: ${JSON.stringify(answer.body)}`));
       if (expected >= 400) assert.deepEqual(Object.keys(answer.body), ['errors']);
+      checked += 1;
+    }
+  }
+  return checked;
+}
+
+/** Each account's guest routes: list passes and unit links; issue a pass on the gate and revoke it; another's pass is not found. */
+async function guestCells(baseUrl: string, prefix: string, cell: Cell): Promise<number> {
+  let checked = 0;
+  for (const account of Object.keys(sandboxAccounts) as AccountKey[]) {
+    const accountId = compactId(sandboxAccounts[account].id);
+    const expected = guestExpectation(cell.person, cell.grant, account);
+    const door = account === 'residence' ? 'gate' : 'neighborGarage';
+    const issued = await call(baseUrl, cell.token, 'POST', `${prefix}/guest-passes`, {
+      account_id: accountId, guest: { name: 'Matrix Guest' }, ends_at: new Date(Date.now() + 3_600_000).toISOString().slice(0, 19), door_ids: [compactId(sandboxDoors[door].id)], send: false,
+    });
+    // A door the grant leaves out is not found, whatever the person may do.
+    const issueExpected = expected === 200 ? (sees(cell.person, cell.grant, door) ? 201 : 404) : expected;
+    const answers: [string, Answer, number][] = [
+      ['GET guest-passes', await call(baseUrl, cell.token, 'GET', `${prefix}/guest-passes?account_id=${accountId}`), expected],
+      ['GET guest-links', await call(baseUrl, cell.token, 'GET', `${prefix}/guest-links?account_id=${accountId}`), expected],
+      ['GET guest-passes/{unknown}', await call(baseUrl, cell.token, 'GET', `${prefix}/guest-passes/${'0'.repeat(32)}?account_id=${accountId}`), expected === 200 ? 404 : expected],
+      ['POST guest-passes', issued, issueExpected],
+    ];
+    if (issued.status === 201) answers.push(['DELETE guest-passes/{id}', await call(baseUrl, cell.token, 'DELETE', `${prefix}/guest-passes/${issued.body.data.id}?account_id=${accountId}`), 200]);
+    for (const [what, answer, status] of answers) {
+      assert.equal(answer.status, status, label(cell, `${what} at ${account}: ${JSON.stringify(answer.body)}`));
+      if (status >= 400) assert.deepEqual(Object.keys(answer.body), ['errors']);
       checked += 1;
     }
   }

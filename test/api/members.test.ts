@@ -25,6 +25,9 @@ async function outbox(app: App, type: string) {
   return rows.map((row) => ({ ...row, person_ids: JSON.parse(row.person_ids ?? 'null') as string[], data: JSON.parse(row.data) }));
 }
 
+/** phase2.md D.1's defaults. */
+const defaultGuestPolicy = { guest_users_may_issue: true, guest_max_active_per_issuer: 10, guest_max_days: 7, guest_max_recurring_days: 90, guest_pin_length: 6 };
+
 for (const engine of engines()) {
   describe(`members API [${engine}]`, () => {
     it('GET accounts lists each person\'s role and permissions, for any token', async (t) => {
@@ -32,7 +35,7 @@ for (const engine of engines()) {
       const alexThirdParty = (await sandboxTokens(baseUrl)).access_token;
       const mine = await call(baseUrl, alexThirdParty, 'GET', 'accounts');
       assert.equal(mine.status, 200, JSON.stringify(mine.body));
-      assert.deepEqual(mine.body.data, [{ id: residence, name: 'Sandbox Residence', role: 'admin', time_zone: 'America/New_York', permissions: ['share', 'guests', 'enforcement'], lpr_vehicle_cap: null }]);
+      assert.deepEqual(mine.body.data, [{ id: residence, name: 'Sandbox Residence', role: 'admin', time_zone: 'America/New_York', permissions: ['share', 'guests', 'enforcement'], lpr_vehicle_cap: null, guest_policy: defaultGuestPolicy }]);
       const samAccounts = await call(baseUrl, await firstPartyToken(baseUrl, { email: sam.email }), 'GET', 'accounts');
       assert.deepEqual(samAccounts.body.data.map((a: any) => [a.role, a.permissions]), [['user', []]]);
       const giaAccounts = await call(baseUrl, await firstPartyToken(baseUrl, { email: gia.email }), 'GET', 'accounts');
@@ -148,7 +151,7 @@ for (const engine of engines()) {
       const token = await firstPartyToken(baseUrl);
       const changed = await call(baseUrl, token, 'PATCH', `accounts/${residence}`, { name: '  Maple Court ', time_zone: 'europe/berlin' });
       assert.equal(changed.status, 200, JSON.stringify(changed.body));
-      assert.deepEqual(changed.body.data, { id: residence, name: 'Maple Court', role: 'admin', time_zone: 'Europe/Berlin', permissions: ['share', 'guests', 'enforcement'], lpr_vehicle_cap: null });
+      assert.deepEqual(changed.body.data, { id: residence, name: 'Maple Court', role: 'admin', time_zone: 'Europe/Berlin', permissions: ['share', 'guests', 'enforcement'], lpr_vehicle_cap: null, guest_policy: defaultGuestPolicy });
       const badZone = await call(baseUrl, token, 'PATCH', `accounts/${residence}`, { name: 'Other', time_zone: 'Mars/Olympus' });
       assert.equal(badZone.status, 400);
       assert.equal(badZone.body.errors[0].code, 'invalid');

@@ -1,7 +1,7 @@
 // What the Enforcer's domain files share: who may act, who hears of it, and
 // how typed text is read (phase2.md C).
 import type { Kysely, Transaction } from 'kysely';
-import type { Clock } from '../../clock.ts';
+import { systemClock, type Clock } from '../../clock.ts';
 import { appendEvent, type FieldsOf } from '../../events/outbox.ts';
 import type { Database } from '../../store/database.ts';
 import { findMembership } from '../../store/repositories/accounts.ts';
@@ -60,9 +60,9 @@ export function readId(value: string, what: string): string {
   return compactId(id);
 }
 
-/** A new Enforcer id: 32 hex, sorting in the order this process made it (log rows of one second stay in order). */
+/** A new Enforcer id: 32 hex, sorting in the order this process made it (log rows of one second stay in order); real time, as ids are no domain instants. */
 export function newId(): string {
-  return compactId(timeOrderedUuid());
+  return compactId(timeOrderedUuid(systemClock.now()));
 }
 
 type EnforcerEvent = 'allowance_added' | 'allowance_ended' | 'parking_notice_issued' | 'parking_notice_status_changed' | 'enforcement_alert_opened' | 'enforcement_alert_resolved';

@@ -24,6 +24,7 @@ const Event = Type.Object({
   door_state: Type.String(),
   channel: Type.String(),
   user: Type.Object({ id: Type.String(), first_name: Type.String(), last_name: Type.String(), email_address: Type.String() }),
+  guest: Type.Optional(Type.Object({ name: Type.String(), guest_pass_id: Type.String({ description: '32 lowercase hex' }) }, { description: 'Present when the user opened for their guest with a guest pass' })),
   was_success: Type.Boolean(),
   toggle_date_time: Type.String({ description: 'UTC "YYYY-MM-DD HH:MM:SS"' }),
 });
@@ -60,6 +61,7 @@ export async function toggleHistoryRoute(app: FastifyInstance, deps: ApiDeps): P
           user: event.person
             ? { id: event.person.id, first_name: event.person.firstName, last_name: event.person.lastName, email_address: event.person.email }
             : { id: '', first_name: '', last_name: '', email_address: '' },
+          ...(event.guest ? { guest: { name: event.guest.name, guest_pass_id: event.guest.guestPassId } } : {}),
           was_success: event.wasSuccess,
           // The history window keeps its times within four-digit years; '' is the API's "unknown" for a string all the same.
           toggle_date_time: apiTimestamp(event.occurredAt) ?? '',

@@ -27,8 +27,10 @@ export function findAccessEvents(db: Kysely<Database>, query: EventQuery) {
   if (query.allEventsOf.length === 0 && query.ownEventsOf.length === 0) return Promise.resolve([]);
   let select = db.selectFrom('access_events')
     .leftJoin('people', 'people.id', 'access_events.person_id')
+    .leftJoin('guest_passes', 'guest_passes.id', 'access_events.guest_pass_id')
     .select(['access_events.id', 'access_events.door_id', 'access_events.door_state', 'access_events.channel', 'access_events.was_success',
-      'access_events.occurred_at', 'access_events.person_id', 'people.first_name', 'people.last_name', 'people.email'])
+      'access_events.occurred_at', 'access_events.person_id', 'people.first_name', 'people.last_name', 'people.email',
+      'access_events.guest_pass_id', 'guest_passes.guest_name'])
     .where((eb) => eb.or([
       ...(query.allEventsOf.length ? [eb('access_events.door_id', 'in', query.allEventsOf)] : []),
       ...(query.ownEventsOf.length ? [eb.and([eb('access_events.door_id', 'in', query.ownEventsOf), eb('access_events.person_id', '=', query.personId)])] : []),

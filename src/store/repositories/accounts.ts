@@ -13,7 +13,8 @@ export async function addMemberIfAbsent(db: Kysely<Database>, member: { account_
 export function listMemberships(db: Kysely<Database>, personId: string) {
   return db.selectFrom('account_members')
     .innerJoin('accounts', 'accounts.id', 'account_members.account_id')
-    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role', 'account_members.can_share', 'account_members.can_issue_guests', 'account_members.can_enforce', 'accounts.third_party_access', 'accounts.time_zone', 'accounts.lpr_vehicle_cap'])
+    .select(['accounts.id as account_id', 'accounts.name as account_name', 'account_members.role', 'account_members.can_share', 'account_members.can_issue_guests', 'account_members.can_enforce', 'accounts.third_party_access', 'accounts.time_zone', 'accounts.lpr_vehicle_cap',
+      'accounts.guest_users_may_issue', 'accounts.guest_max_active_per_issuer', 'accounts.guest_max_days', 'accounts.guest_max_recurring_days', 'accounts.guest_pin_length'])
     .where('account_members.person_id', '=', personId)
     .orderBy('accounts.name')
     .execute();
@@ -70,7 +71,7 @@ function memberRows(db: Kysely<Database>, accountId: string) {
   return db.selectFrom('account_members')
     .innerJoin('people', 'people.id', 'account_members.person_id')
     .leftJoin('pin_claims', (join) => join.onRef('pin_claims.account_id', '=', 'account_members.account_id')
-      .onRef('pin_claims.person_id', '=', 'account_members.person_id'))
+      .onRef('pin_claims.person_id', '=', 'account_members.person_id').on('pin_claims.guest_pass_id', 'is', null))
     .select(['people.id as person_id', 'people.first_name', 'people.last_name', 'people.email', 'account_members.role', 'account_members.can_share',
       'account_members.can_issue_guests', 'account_members.can_enforce', 'account_members.created_at', 'pin_claims.pin_lookup'])
     .where('account_members.account_id', '=', accountId);

@@ -49,7 +49,7 @@ export function doorByEntity(db: Kysely<Database>, deviceId: string, entityNumbe
 export function memberByPinLookup(db: Kysely<Database>, deviceId: string, pinLookup: string) {
   return db.selectFrom('devices')
     .innerJoin('pin_claims', 'pin_claims.account_id', 'devices.account_id')
-    .select('pin_claims.person_id').where('devices.id', '=', deviceId).where('pin_claims.pin_lookup', '=', pinLookup)
+    .select(['pin_claims.person_id', 'pin_claims.guest_pass_id']).where('devices.id', '=', deviceId).where('pin_claims.pin_lookup', '=', pinLookup)
     .executeTakeFirst();
 }
 

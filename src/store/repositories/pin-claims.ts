@@ -5,7 +5,8 @@ import type { Database } from '../database.ts';
 
 /** Moves the person's claims to a new PIN in every account of theirs; false (nothing claimed) when another member holds it in one. */
 export async function moveClaims(db: Kysely<Database>, personId: string, pinLookup: string | null): Promise<boolean> {
-  await db.deleteFrom('pin_claims').where('person_id', '=', personId).execute();
+  // Claims of the person's guest passes are held under their membership too; those stay.
+  await db.deleteFrom('pin_claims').where('person_id', '=', personId).where('guest_pass_id', 'is', null).execute();
   if (pinLookup === null) return true;
   // In one order for everyone, so two people claiming in the same accounts cannot deadlock.
   const accounts = await db.selectFrom('account_members').select('account_id').where('person_id', '=', personId).orderBy('account_id').execute();
@@ -31,7 +32,7 @@ export function accountsWithoutClaim(db: Kysely<Database>, personId: string) {
     .innerJoin('accounts', 'accounts.id', 'account_members.account_id')
     .innerJoin('person_settings', 'person_settings.person_id', 'account_members.person_id')
     .leftJoin('pin_claims', (join) => join.onRef('pin_claims.account_id', '=', 'account_members.account_id')
-      .onRef('pin_claims.person_id', '=', 'account_members.person_id'))
+      .onRef('pin_claims.person_id', '=', 'account_members.person_id').on('pin_claims.guest_pass_id', 'is', null))
     .select(['accounts.id', 'accounts.name'])
     .where('account_members.person_id', '=', personId)
     .where('person_settings.pin_lookup', 'is not', null)
