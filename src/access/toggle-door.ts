@@ -127,7 +127,7 @@ function refuser(deps: ToggleDeps, door: ToggleTarget, personId: string | null, 
 }
 
 /** A refused attempt on a door: its failed history row and, when the rules forbade it (scope, hours), `unauthorized_attempt`, together. */
-export async function recordRefusal(deps: ToggleDeps, door: ToggleTarget, personId: string | null, request: { channel: string; state: DoorState }, code: ErrorCode, message: string): Promise<void> {
+export async function recordRefusal(deps: ToggleDeps, door: ToggleTarget, personId: string | null, request: AttemptRequest, code: ErrorCode, message: string): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     await recordAttempt(deps, trx, door, personId, request, false);
     // The enforcer's concern. Doors that cannot do it, or busy ones, are not.
@@ -325,8 +325,11 @@ function idempotencyKey(viewer: Viewer, request: ToggleRequest): string {
   return createHash('sha256').update(`${request.clientId ?? 'web'}\n${viewer.personId}\n${request.idempotencyKey}`).digest('base64url');
 }
 
-async function recordAttempt(deps: ToggleDeps, db: Kysely<Database>, door: ToggleTarget, personId: string | null, request: { channel: string; state: DoorState }, wasSuccess: boolean): Promise<void> {
-  await recordAccessEvent(db, { doorId: door.id, deviceId: door.row.device_id, personId, channel: request.channel, doorState: request.state, wasSuccess, occurredAt: seconds(deps.clock.now()) });
+/** A guest's attempt names the pass too, so the history shows the guest for refusals as for openings. */
+type AttemptRequest = { channel: string; state: DoorState; guestPassId?: string };
+
+async function recordAttempt(deps: ToggleDeps, db: Kysely<Database>, door: ToggleTarget, personId: string | null, request: AttemptRequest, wasSuccess: boolean): Promise<void> {
+  await recordAccessEvent(db, { doorId: door.id, deviceId: door.row.device_id, personId, guestPassId: request.guestPassId, channel: request.channel, doorState: request.state, wasSuccess, occurredAt: seconds(deps.clock.now()) });
 }
 
 function seconds(ms: number): number {

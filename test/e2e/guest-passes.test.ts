@@ -10,6 +10,7 @@ import { updateSettings } from '../../src/access/settings.ts';
 import { mailboxMailer } from '../../src/mail/mailbox.ts';
 import { sandboxAccounts, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { createBox, deriveKey } from '../../src/security/encryption.ts';
+import { privateCsp } from '../../src/web/guests/private-headers.ts';
 import { upsertDoorAccess } from '../../src/store/repositories/door-access.ts';
 import { engines, freePort, startServer, startServerOnEnv, testEnv, type TestServer } from '../helpers/build-app.ts';
 import { sandboxController, until } from '../helpers/controllers.ts';
@@ -225,6 +226,83 @@ for (const engine of engines()) {
       const hers = await app.db.selectFrom('guest_passes').select('state').where('issuer_id', '=', sandboxPeople.gia.id).execute();
       assert.deepEqual([...new Set(hers.map((row) => row.state))], ['revoked']);
       assert.equal((await outboxTo(app, 'guest_pass_revoked')).filter((id) => id === sandboxPeople.gia.id).length, 11);
+    });
+
+    it('recurring passes open inside their weekly hours only; one_time passes are used 15 min after the first opening; refusals name the pass; private headers', async (t) => {
+      const server = await startServer(t, engine, manual);
+      const { app, baseUrl } = server;
+      await sandboxController(t, app, 'a');
+      const token = await tokens(baseUrl);
+      const weekdayMornings = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '08:00', end: '09:00' }];
+      // Friday 17:00 EST until Tuesday 08:45 EDT (New York moves its clocks on Sunday 03-08).
+      const recurring = { guest: { name: 'Rita Cleaner' }, kind: 'recurring', starts_at: '2026-03-06T22:00:00Z', ends_at: '2026-03-10T12:45:00Z', weekly_hours: weekdayMornings, door_ids: [hex(lobby.id)], send: false };
+      const refused = async (body: Record<string, unknown>, status: number, code: string, pattern: RegExp) => {
+        const answer = await api(baseUrl, token.alex, 'POST', 'guest-passes', { ...recurring, ...body });
+        assert.deepEqual([answer.status, answer.body.errors?.[0]?.code], [status, code], JSON.stringify(answer.body));
+        assert.match(answer.body.errors[0].message, pattern);
+      };
+      await refused({ weekly_hours: [{ days: ['funday'], start: '08:00', end: '09:00' }] }, 400, 'invalid', /weekly_hours\[0\]\.days/);
+      await refused({ weekly_hours: [{ days: ['mon'], start: '8', end: '09:00' }] }, 400, 'invalid', /weekly_hours\[0\]\.start/);
+      await refused({ weekly_hours: { mon: '08:00' } }, 400, 'invalid', /weekly_hours/);
+      await refused({ weekly_hours: undefined }, 400, 'invalid', /weekly_hours/);
+      await refused({ ends_at: '2026-06-10T12:00:00Z' }, 409, 'limit_reached', /guest_max_recurring_days/);
+      await refused({ kind: 'window', ends_at: '2026-03-08T12:00:00Z' }, 400, 'invalid', /only a recurring pass/);
+      const issued = await api(baseUrl, token.alex, 'POST', 'guest-passes', recurring);
+      assert.equal(issued.status, 201, JSON.stringify(issued.body));
+      const pass = issued.body.data;
+      assert.deepEqual([pass.kind, pass.status, pass.weekly_hours], ['recurring', 'active', weekdayMornings]);
+
+      // Friday 17:00: inside the bounds, outside the hours; the refusal is recorded with the pass.
+      const evening = await openAsGuest(baseUrl, pass.link_url, lobby.id);
+      assert.equal(evening.status, 403, JSON.stringify(evening.body));
+      assert.match(evening.body.errors![0]!.message, /at this time of day/);
+      assert.doesNotMatch((await page(baseUrl, pass.link_url)).text, /Open Lobby/);
+      const history = await api(baseUrl, token.alex, 'GET', `toggle-history?history_type=door&door_id=${hex(lobby.id)}&start_date=2026-03-06&end_date=2026-03-06`);
+      const refusal = history.body.data.toggle_events.find((event: { channel: string }) => event.channel === 'Guest Link');
+      assert.ok(refusal, JSON.stringify(history.body));
+      assert.equal(refusal.was_success, false);
+      assert.equal(refusal.user.first_name, 'Alex');
+      assert.deepEqual(refusal.guest, { name: 'Rita Cleaner', guest_pass_id: pass.id });
+
+      // A one_time pass on the gate: open for 15 minutes after its first opening, then used.
+      const once = (await api(baseUrl, token.alex, 'POST', 'guest-passes', { guest: { name: 'Otto Once' }, kind: 'one_time', ends_at: '2026-03-07T22:00:00Z', door_ids: [hex(gate.id)], send: false })).body.data;
+      assert.equal(once.status, 'active');
+      assert.equal((await openAsGuest(baseUrl, once.link_url, gate.id)).status, 200);
+      await advance(baseUrl, '14m');
+      assert.equal((await openAsGuest(baseUrl, once.link_url, gate.id)).status, 200);
+      assert.equal((await api(baseUrl, token.alex, 'GET', `guest-passes/${once.id}`)).body.data.status, 'active');
+      await advance(baseUrl, '1m');
+      const spent = await openAsGuest(baseUrl, once.link_url, gate.id);
+      assert.equal(spent.status, 403);
+      assert.match(spent.body.errors![0]!.message, /used/);
+      assert.equal((await api(baseUrl, token.alex, 'GET', `guest-passes/${once.id}`)).body.data.status, 'used');
+      const usedPage = await page(baseUrl, once.link_url);
+      assert.equal(usedPage.status, 410);
+      assert.match(usedPage.text, /was used and has ended/);
+
+      // Monday 08:30 EDT (12:30Z): inside the hours.
+      await advance(baseUrl, '62h15m');
+      assert.match((await page(baseUrl, pass.link_url)).text, /Open Lobby/);
+      const morning = await openAsGuest(baseUrl, pass.link_url, lobby.id);
+      assert.equal(morning.status, 200, JSON.stringify(morning.body));
+      await advance(baseUrl, '1h'); // 09:30: after the hours
+      assert.equal((await openAsGuest(baseUrl, pass.link_url, lobby.id)).status, 403);
+      await advance(baseUrl, '23h20m'); // Tuesday 08:50: inside the hours, after ends_at
+      const after = await openAsGuest(baseUrl, pass.link_url, lobby.id);
+      assert.equal(after.status, 403);
+      assert.match(after.body.errors![0]!.message, /expired/);
+      assert.equal((await page(baseUrl, pass.link_url)).status, 410);
+
+      // The pages whose path is the credential share their headers: the guest page and a unit link's.
+      for (const path of [new URL(pass.link_url).pathname, `/u/${'A'.repeat(43)}`]) {
+        const answer = await fetch(`${baseUrl}${path}`);
+        assert.equal(answer.headers.get('referrer-policy'), 'no-referrer', path);
+        assert.equal(answer.headers.get('cache-control'), 'no-store', path);
+        assert.match(answer.headers.get('x-robots-tag') ?? '', /noindex/, path);
+        assert.equal(answer.headers.get('content-security-policy'), privateCsp, path);
+        assert.match(privateCsp, /default-src 'none'/);
+        assert.doesNotMatch(privateCsp, /script-src/);
+      }
     });
 
     it('a User who loses a door takes it from her guests at once, in another process too; 61 openings an hour 429 (issue 15)', async (t) => {

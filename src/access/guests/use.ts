@@ -79,7 +79,7 @@ export async function guestAtKeypad(toggle: ToggleDeps, guestPassId: string, doo
     const decision = await decidePass(toggle.db, toggle.clock, row, doorId);
     if (!decision.allowed) {
       const door = await toggleTarget(toggle.db, doorId);
-      await recordRefusal(toggle, door, row.issuer_id, { channel: 'Keypad', state: 'OPEN' }, 'forbidden', passRefusal(door.name, decision.reason));
+      await recordRefusal(toggle, door, row.issuer_id, { channel: 'Keypad', state: 'OPEN', guestPassId: row.id }, 'forbidden', passRefusal(door.name, decision.reason));
       return;
     }
     await openWithPass(toggle, row, doorId, 'pin', 'Keypad');
@@ -143,7 +143,7 @@ export async function openAsGuest(toggle: ToggleDeps, row: GuestPassRow, doorInp
   const decision = await decidePass(toggle.db, toggle.clock, row, doorId);
   const door = await toggleTarget(toggle.db, doorId);
   if (!decision.allowed) {
-    await recordRefusal(toggle, door, row.issuer_id, { channel: 'Guest Link', state: 'OPEN' }, 'forbidden', passRefusal(door.name, decision.reason));
+    await recordRefusal(toggle, door, row.issuer_id, { channel: 'Guest Link', state: 'OPEN', guestPassId: row.id }, 'forbidden', passRefusal(door.name, decision.reason));
     throw new DomainError('forbidden', passRefusal(door.name, decision.reason), { doorName: door.name });
   }
   const recent = await guestOpenings(toggle.db, row.id, now - 3600);

@@ -18,13 +18,9 @@ import { pathParam } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
 import { layout } from '../layout.ts';
 import { sendPage, type WebDeps } from '../index.ts';
+import { privateHeaders } from './private-headers.ts';
 
 const tokenParams = pathParam('token', 200);
-
-function privateHeaders(reply: FastifyReply): void {
-  reply.header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex, nofollow').header('cache-control', 'no-store')
-    .header('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-}
 
 function send(deps: WebDeps, reply: FastifyReply, status: number, title: string, body: Html) {
   return sendPage(reply.code(status), layout({ title, sandbox: deps.sandbox }, body));

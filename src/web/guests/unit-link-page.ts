@@ -13,16 +13,12 @@ import { formBody, pathParam } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
 import { pageGuestDeps } from './guests-section.ts';
 import { refusedField, timeFields } from './form-fields.ts';
+import { privateHeaders } from './private-headers.ts';
 import { layout } from '../layout.ts';
 import { sendPage, type WebDeps } from '../index.ts';
 
 const tokenParams = pathParam('token', 200);
 const registrationBody = formBody({ name: 100, email: 320, plate: 20, starts_at: 20, ends_at: 20 });
-
-/** What every answer of these pages carries, refusals included. */
-function privateHeaders(reply: FastifyReply): void {
-  reply.header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex, nofollow').header('cache-control', 'no-store');
-}
 
 function sendLinkPage(deps: WebDeps, reply: FastifyReply, status: number, title: string, body: Html) {
   return sendPage(reply.code(status), layout({ title, sandbox: deps.sandbox }, body));
