@@ -61,8 +61,8 @@ export const eventFieldSchemas = {
   }),
   vehicle_admitted: Type.Object({
     readID: hex('The plate read'), doorID: hex('The door it opened'), plate: Type.String({ description: 'The plate key read' }),
-    basis: Type.String({ description: 'Why it was let in or out: member (a member\'s vehicle), allowance (an allowance listing the door) or stay (leaving after a granted entry)' }),
-    basisID: Type.String({ description: 'The vehicle (member), the allowance, or the entry read (stay), 32 lowercase hex' }),
+    basis: Type.String({ description: 'Why it was let in or out: member (a member\'s vehicle), guest_pass (a guest pass\'s plate), allowance (an allowance listing the door) or stay (leaving after a granted entry)' }),
+    basisID: Type.String({ description: 'The vehicle (member), the guest pass (guest_pass), the allowance, or the entry read (stay), 32 lowercase hex' }),
     personID: Type.String({ description: 'The person the door was opened for, 32 lowercase hex, or "" for nobody' }),
     toggleID: HEX('The command that opened the door'),
   }),
