@@ -22,7 +22,8 @@ for (const engine of engines()) {
 
       await controller.enterPin(sandboxDoors.lobby.entity_number, '0000');
       await until(async () => (await events(app, sandboxDoors.lobby.id)).length === 2);
-      assert.deepEqual((await events(app, sandboxDoors.lobby.id))[1], { channel: 'Keypad', person_id: null, was_success: 0, door_state: 'OPEN' });
+      // Both land in the same second, in either order.
+      assert.deepEqual((await events(app, sandboxDoors.lobby.id)).find((row: { was_success: number }) => row.was_success === 0), { channel: 'Keypad', person_id: null, was_success: 0, door_state: 'OPEN' });
       assert.equal(controller.movements, 1);
     });
 

@@ -78,7 +78,7 @@ for (const engine of engines()) {
       for (const key of ['authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'introspection_endpoint']) {
         assert.ok(String(metadata[key]).startsWith(`${baseUrl}/oauth/v2/endpoints/`), key);
       }
-      assert.deepEqual(metadata.scopes_supported, ['opendoor', 'closedoor', 'profile', 'vehicles', 'lpr', 'enforcer']);
+      assert.deepEqual(metadata.scopes_supported, ['opendoor', 'closedoor', 'profile', 'vehicles', 'lpr', 'enforcer', 'manageguests']);
       assert.deepEqual(metadata.response_types_supported, ['code']);
       assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
       assert.deepEqual(metadata.grant_types_supported, ['authorization_code', 'refresh_token']);
