@@ -166,3 +166,15 @@ export function livePassesOf(db: Kysely<Database>, accountId: string, issuerId: 
 export async function deleteUnitLinksOf(db: Kysely<Database>, accountId: string, ownerId: string): Promise<void> {
   await db.deleteFrom('unit_links').where('account_id', '=', accountId).where('owner_id', '=', ownerId).execute();
 }
+
+/** The account's issued passes for this plate key that began by `at` and ended no earlier than `since` (plate status). */
+export function guestPassesOfPlate(db: Kysely<Database>, accountId: string, plateKey: string, at: number, since: number): Promise<GuestPassRow[]> {
+  return db.selectFrom('guest_passes').selectAll().where('account_id', '=', accountId).where('plate_key', '=', plateKey)
+    .where('state', '=', 'issued').where('starts_at', '<=', at).where('ends_at', '>=', since).orderBy('ends_at', 'desc').execute();
+}
+
+/** Every pass of the account for this plate key, newest first (plate search). */
+export function allGuestPassesOfPlate(db: Kysely<Database>, accountId: string, plateKey: string, limit: number): Promise<GuestPassRow[]> {
+  return db.selectFrom('guest_passes').selectAll().where('account_id', '=', accountId).where('plate_key', '=', plateKey)
+    .orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
