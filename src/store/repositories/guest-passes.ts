@@ -178,3 +178,15 @@ export function allGuestPassesOfPlate(db: Kysely<Database>, accountId: string, p
   return db.selectFrom('guest_passes').selectAll().where('account_id', '=', accountId).where('plate_key', '=', plateKey)
     .orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
+
+/** Issued passes with a plate that ended by `endedBy` (ends_at, or a used one_time pass's 15 minutes), not yet checked for an overstay. */
+export function passesDueOverstayCheck(db: Kysely<Database>, endedBy: number, oneTimeSeconds: number): Promise<GuestPassRow[]> {
+  return db.selectFrom('guest_passes').selectAll().where('overstay_checked_at', 'is', null).where('state', '=', 'issued').where('plate_key', 'is not', null)
+    .where((eb) => eb.or([eb('ends_at', '<=', endedBy), eb.and([eb('kind', '=', 'one_time'), eb('first_used_at', '<=', endedBy - oneTimeSeconds)])]))
+    .execute();
+}
+
+export async function claimOverstayCheck(db: Kysely<Database>, id: string, now: number): Promise<boolean> {
+  const result = await db.updateTable('guest_passes').set({ overstay_checked_at: now }).where('id', '=', id).where('overstay_checked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
