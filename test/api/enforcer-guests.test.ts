@@ -5,14 +5,12 @@
 // leaving opens one `overstay` alert 15 minutes after the pass ended.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { plateEntry } from '../../src/access/plate-entry.ts';
-import type { ToggleDeps } from '../../src/access/toggle-door.ts';
 import { compactId } from '../../src/access/ids.ts';
-import type { App } from '../../src/app.ts';
-import { sandboxDevices, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
+import { sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { call, refused } from '../helpers/api-calls.ts';
 import { engines, startServer } from '../helpers/build-app.ts';
 import { sandboxTokens } from '../helpers/oauth.ts';
+import { gateReader } from '../helpers/plate-reads.ts';
 
 const { alex, gia } = sandboxPeople;
 const gate = sandboxDoors.gate;
@@ -31,16 +29,6 @@ async function tokens(baseUrl: string) {
 async function advance(baseUrl: string, by: string): Promise<void> {
   const response = await fetch(`${baseUrl}/_sandbox/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: by }) });
   assert.equal(response.status, 200, await response.text());
-}
-
-/** Reads at the Driveway Gate (a reader for both directions) through the engine, the controller answering "ok". */
-async function gateReader(app: App) {
-  await app.db.updateTable('devices').set({ online: 1 }).execute();
-  const toggle: ToggleDeps = {
-    db: app.db, clock: app.clock, deadlineMs: 8000, travelDeadlineMs: 60_000,
-    commands: { execute: async () => ({ answered: true, result: 'ok', state: 'OPEN' }) },
-  };
-  return (plate: string) => plateEntry(toggle, sandboxDevices.a.id, { entityNumber: gate.entity_number, plate, at: app.clock.now() });
 }
 
 for (const engine of engines()) {
