@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.ts';
 import { ManualClock, systemClock, type Clock } from './clock.ts';
 import { guestMailJob } from './access/guests/mail-job.ts';
+import { overstayJob } from './access/enforcer/overstay.ts';
 import { createJobs, type Jobs } from './jobs.ts';
 import { lprRetentionJob } from './access/lpr-retention.ts';
 import { sandboxClockRoute } from './sandbox/clock-route.ts';
@@ -144,7 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const devMailbox = !config.mail.smtpUrl && config.env !== 'production';
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : devMailbox ? mailboxMailer(db) : unconfiguredMailer();
   if (!config.mail.smtpUrl && !devMailbox) server.log.warn('SMTP_URL is not set: invitation emails cannot be sent');
-  const jobs = createJobs({ db, clock, log: server.log }, [lprRetentionJob(config.lpr), guestMailJob({ box, mailer, publicUrl: config.publicUrl })]);
+  const jobs = createJobs({ db, clock, log: server.log }, [lprRetentionJob(config.lpr), guestMailJob({ box, mailer, publicUrl: config.publicUrl }), overstayJob()]);
   // A JSON Content-Type on a request without a body is harmless (spec 4).
   server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     if (body === '') return done(null, undefined);

@@ -78,6 +78,8 @@ export interface GuestPassesTable {
   first_used_at: number | null;
   arrival_mailed_at: number | null;
   reminder_sent_at: number | null;
+  /** Epoch seconds: when the overstay job looked at the ended pass. */
+  overstay_checked_at: number | null;
   pin_mail_due: Generated<number>;
   note: Generated<string>;
   revoked_by: string | null;

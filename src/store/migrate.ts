@@ -20,6 +20,7 @@ import * as lpr from './migrations/0017-lpr.ts';
 import * as enforcer from './migrations/0018-enforcer.ts';
 import * as guests from './migrations/0019-guests.ts';
 import * as performance from './migrations/0020-performance.ts';
+import * as overstay from './migrations/0021-overstay.ts';
 
 /** A static list: Node runs TypeScript sources, so no folder scanning or build output. */
 export const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '0018-enforcer': enforcer,
   '0019-guests': guests,
   '0020-performance': performance,
+  '0021-overstay': overstay,
 };
 
 export async function migrateToLatest(db: Kysely<any>, engine: 'sqlite' | 'postgres', only?: string): Promise<MigrationResultSet> {

@@ -5,9 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { plateEntry } from '../../src/access/plate-entry.ts';
 import { refusedAtDoor } from '../../src/access/refused-at-door.ts';
-import type { ToggleDeps } from '../../src/access/toggle-door.ts';
 import { compactId } from '../../src/access/ids.ts';
 import type { App } from '../../src/app.ts';
 import type { ManualClock } from '../../src/clock.ts';
@@ -16,6 +14,7 @@ import { call, refused, type Answer } from '../helpers/api-calls.ts';
 import { engines, startServer } from '../helpers/build-app.ts';
 import { apiBase } from '../helpers/first-party.ts';
 import { sandboxTokens } from '../helpers/oauth.ts';
+import { gateReader } from '../helpers/plate-reads.ts';
 
 const { alex, sam, gia, nora } = sandboxPeople;
 const residence = compactId(sandboxAccounts.residence.id);
@@ -36,16 +35,6 @@ async function upload(baseUrl: string, token: string, path: string, data: Buffer
 async function events(app: App, type: string) {
   const rows = await app.db.selectFrom('outbox_events').select(['person_ids', 'account_id', 'data']).where('type', '=', type).orderBy('seq').execute();
   return rows.map((row) => ({ personIds: JSON.parse(row.person_ids ?? 'null') as string[], accountId: row.account_id, data: JSON.parse(row.data) }));
-}
-
-/** Reads at the Driveway Gate through the engine, the door's controller answering "ok". */
-async function gateReader(app: App) {
-  await app.db.updateTable('devices').set({ online: 1 }).execute();
-  const toggle: ToggleDeps = {
-    db: app.db, clock: app.clock, deadlineMs: 8000, travelDeadlineMs: 60_000,
-    commands: { execute: async () => ({ answered: true, result: 'ok', state: 'OPEN' }) },
-  };
-  return (plate: string) => plateEntry(toggle, sandboxDevices.a.id, { entityNumber: gate.entity_number, plate, at: app.clock.now() });
 }
 
 async function tokens(baseUrl: string) {

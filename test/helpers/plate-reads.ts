@@ -1,7 +1,11 @@
 // plate_reads rows as the readers' decision writes them (src/access/plate-entry.ts),
-// inserted directly so the lists and searches can be tested on their own.
+// inserted directly so the lists and searches can be tested on their own; and
+// reads through the engine itself at a running server's Driveway Gate.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { plateEntry } from '../../src/access/plate-entry.ts';
+import type { ToggleDeps } from '../../src/access/toggle-door.ts';
+import type { App } from '../../src/app.ts';
 import { sandboxAccounts, sandboxDevices, sandboxDoors } from '../../src/sandbox/seed.ts';
 import type { Database } from '../../src/store/database.ts';
 
@@ -17,4 +21,14 @@ export async function insertPlateRead(db: Kysely<Database>, fields: Partial<Plat
   };
   await db.insertInto('plate_reads').values(row).execute();
   return row;
+}
+
+/** Reads at the Driveway Gate (a reader for both directions) through the engine, the door's controller answering "ok". */
+export async function gateReader(app: App) {
+  await app.db.updateTable('devices').set({ online: 1 }).execute();
+  const toggle: ToggleDeps = {
+    db: app.db, clock: app.clock, deadlineMs: 8000, travelDeadlineMs: 60_000,
+    commands: { execute: async () => ({ answered: true, result: 'ok', state: 'OPEN' }) },
+  };
+  return (plate: string) => plateEntry(toggle, sandboxDevices.a.id, { entityNumber: sandboxDoors.gate.entity_number, plate, at: app.clock.now() });
 }

@@ -12,7 +12,7 @@ import { readPlateKey } from '../lpr-exclusions.ts';
 import { readTime } from '../share-window.ts';
 import { readRegion } from '../vehicles.ts';
 import { announce, enforcerRole, newId, readChoice, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
-import { basesOf } from './plate-status.ts';
+import { basesOf, type Basis } from './plate-status.ts';
 
 export const noticeKinds: readonly NoticeKind[] = ['warning', 'violation', 'tow_authorization'];
 export const openStatuses = ['issued', 'notified', 'appealed', 'tow_requested', 'towed'] as const;
@@ -73,6 +73,8 @@ export interface NoticeInput {
   override_reason?: string;
 }
 
+const basisWords: Record<Basis['kind'], string> = { allowance: 'an allowance', guest_pass: 'a guest pass', member_vehicle: 'a member\'s vehicle' };
+
 export function noticeNumber(number: number): string {
   return `PN-${String(number).padStart(6, '0')}`;
 }
@@ -107,7 +109,7 @@ export async function issueInTransaction(trx: Transaction<Database>, actor: Enfo
   if (overrideReason !== null && !actor.admin) throw new DomainError('forbidden', 'Only the account\'s Admin can issue a notice to a plate that may be there.');
   const bases = await basesOf(trx, actor.accountId, { key: plate, region }, observedAt);
   if (bases.length > 0 && overrideReason === null) {
-    throw new DomainError('vehicle_authorized', `The plate ${plate} may be here (${bases[0]!.kind === 'allowance' ? 'an allowance' : 'a member\'s vehicle'}): no notice was issued.`);
+    throw new DomainError('vehicle_authorized', `The plate ${plate} may be here (${basisWords[bases[0]!.kind]}): no notice was issued.`);
   }
   const number = await store.takeNoticeNumber(trx, actor.accountId);
   const row: Database['notices'] = {

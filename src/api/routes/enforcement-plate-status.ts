@@ -19,7 +19,7 @@ const utcOrNull = Type.Union([Type.String({ description: 'UTC, "YYYY-MM-DD HH:MM
 const StatusData = Type.Object({
   plate: Type.String({ description: 'The plate key' }),
   status: Type.String({ description: 'From exact matches only, the first of: allowance, member_vehicle, recently_expired (a basis ended within 24 h), unknown' }),
-  bases: Type.Array(Type.Object({ kind: Type.String({ description: 'allowance or member_vehicle' }), id: Type.String({ description: '32 lowercase hex' }), valid_from: utcOrNull, valid_until: utcOrNull })),
+  bases: Type.Array(Type.Object({ kind: Type.String({ description: 'allowance, guest_pass or member_vehicle' }), id: Type.String({ description: '32 lowercase hex' }), valid_from: utcOrNull, valid_until: utcOrNull })),
   watchlisted: Type.Boolean(),
   near_matches: Type.Array(Type.String(), { description: 'Plate keys of the account\'s vehicles and allowances that look alike: a hint, never a status' }),
   open_notices: Type.Array(ApiNotice),

@@ -47,3 +47,25 @@ export async function resolveAlert(trx: Transaction<Database>, id: string, chang
   const result = await trx.updateTable('enforcement_alerts').set(changes).where('id', '=', id).where('state', '=', 'open').executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Does the account have a plate reader that sees vehicles leave? */
+export async function hasExitReader(db: Kysely<Database>, accountId: string): Promise<boolean> {
+  const row = await db.selectFrom('lpr_readers').innerJoin('devices', 'devices.id', 'lpr_readers.device_id').select('lpr_readers.device_id')
+    .where('devices.account_id', '=', accountId).where('lpr_readers.direction', 'in', ['exit', 'both']).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The plate's last granted entry on the pass: read with the pass as basis, or any granted entry while it ran. */
+export function lastEntryOnPass(db: Kysely<Database>, pass: { id: string; account_id: string; plate_key: string }, from: number, until: number) {
+  return db.selectFrom('plate_reads').select(['id', 'door_id', 'region', 'occurred_at']).where('account_id', '=', pass.account_id).where('plate_key', '=', pass.plate_key)
+    .where('direction', '=', 'entry').where('decision', '=', 'granted')
+    .where((eb) => eb.or([eb.and([eb('basis', '=', 'guest_pass'), eb('basis_id', '=', pass.id)]), eb.and([eb('occurred_at', '>=', from), eb('occurred_at', '<', until)])]))
+    .orderBy('occurred_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Was the plate read leaving at or after `since`, whatever was decided? */
+export async function leftSince(db: Kysely<Database>, accountId: string, plateKey: string, since: number): Promise<boolean> {
+  const row = await db.selectFrom('plate_reads').select('id').where('account_id', '=', accountId).where('plate_key', '=', plateKey)
+    .where('direction', '=', 'exit').where('occurred_at', '>=', since).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

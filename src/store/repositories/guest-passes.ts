@@ -166,3 +166,27 @@ export function livePassesOf(db: Kysely<Database>, accountId: string, issuerId: 
 export async function deleteUnitLinksOf(db: Kysely<Database>, accountId: string, ownerId: string): Promise<void> {
   await db.deleteFrom('unit_links').where('account_id', '=', accountId).where('owner_id', '=', ownerId).execute();
 }
+
+/** The account's issued passes for this plate key that began by `at` and ended no earlier than `since` (plate status). */
+export function guestPassesOfPlate(db: Kysely<Database>, accountId: string, plateKey: string, at: number, since: number): Promise<GuestPassRow[]> {
+  return db.selectFrom('guest_passes').selectAll().where('account_id', '=', accountId).where('plate_key', '=', plateKey)
+    .where('state', '=', 'issued').where('starts_at', '<=', at).where('ends_at', '>=', since).orderBy('ends_at', 'desc').execute();
+}
+
+/** Every pass of the account for this plate key, newest first (plate search). */
+export function allGuestPassesOfPlate(db: Kysely<Database>, accountId: string, plateKey: string, limit: number): Promise<GuestPassRow[]> {
+  return db.selectFrom('guest_passes').selectAll().where('account_id', '=', accountId).where('plate_key', '=', plateKey)
+    .orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Issued passes with a plate that ended by `endedBy` (ends_at, or a used one_time pass's 15 minutes), not yet checked for an overstay. */
+export function passesDueOverstayCheck(db: Kysely<Database>, endedBy: number, oneTimeSeconds: number): Promise<GuestPassRow[]> {
+  return db.selectFrom('guest_passes').selectAll().where('overstay_checked_at', 'is', null).where('state', '=', 'issued').where('plate_key', 'is not', null)
+    .where((eb) => eb.or([eb('ends_at', '<=', endedBy), eb.and([eb('kind', '=', 'one_time'), eb('first_used_at', '<=', endedBy - oneTimeSeconds)])]))
+    .execute();
+}
+
+export async function claimOverstayCheck(db: Kysely<Database>, id: string, now: number): Promise<boolean> {
+  const result = await db.updateTable('guest_passes').set({ overstay_checked_at: now }).where('id', '=', id).where('overstay_checked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

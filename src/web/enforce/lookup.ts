@@ -20,7 +20,7 @@ const params = { type: 'object', properties: { account: { type: 'string', maxLen
 /** How sure the patroller can be that the vehicle may stay: green, amber, red. */
 type Tone = 'ok' | 'lapsed' | 'none';
 
-// Guest passes and bookings join the status when they exist (phase2.md C.1 gives the order).
+// Bookings join the status when they exist (phase2.md C.1 gives the order).
 const statusWords: Record<PlateStatus | 'booked' | 'guest', { words: string; tone: Tone; meaning: string }> = {
   allowance: { words: 'Allowance: do not tow', tone: 'ok', meaning: 'The account lets this plate stay now.' },
   booked: { words: 'Booked', tone: 'ok', meaning: 'A booking covers this plate now.' },
