@@ -2,7 +2,8 @@
 // browser per suite, launched before its tests and closed after them.
 import { existsSync } from 'node:fs';
 import { after, before } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { sandbox } from './oauth.ts';
 
 const executablePath = '/usr/bin/chromium';
 const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -20,4 +21,18 @@ export function suiteBrowser(): () => Browser {
     await browser?.close();
   });
   return () => browser!;
+}
+
+export const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+export const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+/** The pages must work without JavaScript: the phone suites turn it off. */
+export const phoneWithoutScript: BrowserContextOptions = { ...phone, javaScriptEnabled: false };
+
+/** Signs in on the sign-in page, as a person would, and waits for the account page. */
+export async function signIn(page: Page, baseUrl: string, email: string, password = sandbox.password): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/account$/);
 }

@@ -8,17 +8,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
-import type { BrowserContextOptions, Page } from 'playwright-core';
 import { raiseAlert } from '../../src/access/enforcer/alerts.ts';
 import type { App } from '../../src/app.ts';
 import { sandboxAccounts, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { checkPage, screenshotDir } from '../helpers/accessibility.ts';
 import { startServer } from '../helpers/build-app.ts';
-import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
-import { sandbox } from '../helpers/oauth.ts';
+import { desktop, phoneWithoutScript, signIn, skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
 
-const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false };
-const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+const phone = phoneWithoutScript;
 const enforce = `/enforce/${sandboxAccounts.residence.id}`;
 
 mkdirSync(join(screenshotDir, 'enforce'), { recursive: true });
@@ -41,14 +38,6 @@ function flagPng(): Buffer {
   header.set([8, 2, 0, 0, 0], 8);
   const rows = Array.from({ length: height }, (_, y) => Buffer.from([0, ...Array.from({ length: width }, () => (y < height / 2 ? [11, 99, 206] : [240, 140, 20])).flat()]));
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
-}
-
-async function signIn(page: Page, baseUrl: string, email: string) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(sandbox.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/account$/);
 }
 
 async function openAlert(app: App): Promise<string> {

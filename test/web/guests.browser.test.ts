@@ -8,29 +8,18 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { App } from '../../src/app.ts';
 import { sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { checkPage, screenshotDir } from '../helpers/accessibility.ts';
 import { startServer } from '../helpers/build-app.ts';
-import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
+import { desktop, phone, signIn, skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
 import { sandboxController, until } from '../helpers/controllers.ts';
-import { sandbox } from '../helpers/oauth.ts';
 
-const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
 const fridayEvening = { PARQEX_CLOCK: 'manual', PARQEX_CLOCK_START: '2026-03-06T17:00:00-05:00', PARQEX_WEBHOOKS: 'false' };
 const { gia } = sandboxPeople;
 
 mkdirSync(join(screenshotDir, 'guests'), { recursive: true });
-
-async function signIn(page: Page, baseUrl: string, email: string) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(sandbox.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/account$/);
-}
 
 function advance(baseUrl: string, by: string) {
   return fetch(`${baseUrl}/_sandbox/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: by }) });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { zonedTime } from '../../src/access/hours-text.ts';
 import { compactId } from '../../src/access/ids.ts';
 import { personTimeZone } from '../../src/access/settings.ts';
@@ -18,11 +18,9 @@ import { signedInBrowser } from '../helpers/account-page.ts';
 import { checkPage, screenshotDir } from '../helpers/accessibility.ts';
 import { csrfToken } from '../helpers/browser.ts';
 import { startServer } from '../helpers/build-app.ts';
-import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
-import { sandbox } from '../helpers/oauth.ts';
+import { desktop, phoneWithoutScript, signIn, skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
 
-const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false };
-const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+const phone = phoneWithoutScript;
 const residence = sandboxAccounts.residence.id;
 const settingsPath = `/accounts/${residence}/settings`;
 const controllersPath = `/accounts/${residence}/controllers`;
@@ -30,14 +28,6 @@ const readsPath = `/accounts/${residence}/reads`;
 const controllerA = compactId(sandboxDevices.a.id);
 
 mkdirSync(join(screenshotDir, 'lpr'), { recursive: true });
-
-async function signIn(page: Page, baseUrl: string, email: string) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(sandbox.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/account$/);
-}
 
 /** The "At the gates" words of a plate's row on the Account page. */
 async function admission(page: Page, plate: string): Promise<string> {

@@ -6,28 +6,17 @@
 // passes axe-core at 390 and 1280 px; screenshots go to .tmp/screenshots.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BrowserContextOptions, Page } from 'playwright-core';
 import { sandboxAccounts, sandboxPeople } from '../../src/sandbox/seed.ts';
 import { startServer } from '../helpers/build-app.ts';
 import { checkPage } from '../helpers/accessibility.ts';
-import { skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
+import { desktop, phoneWithoutScript, signIn, skipWithoutChromium, suiteBrowser } from '../helpers/chromium.ts';
 import { apiBase, clientTokens, firstPartyClient, linkFromMailbox } from '../helpers/first-party.ts';
-import { sandbox } from '../helpers/oauth.ts';
 
-const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false };
-const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+const phone = phoneWithoutScript;
 const residence = sandboxAccounts.residence.id;
 const newcomer = { email: 'robin.new@example.com', firstName: 'Robin', lastName: 'Newcomer', password: 'a long new password 42' };
 
 
-
-async function signIn(page: Page, baseUrl: string, email: string, password = sandbox.password) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/account$/);
-}
 
 async function syncedDoors(baseUrl: string, token: string): Promise<string[]> {
   const response = await fetch(`${baseUrl}${apiBase}/sync`, { headers: { authorization: `Bearer ${token}` } });
