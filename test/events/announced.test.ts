@@ -34,11 +34,17 @@ describe('events announced by changes', () => {
     controller.failures.ignoreCommands = false;
     await controller.enterPin(sandboxDoors.lobby.entity_number, '9999');
     await controller.forceOpen(sandboxDoors.garage.entity_number);
-    await until(async () => (await outbox(app)).some((e: any) => e.type === 'door1_open'));
+    // Keypad events are handled beside the state reports, not in their queue: wait for both.
+    await until(async () => {
+      const recorded = await outbox(app);
+      return ['door1_open', 'enforcement_alert_opened'].every((type) => recorded.some((e: any) => e.type === type)) && recorded.some((e: any) => e.data.reason === 'wrong keypad PIN');
+    });
     const events = (await outbox(app)).filter((e: any) => !e.type.startsWith('controller_'));
-    const summary = events.map((e: any) => [e.type, e.category, e.data.reason ?? e.data.channel]);
+    const summary = events.map((e: any) => [e.type, e.category, e.data.reason ?? e.data.channel ?? e.data.trigger]);
     assert.deepEqual(summary.sort(), [
       ['door1_open', 'access', 'Door Sensor'],
+      // The door forced open is also an Enforcer alert (phase2.md C.3).
+      ['enforcement_alert_opened', 'enforcer', 'forced_open'],
       ['toggle_failed', 'access', 'no answer in time'],
       ['unauthorized_attempt', 'enforcer', 'door forced open'],
       ['unauthorized_attempt', 'enforcer', 'This application may not open doors: it needs the opendoor scope.'],
