@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../database.ts';
+import { ADMIN_ROLE } from '../partial-index-values.ts';
 
 export async function insertAccountIfAbsent(db: Kysely<Database>, account: { id: string; name: string; time_zone: string; is_sandbox: number; created_at: number; third_party_access?: number }): Promise<void> {
   await db.insertInto('accounts').values({ third_party_access: 1, ...account }).onConflict((oc) => oc.column('id').doNothing()).execute();
@@ -29,7 +30,7 @@ export function findMembership(db: Kysely<Database>, accountId: string, personId
 export function accountAdmins(db: Kysely<Database>, accountIds: string[]): Promise<{ account_id: string; person_id: string }[]> {
   if (accountIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('account_members').select(['account_id', 'person_id'])
-    .where('account_id', 'in', accountIds).where('role', '=', 'admin').execute();
+    .where('account_id', 'in', accountIds).where('role', '=', ADMIN_ROLE).execute();
 }
 
 /** GuestAccess: whether a User may share the doors they use (spec 1). */

@@ -1,6 +1,7 @@
 // Controllers as the device side sees them: credentials, presence, reports.
 import type { Kysely } from 'kysely';
 import type { Database, DoorState } from '../database.ts';
+import { ADMIN_ROLE } from '../partial-index-values.ts';
 
 export function findDeviceSecret(db: Kysely<Database>, deviceId: string) {
   return db.selectFrom('devices').select(['secret_hash', 'active']).where('id', '=', deviceId).executeTakeFirst();
@@ -74,14 +75,14 @@ export async function deleteUnclaimedDevices(db: Kysely<Database>, deviceIds: st
 export async function doorOwnerId(db: Kysely<Database>, doorId: string): Promise<string | undefined> {
   const row = await db.selectFrom('doors').innerJoin('devices', 'devices.id', 'doors.device_id')
     .innerJoin('account_members', 'account_members.account_id', 'devices.account_id')
-    .select('account_members.person_id').where('doors.id', '=', doorId).where('account_members.role', '=', 'admin').executeTakeFirst();
+    .select('account_members.person_id').where('doors.id', '=', doorId).where('account_members.role', '=', ADMIN_ROLE).executeTakeFirst();
   return row?.person_id;
 }
 
 /** Everyone who can see a door of this controller: its account's Admin and people given access to one of its doors. */
 export async function peopleOfDevice(db: Kysely<Database>, deviceId: string): Promise<string[]> {
   const admins = await db.selectFrom('devices').innerJoin('account_members', 'account_members.account_id', 'devices.account_id')
-    .select('account_members.person_id').where('devices.id', '=', deviceId).where('account_members.role', '=', 'admin').execute();
+    .select('account_members.person_id').where('devices.id', '=', deviceId).where('account_members.role', '=', ADMIN_ROLE).execute();
   const users = await db.selectFrom('door_access').innerJoin('doors', 'doors.id', 'door_access.door_id')
     .select('door_access.person_id').where('doors.device_id', '=', deviceId).execute();
   return [...new Set([...admins, ...users].map((row) => row.person_id))];

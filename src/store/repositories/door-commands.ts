@@ -1,6 +1,7 @@
 // Door moves: the command sent to a controller and how far the door got (one row each).
 import type { Kysely } from 'kysely';
 import type { Database, DoorState, MoveState } from '../database.ts';
+import { PENDING_COMMAND } from '../partial-index-values.ts';
 
 export type NewCommand = Omit<Database['door_commands'], 'status' | 'reason' | 'finished_at' | 'move' | 'travel_deadline'>;
 
@@ -31,7 +32,7 @@ export async function acknowledgeMove(db: Kysely<Database>, id: string, at: numb
       travel_deadline: travelDeadline,
     }))
     .where('id', '=', id)
-    .where((eb) => eb.or([eb('status', '=', 'pending'), eb('move', '=', 'expired')]))
+    .where((eb) => eb.or([eb('status', '=', PENDING_COMMAND), eb('move', '=', 'expired')]))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
@@ -77,7 +78,7 @@ export async function movesUnderWay(db: Kysely<Database>, doorIds: readonly stri
   const rows = await db.selectFrom('door_commands').select(['door_id', 'requested_state', 'created_at'])
     .where('door_id', 'in', doorIds)
     .where((eb) => eb.or([
-      eb.and([eb('move', '=', 'requested'), eb('status', '=', 'pending'), eb('expires_at', '>', now)]),
+      eb.and([eb('move', '=', 'requested'), eb('status', '=', PENDING_COMMAND), eb('expires_at', '>', now)]),
       eb.and([eb('move', '=', 'acknowledged'), eb('travel_deadline', '>', now)]),
     ]))
     .orderBy('created_at').execute();
@@ -92,13 +93,13 @@ export function overdueMoves(db: Kysely<Database>, now: number) {
 /** Commands whose process died before the answer: expired once their deadline has passed (of one door, or all). */
 export async function expireStaleCommands(db: Kysely<Database>, now: number, doorId?: string): Promise<void> {
   let update = db.updateTable('door_commands').set({ status: 'failed', move: 'expired', reason: 'device_timeout', finished_at: now })
-    .where('status', '=', 'pending').where('expires_at', '<', now - 1000);
+    .where('status', '=', PENDING_COMMAND).where('expires_at', '<', now - 1000);
   if (doorId) update = update.where('door_id', '=', doorId);
   await update.execute();
 }
 
 export async function deleteCommandsBefore(db: Kysely<Database>, before: number): Promise<void> {
-  await db.deleteFrom('door_commands').where('created_at', '<', before).where('status', '!=', 'pending').where('move', '!=', 'acknowledged').execute();
+  await db.deleteFrom('door_commands').where('created_at', '<', before).where('status', '!=', PENDING_COMMAND).where('move', '!=', 'acknowledged').execute();
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -4,6 +4,7 @@
 // "which rows"; whether the person may see or operate them is access/'s call.
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, DoorKind, DoorState, DoorType } from '../database.ts';
+import { ADMIN_ROLE } from '../partial-index-values.ts';
 import { prepared } from '../prepared.ts';
 
 export interface PersonDoorRow {
@@ -67,9 +68,9 @@ const personDoorsQuery = (db: Kysely<Database>, personId: string, doorId?: strin
     .innerJoin('devices', 'devices.id', 'doors.device_id')
     .innerJoin('accounts', 'accounts.id', 'devices.account_id')
     .leftJoin('account_members as mine', (join) => join
-      .onRef('mine.account_id', '=', 'accounts.id').on('mine.person_id', '=', personId).on('mine.role', '=', 'admin'))
+      .onRef('mine.account_id', '=', 'accounts.id').on('mine.person_id', '=', personId).on('mine.role', '=', ADMIN_ROLE))
     .leftJoin('door_names', (join) => join.onRef('door_names.door_id', '=', 'doors.id').on('door_names.person_id', '=', personId))
-    .leftJoin('account_members as admin', (join) => join.onRef('admin.account_id', '=', 'accounts.id').on('admin.role', '=', 'admin'))
+    .leftJoin('account_members as admin', (join) => join.onRef('admin.account_id', '=', 'accounts.id').on('admin.role', '=', ADMIN_ROLE))
     .leftJoin('people as owner', 'owner.id', 'admin.person_id')
     .select(personDoorColumns)
     .where('door_access.person_id', '=', personId)
@@ -80,10 +81,10 @@ const personDoorsQuery = (db: Kysely<Database>, personId: string, doorId?: strin
     .innerJoin('doors', 'doors.device_id', 'devices.id')
     .leftJoin('door_access', (join) => join.onRef('door_access.door_id', '=', 'doors.id').on('door_access.person_id', '=', personId))
     .leftJoin('door_names', (join) => join.onRef('door_names.door_id', '=', 'doors.id').on('door_names.person_id', '=', personId))
-    .leftJoin('account_members as admin', (join) => join.onRef('admin.account_id', '=', 'accounts.id').on('admin.role', '=', 'admin'))
+    .leftJoin('account_members as admin', (join) => join.onRef('admin.account_id', '=', 'accounts.id').on('admin.role', '=', ADMIN_ROLE))
     .leftJoin('people as owner', 'owner.id', 'admin.person_id')
     .select(personDoorColumns)
-    .where('mine.person_id', '=', personId).where('mine.role', '=', 'admin')
+    .where('mine.person_id', '=', personId).where('mine.role', '=', ADMIN_ROLE)
     // Shared with them as well: the first part has it.
     .where('door_access.person_id', 'is', null)
     .$castTo<PersonDoorRow>();
@@ -135,7 +136,7 @@ export function doorsAdministeredBy(db: Kysely<Database>, personId: string, door
     .innerJoin('devices', 'devices.id', 'doors.device_id')
     .innerJoin('accounts', 'accounts.id', 'devices.account_id')
     .innerJoin('account_members', (join) => join.onRef('account_members.account_id', '=', 'accounts.id')
-      .on('account_members.person_id', '=', personId).on('account_members.role', '=', 'admin'))
+      .on('account_members.person_id', '=', personId).on('account_members.role', '=', ADMIN_ROLE))
     .select(['doors.id as door_id', 'accounts.id as account_id', 'accounts.time_zone']);
   if (doorIds) {
     if (doorIds.length === 0) return Promise.resolve([]);

@@ -2,6 +2,7 @@
 // is decided), the reads already recorded, and who hears of them.
 import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database.ts';
+import { ADMIN_ROLE } from '../partial-index-values.ts';
 
 /**
  * The reader's settings row, created with `defaults` when it has none, and
@@ -52,7 +53,7 @@ export async function setReadToggle(trx: Transaction<Database>, id: string, togg
 /** The account's Admins and enforcement members: who hears of its plate reads. */
 export async function readWatchers(db: Kysely<Database>, accountId: string): Promise<string[]> {
   const rows = await db.selectFrom('account_members').select('person_id').where('account_id', '=', accountId)
-    .where((eb) => eb.or([eb('role', '=', 'admin'), eb('can_enforce', '=', 1)])).orderBy('person_id').execute();
+    .where((eb) => eb.or([eb('role', '=', ADMIN_ROLE), eb('can_enforce', '=', 1)])).orderBy('person_id').execute();
   return rows.map((row) => row.person_id);
 }
 

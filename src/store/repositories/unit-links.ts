@@ -1,6 +1,7 @@
 // Unit links (phase2.md D.3): a member's self-registration link and its doors.
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import { ADMIN_ROLE } from '../partial-index-values.ts';
 
 export interface UnitLinkRow {
   id: string;
@@ -72,6 +73,6 @@ export function issuingMemberships(db: Kysely<Database>, personId: string) {
   return db.selectFrom('account_members').innerJoin('accounts', 'accounts.id', 'account_members.account_id')
     .select(['accounts.id', 'accounts.name', 'accounts.time_zone', 'account_members.role'])
     .where('account_members.person_id', '=', personId)
-    .where((eb) => eb.or([eb('account_members.role', '=', 'admin'), eb.and([eb('account_members.can_issue_guests', '=', 1), eb('accounts.guest_users_may_issue', '=', 1)])]))
+    .where((eb) => eb.or([eb('account_members.role', '=', ADMIN_ROLE), eb.and([eb('account_members.can_issue_guests', '=', 1), eb('accounts.guest_users_may_issue', '=', 1)])]))
     .orderBy('accounts.name').execute();
 }

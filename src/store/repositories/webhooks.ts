@@ -2,6 +2,7 @@
 // SKIP LOCKED on PostgreSQL) so several processes deliver without doubling up.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database.ts';
+import { ADMIN_ROLE } from '../partial-index-values.ts';
 
 export async function insertEndpoint(db: Kysely<Database>, row: Database['webhook_endpoints']): Promise<void> {
   await db.insertInto('webhook_endpoints').values(row).execute();
@@ -33,7 +34,7 @@ export async function deleteEndpoint(db: Kysely<Database>, id: string): Promise<
 export async function peopleWhoSeeDoor(db: Kysely<Database>, doorId: string): Promise<string[]> {
   const admins = await db.selectFrom('doors').innerJoin('devices', 'devices.id', 'doors.device_id')
     .innerJoin('account_members', 'account_members.account_id', 'devices.account_id')
-    .select('account_members.person_id').where('doors.id', '=', doorId).where('account_members.role', '=', 'admin').execute();
+    .select('account_members.person_id').where('doors.id', '=', doorId).where('account_members.role', '=', ADMIN_ROLE).execute();
   const users = await db.selectFrom('door_access').select('person_id').where('door_id', '=', doorId).execute();
   return [...new Set([...admins, ...users].map((row) => row.person_id))];
 }
