@@ -195,9 +195,7 @@ async function checkDoorAndClaim(deps: ToggleDeps, door: ToggleTarget, claim: Co
 
   const toggleId = randomBytes(16).toString('hex').toUpperCase();
   const now = systemClock.now();
-  // A command whose process died before the answer must not hold the door forever.
-  await commands.expireStaleCommands(deps.db, now, door.id);
-  const claimed = await commands.insertPendingCommand(deps.db, {
+  const command = {
     id: toggleId,
     door_id: door.id,
     device_id: door.row.device_id,
@@ -209,7 +207,11 @@ async function checkDoorAndClaim(deps: ToggleDeps, door: ToggleTarget, claim: Co
     idempotency_key: claim.idempotencyKey ?? null,
     created_at: now,
     expires_at: expiresAt,
-  });
+  };
+  // A command whose process died before the answer must not hold the door forever: a door found held
+  // is freed of such a command and claimed once more (looked for only then: one write per claim, not two).
+  const claimed = await commands.insertPendingCommand(deps.db, command)
+    || (await commands.expireStaleCommands(deps.db, now, door.id) > 0 && await commands.insertPendingCommand(deps.db, command));
   return claimed ? { toggleId, door, state: claim.state, answerBy, expiresAt } : undefined;
 }
 

@@ -90,12 +90,13 @@ export function overdueMoves(db: Kysely<Database>, now: number) {
   return db.selectFrom('door_commands').selectAll().where('move', '=', 'acknowledged').where('travel_deadline', '<', now).orderBy('travel_deadline').execute();
 }
 
-/** Commands whose process died before the answer: expired once their deadline has passed (of one door, or all). */
-export async function expireStaleCommands(db: Kysely<Database>, now: number, doorId?: string): Promise<void> {
+/** Commands whose process died before the answer: expired once their deadline has passed (of one door, or all). Returns how many. */
+export async function expireStaleCommands(db: Kysely<Database>, now: number, doorId?: string): Promise<number> {
   let update = db.updateTable('door_commands').set({ status: 'failed', move: 'expired', reason: 'device_timeout', finished_at: now })
     .where('status', '=', PENDING_COMMAND).where('expires_at', '<', now - 1000);
   if (doorId) update = update.where('door_id', '=', doorId);
-  await update.execute();
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function deleteCommandsBefore(db: Kysely<Database>, before: number): Promise<void> {
