@@ -1,6 +1,7 @@
 // Appending an event: it needs the transaction of the change that causes it,
 // so an event without its change (or a change without its event) cannot be written.
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Transaction } from 'kysely';
 import { systemClock } from '../clock.ts';
 import type { Database } from '../store/database.ts';
@@ -21,6 +22,13 @@ export interface NewEvent<Name extends EventName = EventName> {
   data: FieldsOf<Name>;
   occurredAt?: number;
 }
+
+/**
+ * Told of each event this process appends (before its transaction commits),
+ * so a dispatcher here looks for it a moment later instead of at its next
+ * poll. Events appended by other processes wait for the poll.
+ */
+export const eventsAppended = new EventEmitter<{ appended: [] }>();
 
 let lastSeq = 0;
 
@@ -60,5 +68,6 @@ async function insertEvent<Name extends EventName>(trx: Transaction<Database>, e
     seq,
     fanned_out_at: directed ? Math.floor(systemClock.now() / 1000) : null,
   });
+  eventsAppended.emit('appended');
   return id;
 }

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Box } from '../security/encryption.ts';
 import type { Database } from '../store/database.ts';
 import * as repo from '../store/repositories/webhooks.ts';
+import { eventsAppended } from '../events/outbox.ts';
 import { fanOut } from './fan-out.ts';
 import { deliveryBody } from './payload.ts';
 import { maxAttempts, nextAttemptAt } from './retry-schedule.ts';
@@ -47,6 +48,8 @@ const DELIVERIES_PER_LEASE = 200;
 export const FAILURES_BEFORE_REST = 3;
 export const REST_MS = 30_000;
 const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
+// After an event is appended here, time for its transaction to commit before the dispatcher looks.
+const AFTER_APPEND_MS = 5;
 
 interface OpenSecrets {
   apiKey: string;
@@ -60,7 +63,12 @@ export class WebhookDispatcher {
   readonly #holder = randomBytes(8).toString('hex');
   readonly #working = new Set<Promise<number>>();
   #timer: NodeJS.Timeout | undefined;
+  /** When the next round is due (epoch ms, real time). */
+  #dueAt = Infinity;
+  #intervalMs = 250;
   #pumping: Promise<unknown> | undefined;
+  /** An event was appended during a round: the next round comes soon, not after the interval. */
+  #appendedDuringRound = false;
   #stopped = true;
 
   constructor(deps: DispatcherDeps) {
@@ -68,19 +76,42 @@ export class WebhookDispatcher {
     this.#sender = createSender({ production: deps.production, lookup: deps.lookup, timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   }
 
-  /** Runs in the background: a slow endpoint holds up only itself, never the others. */
+  /**
+   * Runs in the background: a slow endpoint holds up only itself, never the
+   * others. A round every `intervalMs`, and soon after this process appends an event.
+   */
   start(intervalMs = 250): void {
     this.#stopped = false;
-    const loop = async () => {
-      this.#pumping = this.#pump().catch((error: unknown) => this.#deps.log?.warn({ err: error }, 'webhook dispatch failed'));
-      await this.#pumping;
-      if (!this.#stopped) this.#timer = setTimeout(loop, intervalMs);
-    };
-    this.#timer = setTimeout(loop, 0);
+    this.#intervalMs = intervalMs;
+    eventsAppended.on('appended', this.#appended);
+    this.#roundIn(0);
   }
+
+  #roundIn(ms: number): void {
+    clearTimeout(this.#timer);
+    this.#dueAt = Date.now() + ms;
+    this.#timer = setTimeout(() => void this.#round(), ms);
+  }
+
+  async #round(): Promise<void> {
+    this.#dueAt = Infinity;
+    this.#appendedDuringRound = false;
+    this.#pumping = this.#pump().catch((error: unknown) => this.#deps.log?.warn({ err: error }, 'webhook dispatch failed'));
+    await this.#pumping;
+    this.#pumping = undefined;
+    if (!this.#stopped) this.#roundIn(this.#appendedDuringRound ? AFTER_APPEND_MS : this.#intervalMs);
+  }
+
+  // Brings the next round forward, never back: a steady stream of events must not keep postponing it.
+  readonly #appended = () => {
+    if (this.#stopped) return;
+    if (this.#pumping) this.#appendedDuringRound = true;
+    else if (this.#dueAt > Date.now() + AFTER_APPEND_MS) this.#roundIn(AFTER_APPEND_MS);
+  };
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    eventsAppended.off('appended', this.#appended);
     clearTimeout(this.#timer);
     await this.#pumping;
     await Promise.allSettled(this.#working);

@@ -6,6 +6,8 @@ import type { TestContext } from 'node:test';
 export interface Received {
   headers: IncomingHttpHeaders;
   body: string;
+  /** When the body had arrived (epoch ms). */
+  at: number;
 }
 
 /** `answers`: status codes for the first requests, then 200. `delayMs`: how long each answer takes. */
@@ -19,7 +21,7 @@ export async function startReceiver(t: TestContext, answers: number[] = [], opti
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
       setTimeout(() => {
         load.inFlight -= 1;
         response.statusCode = answers.shift() ?? 200;
