@@ -49,6 +49,20 @@ for (const engine of engines()) {
       assert.equal(Date.parse(body.eventOccurredUTC) / 1000, body.eventOccurred);
     });
 
+    it('sends an event appended in its own process without waiting for the next poll', async (t) => {
+      // A poll a minute: only the nudge from the append can deliver within the wait below.
+      const { baseUrl, app } = await startServer(t, engine, { PARQEX_WEBHOOK_INTERVAL_MS: '60000' });
+      const receiver = await startReceiver(t);
+      const box = createBox(app.config.secrets.encryptionKey);
+      await createEndpoint({ db: app.db, box, production: false }, sandbox.client(baseUrl).web.client_id, { url: receiver.url });
+      await sandboxTokens(baseUrl);
+      // The first round ran at start, before there was an endpoint or an event.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(receiver.received.length, 0);
+      await app.db.transaction().execute((trx) => appendEvent(trx, { type: 'controller_online', personIds: [sandboxPeople.alex.id], data: { deviceID: 'nudged' } }));
+      await until(() => receiver.received.some((r) => JSON.parse(r.body).deviceID === 'nudged'), 10_000);
+    });
+
     it('retries a 500 on schedule and records every attempt, delivering once (fast clock)', async (t) => {
       const { baseUrl, app } = await startServer(t, engine, { PARQEX_WEBHOOKS: 'false' });
       const receiver = await startReceiver(t, [500, 500, 200]);
