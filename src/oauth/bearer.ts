@@ -2,7 +2,7 @@
 // It reads the adapter's own rows (sealed the same way) in one statement
 // instead of asking oidc-provider for the token, its grant and its client
 // (three statements, three payloads opened, a client instantiated): the
-// provider's storage is ours, and no copy of it is kept in memory, so a
+// provider's storage is ours, and the rows are read on every request, so a
 // revocation is seen by the next request on every process.
 import type { Kysely } from 'kysely';
 import type { Box } from '../security/encryption.ts';
@@ -41,12 +41,27 @@ interface AccessTokenPayload {
   scope?: string;
 }
 
+// A token's sealed payload never changes once written, so what it opens to is kept by the sealed text
+// itself (the row is still read on every request: only the decryption and parsing are saved).
+const OPENED_KEPT = 10_000;
+
 export function bearerVerifier(db: Kysely<Database>, box: Box): BearerVerifier {
+  const opened = new Map<string, AccessTokenPayload & { scopes: ReadonlySet<string> }>();
+  const open = (sealed: string) => {
+    let payload = opened.get(sealed);
+    if (!payload) {
+      const parsed = JSON.parse(box.open(sealed)) as AccessTokenPayload;
+      payload = { ...parsed, scopes: new Set((parsed.scope ?? '').split(' ').filter(Boolean)) };
+      if (opened.size >= OPENED_KEPT) opened.delete(opened.keys().next().value!);
+      opened.set(sealed, payload);
+    }
+    return payload;
+  };
   return async (token) => {
     const now = Math.floor(Date.now() / 1000);
     const row = await findBearerToken(db, hashSecret(token), now);
     if (!row) return undefined;
-    const payload = JSON.parse(box.open(row.payload)) as AccessTokenPayload;
+    const payload = open(row.payload);
     if (payload.kind !== 'AccessToken' || (payload.exp !== undefined && payload.exp <= now)) return undefined;
     // The token must speak for the authorization it is filed under.
     if (payload.grantId !== row.grantId || payload.accountId !== row.personId || payload.clientId !== row.clientId) return undefined;
@@ -56,7 +71,7 @@ export function bearerVerifier(db: Kysely<Database>, box: Box): BearerVerifier {
         clientId: row.clientId,
         clientName: row.clientName,
         grantId: row.grantId,
-        scopes: new Set((payload.scope ?? '').split(' ').filter(Boolean)),
+        scopes: payload.scopes,
       },
       grant: { grantId: row.grantId, personId: row.personId, firstParty: row.firstParty, allDoors: row.allDoors, doorIds: row.doorIds, lastUsedAt: row.lastUsedAt },
     };
