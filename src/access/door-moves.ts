@@ -1,11 +1,14 @@
 // A door move is one record, keyed by its command id: requested, then
 // acknowledged by the controller, then reported done by it; or failed (the
 // controller refused, or the door never got there in time), or expired (no
-// answer). Each transition is one transaction with what it announces: one
-// history row (when the controller answers) and one event (the door's new
-// state when it is reported, or toggle_failed) per move. A change the
-// controller reports without a command behind it is a manual move ("Door
-// Sensor"), never attributed to a command.
+// answer). A report may overtake the ack: it settles the move and frees the
+// door at once (the door did it), and the answer, whatever it says and
+// whenever it comes, then only records the history row. Each transition is
+// one transaction with what it announces: one history row (when the
+// controller answers) and one event (the door's new state when it is
+// reported, or toggle_failed) per move. A change the controller reports
+// without a command behind it is a manual move ("Door Sensor"), never
+// attributed to a command.
 import type { Kysely, Transaction } from 'kysely';
 import { systemClock, type Clock } from '../clock.ts';
 import { appendEvent } from '../events/outbox.ts';

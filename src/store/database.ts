@@ -592,6 +592,7 @@ export interface DoorCommandsTable {
   /** Unix milliseconds. */
   created_at: number;
   expires_at: number;
+  /** When the controller's answer (or its silence) was recorded; null before, even once a report settled the move. */
   finished_at: number | null;
   move: Generated<MoveState>;
   /** Unix milliseconds: an acknowledged move not reported by then failed. */

@@ -9,7 +9,7 @@ import type { CommandAnswer } from '../../src/access/door-commands.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { sandboxDevices, sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
 import type { Database } from '../../src/store/database.ts';
-import { insertPendingCommand } from '../../src/store/repositories/door-commands.ts';
+import { expireStaleCommands, insertPendingCommand } from '../../src/store/repositories/door-commands.ts';
 import { engines } from '../helpers/build-app.ts';
 import { sandboxDatabase } from '../helpers/sandbox-db.ts';
 
@@ -28,10 +28,11 @@ async function setup(t: TestContext, engine: 'sqlite' | 'postgres') {
 async function requested(db: Kysely<Database>, state: 'OPEN' | 'CLOSED' = 'OPEN'): Promise<CommandedMove> {
   const toggleId = randomBytes(16).toString('hex').toUpperCase();
   const now = Date.now();
-  await insertPendingCommand(db, {
+  const claimed = await insertPendingCommand(db, {
     id: toggleId, door_id: garage.id, device_id: deviceA, entity_number: garage.entity_number, person_id: sandboxPeople.alex.id, client_id: null,
     channel: 'ParqEx Web', requested_state: state, idempotency_key: null, created_at: now, expires_at: now + 8000,
   });
+  assert.ok(claimed, 'the door is busy with an earlier command');
   return { toggleId, doorId: garage.id, deviceId: deviceA, personId: sandboxPeople.alex.id, channel: 'ParqEx Web', state };
 }
 
@@ -96,6 +97,43 @@ for (const engine of engines()) {
       assert.deepEqual({ ...(await moveRow(db, move.toggleId)), travel_deadline: null }, { status: 'succeeded', move: 'reported', reason: null, travel_deadline: null });
       assert.equal((await history(db)).length, 1);
       assert.equal((await events(db)).length, 1);
+    });
+
+    it('a report that overtakes the ack frees the door at once: the move succeeded, and the next command may be sent before the ack comes', async (t) => {
+      const { db, deps } = await setup(t, engine);
+      const move = await requested(db);
+      await applyDoorReport(deps, deviceA, report({ state: 'OPEN', commandId: move.toggleId }));
+      assert.deepEqual([(await moveRow(db, move.toggleId)).status, (await moveRow(db, move.toggleId)).move], ['succeeded', 'reported']);
+      // The claim every opening makes (toggle, keypad, plate), refused while the door is busy: it must succeed now.
+      const next = await requested(db, 'CLOSED');
+      // The ack of the first move, after the door was claimed again: recorded once, and the next move untouched.
+      assert.equal(await answer(deps, move, { answered: true, result: 'ok', state: 'OPEN' }), undefined);
+      assert.deepEqual([(await moveRow(db, move.toggleId)).status, (await moveRow(db, move.toggleId)).move], ['succeeded', 'reported']);
+      assert.deepEqual([(await moveRow(db, next.toggleId)).status, (await moveRow(db, next.toggleId)).move], ['pending', 'requested']);
+      assert.deepEqual((await history(db)).map((row) => row.slice(0, 3)), [['ParqEx Web', 1, 'OPEN']]);
+      assert.deepEqual((await events(db)).map((event) => [event.type, event.toggleID]), [['door1_open', move.toggleId]]);
+    });
+
+    for (const [variant, late] of [['a refusal', { answered: true, result: 'jammed', state: 'CLOSED' }], ['no answer', { answered: false }], ['the ack twice', { answered: true, result: 'ok', state: 'OPEN' }]] as const) {
+      it(`a move its report settled stays a success when the answer comes after it, once [${variant}]`, async (t) => {
+        const { db, deps } = await setup(t, engine);
+        const move = await requested(db);
+        await applyDoorReport(deps, deviceA, report({ state: 'OPEN', commandId: move.toggleId }));
+        assert.equal(await answer(deps, move, late), undefined);
+        assert.equal(await answer(deps, move, late), undefined);
+        assert.deepEqual({ ...(await moveRow(db, move.toggleId)), travel_deadline: null }, { status: 'succeeded', move: 'reported', reason: null, travel_deadline: null });
+        assert.deepEqual((await history(db)).map((row) => row.slice(0, 3)), [['ParqEx Web', 1, 'OPEN']]);
+        assert.deepEqual((await events(db)).map((event) => event.type), ['door1_open']);
+      });
+    }
+
+    it('the sweep of commands whose process died never fails a move its report settled', async (t) => {
+      const { db, deps } = await setup(t, engine);
+      const move = await requested(db);
+      await applyDoorReport(deps, deviceA, report({ state: 'OPEN', commandId: move.toggleId }));
+      // Long past the command's deadline, with no answer ever recorded.
+      await expireStaleCommands(db, Date.now() + 60_000, garage.id);
+      assert.deepEqual([(await moveRow(db, move.toggleId)).status, (await moveRow(db, move.toggleId)).move], ['succeeded', 'reported']);
     });
 
     it('a change a 1.1 controller reports without a command id is manual, even with a move in flight to that state', async (t) => {

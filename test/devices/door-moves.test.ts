@@ -6,14 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { compactId } from '../../src/access/ids.ts';
 import type { App } from '../../src/app.ts';
-import { sandboxDoors, sandboxPeople } from '../../src/sandbox/seed.ts';
+import { sandboxDoors, sandboxPeople, sandboxPins } from '../../src/sandbox/seed.ts';
 import { engines, startServer } from '../helpers/build-app.ts';
 import { sandboxController, until } from '../helpers/controllers.ts';
 import { sandboxTokens } from '../helpers/oauth.ts';
 
 const garage = sandboxDoors.garage;
 
-async function toggle(baseUrl: string, token: string, state: 'open' | 'close') {
+async function toggle(baseUrl: string, token: string, state: 'open' | 'closed') {
   const response = await fetch(`${baseUrl}/oauth/v1/endpoints/toggle`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -101,6 +101,25 @@ for (const engine of engines()) {
       ]);
       assert.equal(events[0].reason, 'the door did not report open in time');
       assert.deepEqual({ ...(await moveOf(app, toggleId)) }, { status: 'failed', move: 'failed' });
+    });
+
+    it('frees the door once the report of its move comes, before the ack: the next toggle is carried out, and the late ack changes nothing', async (t) => {
+      const { baseUrl, app } = await startServer(t, engine);
+      const controller = await sandboxController(t, app, 'a');
+      const { access_token } = await sandboxTokens(baseUrl);
+      // A slow link: the door moves at once, its answer comes well after its state report.
+      controller.failures.lateAckMs = 1500;
+      await controller.enterPin(garage.entity_number, sandboxPins.alex);
+      await until(async () => (await garageEvents(app)).length === 1);
+      const keypad = await app.db.selectFrom('door_commands').select(['id', 'finished_at']).where('door_id', '=', garage.id).executeTakeFirstOrThrow();
+      assert.equal(keypad.finished_at, null, 'the keypad move is reported before its ack');
+      const closing = await toggle(baseUrl, access_token, 'closed');
+      await until(async () => (await app.db.selectFrom('door_commands').select('finished_at').where('id', '=', keypad.id).executeTakeFirstOrThrow()).finished_at !== null);
+      await until(async () => (await garageEvents(app)).length === 2);
+      await sleep(200); // nothing more may follow
+      assert.deepEqual((await garageEvents(app)).map((event) => [event.type, event.toggleID, event.channel]), [['door1_open', keypad.id, 'Keypad'], ['door1_close', closing, 'API: Sandbox Smart Home']]);
+      assert.deepEqual((await historyRows(app)).map(String).sort(), [['Keypad', sandboxPeople.alex.id, 1, 'OPEN'], ['API: Sandbox Smart Home', sandboxPeople.alex.id, 1, 'CLOSED']].map(String).sort());
+      assert.deepEqual({ ...(await moveOf(app, keypad.id)) }, { status: 'succeeded', move: 'reported' });
     });
 
     it('matches the reports of a 1.0 controller (no command ids) to the move in flight on that door, and nothing else', async (t) => {

@@ -34,6 +34,8 @@ export interface Failures {
   slowMs?: number;
   /** The door moves but no answer is sent. */
   dropAck?: boolean;
+  /** The door moves at once but its answer comes this late (a slow link): its state report overtakes it. */
+  lateAckMs?: number;
   /** Commands are received and ignored. */
   ignoreCommands?: boolean;
 }
@@ -194,7 +196,9 @@ export class SimulatedController {
     }
     this.#seen.set(command.command_id, ack);
     this.onCommand?.(command, ack, false);
-    if (!this.failures.dropAck) void this.#publish('acks', ack);
+    if (this.failures.dropAck) return;
+    if (this.failures.lateAckMs) setTimeout(() => void this.#publish('acks', ack), this.failures.lateAckMs);
+    else void this.#publish('acks', ack);
   }
 
   /** The relay fires now; the door reaches its position after travelling. */

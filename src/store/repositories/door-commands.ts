@@ -19,10 +19,11 @@ export async function insertPendingCommand(db: Kysely<Database>, row: NewCommand
 /**
  * The controller said it did it: the toggle succeeded. The move is then
  * travelling until `travelDeadline` (null: the ack settles it, a controller
- * that cannot report command ids). A report may have overtaken the ack; it
- * stays reported. A success recorded late (the database was away when the ack
- * came) overrides the sweep that took the silence for an expiry. False when
- * the move was already settled otherwise.
+ * that cannot report command ids). A report may have overtaken the ack: the
+ * move stays reported, and this records the answer (its `finished_at`) once.
+ * A success recorded late (the database was away when the ack came) overrides
+ * the sweep that took the silence for an expiry. False when the move was
+ * already settled otherwise, or its answer recorded.
  */
 export async function acknowledgeMove(db: Kysely<Database>, id: string, at: number, travelDeadline: number | null): Promise<boolean> {
   const result = await db.updateTable('door_commands')
@@ -32,7 +33,7 @@ export async function acknowledgeMove(db: Kysely<Database>, id: string, at: numb
       travel_deadline: travelDeadline,
     }))
     .where('id', '=', id)
-    .where((eb) => eb.or([eb('status', '=', PENDING_COMMAND), eb('move', '=', 'expired')]))
+    .where((eb) => eb.or([eb('status', '=', PENDING_COMMAND), eb('move', '=', 'expired'), eb.and([eb('move', '=', 'reported'), eb('finished_at', 'is', null)])]))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
@@ -44,9 +45,14 @@ export async function failMove(db: Kysely<Database>, id: string, move: 'failed' 
   return result.numUpdatedRows > 0n;
 }
 
-/** The controller reported the door done by this command; false when the move was settled already (or never ours to settle). */
+/**
+ * The controller reported the door done by this command: the command
+ * succeeded, and no longer holds the door, whether or not its ack has come
+ * (`finished_at` stays null until it does). False when the move was settled
+ * already (or never ours to settle).
+ */
 export async function reportMove(db: Kysely<Database>, id: string): Promise<boolean> {
-  const result = await db.updateTable('door_commands').set({ move: 'reported' })
+  const result = await db.updateTable('door_commands').set({ move: 'reported', status: 'succeeded' })
     .where('id', '=', id).where('move', 'in', ['requested', 'acknowledged']).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
