@@ -74,10 +74,8 @@ export async function updateVehicle(db: Kysely<Database>, personId: string, vehi
   return db.transaction().execute(async (trx) => {
     const vehicle = id ? await findVehicleOfPerson(trx, personId, id) : undefined;
     if (!vehicle) throw new DomainError('not_found', 'No such vehicle.');
-    if (changes.plate !== undefined && changes.plate !== vehicle.plate && (await vehiclesOfPerson(trx, personId)).some((other) => other.plate === changes.plate)) {
-      throw duplicatePlate(changes.plate);
-    }
-    await updateVehicleOfPerson(trx, personId, vehicle.id, changes);
+    // Only a new plate can be taken; the unique index answers, even for a change made at the same instant.
+    if (!(await updateVehicleOfPerson(trx, personId, vehicle.id, changes))) throw duplicatePlate(changes.plate ?? vehicle.plate);
     return { ...vehicle, ...changes };
   });
 }

@@ -2,18 +2,13 @@
 import type { Kysely } from 'kysely';
 import type { Database, DoorState, MoveState } from '../database.ts';
 import { PENDING_COMMAND } from '../partial-index-values.ts';
+import { writeUnlessTaken } from '../unique-violation.ts';
 
 export type NewCommand = Omit<Database['door_commands'], 'status' | 'reason' | 'finished_at' | 'move' | 'travel_deadline'>;
 
 /** False when the door already has an unanswered command (the partial unique index), or the key was used. */
 export async function insertPendingCommand(db: Kysely<Database>, row: NewCommand): Promise<boolean> {
-  try {
-    await db.insertInto('door_commands').values({ ...row, status: 'pending', reason: null, finished_at: null, move: 'requested', travel_deadline: null }).execute();
-    return true;
-  } catch (error) {
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
+  return writeUnlessTaken(() => db.insertInto('door_commands').values({ ...row, status: 'pending', reason: null, finished_at: null, move: 'requested', travel_deadline: null }).execute());
 }
 
 /**
@@ -107,9 +102,4 @@ export async function expireStaleCommands(db: Kysely<Database>, now: number, doo
 
 export async function deleteCommandsBefore(db: Kysely<Database>, before: number): Promise<void> {
   await db.deleteFrom('door_commands').where('created_at', '<', before).where('status', '!=', PENDING_COMMAND).where('move', '!=', 'acknowledged').execute();
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const { code, message } = error as { code?: string; message?: string };
-  return code === '23505' || code === 'ERR_SQLITE_ERROR' && /UNIQUE constraint failed/.test(message ?? '') || /UNIQUE constraint failed/.test(message ?? '');
 }

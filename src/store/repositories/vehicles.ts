@@ -2,6 +2,7 @@
 // owner is in every query: nobody reads or deletes another person's vehicle.
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import { writeUnlessTaken } from '../unique-violation.ts';
 
 const columns = ['id', 'plate', 'region', 'make', 'model', 'color'] as const;
 
@@ -43,7 +44,8 @@ export async function countVehiclesOfPerson(db: Kysely<Database>, personId: stri
   return Number(row.count);
 }
 
-export async function updateVehicleOfPerson(db: Kysely<Database>, personId: string, vehicleId: string, changes: Partial<Pick<Database['vehicles'], 'plate' | 'region' | 'make' | 'model' | 'color'>>): Promise<void> {
-  if (Object.keys(changes).length === 0) return;
-  await db.updateTable('vehicles').set(changes).where('person_id', '=', personId).where('id', '=', vehicleId).execute();
+/** False when the person already has a vehicle with the new plate (another change may have given it at the same instant). */
+export async function updateVehicleOfPerson(db: Kysely<Database>, personId: string, vehicleId: string, changes: Partial<Pick<Database['vehicles'], 'plate' | 'region' | 'make' | 'model' | 'color'>>): Promise<boolean> {
+  if (Object.keys(changes).length === 0) return true;
+  return writeUnlessTaken(() => db.updateTable('vehicles').set(changes).where('person_id', '=', personId).where('id', '=', vehicleId).execute());
 }
