@@ -172,6 +172,21 @@ for (const engine of engines()) {
       await assert.rejects(confirmEmailChange(deps, token), (error: DomainError) => error.code === 'invalid');
       assert.equal((await findPersonById(db, sandboxPeople.sam.id))?.email, sandboxPeople.sam.email);
     });
+
+    it('gives the address to one of several logins confirming it at once, and refuses the others as taken', async (t) => {
+      const { db, deps, sent, tokenIn } = await identity(t, engine);
+      const people = [sandboxPeople.alex, sandboxPeople.sam, sandboxPeople.nora, sandboxPeople.gia];
+      for (const person of people) await requestEmailChange(deps, person.id, { email: 'shared@example.com', clientAddress: '127.0.0.1' });
+      const tokens = sent.map((message) => tokenIn(message, '/account/email'));
+      // A connection each, open already, as in a server that has been running: the confirmations then overlap.
+      await Promise.all(tokens.map(() => db.transaction().execute((trx) => findPersonById(trx, sandboxPeople.sam.id))));
+      const results = await Promise.allSettled(tokens.map((token) => confirmEmailChange(deps, token)));
+      assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
+      for (const result of results) {
+        if (result.status === 'rejected') assert.ok(result.reason instanceof DomainError && result.reason.code === 'invalid', String(result.reason));
+      }
+      assert.equal((await db.selectFrom('people').select('id').where('email', '=', 'shared@example.com').execute()).length, 1);
+    });
   });
 
   describe(`new accounts [${engine}]`, () => {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, NewPerson, Person } from '../database.ts';
 import { prepared } from '../prepared.ts';
+import { writeUnlessTaken } from '../unique-violation.ts';
 
 export type PublicPerson = Omit<Person, 'password_hash'>;
 
@@ -45,10 +46,7 @@ export async function setNames(db: Kysely<Database>, id: string, names: { first_
   await db.updateTable('people').set(names).where('id', '=', id).execute();
 }
 
-/** False when another login holds the address; the unique index on email still stops a race between two changes. */
+/** False when another login holds the address, also one that took it at the same instant (the unique index on email answers). */
 export async function setEmail(db: Kysely<Database>, id: string, email: string): Promise<boolean> {
-  const taken = await db.selectFrom('people').select('id').where('email', '=', email.toLowerCase()).where('id', '!=', id).executeTakeFirst();
-  if (taken) return false;
-  await db.updateTable('people').set({ email: email.toLowerCase() }).where('id', '=', id).execute();
-  return true;
+  return writeUnlessTaken(() => db.updateTable('people').set({ email: email.toLowerCase() }).where('id', '=', id).execute());
 }
