@@ -12,7 +12,7 @@ import { benchDoorId, benchDoorLayout } from '../src/store/repositories/bench-da
 import { sandboxTokens } from '../test/helpers/oauth.ts';
 import { benchDatabase, type BenchDatabase } from './support/bench-database.ts';
 import { lineChart, type Series } from './support/charts.ts';
-import { startChild } from './support/children.ts';
+import { compileCacheEnv, startChild } from './support/children.ts';
 import { historySubjects, openBenchDatabase } from './support/history-queries.ts';
 import { cannon, curveSettings, measureTogether, median, settings, type Measured, type Subject } from './support/load.ts';
 import type { ParqexInfo } from './support/parqex-process.ts';
@@ -92,7 +92,7 @@ export async function generatedDataFigures(report: Report, engine: string): Prom
     const coldStarts: number[] = [];
     for (let i = 0; i < 3; i += 1) {
       const began = performance.now();
-      const server = await startChild<{ baseUrl: string }>(here('./support/parqex-process.ts'), { env: { BENCH_COLD_START: '1', BENCH_ENV: JSON.stringify(database.env) } });
+      const server = await startChild<{ baseUrl: string }>(here('./support/parqex-process.ts'), { env: { ...compileCacheEnv, BENCH_COLD_START: '1', BENCH_ENV: JSON.stringify(database.env) } });
       const ready = await fetch(`${server.info.baseUrl}/readyz`);
       coldStarts.push(Math.round(performance.now() - began));
       if (ready.status !== 200) throw new Error(`/readyz answered ${ready.status}`);

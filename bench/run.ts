@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem, release } from 'node:os';
 import { createInterface } from 'node:readline';
 import { compactId } from '../src/access/ids.ts';
-import { startChild } from './support/children.ts';
+import { compileCacheEnv, startChild } from './support/children.ts';
 import { cannon, measureTogether, median, settings, type Measured, type Subject } from './support/load.ts';
 import { mqttRoundTrips, type BrokerLogin } from './support/mqtt-round-trip.ts';
 import { refreshChains } from './support/refresh-chains.ts';
@@ -123,7 +123,7 @@ if (process.env.BENCH_WEBHOOKS !== '0') {
   const coldStarts: number[] = [];
   for (let i = 0; i < 3; i += 1) {
     const began = performance.now();
-    const server = await startChild<ParqexInfo>(here('./support/parqex-process.ts'), { env: { BENCH_COLD_START: '1' } });
+    const server = await startChild<ParqexInfo>(here('./support/parqex-process.ts'), { env: { ...compileCacheEnv, BENCH_COLD_START: '1' } });
     coldStarts.push(Math.round(performance.now() - began));
     await server.stop();
   }

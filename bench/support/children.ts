@@ -1,7 +1,12 @@
 // Starts a bench process and reads the line it prints when ready (libraries may print other lines first).
 export const READY = 'bench-ready ';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+
+/** A server started as `bin/parqex.js` starts one: with V8's compile cache in its default folder (cold starts are timed with it). */
+export const compileCacheEnv = { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
 
 export interface Child<T> {
   info: T;
