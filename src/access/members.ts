@@ -18,6 +18,7 @@ import { findPersonById } from '../store/repositories/people.ts';
 import { deleteExclusionsOfLeavingMember } from '../store/repositories/lpr.ts';
 import { deleteClaim } from '../store/repositories/pin-claims.ts';
 import { requireAdmin } from './accounts.ts';
+import { cursorAfter, pageOf, readCursor, readLimit } from './lists.ts';
 import { revokePassesOfLeavingMember } from './guests/passes.ts';
 import { presentPolicy, type GuestPolicy } from './guests/policy.ts';
 import { DomainError } from './errors.ts';
@@ -79,33 +80,22 @@ export interface MemberPage {
   nextCursor: string | null;
 }
 
-export const defaultMemberLimit = 50;
-
 type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
+
+const personIdPattern = /^[0-9a-f-]{36}$/;
 
 /** A page of the account's members, newest first (phase2.md section 0, Lists). */
 export async function listMembers(db: Kysely<Database>, adminId: string, accountId: string, page: { limit?: number; cursor?: string } = {}): Promise<MemberPage> {
   await requireAdmin(db, adminId, accountId);
-  const limit = page.limit ?? defaultMemberLimit;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new DomainError('invalid', 'Invalid limit: a whole number from 1 to 200.');
-  const before = page.cursor === undefined ? undefined : readCursor(page.cursor);
-  const rows = await membersOfAccount(db, accountId, limit + 1, before);
-  const shown = rows.slice(0, limit);
-  const last = shown.at(-1);
-  return {
-    members: shown.map(presentMember),
-    nextCursor: rows.length > limit && last ? Buffer.from(`${last.created_at}.${last.person_id}`).toString('base64url') : null,
-  };
+  const limit = readLimit(page.limit);
+  const before = page.cursor === undefined ? undefined : readCursor(page.cursor, personIdPattern);
+  const rows = await membersOfAccount(db, accountId, limit + 1, before && { createdAt: before.at, personId: before.id });
+  const { items, nextCursor } = pageOf(rows, limit, false, (last) => cursorAfter(last.created_at, last.person_id));
+  return { members: items.map(presentMember), nextCursor };
 }
 
 function presentMember(row: MemberRow): Member {
   return { personId: row.person_id, firstName: row.first_name, lastName: row.last_name, email: row.email, role: row.role, permissions: permissionsOf(row), pinActive: row.pin_lookup !== null };
-}
-
-function readCursor(cursor: string): { createdAt: number; personId: string } {
-  const match = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new DomainError('invalid', 'Invalid cursor: give the next_cursor of the previous page.');
-  return { createdAt: Number(match[1]), personId: match[2]! };
 }
 
 interface MemberDeps {

@@ -67,24 +67,5 @@ export const bearerSecurity = [{ bearer: [] }];
 /** `account_id` of a Phase 2 route acting on one account (phase2.md section 0, Account). */
 export const accountIdField = Type.String({ maxLength: 64, description: 'The account, 32 hex digits or a dashed UUID; optional for a member of exactly one account' });
 
-/** Query fields of a paged Phase 2 list with a csv export (phase2.md section 0, Lists). */
-export const listQueryFields = {
-  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: '1 to 200, 50 by default' })),
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'next_cursor of the previous page' })),
-  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: every matching item (at most 10,000, else 400) as text/csv with a header row; cells starting = + - @ are prefixed with \'' })),
-};
-
-/** What a list's query asks for, as the domain's list functions take it. */
-export function listPage(query: { limit?: string; cursor?: string; format?: 'json' | 'csv' }): { limit?: number; cursor?: string; all: boolean } {
-  return { limit: query.limit === undefined ? undefined : Number(query.limit), cursor: query.cursor, all: query.format === 'csv' };
-}
-
 /** The refusals of a Phase 2 route acting on an account. */
 export const codedErrors = { 400: codedErrorEnvelope, 401: codedErrorEnvelope, 403: codedErrorEnvelope, 404: codedErrorEnvelope };
-
-export const nextCursor = Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last' });
-
-/** A list's 200: the JSON page, or the csv export. */
-export function listResponse<Data extends TSchema>(page: Data) {
-  return { content: { 'application/json': { schema: successEnvelope(page) }, 'text/csv': { schema: Type.String({ description: 'With format=csv' }) } } };
-}

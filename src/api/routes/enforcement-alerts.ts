@@ -3,11 +3,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { alertStates, getAlert, listAlerts } from '../../access/enforcer/alerts.ts';
-import { sendCsv } from '../csv.ts';
 import { ApiAlert, describeMembers, enforcerActor, presentAlert, tags } from '../enforcement-schemas.ts';
 import { unixNow } from '../format.ts';
 import type { ApiDeps } from '../index.ts';
-import { accountIdField, bearerSecurity, codedErrors, listPage, listQueryFields, listResponse, nextCursor, successEnvelope } from '../schemas.ts';
+import { listOf, listPage, listQueryFields } from '../lists.ts';
+import { accountIdField, bearerSecurity, codedErrors, successEnvelope } from '../schemas.ts';
 
 const ListQuery = Type.Object({
   account_id: Type.Optional(accountIdField),
@@ -17,7 +17,11 @@ const ListQuery = Type.Object({
 const AccountQuery = Type.Object({ account_id: Type.Optional(accountIdField) }, { additionalProperties: false });
 export const AlertParams = Type.Object({ alert_id: Type.String({ maxLength: 64 }) });
 
-const csvHeader = ['id', 'trigger', 'door_id', 'door_name', 'plate', 'read_id', 'state', 'occurrences', 'opened_at', 'last_at', 'resolved_by', 'resolved_at', 'reason', 'note', 'notice_id'];
+const alertList = listOf('alerts', ApiAlert, presentAlert, {
+  filename: 'alerts.csv',
+  header: ['id', 'trigger', 'door_id', 'door_name', 'plate', 'read_id', 'state', 'occurrences', 'opened_at', 'last_at', 'resolved_by', 'resolved_at', 'reason', 'note', 'notice_id'],
+  row: (a) => [a.id, a.trigger, a.door?.id ?? null, a.door?.name ?? null, a.plate, a.read_id, a.state, a.occurrences, a.opened_at, a.last_at, a.resolved_by, a.resolved_at, a.reason, a.note, a.notice_id],
+});
 
 export async function enforcementAlertRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.get<{ Querystring: Static<typeof ListQuery> }>('/enforcement/alerts', {
@@ -26,18 +30,12 @@ export async function enforcementAlertRoutes(app: FastifyInstance, deps: ApiDeps
       tags, summary: 'List the enforcement alerts',
       description: `${describeMembers} Newest first. Opened by a refused plate read (unauthorized_vehicle), a watchlisted plate's read (watchlist_hit), the keypad's guess limit (wrong_pin) and a door forced open (forced_open); a repeat within an hour of an open alert's last occurrence (same trigger, and plate or door) raises its occurrences.`,
       security: bearerSecurity, querystring: ListQuery,
-      response: { 200: listResponse(Type.Object({ alerts: Type.Array(ApiAlert), next_cursor: nextCursor })), ...codedErrors },
+      response: { 200: alertList.response, ...codedErrors },
     },
   }, async (request, reply) => {
     const { query } = request;
     const page = await listAlerts(deps.enforcer, await enforcerActor(deps, request, query.account_id), { state: query.state, ...listPage(query) });
-    const alerts = page.items.map(presentAlert);
-    if (query.format === 'csv') {
-      return sendCsv(reply, 'alerts.csv', csvHeader, alerts.map((a) => [
-        a.id, a.trigger, a.door?.id ?? null, a.door?.name ?? null, a.plate, a.read_id, a.state, a.occurrences, a.opened_at, a.last_at, a.resolved_by, a.resolved_at, a.reason, a.note, a.notice_id,
-      ]));
-    }
-    return { success: true as const, timestamp: unixNow(), data: { alerts, next_cursor: page.nextCursor } };
+    return alertList.send(reply, query, page);
   });
 
   app.get<{ Params: Static<typeof AlertParams>; Querystring: Static<typeof AccountQuery> }>('/enforcement/alerts/:alert_id', {

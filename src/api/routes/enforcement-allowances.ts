@@ -3,12 +3,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { addAllowance, allowanceCategories, changeAllowance, endAllowance, listAllowances, maxActiveAllowances, maxAllowanceText } from '../../access/enforcer/allowances.ts';
-import { sendCsv } from '../csv.ts';
 import { ApiAllowance, describeAdmin, describeMembers, enforcerActor, presentAllowance, tags } from '../enforcement-schemas.ts';
 import { unixNow } from '../format.ts';
 import { idempotencyErrors, idempotencyHeaders, idempotent } from '../idempotency.ts';
 import type { ApiDeps } from '../index.ts';
-import { accountIdField, bearerSecurity, codedErrorEnvelope, codedErrors, listPage, listQueryFields, listResponse, nextCursor, successEnvelope } from '../schemas.ts';
+import { listOf, listPage, listQueryFields } from '../lists.ts';
+import { accountIdField, bearerSecurity, codedErrorEnvelope, codedErrors, successEnvelope } from '../schemas.ts';
 
 const time = (description: string) => Type.Union([Type.String({ maxLength: 40, description: `${description}: ISO 8601 or "YYYY-MM-DD HH:MM:SS", UTC` }), Type.Null()]);
 const changeable = {
@@ -37,7 +37,11 @@ const ListQuery = Type.Object({
   ...listQueryFields,
 }, { additionalProperties: false });
 
-const csvHeader = ['id', 'plate', 'region', 'category', 'holder_name', 'unit', 'note', 'starts_at', 'ends_at', 'admit_door_ids', 'created_at'];
+const allowanceList = listOf('allowances', ApiAllowance, presentAllowance, {
+  filename: 'allowances.csv',
+  header: ['id', 'plate', 'region', 'category', 'holder_name', 'unit', 'note', 'starts_at', 'ends_at', 'admit_door_ids', 'created_at'],
+  row: (a) => [a.id, a.plate, a.region, a.category, a.holder_name, a.unit, a.note, a.starts_at, a.ends_at, a.admit_door_ids.join(' '), a.created_at],
+});
 
 export async function enforcementAllowanceRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const idempotency = idempotent({ db: deps.db, box: deps.settings.box }, { owner: (request) => ({ clientId: request.principal!.clientId, personId: request.principal!.personId }) });
@@ -46,17 +50,13 @@ export async function enforcementAllowanceRoutes(app: FastifyInstance, deps: Api
     config: { domainCodes: true },
     schema: {
       tags, summary: 'List the allowances', description: `${describeMembers} Newest first.`, security: bearerSecurity, querystring: ListQuery,
-      response: { 200: listResponse(Type.Object({ allowances: Type.Array(ApiAllowance), next_cursor: nextCursor })), ...codedErrors },
+      response: { 200: allowanceList.response, ...codedErrors },
     },
   }, async (request, reply) => {
     const { query } = request;
     const actor = await enforcerActor(deps, request, query.account_id);
     const page = await listAllowances(deps.enforcer, actor, { plate: query.plate, active: query.active === undefined ? undefined : query.active === 'true', ...listPage(query) });
-    const allowances = page.items.map(presentAllowance);
-    if (query.format === 'csv') {
-      return sendCsv(reply, 'allowances.csv', csvHeader, allowances.map((a) => [a.id, a.plate, a.region, a.category, a.holder_name, a.unit, a.note, a.starts_at, a.ends_at, a.admit_door_ids.join(' '), a.created_at]));
-    }
-    return { success: true as const, timestamp: unixNow(), data: { allowances, next_cursor: page.nextCursor } };
+    return allowanceList.send(reply, query, page);
   });
 
   app.post<{ Body: Static<typeof NewAllowance> }>('/enforcement/allowances', {

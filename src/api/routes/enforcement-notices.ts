@@ -3,12 +3,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { finalStatuses, getNotice, issueNotice, listNotices, openStatuses, type NoticeDetail } from '../../access/enforcer/notices.ts';
-import { sendCsv } from '../csv.ts';
 import { ApiNotice, NoticeParams, describeMembers, enforcerActor, noticeFields, presentNotice, tags } from '../enforcement-schemas.ts';
 import { apiTimestamp, unixNow } from '../format.ts';
 import { idempotencyErrors, idempotencyHeaders, idempotent } from '../idempotency.ts';
 import type { ApiDeps } from '../index.ts';
-import { accountIdField, bearerSecurity, codedErrorEnvelope, codedErrors, listPage, listQueryFields, listResponse, nextCursor, successEnvelope } from '../schemas.ts';
+import { listOf, listPage, listQueryFields } from '../lists.ts';
+import { accountIdField, bearerSecurity, codedErrorEnvelope, codedErrors, successEnvelope } from '../schemas.ts';
 
 const NewNotice = Type.Object({ account_id: Type.Optional(accountIdField), ...noticeFields }, { additionalProperties: false });
 const ListQuery = Type.Object({
@@ -31,7 +31,11 @@ const NoticeDetailData = Type.Intersect([ApiNotice, Type.Object({
   }), { description: 'Append-only; the bytes at GET …/evidence/{evidence_id}' }),
 })]);
 
-const csvHeader = ['id', 'number', 'kind', 'plate', 'region', 'make', 'model', 'color', 'location', 'description', 'observed_at', 'issued_by', 'status', 'amount', 'alert_id', 'override_reason', 'created_at', 'updated_at'];
+const noticeList = listOf('notices', ApiNotice, presentNotice, {
+  filename: 'notices.csv',
+  header: ['id', 'number', 'kind', 'plate', 'region', 'make', 'model', 'color', 'location', 'description', 'observed_at', 'issued_by', 'status', 'amount', 'alert_id', 'override_reason', 'created_at', 'updated_at'],
+  row: (n) => [n.id, n.number, n.kind, n.plate, n.region, n.make, n.model, n.color, n.location, n.description, n.observed_at, n.issued_by, n.status, n.amount, n.alert_id, n.override_reason, n.created_at, n.updated_at],
+});
 
 const personOut = (ref: NoticeDetail['remarks'][number]['person']) => ref && { id: ref.id, first_name: ref.firstName, last_name: ref.lastName };
 
@@ -66,18 +70,12 @@ export async function enforcementNoticeRoutes(app: FastifyInstance, deps: ApiDep
     config: { domainCodes: true },
     schema: {
       tags, summary: 'List the parking notices', description: `${describeMembers} Newest first.`, security: bearerSecurity, querystring: ListQuery,
-      response: { 200: listResponse(Type.Object({ notices: Type.Array(ApiNotice), next_cursor: nextCursor })), ...codedErrors },
+      response: { 200: noticeList.response, ...codedErrors },
     },
   }, async (request, reply) => {
     const { query } = request;
     const page = await listNotices(deps.enforcer, await enforcerActor(deps, request, query.account_id), { status: query.status, plate: query.plate, from: query.from, to: query.to, ...listPage(query) });
-    const notices = page.items.map(presentNotice);
-    if (query.format === 'csv') {
-      return sendCsv(reply, 'notices.csv', csvHeader, notices.map((n) => [
-        n.id, n.number, n.kind, n.plate, n.region, n.make, n.model, n.color, n.location, n.description, n.observed_at, n.issued_by, n.status, n.amount, n.alert_id, n.override_reason, n.created_at, n.updated_at,
-      ]));
-    }
-    return { success: true as const, timestamp: unixNow(), data: { notices, next_cursor: page.nextCursor } };
+    return noticeList.send(reply, query, page);
   });
 
   app.get<{ Params: Static<typeof NoticeParams>; Querystring: Static<typeof AccountQuery> }>('/enforcement/notices/:notice_id', {

@@ -5,10 +5,10 @@ import { guestKinds, issuePass, listPasses, maxGuestNameLength, maxNoteLength, m
 import { passStatuses } from '../../access/guests/status.ts';
 import { compactId } from '../../access/ids.ts';
 import { scopedAccount } from '../auth.ts';
-import { sendCsv } from '../csv.ts';
 import { apiTimestamp, unixNow } from '../format.ts';
 import type { ApiDeps } from '../index.ts';
-import { accountIdField, bearerSecurity, codedErrorEnvelope, codedErrors, listPage, listQueryFields, listResponse, nextCursor, successEnvelope } from '../schemas.ts';
+import { listOf, listPage, listQueryFields } from '../lists.ts';
+import { accountIdField, bearerSecurity, codedErrorEnvelope, codedErrors, successEnvelope } from '../schemas.ts';
 
 export function guestDeps(deps: ApiDeps): GuestDeps {
   return { db: deps.db, clock: deps.clock, box: deps.settings.box, pinKey: deps.settings.pinKey, mailer: deps.mailer, publicUrl: deps.publicUrl };
@@ -79,7 +79,11 @@ const ListQuery = Type.Object({
   ...listQueryFields,
 }, { additionalProperties: false });
 
-const csvHeader = ['id', 'created_at', 'issuer_id', 'guest_name', 'guest_email', 'kind', 'starts_at', 'ends_at', 'door_ids', 'plate', 'status', 'uses', 'note'];
+const passList = listOf('guest_passes', GuestPassData, presentPass, {
+  filename: 'guest-passes.csv',
+  header: ['id', 'created_at', 'issuer_id', 'guest_name', 'guest_email', 'kind', 'starts_at', 'ends_at', 'door_ids', 'plate', 'status', 'uses', 'note'],
+  row: (pass) => [pass.id, pass.created_at, pass.issuer.id, pass.guest.name, pass.guest.email, pass.kind, pass.starts_at, pass.ends_at, pass.door_ids.join(' '), pass.plate, pass.status, pass.uses, pass.note],
+});
 
 export const describeAccess = 'The `manageguests` scope; the account\'s Admin (any door) or a User with the guests permission (doors they may use).';
 export const passErrors = { ...codedErrors, 409: codedErrorEnvelope };
@@ -108,18 +112,12 @@ export async function guestPassRoutes(app: FastifyInstance, deps: ApiDeps): Prom
       tags: ['Guest passes'], summary: 'List guest passes',
       description: `${describeAccess} Your own passes; the Admin's by default all of the account's (issuer=all from a User: 403). Newest first.`,
       security: bearerSecurity, querystring: ListQuery,
-      response: { 200: listResponse(Type.Object({ guest_passes: Type.Array(GuestPassData), next_cursor: nextCursor })), ...codedErrors },
+      response: { 200: passList.response, ...codedErrors },
     },
   }, async (request, reply) => {
     const { query } = request;
     const accountId = await scopedAccount(deps.db, request, query.account_id, 'manageguests');
     const page = await listPasses(guestDeps(deps), { accountId, personId: request.principal!.personId, issuer: query.issuer, status: query.status, plate: query.plate, ...listPage(query) });
-    const passes = page.passes.map(presentPass);
-    if (query.format === 'csv') {
-      return sendCsv(reply, 'guest-passes.csv', csvHeader, passes.map((pass) => [
-        pass.id, pass.created_at, pass.issuer.id, pass.guest.name, pass.guest.email, pass.kind, pass.starts_at, pass.ends_at, pass.door_ids.join(' '), pass.plate, pass.status, pass.uses, pass.note,
-      ]));
-    }
-    return { success: true as const, timestamp: unixNow(), data: { guest_passes: passes, next_cursor: page.nextCursor } };
+    return passList.send(reply, query, { items: page.passes, nextCursor: page.nextCursor });
   });
 }

@@ -6,10 +6,10 @@ import { requireGrantedDoor } from '../../access/acting-account.ts';
 import { compactId } from '../../access/ids.ts';
 import { readDecisions, searchReads, type PlateRead } from '../../access/plate-reads.ts';
 import { scopedAccount } from '../auth.ts';
-import { sendCsv } from '../csv.ts';
-import { apiTimestamp, unixNow } from '../format.ts';
+import { apiTimestamp } from '../format.ts';
 import type { ApiDeps } from '../index.ts';
-import { accountIdField, bearerSecurity, codedErrors, listPage, listQueryFields, listResponse, nextCursor } from '../schemas.ts';
+import { listOf, listPage, listQueryFields } from '../lists.ts';
+import { accountIdField, bearerSecurity, codedErrors } from '../schemas.ts';
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
 const ReadData = Type.Object({
@@ -41,8 +41,6 @@ const Query = Type.Object({
   ...listQueryFields,
 }, { additionalProperties: false });
 
-const csvHeader = ['id', 'occurred_at', 'device_id', 'entity_number', 'door_id', 'door_name', 'plate', 'plate_key', 'region', 'confidence', 'direction', 'decision', 'reason', 'basis', 'basis_id', 'person_id', 'first_name', 'last_name', 'near_matches'];
-
 function present(read: PlateRead) {
   return {
     id: read.id, device_id: compactId(read.deviceId), entity_number: read.entityNumber, door: read.door && { id: compactId(read.door.id), name: read.door.name },
@@ -53,6 +51,15 @@ function present(read: PlateRead) {
   };
 }
 
+const readList = listOf('reads', ReadData, present, {
+  filename: 'lpr-reads.csv',
+  header: ['id', 'occurred_at', 'device_id', 'entity_number', 'door_id', 'door_name', 'plate', 'plate_key', 'region', 'confidence', 'direction', 'decision', 'reason', 'basis', 'basis_id', 'person_id', 'first_name', 'last_name', 'near_matches'],
+  row: (read) => [
+    read.id, read.occurred_at, read.device_id, read.entity_number, read.door?.id ?? null, read.door?.name ?? null, read.plate, read.plate_key, read.region, read.confidence,
+    read.direction, read.decision, read.reason, read.basis, read.basis_id, read.person?.id ?? null, read.person?.first_name ?? null, read.person?.last_name ?? null, read.near_matches.join(' '),
+  ],
+});
+
 export async function lprReadsRoute(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.get<{ Querystring: Static<typeof Query> }>('/lpr/reads', {
     config: { domainCodes: true },
@@ -60,7 +67,7 @@ export async function lprReadsRoute(app: FastifyInstance, deps: ApiDeps): Promis
       tags: ['LPR'], summary: 'Search the plate reads',
       description: 'The `lpr` scope; the account\'s Admin and members with the enforcement permission (another member 403, anyone else 404). Newest first; a door not the account\'s is 404.',
       security: bearerSecurity, querystring: Query,
-      response: { 200: listResponse(Type.Object({ reads: Type.Array(ReadData), next_cursor: nextCursor })), ...codedErrors },
+      response: { 200: readList.response, ...codedErrors },
     },
   }, async (request, reply) => {
     const { query } = request;
@@ -69,13 +76,6 @@ export async function lprReadsRoute(app: FastifyInstance, deps: ApiDeps): Promis
     const page = await searchReads(deps.db, { personId: request.principal!.personId, clientId: request.principal!.clientId }, {
       accountId, doorId: query.door_id, plate: query.plate, decision: query.decision, from: query.from, to: query.to, ...listPage(query),
     });
-    const reads = page.items.map(present);
-    if (query.format === 'csv') {
-      return sendCsv(reply, 'lpr-reads.csv', csvHeader, reads.map((read) => [
-        read.id, read.occurred_at, read.device_id, read.entity_number, read.door?.id ?? null, read.door?.name ?? null, read.plate, read.plate_key, read.region, read.confidence,
-        read.direction, read.decision, read.reason, read.basis, read.basis_id, read.person?.id ?? null, read.person?.first_name ?? null, read.person?.last_name ?? null, read.near_matches.join(' '),
-      ]));
-    }
-    return { success: true as const, timestamp: unixNow(), data: { reads, next_cursor: page.nextCursor } };
+    return readList.send(reply, query, page);
   });
 }

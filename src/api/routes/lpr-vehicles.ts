@@ -5,10 +5,9 @@ import { Type, type Static } from 'typebox';
 import { compactId } from '../../access/ids.ts';
 import { listAccountVehicles, type AccountVehicle } from '../../access/lpr-vehicles.ts';
 import { scopedAccount } from '../auth.ts';
-import { sendCsv } from '../csv.ts';
-import { unixNow } from '../format.ts';
 import type { ApiDeps } from '../index.ts';
-import { accountIdField, bearerSecurity, codedErrors, listPage, listQueryFields, listResponse, nextCursor } from '../schemas.ts';
+import { listOf, listPage, listQueryFields } from '../lists.ts';
+import { accountIdField, bearerSecurity, codedErrors } from '../schemas.ts';
 
 const AccountVehicleData = Type.Object({
   vehicle_id: Type.String({ description: 'The vehicle, 32 lowercase hex' }),
@@ -28,6 +27,12 @@ function present(vehicle: AccountVehicle) {
   };
 }
 
+const vehicleList = listOf('vehicles', AccountVehicleData, present, {
+  filename: 'lpr-vehicles.csv',
+  header: ['vehicle_id', 'person_id', 'first_name', 'last_name', 'email', 'plate', 'region', 'admitted', 'reason'],
+  row: (v) => [v.vehicle_id, v.person.id, v.person.first_name, v.person.last_name, v.person.email, v.plate, v.region, v.admitted, v.reason],
+});
+
 export async function lprVehiclesRoute(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.get<{ Querystring: Static<typeof Query> }>('/lpr/vehicles', {
     config: { domainCodes: true },
@@ -35,17 +40,12 @@ export async function lprVehiclesRoute(app: FastifyInstance, deps: ApiDeps): Pro
       tags: ['LPR'], summary: 'List what the plate readers admit',
       description: 'The `lpr` scope; the account\'s Admin only (another member 403, anyone else 404). Every member vehicle, newest first, with whether the account\'s readers admit it: the cap counts each member\'s vehicles in adding order, excluded plates skipped.',
       security: bearerSecurity, querystring: Query,
-      response: { 200: listResponse(Type.Object({ vehicles: Type.Array(AccountVehicleData), next_cursor: nextCursor })), ...codedErrors },
+      response: { 200: vehicleList.response, ...codedErrors },
     },
   }, async (request, reply) => {
     const { query } = request;
     const accountId = await scopedAccount(deps.db, request, query.account_id, 'lpr');
     const page = await listAccountVehicles(deps.db, request.principal!.personId, accountId, listPage(query));
-    const vehicles = page.items.map(present);
-    if (query.format === 'csv') {
-      return sendCsv(reply, 'lpr-vehicles.csv', ['vehicle_id', 'person_id', 'first_name', 'last_name', 'email', 'plate', 'region', 'admitted', 'reason'],
-        vehicles.map((v) => [v.vehicle_id, v.person.id, v.person.first_name, v.person.last_name, v.person.email, v.plate, v.region, v.admitted, v.reason]));
-    }
-    return { success: true as const, timestamp: unixNow(), data: { vehicles, next_cursor: page.nextCursor } };
+    return vehicleList.send(reply, query, page);
   });
 }

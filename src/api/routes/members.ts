@@ -7,7 +7,8 @@ import { compactId } from '../../access/ids.ts';
 import { firstPartyOnly } from '../first-party.ts';
 import { unixNow } from '../format.ts';
 import type { ApiDeps } from '../index.ts';
-import { bearerSecurity, codedErrorEnvelope, successEnvelope } from '../schemas.ts';
+import { listPage, pageData, pageQueryFields } from '../lists.ts';
+import { bearerSecurity, codedErrors, successEnvelope } from '../schemas.ts';
 import { AccountParams, Permissions, accountIdParam } from './accounts.ts';
 
 const MemberData = Type.Object({
@@ -19,11 +20,7 @@ const MemberData = Type.Object({
   permissions: Permissions,
   pin_active: Type.Boolean({ description: 'Their keypad PIN opens at this account\'s keypads (false: none set, or another member held it first)' }),
 });
-const MemberPage = Type.Object({ members: Type.Array(MemberData), next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last' }) });
-const ListQuery = Type.Object({
-  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: '1 to 200, 50 by default' })),
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'next_cursor of the previous page' })),
-}, { additionalProperties: false });
+const ListQuery = Type.Object(pageQueryFields, { additionalProperties: false });
 const MemberParams = Type.Object({ ...AccountParams.properties, person_id: Type.String({ maxLength: 64, description: 'The member, a dashed UUID or 32 hex digits' }) });
 const PermissionsBody = Type.Object({ permissions: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 10, description: 'Exactly the permissions the member holds after: any of share, guests, enforcement; [] for none' }) }, { additionalProperties: false });
 const RemovedData = Type.Object({
@@ -32,7 +29,6 @@ const RemovedData = Type.Object({
   cancelled_invitations: Type.Integer({ description: 'Pending invitations to them cancelled or narrowed' }),
 });
 
-const errors = { 400: codedErrorEnvelope, 401: codedErrorEnvelope, 403: codedErrorEnvelope, 404: codedErrorEnvelope };
 const describeAccess = 'First-party clients only (others get 404); the account\'s Admin only (another member gets 403, anyone else 404).';
 
 function presentMember(member: Member) {
@@ -49,12 +45,10 @@ export async function memberRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     schema: {
       tags: ['Internal'], summary: 'List an account\'s members', description: `${describeAccess} Newest first, paged with limit and cursor.`,
       security: bearerSecurity, params: AccountParams, querystring: ListQuery,
-      response: { 200: successEnvelope(MemberPage), ...errors },
+      response: { 200: successEnvelope(pageData('members', MemberData)), ...codedErrors },
     },
   }, async (request) => {
-    const page = await listMembers(deps.db, request.principal!.personId, accountIdParam(request.params.account_id), {
-      limit: request.query.limit === undefined ? undefined : Number(request.query.limit), cursor: request.query.cursor,
-    });
+    const page = await listMembers(deps.db, request.principal!.personId, accountIdParam(request.params.account_id), listPage(request.query));
     return { success: true as const, timestamp: unixNow(), data: { members: page.members.map(presentMember), next_cursor: page.nextCursor } };
   });
 
@@ -63,7 +57,7 @@ export async function memberRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     schema: {
       tags: ['Internal'], summary: 'Set a member\'s permissions', description: `${describeAccess} The Admin's own row answers 400: the Admin holds every permission. Announced as member_permissions_changed when they change.`,
       security: bearerSecurity, params: MemberParams, body: PermissionsBody,
-      response: { 200: successEnvelope(MemberData), ...errors },
+      response: { 200: successEnvelope(MemberData), ...codedErrors },
     },
   }, async (request) => {
     const member = await changeMemberPermissions(deps, request.principal!.personId, accountIdParam(request.params.account_id), request.params.person_id, request.body.permissions);
@@ -76,7 +70,7 @@ export async function memberRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       tags: ['Internal'], summary: 'Remove a member',
       description: `${describeAccess} At once and in one change: their access to the account's doors (access_removed each), invitations pending to them there, their keypad PIN there, their names for its doors, and the membership (member_removed). The Admin cannot remove themselves (400).`,
       security: bearerSecurity, params: MemberParams,
-      response: { 200: successEnvelope(RemovedData), ...errors },
+      response: { 200: successEnvelope(RemovedData), ...codedErrors },
     },
   }, async (request) => {
     const accountId = accountIdParam(request.params.account_id);
