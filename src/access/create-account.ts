@@ -7,8 +7,7 @@ import type { Database } from '../store/database.ts';
 import { addMemberIfAbsent, insertAccountIfAbsent } from '../store/repositories/accounts.ts';
 import { claimOnJoining } from '../store/repositories/pin-claims.ts';
 import { findPersonByEmail, findPersonById } from '../store/repositories/people.ts';
-import { DomainError } from './errors.ts';
-import { FieldError } from './login-input.ts';
+import { DomainError, FieldError } from './errors.ts';
 import { canonicalTimeZone } from './schedules.ts';
 import { personTimeZone } from './settings.ts';
 

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { ClientEnvironment, Database } from '../store/database.ts';
 import * as repo from '../store/repositories/clients.ts';
 import { createClient, removeClient, rotateClientSecret, updateClientDetails, type ClientRules } from '../oauth/clients.ts';
-import { DomainError } from './errors.ts';
+import { DomainError, FieldError } from './errors.ts';
 
 export const environments = ['development', 'certification', 'production'] as const satisfies readonly ClientEnvironment[];
 
@@ -41,18 +41,18 @@ export async function ownApplication(db: Kysely<Database>, personId: string, cli
 /** Creates a confidential application; the secret is returned for the one time it is shown. */
 export async function createApplication(db: Kysely<Database>, rules: ClientRules, personId: string, form: ApplicationForm) {
   const environment = readEnvironment(form.environment);
-  return createClient(db, rules, {
+  return withFieldOfClientRule(() => createClient(db, rules, {
     ...details(form),
     type: 'confidential',
     environment,
     ownerId: personId,
     pending: environment === 'production',
-  });
+  }));
 }
 
 export async function updateApplication(db: Kysely<Database>, rules: ClientRules, personId: string, clientId: string, form: ApplicationForm): Promise<void> {
   const application = await ownApplication(db, personId, clientId);
-  await updateClientDetails(db, rules, application.client_id, details(form));
+  await withFieldOfClientRule(() => updateClientDetails(db, rules, application.client_id, details(form)));
 }
 
 export async function rotateApplicationSecret(db: Kysely<Database>, personId: string, clientId: string) {
@@ -73,17 +73,17 @@ export function redirectUriLines(text: string | undefined): string[] {
 
 function readEnvironment(value: string | undefined): ClientEnvironment {
   const environment = (environments as readonly string[]).find((name) => name === value);
-  if (!environment) throw new DomainError('invalid', 'Choose an environment: development, certification or production.');
+  if (!environment) throw new FieldError('environment', 'Choose an environment: development, certification or production.');
   return environment as ClientEnvironment;
 }
 
 function details(form: ApplicationForm) {
   const name = form.name?.trim() ?? '';
-  if (!name) throw new DomainError('invalid', 'Give the application a name.');
+  if (!name) throw new FieldError('name', 'Give the application a name.');
   const contactEmail = form.contact_email?.trim() ?? '';
-  if (!contactEmail) throw new DomainError('invalid', 'Give a contact email: ParqEx writes there about the application.');
+  if (!contactEmail) throw new FieldError('contact_email', 'Give a contact email: ParqEx writes there about the application.');
   const uris = redirectUriLines(form.redirect_uris);
-  if (uris.length > 10) throw new DomainError('invalid', 'At most 10 redirect URIs.');
+  if (uris.length > 10) throw new FieldError('redirect_uris', 'At most 10 redirect URIs.');
   return {
     name,
     company: form.company?.trim() ?? '',
@@ -93,4 +93,23 @@ function details(form: ApplicationForm) {
     description: form.description?.trim() ?? '',
     redirectUris: uris,
   };
+}
+
+// oauth/clients.ts checks a registration for every caller (the CLI, the API)
+// in sentences of its own that name no form field; these are the ones the
+// console's form can meet, and the field each is about. ("website must …"
+// names its field already.)
+const clientRuleFields: readonly (readonly [start: string, field: string])[] = [
+  ['an application needs at least one redirect URI', 'redirect_uris'],
+  ['redirect URI ', 'redirect_uris'],
+  ['contact email ', 'contact_email'],
+];
+
+async function withFieldOfClientRule<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const field = error instanceof DomainError && error.field === undefined ? clientRuleFields.find(([start]) => error.message.startsWith(start))?.[1] : undefined;
+    throw field ? new FieldError(field, (error as DomainError).message) : error;
+  }
 }

@@ -6,7 +6,7 @@ import { endpointDeliveries, redeliver } from '../webhooks/deliveries.ts';
 import { createEndpoint, listEndpoints, ownEndpoint, removeEndpoint, rotateEndpointSecret, setEndpointEnabled, type EndpointDeps } from '../webhooks/endpoints.ts';
 import { sendTestEvent } from '../webhooks/test-event.ts';
 import { ownApplication } from './developer-apps.ts';
-import { DomainError } from './errors.ts';
+import { DomainError, FieldError } from './errors.ts';
 
 async function clientOf(deps: EndpointDeps, personId: string, clientId: string): Promise<string> {
   return (await ownApplication(deps.db, personId, clientId)).client_id;
@@ -26,8 +26,8 @@ export async function applicationEndpoint(deps: EndpointDeps, personId: string, 
 /** `eventTypes`: the ticked boxes; none ticked is refused, "*" means all. */
 export async function registerEndpoint(deps: EndpointDeps, personId: string, clientId: string, input: { url: string; eventTypes: string[] }) {
   const url = input.url.trim();
-  if (!url) throw new DomainError('invalid', 'Give the endpoint\'s URL.');
-  if (input.eventTypes.length === 0) throw new DomainError('invalid', 'Tick at least one event type, a category, or all events.');
+  if (!url) throw new FieldError('url', 'Give the endpoint\'s URL.');
+  if (input.eventTypes.length === 0) throw new FieldError('event_types', 'Tick at least one event type, a category, or all events.');
   return createEndpoint(deps, await clientOf(deps, personId, clientId), { url, eventTypes: input.eventTypes });
 }
 

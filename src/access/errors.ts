@@ -34,8 +34,10 @@ export class DomainError extends Error {
   readonly doorName: string | undefined;
   /** The scope that was missing (forbidden for want of a scope). */
   readonly scope: string | undefined;
+  /** The input the refusal concerns, so a form can mark it: given, or the one the message names. */
+  readonly field: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { detail?: string; retryAfter?: number; doorName?: string; scope?: string } = {}) {
+  constructor(code: ErrorCode, message: string, options: { detail?: string; retryAfter?: number; doorName?: string; scope?: string; field?: string } = {}) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
@@ -43,5 +45,19 @@ export class DomainError extends Error {
     this.retryAfter = options.retryAfter;
     this.doorName = options.doorName;
     this.scope = options.scope;
+    this.field = options.field ?? namedField(message);
   }
+}
+
+/** A refusal of one input, named by the rule: its sentence need not name it ("Enter your email address."). */
+export class FieldError extends DomainError {
+  constructor(field: string, message: string) {
+    super('invalid', message, { field });
+  }
+}
+
+// The rules name the input they refuse in one of two sentences:
+// "Invalid <field>: <reason>." (docs/errors.md, 400) or "<field> is|must …".
+function namedField(message: string): string | undefined {
+  return /^Invalid ([a-z_]+)/.exec(message)?.[1] ?? /^([a-z_]+) (?:is|must)/.exec(message)?.[1];
 }

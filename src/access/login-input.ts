@@ -1,17 +1,7 @@
 // What a person types to make or change a login: the same rules on every
 // form (sign-up, password reset, password change, profile, email change).
-import { DomainError } from './errors.ts';
+import { FieldError } from './errors.ts';
 import { minPasswordLength } from './accept-invitation.ts';
-
-/** A refusal about one form field, so the page can mark that field. */
-export class FieldError extends DomainError {
-  readonly field: string;
-
-  constructor(field: string, message: string) {
-    super('invalid', message);
-    this.field = field;
-  }
-}
 
 const maxPasswordLength = 1024;
 const maxNameLength = 100;

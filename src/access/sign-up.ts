@@ -7,7 +7,8 @@ import { hashPassword } from '../security/passwords.ts';
 import { findPersonByEmail, insertPersonIfAbsent } from '../store/repositories/people.ts';
 import { alreadySignedUpMail, signUpMail } from './identity-mail.ts';
 import { nowSeconds, takeMailRequest, type IdentityDeps } from './identity-deps.ts';
-import { readEmail, readNewPassword, readPersonName, FieldError } from './login-input.ts';
+import { FieldError } from './errors.ts';
+import { readEmail, readNewPassword, readPersonName } from './login-input.ts';
 import { issueMailLink, linkPaths, useMailLink } from './mail-links.ts';
 
 export async function requestSignUp(deps: IdentityDeps, input: { email?: string; nextPath?: string; clientAddress: string }): Promise<string> {

@@ -1,19 +1,31 @@
-// The refusals a form answers by going back to itself (POST-redirect-GET,
-// src/web/flash.ts): what the person can fix (invalid) or wait out
-// (rate_limited). Anything else is the error handler's.
-import { DomainError } from '../access/errors.ts';
-import { FieldError } from '../access/login-input.ts';
+// A form's work, and its refusals answered by going back to the form
+// (POST-redirect-GET, src/web/flash.ts): by default what the person can fix
+// (invalid) or wait out (rate_limited); a page may say others. Anything else
+// is the error handler's.
+import { DomainError, type ErrorCode } from '../access/errors.ts';
 import type { Flash } from './flash.ts';
 import { html, type Html } from './html.ts';
 
 export type Attempt<T> = { value: T; refused?: undefined } | { refused: Flash };
 
-export async function attempt<T>(work: () => Promise<T>, values?: Record<string, string>): Promise<Attempt<T>> {
+export interface FormRefusal {
+  /** What was typed, given back to the form (never passwords or PINs). */
+  values?: Record<string, string>;
+  /** The field to mark whatever the refusal names: a form of one field. */
+  field?: string;
+  /** The codes said on the form instead of invalid and rate_limited. */
+  codes?: readonly ErrorCode[];
+}
+
+const fixable: readonly ErrorCode[] = ['invalid', 'rate_limited'];
+
+/** Runs a form's work; a refusal comes back as the form's flash: the message, the field it concerns, what was typed. */
+export async function attempt<T>(work: () => Promise<T>, refusal: FormRefusal = {}): Promise<Attempt<T>> {
   try {
     return { value: await work() };
   } catch (error) {
-    if (!(error instanceof DomainError) || (error.code !== 'invalid' && error.code !== 'rate_limited')) throw error;
-    return { refused: { error: error.message, field: error instanceof FieldError ? error.field : undefined, values } };
+    if (!(error instanceof DomainError) || !(refusal.codes ?? fixable).includes(error.code)) throw error;
+    return { refused: { error: error.message, field: refusal.field ?? error.field, values: refusal.values } };
   }
 }
 

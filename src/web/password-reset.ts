@@ -43,7 +43,7 @@ ${flashMessage(flash)}
 
   app.post<{ Body: { email?: string } | undefined }>('/password-reset', { schema: { hide: true, body: emailBody }, preHandler: app.csrfProtection }, async (request, reply) => {
     const typedEmail = request.body?.email ?? '';
-    const outcome = await attempt(() => requestPasswordReset(deps.identity, { email: typedEmail, clientAddress: request.ip }), { email: typedEmail });
+    const outcome = await attempt(() => requestPasswordReset(deps.identity, { email: typedEmail, clientAddress: request.ip }), { values: { email: typedEmail } });
     if (outcome.refused) return redirectWith(reply, '/password-reset', outcome.refused, deps.secureCookies);
     return redirectWith(reply, '/password-reset/sent', { info: resetSentMessage(outcome.value) }, deps.secureCookies);
   });

@@ -51,7 +51,7 @@ ${flashMessage(flash)}
   }, async (request, reply) => {
     const next = safeNextPath(request.query.next);
     const typedEmail = request.body?.email ?? '';
-    const outcome = await attempt(() => requestSignUp(deps.identity, { email: typedEmail, nextPath: next, clientAddress: request.ip }), { email: typedEmail });
+    const outcome = await attempt(() => requestSignUp(deps.identity, { email: typedEmail, nextPath: next, clientAddress: request.ip }), { values: { email: typedEmail } });
     if (outcome.refused) return redirectWith(reply, signUpAction(next), outcome.refused, deps.secureCookies);
     return redirectWith(reply, '/signup/sent', { info: signUpSentMessage(outcome.value) }, deps.secureCookies);
   });
@@ -85,7 +85,7 @@ ${flashMessage(flash)}
   }, async (request, reply) => {
     const body = request.body ?? {};
     const values = { first_name: body.first_name ?? '', last_name: body.last_name ?? '' };
-    const outcome = await attempt(() => completeSignUp(deps.identity, request.params.token, body), values);
+    const outcome = await attempt(() => completeSignUp(deps.identity, request.params.token, body), { values });
     if (outcome.refused) return redirectWith(reply, `/signup/${request.params.token}`, outcome.refused, deps.secureCookies);
     await endWebSession(deps.db, webSessionId(request));
     setWebSession(reply, await startWebSession(deps.db, outcome.value.personId), deps.secureCookies, webSessionSeconds);

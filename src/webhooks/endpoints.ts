@@ -3,7 +3,7 @@
 // back to sign and send every delivery).
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { DomainError } from '../access/errors.ts';
+import { DomainError, FieldError } from '../access/errors.ts';
 import type { Box } from '../security/encryption.ts';
 import { generateSecret } from '../security/secrets.ts';
 import type { Database } from '../store/database.ts';
@@ -26,7 +26,7 @@ const ROTATION_OVERLAP_S = 24 * 3600;
 export async function createEndpoint(deps: EndpointDeps, clientId: string, input: { url: string; eventTypes?: string[] }) {
   if (!(await findClient(deps.db, clientId))) throw new DomainError('not_found', `no client ${clientId}`);
   const destination = await checkDestination(input.url, { production: deps.production, lookup: deps.lookup });
-  if (!destination.ok) throw new DomainError('invalid', `url: ${destination.reason}`);
+  if (!destination.ok) throw new FieldError('url', `url: ${destination.reason}`);
   const eventTypes = normalizeEventTypes(input.eventTypes ?? ['*']);
   const apiKey = `pqx_${generateSecret(24)}`;
   const secret = generateSigningSecret();
@@ -80,10 +80,10 @@ export async function ownEndpoint(db: Kysely<Database>, clientId: string, endpoi
 const knownTypes = new Set<string>(Object.keys(eventCatalogue));
 
 function normalizeEventTypes(types: string[]): string[] {
-  if (types.length === 0) throw new DomainError('invalid', 'event_types: list at least one event type, category, or "*"');
+  if (types.length === 0) throw new FieldError('event_types', 'event_types: list at least one event type, category, or "*"');
   for (const type of types) {
     const known = type === '*' || (categories as readonly string[]).includes(type) || knownTypes.has(type) || /^door(\d+|<N>)_(open|close)$/.test(type);
-    if (!known) throw new DomainError('invalid', `event_types: unknown event type or category ${JSON.stringify(type)}`);
+    if (!known) throw new FieldError('event_types', `event_types: unknown event type or category ${JSON.stringify(type)}`);
   }
   return [...new Set(types)];
 }

@@ -131,7 +131,7 @@ describe('/developers webhooks', () => {
     assert.equal((await dana.browser.request(endpoint.path)).status, 200);
   });
 
-  it('refuses a URL the rules refuse, back to the form with what was typed', async (t) => {
+  it('refuses a URL or an event type the rules refuse, back to the form with what was typed and that field marked [an event type named "username"]', async (t) => {
     const { baseUrl, app } = await startServer(t, 'sqlite');
     const dana = await signedInDeveloper(app.db, baseUrl, 'Dana');
     const created = await createApplicationInConsole(dana, applicationForm(redirect));
@@ -142,6 +142,13 @@ describe('/developers webhooks', () => {
     assert.match(back.body, /id="f-url" name="url"[^>]*aria-invalid="true"[^>]*value="http:\/\/example\.com\/hook"/);
     assert.match(back.body, /id="et-enforcer" name="event_types" value="enforcer" checked/);
     assert.doesNotMatch(back.body, /id="et-all" name="event_types" value="\*" checked/);
+
+    // The event types are marked, whatever words the message holds ("username" holds "name").
+    await submitFrom(dana.browser, created.path, `${created.path}/endpoints`, { url: 'http://127.0.0.1:9/hook', event_types: ['username'] });
+    const unknown = await dana.browser.request(created.path);
+    assert.match(unknown.body, /role="alert" id="flash"[^>]*>event_types: unknown event type or category &#34;username&#34;/);
+    assert.match(unknown.body, /<fieldset class="event-types" aria-describedby="flash">/);
+    assert.doesNotMatch(unknown.body, /id="f-url" name="url"[^>]*aria-invalid/);
   });
 
   it('keeps another developer off the endpoints, their log and their actions (404)', async (t) => {

@@ -44,7 +44,7 @@ export async function newAccountPages(app: FastifyInstance, deps: WebDeps): Prom
     if (!personId) return reply;
     const name = request.body?.name ?? '';
     const timeZone = request.body?.time_zone ?? '';
-    const outcome = await attempt(() => createAccount(deps.db, personId, { name, timeZone }, Math.floor(deps.clock.now() / 1000)), { name, time_zone: timeZone });
+    const outcome = await attempt(() => createAccount(deps.db, personId, { name, timeZone }, Math.floor(deps.clock.now() / 1000)), { values: { name, time_zone: timeZone } });
     if (outcome.refused) return redirectWith(reply, newAccountPath, outcome.refused, deps.secureCookies);
     return redirectWith(reply, adminPath(outcome.value.accountId, 'account'), { info: `${name.trim()} was created. You are its Admin.` }, deps.secureCookies);
   });

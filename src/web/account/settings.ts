@@ -106,7 +106,7 @@ ${settingsSection(shown, viewer.csrf, undefined, {
     const personId = await signedInPerson(deps, request, reply);
     if (!personId) return reply;
     const body = request.body ?? {};
-    const outcome = await attempt(() => changeNames(deps.db, personId, body), { [formKey]: 'profile', first_name: body.first_name ?? '', last_name: body.last_name ?? '' });
+    const outcome = await attempt(() => changeNames(deps.db, personId, body), { values: { [formKey]: 'profile', first_name: body.first_name ?? '', last_name: body.last_name ?? '' } });
     return redirectWith(reply, settingsPath, outcome.refused ?? { info: 'Name saved.' }, deps.secureCookies);
   });
 
@@ -114,7 +114,7 @@ ${settingsSection(shown, viewer.csrf, undefined, {
     const personId = await signedInPerson(deps, request, reply);
     if (!personId) return reply;
     const typedEmail = request.body?.email ?? '';
-    const outcome = await attempt(() => requestEmailChange(deps.identity, personId, { email: typedEmail, clientAddress: request.ip }), { [formKey]: 'email', email: typedEmail });
+    const outcome = await attempt(() => requestEmailChange(deps.identity, personId, { email: typedEmail, clientAddress: request.ip }), { values: { [formKey]: 'email', email: typedEmail } });
     if (outcome.refused) return redirectWith(reply, settingsPath, outcome.refused, deps.secureCookies);
     return redirectWith(reply, settingsPath, { info: `We sent a link to ${outcome.value}. Your email address changes when you open it.` }, deps.secureCookies);
   });
@@ -126,14 +126,14 @@ ${settingsSection(shown, viewer.csrf, undefined, {
     // Given back after a refusal: every field but the PIN.
     const { pin: _pin, ...kept } = body;
     const values = Object.fromEntries(Object.entries({ ...kept, [formKey]: 'preferences' }).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-    const outcome = await attempt(() => changeSettings(deps.settings, personId, settingsChanges(body)), values);
+    const outcome = await attempt(() => changeSettings(deps.settings, personId, settingsChanges(body)), { values });
     return redirectWith(reply, settingsPath, outcome.refused ?? { info: 'Settings saved.' }, deps.secureCookies);
   });
 
   app.post<{ Body: { current_password?: string; new_password?: string } | undefined }>(paths.password, { schema: { hide: true, body: formBody({ current_password: 1024, new_password: 1024, username: 320, [formKey]: 20 }) }, preHandler: app.csrfProtection }, async (request, reply) => {
     const personId = await signedInPerson(deps, request, reply);
     if (!personId) return reply;
-    const outcome = await attempt(() => changePassword(deps, personId, request.body ?? {}, { sessionId: webSessionId(request), clientAddress: request.ip }), { [formKey]: 'password' });
+    const outcome = await attempt(() => changePassword(deps, personId, request.body ?? {}, { sessionId: webSessionId(request), clientAddress: request.ip }), { values: { [formKey]: 'password' } });
     return redirectWith(reply, settingsPath, outcome.refused ?? { info: 'Password changed. Other browsers signed in as you were signed out.' }, deps.secureCookies);
   });
 

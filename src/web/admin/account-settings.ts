@@ -4,9 +4,9 @@
 import type { FastifyInstance } from 'fastify';
 import { changeAccountTimeZone, setThirdPartyAccess, updateAccount } from '../../access/accounts.ts';
 import { accountsOf } from '../../access/members.ts';
-import { adminPoster, adminViewer, refusable, typed } from './admin-account.ts';
+import { adminPoster, adminViewer, typed } from './admin-account.ts';
 import { gateVehicles, gateVehiclesSection } from './gate-vehicles.ts';
-import { invalidMark } from '../form-outcome.ts';
+import { attempt, invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
 import { redirectWith } from '../flash.ts';
 import { formBody } from '../form-schemas.ts';
@@ -66,12 +66,8 @@ ${gateVehiclesSection(base, vehicles, viewer.csrf, flash)}`);
     if (!admin) return reply;
     const base = adminPath(admin.accountId, 'account');
     const name = request.body?.name ?? '';
-    try {
-      await updateAccount(deps.db, admin.personId, admin.accountId, { name });
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'name', values: { _form: 'name', name } }, deps.secureCookies);
-    }
+    const saved = await attempt(() => updateAccount(deps.db, admin.personId, admin.accountId, { name }), { field: 'name', values: { _form: 'name', name } });
+    if (saved.refused) return redirectWith(reply, `${base}#flash`, saved.refused, deps.secureCookies);
     return redirectWith(reply, base, { info: 'Account name saved.' }, deps.secureCookies);
   });
 
@@ -82,13 +78,9 @@ ${gateVehiclesSection(base, vehicles, viewer.csrf, flash)}`);
     if (!admin) return reply;
     const base = adminPath(admin.accountId, 'account');
     const value = request.body?.time_zone ?? '';
-    try {
-      const zone = await changeAccountTimeZone(deps.db, admin.personId, admin.accountId, value);
-      return redirectWith(reply, base, { info: `Time zone saved: access hours are now read in ${zone}.` }, deps.secureCookies);
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'time_zone', values: { _form: 'zone', time_zone: value } }, deps.secureCookies);
-    }
+    const zone = await attempt(() => changeAccountTimeZone(deps.db, admin.personId, admin.accountId, value), { field: 'time_zone', values: { _form: 'zone', time_zone: value } });
+    if (zone.refused) return redirectWith(reply, `${base}#flash`, zone.refused, deps.secureCookies);
+    return redirectWith(reply, base, { info: `Time zone saved: access hours are now read in ${zone.value}.` }, deps.secureCookies);
   });
 
   app.post<{ Params: { id: string }; Body: { enabled: string } }>('/accounts/:id/settings/third-party', {

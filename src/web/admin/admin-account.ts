@@ -34,16 +34,6 @@ export async function adminPoster(deps: Pick<WebDeps, 'db'>, request: FastifyReq
   return { personId, accountId };
 }
 
-/** A refusal the person can fix: said at the top of the page, with what they typed. */
-export function refusable(error: unknown): error is DomainError {
-  return error instanceof DomainError && error.code === 'invalid';
-}
-
-/** The field a refusal names ("Invalid ends_at: …", "email_address is required."), to mark it on the form. */
-export function fieldOf(message: string): string | undefined {
-  return /^Invalid ([a-z_]+)/.exec(message)?.[1] ?? /^([a-z_]+) (?:is|must)/.exec(message)?.[1];
-}
-
 /** A typed value given back after a refusal of this form, else the current one. */
 export function typed(flash: Flash | undefined, form: string, name: string, current = ''): string {
   return flash?.values?._form === form ? (flash.values[name] ?? '') : current;

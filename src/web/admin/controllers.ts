@@ -14,9 +14,9 @@ import { maxNameLength } from '../../access/door-names.ts';
 import { accountReaders } from '../../access/lpr-readers.ts';
 import { compactId } from '../../access/ids.ts';
 import { personTimeZone } from '../../access/settings.ts';
-import { adminPoster, adminViewer, refusable, typed } from './admin-account.ts';
+import { adminPoster, adminViewer, typed } from './admin-account.ts';
 import { plateReadersSection } from './plate-readers.ts';
-import { invalidMark } from '../form-outcome.ts';
+import { attempt, invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
 import type { Flash } from '../flash.ts';
 import { redirectWith } from '../flash.ts';
@@ -58,13 +58,10 @@ ${controllers.length === 0 ? html`<p class="muted">No controller yet. Claim the 
     const admin = await adminPoster(deps, request, reply, request.params.id);
     if (!admin) return reply;
     const base = adminPath(admin.accountId, 'controllers');
-    try {
-      await claimController(deps.db, admin.personId, admin.accountId, request.body.blackbox_code, request.body.claim_code);
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      // The claim code is a secret of sorts: never given back to the form.
-      return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'blackbox_code', values: { _form: 'claim', blackbox_code: request.body.blackbox_code } }, deps.secureCookies);
-    }
+    // The claim code is a secret of sorts: never given back to the form.
+    const claimed = await attempt(() => claimController(deps.db, admin.personId, admin.accountId, request.body.blackbox_code, request.body.claim_code),
+      { field: 'blackbox_code', values: { _form: 'claim', blackbox_code: request.body.blackbox_code } });
+    if (claimed.refused) return redirectWith(reply, `${base}#flash`, claimed.refused, deps.secureCookies);
     return redirectWith(reply, base, { info: 'Controller claimed: its doors are now the account\'s.' }, deps.secureCookies);
   });
 
@@ -76,13 +73,11 @@ ${controllers.length === 0 ? html`<p class="muted">No controller yet. Claim the 
     if (!admin) return reply;
     const base = adminPath(admin.accountId, 'controllers');
     const form = `alert-${compactId(request.params.device)}`;
-    try {
-      const minutes = await changeOpenAlertTime(deps.db, admin.personId, admin.accountId, request.params.device, request.body.open_alert_minutes);
-      return redirectWith(reply, base, { info: `You will be alerted when a door of this controller stays open ${minutes} minute${minutes === 1 ? '' : 's'}.` }, deps.secureCookies);
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'open_alert_minutes', values: { _form: form, open_alert_minutes: request.body.open_alert_minutes } }, deps.secureCookies);
-    }
+    const set = await attempt(() => changeOpenAlertTime(deps.db, admin.personId, admin.accountId, request.params.device, request.body.open_alert_minutes),
+      { field: 'open_alert_minutes', values: { _form: form, open_alert_minutes: request.body.open_alert_minutes } });
+    if (set.refused) return redirectWith(reply, `${base}#flash`, set.refused, deps.secureCookies);
+    const minutes = set.value;
+    return redirectWith(reply, base, { info: `You will be alerted when a door of this controller stays open ${minutes} minute${minutes === 1 ? '' : 's'}.` }, deps.secureCookies);
   });
 
   // A controller's name and a door's name for everyone: the same form, refusal and answer.
@@ -96,13 +91,9 @@ ${controllers.length === 0 ? html`<p class="muted">No controller yet. Claim the 
       if (!admin) return reply;
       const base = adminPath(admin.accountId, 'controllers');
       const typedName = request.body?.name ?? '';
-      try {
-        const name = await rename(admin, request.params[param], typedName);
-        return redirectWith(reply, base, { info: done(name) }, deps.secureCookies);
-      } catch (error) {
-        if (!refusable(error)) throw error;
-        return redirectWith(reply, `${base}#flash`, { error: error.message, field: 'name', values: { _form: formOf(compactId(request.params[param])), name: typedName } }, deps.secureCookies);
-      }
+      const named = await attempt(() => rename(admin, request.params[param], typedName), { field: 'name', values: { _form: formOf(compactId(request.params[param])), name: typedName } });
+      if (named.refused) return redirectWith(reply, `${base}#flash`, named.refused, deps.secureCookies);
+      return redirectWith(reply, base, { info: done(named.value) }, deps.secureCookies);
     });
   };
   renameRoute('/accounts/:id/controllers/:device/name', 'device', (id) => `name-${id}`,

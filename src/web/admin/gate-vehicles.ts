@@ -5,15 +5,14 @@
 // them in words and answers each form with a redirect back to the Account page.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
-import { DomainError } from '../../access/errors.ts';
 import { setVehicleCap } from '../../access/lpr-cap.ts';
 import { excludePlate, maxReasonLength, readmitPlate } from '../../access/lpr-exclusions.ts';
 import { listAccountVehicles, type AccountVehicle } from '../../access/lpr-vehicles.ts';
 import { maxVehicles } from '../../access/vehicles.ts';
 import type { Database } from '../../store/database.ts';
 import { exclusionsOf, vehicleCapOf } from '../../store/repositories/lpr.ts';
-import { adminPoster, refusable, typed } from './admin-account.ts';
-import { invalidMark } from '../form-outcome.ts';
+import { adminPoster, typed } from './admin-account.ts';
+import { attempt, invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
 import { redirectWith, type Flash } from '../flash.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
@@ -92,13 +91,11 @@ function vehicleRow(base: string, vehicle: AccountVehicle, reason: string | unde
 }
 
 /**
- * The plate is no longer a member's, or no longer excluded: the page was
- * older than the list (another tab, another Admin). The account itself was
- * checked before, so this not-found is about the plate alone.
+ * A plate no longer a member's, or no longer excluded, is said on the page:
+ * it was older than the list (another tab, another Admin). The account itself
+ * was checked before, so a not-found here is about the plate alone.
  */
-function stalePlate(error: unknown): error is DomainError {
-  return error instanceof DomainError && error.code === 'not_found';
-}
+const plateRefusals = ['invalid', 'not_found'] as const;
 
 export async function gateVehicleForms(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const back = (reply: FastifyReply, accountId: string, flash: Flash) =>
@@ -110,13 +107,9 @@ export async function gateVehicleForms(app: FastifyInstance, deps: WebDeps): Pro
     const admin = await adminPoster(deps, request, reply, request.params.id);
     if (!admin) return reply;
     const { plate, reason = '', form = '' } = request.body;
-    try {
-      const excluded = await excludePlate(deps.db, deps.clock, { accountId: admin.accountId, actorId: admin.personId, plate, reason });
-      return back(reply, admin.accountId, { info: `${excluded.plate} is excluded: the readers no longer let it in as a member's vehicle.` });
-    } catch (error) {
-      if (!refusable(error) && !stalePlate(error)) throw error;
-      return back(reply, admin.accountId, { error: error.message, field: 'reason', values: { _form: form, reason } });
-    }
+    const excluded = await attempt(() => excludePlate(deps.db, deps.clock, { accountId: admin.accountId, actorId: admin.personId, plate, reason }),
+      { codes: plateRefusals, field: 'reason', values: { _form: form, reason } });
+    return back(reply, admin.accountId, excluded.refused ?? { info: `${excluded.value.plate} is excluded: the readers no longer let it in as a member's vehicle.` });
   });
 
   app.post<{ Params: { id: string }; Body: { plate: string } }>('/accounts/:id/settings/exclusions/readmit', {
@@ -124,13 +117,8 @@ export async function gateVehicleForms(app: FastifyInstance, deps: WebDeps): Pro
   }, async (request, reply) => {
     const admin = await adminPoster(deps, request, reply, request.params.id);
     if (!admin) return reply;
-    try {
-      const readmitted = await readmitPlate(deps.db, deps.clock, { accountId: admin.accountId, actorId: admin.personId, plate: request.body.plate });
-      return back(reply, admin.accountId, { info: `${readmitted.plate} is readmitted.` });
-    } catch (error) {
-      if (!refusable(error) && !stalePlate(error)) throw error;
-      return back(reply, admin.accountId, { error: error.message });
-    }
+    const readmitted = await attempt(() => readmitPlate(deps.db, deps.clock, { accountId: admin.accountId, actorId: admin.personId, plate: request.body.plate }), { codes: plateRefusals });
+    return back(reply, admin.accountId, readmitted.refused ?? { info: `${readmitted.value.plate} is readmitted.` });
   });
 
   app.post<{ Params: { id: string }; Body: { cap?: string } }>('/accounts/:id/settings/vehicle-cap', {
@@ -139,13 +127,10 @@ export async function gateVehicleForms(app: FastifyInstance, deps: WebDeps): Pro
     const admin = await adminPoster(deps, request, reply, request.params.id);
     if (!admin) return reply;
     const value = request.body?.cap ?? '';
-    try {
-      // Whatever is not a whole number reaches the rule as NaN and is refused there.
-      await setVehicleCap(deps.db, admin.accountId, value === '' ? null : /^\d+$/.test(value) ? Number(value) : Number.NaN);
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return back(reply, admin.accountId, { error: error.message, field: 'cap', values: { _form: 'cap', cap: value } });
-    }
+    // Whatever is not a whole number reaches the rule as NaN and is refused there.
+    const set = await attempt(() => setVehicleCap(deps.db, admin.accountId, value === '' ? null : /^\d+$/.test(value) ? Number(value) : Number.NaN),
+      { field: 'cap', values: { _form: 'cap', cap: value } });
+    if (set.refused) return back(reply, admin.accountId, set.refused);
     return back(reply, admin.accountId, { info: value === '' ? 'No vehicle cap: every member vehicle is let in.' : `Vehicle cap saved: ${value} vehicle${value === '1' ? '' : 's'} per member.` });
   });
 }

@@ -12,8 +12,8 @@ import { weekdays } from '../../access/schedules.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import { DomainError } from '../../access/errors.ts';
 import { permissionLabels } from './accounts.ts';
-import { adminPoster, adminViewer, fieldOf, refusable, typed } from './admin-account.ts';
-import { invalidMark } from '../form-outcome.ts';
+import { adminPoster, adminViewer, typed } from './admin-account.ts';
+import { attempt, invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
 import type { Flash } from '../flash.ts';
 import { redirectWith } from '../flash.ts';
@@ -40,10 +40,12 @@ interface InvitationRoute { Params: { id: string; invitation: string } }
 export async function peoplePages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const now = () => Math.floor(deps.clock.now() / 1000);
   const peoplePath = (accountId: string) => adminPath(accountId, 'people');
-  /** A refusal said at the top of the People page, with what was typed (never a secret here). */
-  const refuse = (reply: FastifyReply, accountId: string, error: DomainError, form: string, values: Record<string, string> = {}) =>
-    redirectWith(reply, `${peoplePath(accountId)}#flash`, { error: error.message, field: fieldOf(error.message), values: { ...values, _form: form } }, deps.secureCookies);
   const done = (reply: FastifyReply, accountId: string, info: string) => redirectWith(reply, peoplePath(accountId), { info }, deps.secureCookies);
+  /** A form's work saying what it did; a refusal is said at the top of the People page, with what was typed (never a secret here). */
+  const answer = async (reply: FastifyReply, accountId: string, form: string, work: () => Promise<string>, values: Record<string, string> = {}) => {
+    const outcome = await attempt(work, { values: { ...values, _form: form } });
+    return outcome.refused ? redirectWith(reply, `${peoplePath(accountId)}#flash`, outcome.refused, deps.secureCookies) : done(reply, accountId, outcome.value);
+  };
 
   app.get<AccountRoute>('/accounts/:id/people', { schema: { hide: true, params: params('id') } }, async (request, reply) => {
     const admin = await adminViewer(deps, request, reply, request.params.id);
@@ -87,13 +89,7 @@ ${access.invitations.length === 0 ? html`<p class="muted">None.</p>` : html`<ul 
     const admin = await adminPoster(deps, request, reply, request.params.id);
     if (!admin) return reply;
     const form = request.body ?? {};
-    try {
-      const invitation = await inviteToAccount(deps, admin.personId, admin.accountId, form);
-      return done(reply, admin.accountId, `Invitation sent to ${invitation.email}.`);
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return refuse(reply, admin.accountId, error, 'invite', flatten(form));
-    }
+    return answer(reply, admin.accountId, 'invite', async () => `Invitation sent to ${(await inviteToAccount(deps, admin.personId, admin.accountId, form)).email}.`, flatten(form));
   });
 
   app.post<MemberRoute & { Body: { permissions?: string | string[] } }>('/accounts/:id/people/members/:person/permissions', {
@@ -101,13 +97,10 @@ ${access.invitations.length === 0 ? html`<p class="muted">None.</p>` : html`<ul 
   }, async (request, reply) => {
     const admin = await adminPoster(deps, request, reply, request.params.id);
     if (!admin) return reply;
-    try {
+    return answer(reply, admin.accountId, `member-${request.params.person}`, async () => {
       const member = await changeMemberPermissions(deps, admin.personId, admin.accountId, request.params.person, [request.body?.permissions ?? []].flat());
-      return done(reply, admin.accountId, `Permissions of ${member.firstName} ${member.lastName} saved.`);
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return refuse(reply, admin.accountId, error, `member-${request.params.person}`);
-    }
+      return `Permissions of ${member.firstName} ${member.lastName} saved.`;
+    });
   });
 
   app.get<MemberRoute>('/accounts/:id/people/members/:person/remove', { schema: { hide: true, params: params('id', 'person') } }, async (request, reply) => {
@@ -126,13 +119,10 @@ ${access.invitations.length === 0 ? html`<p class="muted">None.</p>` : html`<ul 
     const admin = await adminPoster(deps, request, reply, request.params.id);
     if (!admin) return reply;
     const member = await requireListedMember(deps, admin.personId, admin.accountId, request.params.person);
-    try {
+    return answer(reply, admin.accountId, 'members', async () => {
       await removeMember(deps, admin.personId, admin.accountId, request.params.person);
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return refuse(reply, admin.accountId, error, 'members');
-    }
-    return done(reply, admin.accountId, `${member.firstName} ${member.lastName} was removed from the account.`);
+      return `${member.firstName} ${member.lastName} was removed from the account.`;
+    });
   });
 
   app.post<AccessRoute & { Body: LocalWindowForm }>('/accounts/:id/people/access/:door/:person', {
@@ -141,13 +131,10 @@ ${access.invitations.length === 0 ? html`<p class="muted">None.</p>` : html`<ul 
     const admin = await adminPoster(deps, request, reply, request.params.id);
     if (!admin) return reply;
     const form = request.body ?? {};
-    try {
+    return answer(reply, admin.accountId, accessForm(request.params.door, request.params.person), async () => {
       await changeAccess(deps, admin.personId, admin.accountId, request.params.door, request.params.person, form);
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return refuse(reply, admin.accountId, error, accessForm(request.params.door, request.params.person), flatten(form));
-    }
-    return done(reply, admin.accountId, 'Access hours saved.');
+      return 'Access hours saved.';
+    }, flatten(form));
   });
 
   app.get<AccessRoute>('/accounts/:id/people/access/:door/:person/remove', { schema: { hide: true, params: params('id', 'door', 'person') } }, async (request, reply) => {

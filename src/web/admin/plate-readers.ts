@@ -7,8 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { compactId } from '../../access/ids.ts';
 import { maxRepeatWindowS, readerDirections, setReader, type Reader, type ReaderController } from '../../access/lpr-readers.ts';
 import type { ReaderDirection } from '../../store/database.ts';
-import { adminPoster, fieldOf, refusable, typed } from './admin-account.ts';
-import { invalidMark } from '../form-outcome.ts';
+import { adminPoster, typed } from './admin-account.ts';
+import { attempt, invalidMark } from '../form-outcome.ts';
 import { adminPath } from '../app-layout.ts';
 import { redirectWith, type Flash } from '../flash.ts';
 import { formBody } from '../form-schemas.ts';
@@ -84,16 +84,13 @@ export async function plateReaderForms(app: FastifyInstance, deps: WebDeps): Pro
     const base = adminPath(admin.accountId, 'controllers');
     const body = request.body ?? {};
     const entityNumber = Number(request.params.entity);
-    try {
-      const reader = await setReader(deps.db, deps.clock, {
-        accountId: admin.accountId, deviceId: request.params.device, entityNumber,
-        input: { doorId: body.door_id || null, direction: body.direction ?? '', minConfidence: numberOf(body.min_confidence), repeatWindowS: numberOf(body.repeat_window_s), enabled: body.enabled === 'true' },
-      });
-      return redirectWith(reply, base, { info: `Reader on channel ${entityNumber} saved: ${reader.direction}, ${reader.door?.name ?? 'no door'}, ${reader.enabled ? 'on' : 'off'}.` }, deps.secureCookies);
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      const values = Object.fromEntries(readerFields.map((name) => [name, body[name] ?? '']));
-      return redirectWith(reply, `${base}#flash`, { error: error.message, field: fieldOf(error.message), values: { ...values, _form: formOf(request.params.device, entityNumber) } }, deps.secureCookies);
-    }
+    const values = Object.fromEntries(readerFields.map((name) => [name, body[name] ?? '']));
+    const saved = await attempt(() => setReader(deps.db, deps.clock, {
+      accountId: admin.accountId, deviceId: request.params.device, entityNumber,
+      input: { doorId: body.door_id || null, direction: body.direction ?? '', minConfidence: numberOf(body.min_confidence), repeatWindowS: numberOf(body.repeat_window_s), enabled: body.enabled === 'true' },
+    }), { values: { ...values, _form: formOf(request.params.device, entityNumber) } });
+    if (saved.refused) return redirectWith(reply, `${base}#flash`, saved.refused, deps.secureCookies);
+    const reader = saved.value;
+    return redirectWith(reply, base, { info: `Reader on channel ${entityNumber} saved: ${reader.direction}, ${reader.door?.name ?? 'no door'}, ${reader.enabled ? 'on' : 'off'}.` }, deps.secureCookies);
   });
 }

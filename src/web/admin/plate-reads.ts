@@ -14,7 +14,6 @@ import { isLocalDate, localDateRange } from '../../access/schedules.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import type { ReadDecision } from '../../store/database.ts';
 import { doorsOfAccount } from '../../store/repositories/doors.ts';
-import { fieldOf } from './admin-account.ts';
 import { adminPath } from '../app-layout.ts';
 import { invalidMark } from '../form-outcome.ts';
 import { html, type Html } from '../html.ts';
@@ -55,7 +54,7 @@ export async function plateReadsPage(app: FastifyInstance, deps: WebDeps): Promi
       ({ items: reads, nextCursor } = await searchReads(deps.db, { personId: viewer.personId }, { accountId, ...readFilters(query, zone, doors), limit: PAGE_SIZE }));
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
-      problem = { message: error.message, field: fieldOf(error.message) };
+      problem = { message: error.message, field: error.field };
       reply.code(400);
     }
     const base = `/accounts/${accountId}/reads`;

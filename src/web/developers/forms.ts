@@ -1,42 +1,7 @@
-// What the developer console's pages share: a refused form's outcome (back to
-// the form with what was typed, the field marked), form fields that show it,
-// and times in the person's own zone, named.
-import type { FastifyReply } from 'fastify';
-import { DomainError } from '../../access/errors.ts';
+// What the developer console's pages share: form fields that show a refusal
+// (what was typed, the field marked), and times in the person's own zone, named.
 import { html, type Html } from '../html.ts';
-import { redirectWith, type Flash } from '../flash.ts';
-
-export const refused = Symbol('refused');
-
-/**
- * Runs a form's work; a refusal (`invalid`, or any domain refusal when
- * `allRefusals`) is answered by a 303 back to `back` with the message and the
- * typed values. Not found and unexpected errors go to the error page.
- */
-export async function attempt<T>(reply: FastifyReply, secure: boolean, back: string, values: Record<string, string> | undefined, work: () => Promise<T>, allRefusals = false): Promise<T | typeof refused> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof DomainError && (error.code === 'invalid' || (allRefusals && error.code !== 'not_found'))) {
-      redirectWith(reply, back, { error: error.message, field: fieldOf(error.message), values }, secure);
-      return refused;
-    }
-    throw error;
-  }
-}
-
-/** Which field a refusal concerns, from the rules' sentences (oauth/clients.ts, access/developer-apps.ts, webhooks/endpoints.ts). */
-function fieldOf(message: string): string | undefined {
-  const lower = message.toLowerCase();
-  if (lower.includes('redirect uri')) return 'redirect_uris';
-  if (lower.includes('contact email')) return 'contact_email';
-  if (lower.startsWith('website')) return 'website';
-  if (lower.includes('environment')) return 'environment';
-  if (lower.includes('name')) return 'name';
-  if (lower.startsWith('url') || lower.includes('endpoint\'s url')) return 'url';
-  if (lower.includes('event type')) return 'event_types';
-  return undefined;
-}
+import type { Flash } from '../flash.ts';
 
 /** A labelled input (or textarea) that shows a refusal: its typed value back, marked invalid and described by the message. */
 export function field(flash: Flash | undefined, spec: { name: string; label: string; value?: string; type?: string; hint?: string; required?: boolean; textarea?: boolean; maxlength: number; autocomplete?: string }): Html {

@@ -14,7 +14,8 @@ import { formBody, pathParam } from '../form-schemas.ts';
 import { sendPage, webSessionId, type WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
 import { revealOnNextPage, takeRevealed } from './reveal-once.ts';
-import { attempt, buttonForm, field, refused, revealedBox } from './forms.ts';
+import { attempt } from '../form-outcome.ts';
+import { buttonForm, field, revealedBox } from './forms.ts';
 import { developerWebhookPages, endpointsSection, sandboxSection } from './webhooks.ts';
 
 const applicationFields = { name: 200, company: 200, contact_name: 200, contact_email: 320, website: 500, description: 2000, redirect_uris: 6000 };
@@ -58,10 +59,10 @@ ${applicationForm(viewer, '/developers/applications', 'Create application', defa
   app.post<{ Body: ApplicationForm }>('/developers/applications', { schema: { hide: true, body: createBody }, preHandler: app.csrfProtection }, async (request, reply) => {
     const personId = await signedInPerson(deps, request, reply);
     if (!personId) return reply;
-    const issued = await attempt(reply, secure, '/developers/applications/new', typedValues(request.body), () => createApplication(deps.db, deps.developers.rules, personId, request.body));
-    if (issued === refused) return reply;
-    return revealOnNextPage(reply, box, secure, { personId, page: applicationPath(issued.client_id) }, {
-      title: 'Your application\'s client secret', items: [['client_id', issued.client_id], ['client_secret', issued.client_secret!]],
+    const issued = await attempt(() => createApplication(deps.db, deps.developers.rules, personId, request.body), { values: typedValues(request.body) });
+    if (issued.refused) return redirectWith(reply, '/developers/applications/new', issued.refused, secure);
+    return revealOnNextPage(reply, box, secure, { personId, page: applicationPath(issued.value.client_id) }, {
+      title: 'Your application\'s client secret', items: [['client_id', issued.value.client_id], ['client_secret', issued.value.client_secret!]],
     });
   });
 
@@ -103,9 +104,8 @@ ${applicationForm(viewer, applicationPath(application.client_id), 'Save changes'
     if (!personId) return reply;
     const application = await ownApplication(deps.db, personId, request.params.id);
     const path = applicationPath(application.client_id);
-    const done = await attempt(reply, secure, `${path}/edit`, typedValues(request.body), () => updateApplication(deps.db, deps.developers.rules, personId, application.client_id, request.body));
-    if (done === refused) return reply;
-    return redirectWith(reply, path, { info: 'Changes saved.' }, secure);
+    const done = await attempt(() => updateApplication(deps.db, deps.developers.rules, personId, application.client_id, request.body), { values: typedValues(request.body) });
+    return redirectWith(reply, done.refused ? `${path}/edit` : path, done.refused ?? { info: 'Changes saved.' }, secure);
   });
 
   confirmation(app, deps, 'rotate-secret', (application) => ({

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { applicationEndpoint, deleteEndpoint, endpointLog, redeliverToEndpoint, registerEndpoint, rotateSigningSecret, sendTest, switchEndpoint } from '../../access/developer-webhooks.ts';
 import { ownApplication, type Application } from '../../access/developer-apps.ts';
 import { fireSandboxToggle, sandboxButtonDoor, sandboxButtonPerson } from '../../access/sandbox-toggle.ts';
+import { errorCodes } from '../../access/errors.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import { categories, eventCatalogue } from '../../events/types.ts';
 import type { DeliveryReport } from '../../webhooks/deliveries.ts';
@@ -16,7 +17,8 @@ import { formBody } from '../form-schemas.ts';
 import type { WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
 import { revealOnNextPage, takeRevealed } from './reveal-once.ts';
-import { attempt, buttonForm, field, refused, revealedBox, zonedTime } from './forms.ts';
+import { attempt } from '../form-outcome.ts';
+import { buttonForm, field, revealedBox, zonedTime } from './forms.ts';
 import { applicationPath, endpointDeps } from './index.ts';
 
 type Endpoint = Awaited<ReturnType<typeof applicationEndpoint>>;
@@ -104,12 +106,12 @@ export async function developerWebhookPages(app: FastifyInstance, deps: WebDeps)
     // "All events" ticked with others is all events.
     const wanted = eventTypes.includes('*') ? ['*'] : eventTypes;
     const back = `${applicationPath(application.client_id)}#f-url`;
-    const created = await attempt(reply, secure, back, { url: request.body.url ?? '', event_types: eventTypes.join(' ') },
-      () => registerEndpoint(endpoints, personId, application.client_id, { url: request.body.url ?? '', eventTypes: wanted }));
-    if (created === refused) return reply;
-    return revealOnNextPage(reply, box, secure, { personId, page: endpointPath(application.client_id, created.id) }, {
+    const created = await attempt(() => registerEndpoint(endpoints, personId, application.client_id, { url: request.body.url ?? '', eventTypes: wanted }),
+      { values: { url: request.body.url ?? '', event_types: eventTypes.join(' ') } });
+    if (created.refused) return redirectWith(reply, back, created.refused, secure);
+    return revealOnNextPage(reply, box, secure, { personId, page: endpointPath(application.client_id, created.value.id) }, {
       title: 'The endpoint\'s API key and signing secret',
-      items: [['API key (X-ParqEx-Api-Key)', created.api_key], ['Signing secret (webhook-signature)', created.signing_secret]],
+      items: [['API key (X-ParqEx-Api-Key)', created.value.api_key], ['Signing secret (webhook-signature)', created.value.signing_secret]],
     });
   });
 
@@ -150,9 +152,8 @@ ${deliveryLog(application, endpoint, deliveries, zone, viewer.csrf)}`);
       const application = await ownApplication(deps.db, personId, request.params.id);
       const endpoint = await applicationEndpoint(endpoints, personId, application.client_id, request.params.endpoint);
       const path = endpointPath(application.client_id, endpoint.id);
-      const said = await attempt(reply, secure, path, undefined, () => act(personId, application.client_id, endpoint.id));
-      if (said === refused) return reply;
-      return redirectWith(reply, path, { info: said }, secure);
+      const said = await attempt(() => act(personId, application.client_id, endpoint.id));
+      return redirectWith(reply, path, said.refused ?? { info: said.value }, secure);
     });
 
   endpointAction('test', async (personId, clientId, endpointId) => {
@@ -176,9 +177,8 @@ ${deliveryLog(application, endpoint, deliveries, zone, viewer.csrf)}`);
     const application = await ownApplication(deps.db, personId, request.params.id);
     const endpoint = await applicationEndpoint(endpoints, personId, application.client_id, request.params.endpoint);
     const path = endpointPath(application.client_id, endpoint.id);
-    const done = await attempt(reply, secure, path, undefined, () => redeliverToEndpoint(endpoints, personId, application.client_id, endpoint.id, request.params.delivery));
-    if (done === refused) return reply;
-    return redirectWith(reply, path, { info: `Delivery ${done.id} is queued again; reload in a moment to see the new attempt.` }, secure);
+    const done = await attempt(() => redeliverToEndpoint(endpoints, personId, application.client_id, endpoint.id, request.params.delivery));
+    return redirectWith(reply, path, done.refused ?? { info: `Delivery ${done.value.id} is queued again; reload in a moment to see the new attempt.` }, secure);
   });
 
   // Rotate and delete ask first.
@@ -234,13 +234,15 @@ ${question.body}
     if (!personId) return reply;
     const application = await ownApplication(deps.db, personId, request.params.id);
     const path = applicationPath(application.client_id);
-    const outcome = await attempt(reply, secure, path, undefined,
-      () => fireSandboxToggle({ db: deps.db, toggle: deps.toggle, sandbox: deps.sandbox }, personId, application.client_id), true);
-    if (outcome === refused) return reply;
+    // Whatever the door or its controller refuses is said on the page; only a missing door is the error page's.
+    const outcome = await attempt(() => fireSandboxToggle({ db: deps.db, toggle: deps.toggle, sandbox: deps.sandbox }, personId, application.client_id),
+      { codes: errorCodes.filter((code) => code !== 'not_found') });
+    if (outcome.refused) return redirectWith(reply, path, outcome.refused, secure);
+    const { doorName, toggleId, authorizedNow } = outcome.value;
     const who = `${sandboxButtonPerson.first_name} ${sandboxButtonPerson.last_name}`;
     return redirectWith(reply, path, {
-      info: `${outcome.doorName} opened as ${who} through ${application.name} (toggle ${outcome.toggleId}).`
-        + `${outcome.authorizedNow ? ` ${who} authorized ${application.name} first (it is listed on ${who}'s Applications page, where it can be revoked).` : ''}`
+      info: `${doorName} opened as ${who} through ${application.name} (toggle ${toggleId}).`
+        + `${authorizedNow ? ` ${who} authorized ${application.name} first (it is listed on ${who}'s Applications page, where it can be revoked).` : ''}`
         + ` Endpoints that ask for door${sandboxButtonDoor.entity_number}_open receive it within seconds, then door${sandboxButtonDoor.entity_number}_close when the strike re-locks: see their delivery logs.`,
     }, secure);
   });

@@ -9,7 +9,7 @@ import { DomainError } from '../../access/errors.ts';
 import { zonedTime } from '../../access/hours-text.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import type { AlertState, AlertTrigger } from '../../store/database.ts';
-import { fieldOf, typed } from '../admin/admin-account.ts';
+import { typed } from '../admin/admin-account.ts';
 import { redirectWith, type Flash } from '../flash.ts';
 import { invalidMark } from '../form-outcome.ts';
 import { formBody } from '../form-schemas.ts';
@@ -138,7 +138,7 @@ ${alert.state !== 'open' ? '' : html`
         : back(reply, page, { info: 'Alert accepted.' });
     } catch (error) {
       if (!refusable(error)) throw error;
-      return back(reply, page, { error: error.message, field: fieldOf(error.message), values: { _form: 'accept', note, issue_notice: issue, kind, location } });
+      return back(reply, page, { error: error.message, field: error.field, values: { _form: 'accept', note, issue_notice: issue, kind, location } });
     }
   });
 
@@ -154,7 +154,7 @@ ${alert.state !== 'open' ? '' : html`
       return back(reply, page, { info: `Alert rejected: ${reasonWords[alert.reason as RejectReason].toLowerCase()}.` });
     } catch (error) {
       if (!refusable(error)) throw error;
-      return back(reply, page, { error: error.message, field: fieldOf(error.message), values: { _form: 'reject', reason, note } });
+      return back(reply, page, { error: error.message, field: error.field, values: { _form: 'reject', reason, note } });
     }
   });
 }

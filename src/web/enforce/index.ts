@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../access/errors.ts';
 import { enforcerRole } from '../../access/enforcer/common.ts';
-import { accountIdOf, fieldOf } from '../admin/admin-account.ts';
+import { accountIdOf } from '../admin/admin-account.ts';
 import type { Flash } from '../flash.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
@@ -84,7 +84,7 @@ export async function patrolList<Query extends { cursor?: string }, Item>(reply:
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
     reply.code(400);
-    return { query, items: [], nextCursor: null, problem: { error: error.message, field: fieldOf(error.message) } };
+    return { query, items: [], nextCursor: null, problem: { error: error.message, field: error.field } };
   }
 }
 

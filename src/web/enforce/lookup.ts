@@ -7,7 +7,6 @@ import { DomainError } from '../../access/errors.ts';
 import { zonedTime } from '../../access/hours-text.ts';
 import { plateStatus, type PlateStatus, type PlateStatusAnswer } from '../../access/enforcer/plate-status.ts';
 import { personTimeZone } from '../../access/settings.ts';
-import { fieldOf } from '../admin/admin-account.ts';
 import { invalidMark } from '../form-outcome.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
@@ -46,7 +45,7 @@ export async function lookupPages(app: FastifyInstance, deps: WebDeps): Promise<
         answer = await plateStatus(deps.enforcer, patroller, { plate, region });
       } catch (error) {
         if (!(error instanceof DomainError) || (error.code !== 'invalid' && error.code !== 'rate_limited')) throw error;
-        problem = { error: error.message, field: error.code === 'invalid' ? fieldOf(error.message) : undefined };
+        problem = { error: error.message, field: error.code === 'invalid' ? error.field : undefined };
         reply.code(error.code === 'invalid' ? 400 : 429);
         if (error.retryAfter) reply.header('retry-after', String(error.retryAfter));
       }

@@ -12,7 +12,7 @@ import {
 import { DomainError } from '../../access/errors.ts';
 import { zonedTime } from '../../access/hours-text.ts';
 import { personTimeZone } from '../../access/settings.ts';
-import { fieldOf, typed } from '../admin/admin-account.ts';
+import { typed } from '../admin/admin-account.ts';
 import { redirectWith, type Flash } from '../flash.ts';
 import { invalidMark } from '../form-outcome.ts';
 import { formBody } from '../form-schemas.ts';
@@ -129,7 +129,7 @@ ${listPager(`${base}/notices`, list, 'notices')}`);
       return back(reply, noticePath(base, notice), { info: `Notice ${notice.number} issued to ${notice.plate}${count}.` });
     } catch (error) {
       if (!refusable(error)) throw error;
-      return back(reply, `${base}/notices/new`, { error: error.message, field: fieldOf(error.message) ?? (error.code === 'vehicle_authorized' ? 'plate' : undefined), values });
+      return back(reply, `${base}/notices/new`, { error: error.message, field: error.field ?? (error.code === 'vehicle_authorized' ? 'plate' : undefined), values });
     }
   });
 
@@ -153,7 +153,7 @@ ${listPager(`${base}/notices`, list, 'notices')}`);
       return back(reply, page, { info: `Notice ${notice.number} is now ${statusWords[notice.status].toLowerCase()}.` });
     } catch (error) {
       if (!refusable(error)) throw error;
-      return back(reply, page, { error: error.message, field: error.code === 'invalid' && fieldOf(error.message) === 'note' ? 'note' : 'status', values: { _form: 'status', status, note } });
+      return back(reply, page, { error: error.message, field: error.code === 'invalid' && error.field === 'note' ? 'note' : 'status', values: { _form: 'status', status, note } });
     }
   });
 
