@@ -55,11 +55,11 @@ export interface WebDeps {
   devMailbox: boolean;
   /** The Open and Close buttons of the Doors page (/account), and the developer console's sandbox button. */
   toggle: ToggleDeps;
-  /** Sign-up, password reset, email change, signing out everywhere: mail, links and sessions. */
+  /** Mail, links and sessions: sign-up, password reset, email change, signing out everywhere; also the mailer and link origin of the People page's invitations and the guest passes. */
   identity: IdentityDeps;
   /** The developer console: client registration rules, and the key that seals webhook secrets and shown-once values. */
   developers: { rules: ClientRules; box: Box };
-  /** Invitations sent from the People page: mail and the origin of its links. */
+  /** Read by nothing (the pages mail through `identity`); to go with app.ts passing them. */
   mailer: Mailer;
   publicUrl: string;
   /** The patrol pages (/enforce): the Enforcer's rules, and where evidence photos are kept. */

@@ -39,6 +39,7 @@ interface InvitationRoute { Params: { id: string; invitation: string } }
 
 export async function peoplePages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const now = () => Math.floor(deps.clock.now() / 1000);
+  const invitations = { db: deps.db, clock: deps.clock, mailer: deps.identity.mailer, publicUrl: deps.identity.publicUrl };
   const peoplePath = (accountId: string) => adminPath(accountId, 'people');
   const done = (reply: FastifyReply, accountId: string, info: string) => redirectWith(reply, peoplePath(accountId), { info }, deps.secureCookies);
   /** A form's work saying what it did; a refusal is said at the top of the People page, with what was typed (never a secret here). */
@@ -89,7 +90,7 @@ ${access.invitations.length === 0 ? html`<p class="muted">None.</p>` : html`<ul 
     const admin = await adminPoster(deps, request, reply, request.params.id);
     if (!admin) return reply;
     const form = request.body ?? {};
-    return answer(reply, admin.accountId, 'invite', async () => `Invitation sent to ${(await inviteToAccount(deps, admin.personId, admin.accountId, form)).email}.`, flatten(form));
+    return answer(reply, admin.accountId, 'invite', async () => `Invitation sent to ${(await inviteToAccount(invitations, admin.personId, admin.accountId, form)).email}.`, flatten(form));
   });
 
   app.post<MemberRoute & { Body: { permissions?: string | string[] } }>('/accounts/:id/people/members/:person/permissions', {
@@ -161,7 +162,7 @@ ${access.invitations.length === 0 ? html`<p class="muted">None.</p>` : html`<ul 
   app.post<InvitationRoute>('/accounts/:id/people/invitations/:invitation/resend', { schema: { hide: true, params: params('id', 'invitation'), body: emptyBody }, preHandler: app.csrfProtection }, async (request, reply) => {
     const admin = await adminPoster(deps, request, reply, request.params.id);
     if (!admin) return reply;
-    const email = await resendInvitation(deps, admin.personId, admin.accountId, request.params.invitation);
+    const email = await resendInvitation(invitations, admin.personId, admin.accountId, request.params.invitation);
     return done(reply, admin.accountId, `A new link was sent to ${email}; the previous one no longer works.`);
   });
 

@@ -35,7 +35,7 @@ type Doors = { id: string; name: string }[];
 
 /** What the guest rules need, from the pages' dependencies. */
 export function pageGuestDeps(deps: WebDeps): GuestDeps {
-  return { db: deps.db, clock: deps.clock, box: deps.settings.box, pinKey: deps.settings.pinKey, mailer: deps.mailer, publicUrl: deps.publicUrl };
+  return { db: deps.db, clock: deps.clock, box: deps.settings.box, pinKey: deps.settings.pinKey, mailer: deps.identity.mailer, publicUrl: deps.identity.publicUrl };
 }
 
 export async function guestsSection(app: FastifyInstance, deps: WebDeps): Promise<void> {
