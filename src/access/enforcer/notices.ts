@@ -109,7 +109,7 @@ export async function issueInTransaction(trx: Transaction<Database>, actor: Enfo
   if (overrideReason !== null && !actor.admin) throw new DomainError('forbidden', 'Only the account\'s Admin can issue a notice to a plate that may be there.');
   const bases = await basesOf(trx, actor.accountId, { key: plate, region }, observedAt);
   if (bases.length > 0 && overrideReason === null) {
-    throw new DomainError('vehicle_authorized', `The plate ${plate} may be here (${basisWords[bases[0]!.kind]}): no notice was issued.`);
+    throw new DomainError('vehicle_authorized', `The plate ${plate} may be here (${basisWords[bases[0]!.kind]}): no notice was issued.`, { field: 'plate' });
   }
   const number = await store.takeNoticeNumber(trx, actor.accountId);
   const row: Database['notices'] = {

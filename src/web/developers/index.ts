@@ -2,7 +2,7 @@
 // created, edited, their secret rotated and shown once, deleted behind a
 // confirmation. Signed out, /developers says what the platform offers and
 // links to sign-in and sign-up. Webhook pages: developer-webhooks.ts.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createApplication, deleteApplication, environments, listApplications, ownApplication, rotateApplicationSecret, updateApplication, type Application, type ApplicationForm } from '../../access/developer-apps.ts';
 import { applicationEndpoints } from '../../access/developer-webhooks.ts';
 import { personProfile } from '../../access/people.ts';
@@ -15,7 +15,7 @@ import { sendPage, webSessionId, type WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
 import { revealOnNextPage, takeRevealed } from './reveal-once.ts';
 import { attempt } from '../form-outcome.ts';
-import { buttonForm, field, revealedBox } from './forms.ts';
+import { confirmation, field, revealedBox } from './forms.ts';
 import { developerWebhookPages, endpointsSection, sandboxSection } from './webhooks.ts';
 
 const applicationFields = { name: 200, company: 200, contact_name: 200, contact_email: 320, website: 500, description: 2000, redirect_uris: 6000 };
@@ -108,49 +108,38 @@ ${applicationForm(viewer, applicationPath(application.client_id), 'Save changes'
     return redirectWith(reply, done.refused ? `${path}/edit` : path, done.refused ?? { info: 'Changes saved.' }, secure);
   });
 
-  confirmation(app, deps, 'rotate-secret', (application) => ({
-    title: `Rotate the secret of ${application.name}?`,
-    body: html`<p>A new client secret is made and shown to you once. <strong>The current secret stops working at once</strong>: token requests with it are refused until your servers use the new one. Tokens already issued keep working.</p>`,
-    button: 'Rotate the secret',
-  }), async (request, reply, personId, application) => {
-    const issued = await rotateApplicationSecret(deps.db, personId, application.client_id);
-    return revealOnNextPage(reply, box, secure, { personId, page: applicationPath(application.client_id) }, {
-      title: 'The new client secret', items: [['client_id', issued.client_id], ['client_secret', issued.client_secret!]],
-    });
+  const applicationAt = { route: '/developers/applications/:id', params: appParams, find: async (personId: string, params: { id: string }) => {
+    const application = await ownApplication(deps.db, personId, params.id);
+    return { subject: application, page: applicationPath(application.client_id) };
+  } };
+
+  confirmation(app, deps, { ...applicationAt, action: 'rotate-secret',
+    ask: (application) => ({
+      title: `Rotate the secret of ${application.name}?`,
+      body: html`<p>A new client secret is made and shown to you once. <strong>The current secret stops working at once</strong>: token requests with it are refused until your servers use the new one. Tokens already issued keep working.</p>`,
+      button: 'Rotate the secret',
+    }),
+    act: async (reply, personId, application) => {
+      const issued = await rotateApplicationSecret(deps.db, personId, application.client_id);
+      return revealOnNextPage(reply, box, secure, { personId, page: applicationPath(application.client_id) }, {
+        title: 'The new client secret', items: [['client_id', issued.client_id], ['client_secret', issued.client_secret!]],
+      });
+    },
   });
 
-  confirmation(app, deps, 'delete', (application) => ({
-    title: `Delete ${application.name}?`,
-    body: html`<p>Its credentials stop working at once, the people who authorized it lose that authorization, and its webhook endpoints and their delivery logs are deleted. This cannot be undone.</p>`,
-    button: 'Delete the application',
-  }), async (_request, reply, personId, application) => {
-    await deleteApplication(deps.db, personId, application.client_id);
-    return redirectWith(reply, '/developers', { info: `${application.name} was deleted.` }, secure);
+  confirmation(app, deps, { ...applicationAt, action: 'delete',
+    ask: (application) => ({
+      title: `Delete ${application.name}?`,
+      body: html`<p>Its credentials stop working at once, the people who authorized it lose that authorization, and its webhook endpoints and their delivery logs are deleted. This cannot be undone.</p>`,
+      button: 'Delete the application',
+    }),
+    act: async (reply, personId, application) => {
+      await deleteApplication(deps.db, personId, application.client_id);
+      return redirectWith(reply, '/developers', { info: `${application.name} was deleted.` }, secure);
+    },
   });
 
   await developerWebhookPages(app, deps);
-}
-
-/** A GET that asks "Do X?" and a POST that does it: destructive actions never happen from one click on a list. */
-function confirmation(app: FastifyInstance, deps: WebDeps, action: string, ask: (application: Application) => { title: string; body: Html; button: string },
-  act: (request: FastifyRequest, reply: FastifyReply, personId: string, application: Application) => Promise<unknown>) {
-  app.get<{ Params: { id: string } }>(`/developers/applications/:id/${action}`, { schema: { hide: true, params: appParams } }, async (request, reply) => {
-    const viewer = await pageViewer(deps, request, reply);
-    if (!viewer) return reply;
-    const application = await ownApplication(deps.db, viewer.personId, request.params.id);
-    const question = ask(application);
-    const path = applicationPath(application.client_id);
-    return sendAppPage(deps, reply, viewer, { title: question.title, section: 'developers' }, html`
-<h1>${question.title}</h1>
-${question.body}
-<div class="dev-actions">${buttonForm(`${path}/${action}`, viewer.csrf, question.button, { danger: true })} <a href="${path}">Cancel</a></div>`);
-  });
-  app.post<{ Params: { id: string } }>(`/developers/applications/:id/${action}`, { schema: { hide: true, params: appParams, body: formBody({}) }, preHandler: app.csrfProtection }, async (request, reply) => {
-    const personId = await signedInPerson(deps, request, reply);
-    if (!personId) return reply;
-    const application = await ownApplication(deps.db, personId, request.params.id);
-    return act(request, reply, personId, application);
-  });
 }
 
 export function endpointDeps(deps: WebDeps) {

@@ -3,7 +3,7 @@
 // delivery log (every attempt: time in the person's zone, status, latency,
 // response excerpt), redeliver, send a test event, rotate the signing secret
 // (shown once), disable or enable, delete (confirmed); and the sandbox button.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { applicationEndpoint, deleteEndpoint, endpointLog, redeliverToEndpoint, registerEndpoint, rotateSigningSecret, sendTest, switchEndpoint } from '../../access/developer-webhooks.ts';
 import { ownApplication, type Application } from '../../access/developer-apps.ts';
 import { fireSandboxToggle, sandboxButtonDoor, sandboxButtonPerson } from '../../access/sandbox-toggle.ts';
@@ -18,7 +18,7 @@ import type { WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
 import { revealOnNextPage, takeRevealed } from './reveal-once.ts';
 import { attempt } from '../form-outcome.ts';
-import { buttonForm, field, revealedBox, zonedTime } from './forms.ts';
+import { buttonForm, confirmation, field, revealedBox, zonedTime } from './forms.ts';
 import { applicationPath, endpointDeps } from './index.ts';
 
 type Endpoint = Awaited<ReturnType<typeof applicationEndpoint>>;
@@ -95,6 +95,12 @@ export async function developerWebhookPages(app: FastifyInstance, deps: WebDeps)
   const secure = deps.secureCookies;
   const box = deps.developers.box;
   const endpoints = endpointDeps(deps);
+  /** The person's application and one of its endpoints, named by the path (anyone else's: not found), and the endpoint's page. */
+  const endpointOf = async (personId: string, params: { id: string; endpoint: string }) => {
+    const application = await ownApplication(deps.db, personId, params.id);
+    const endpoint = await applicationEndpoint(endpoints, personId, application.client_id, params.endpoint);
+    return { application, endpoint, path: endpointPath(application.client_id, endpoint.id) };
+  };
 
   app.post<{ Params: { id: string }; Body: { url?: string; event_types?: string | string[] } }>('/developers/applications/:id/endpoints', {
     schema: { hide: true, params: appParams, body: registerBody }, preHandler: app.csrfProtection,
@@ -118,10 +124,8 @@ export async function developerWebhookPages(app: FastifyInstance, deps: WebDeps)
   app.get<{ Params: { id: string; endpoint: string } }>('/developers/applications/:id/endpoints/:endpoint', { schema: { hide: true, params: endpointParams } }, async (request, reply) => {
     const viewer = await pageViewer(deps, request, reply);
     if (!viewer) return reply;
-    const application = await ownApplication(deps.db, viewer.personId, request.params.id);
-    const endpoint = await applicationEndpoint(endpoints, viewer.personId, application.client_id, request.params.endpoint);
+    const { application, endpoint, path } = await endpointOf(viewer.personId, request.params);
     const [deliveries, zone] = await Promise.all([endpointLog(endpoints, viewer.personId, application.client_id, endpoint.id), personTimeZone(deps.db, viewer.personId)]);
-    const path = endpointPath(application.client_id, endpoint.id);
     return sendAppPage(deps, reply, viewer, { title: `Endpoint ${endpoint.url}`, section: 'developers' }, html`
 <p><a href="${applicationPath(application.client_id)}">← ${application.name}</a></p>
 <h1>Webhook endpoint</h1>
@@ -149,9 +153,7 @@ ${deliveryLog(application, endpoint, deliveries, zone, viewer.csrf)}`);
     }, async (request, reply) => {
       const personId = await signedInPerson(deps, request, reply);
       if (!personId) return reply;
-      const application = await ownApplication(deps.db, personId, request.params.id);
-      const endpoint = await applicationEndpoint(endpoints, personId, application.client_id, request.params.endpoint);
-      const path = endpointPath(application.client_id, endpoint.id);
+      const { application, endpoint, path } = await endpointOf(personId, request.params);
       const said = await attempt(() => act(personId, application.client_id, endpoint.id));
       return redirectWith(reply, path, said.refused ?? { info: said.value }, secure);
     });
@@ -174,57 +176,41 @@ ${deliveryLog(application, endpoint, deliveries, zone, viewer.csrf)}`);
   }, async (request, reply) => {
     const personId = await signedInPerson(deps, request, reply);
     if (!personId) return reply;
-    const application = await ownApplication(deps.db, personId, request.params.id);
-    const endpoint = await applicationEndpoint(endpoints, personId, application.client_id, request.params.endpoint);
-    const path = endpointPath(application.client_id, endpoint.id);
+    const { application, endpoint, path } = await endpointOf(personId, request.params);
     const done = await attempt(() => redeliverToEndpoint(endpoints, personId, application.client_id, endpoint.id, request.params.delivery));
     return redirectWith(reply, path, done.refused ?? { info: `Delivery ${done.value.id} is queued again; reload in a moment to see the new attempt.` }, secure);
   });
 
   // Rotate and delete ask first.
-  const confirmEndpoint = (action: string, ask: (endpoint: Endpoint) => { title: string; body: Html; button: string },
-    act: (reply: FastifyReply, personId: string, clientId: string, endpoint: Endpoint) => Promise<unknown>) => {
-    app.get<{ Params: { id: string; endpoint: string } }>(`/developers/applications/:id/endpoints/:endpoint/${action}`, { schema: { hide: true, params: endpointParams } }, async (request, reply) => {
-      const viewer = await pageViewer(deps, request, reply);
-      if (!viewer) return reply;
-      const application = await ownApplication(deps.db, viewer.personId, request.params.id);
-      const endpoint = await applicationEndpoint(endpoints, viewer.personId, application.client_id, request.params.endpoint);
-      const question = ask(endpoint);
-      const path = endpointPath(application.client_id, endpoint.id);
-      return sendAppPage(deps, reply, viewer, { title: question.title, section: 'developers' }, html`
-<h1>${question.title}</h1>
-${question.body}
-<div class="dev-actions">${buttonForm(`${path}/${action}`, viewer.csrf, question.button, { danger: true })} <a href="${path}">Cancel</a></div>`);
-    });
-    app.post<{ Params: { id: string; endpoint: string } }>(`/developers/applications/:id/endpoints/:endpoint/${action}`, {
-      schema: { hide: true, params: endpointParams, body: formBody({}) }, preHandler: app.csrfProtection,
-    }, async (request, reply) => {
-      const personId = await signedInPerson(deps, request, reply);
-      if (!personId) return reply;
-      const application = await ownApplication(deps.db, personId, request.params.id);
-      const endpoint = await applicationEndpoint(endpoints, personId, application.client_id, request.params.endpoint);
-      return act(reply, personId, application.client_id, endpoint);
-    });
-  };
+  const endpointAt = { route: '/developers/applications/:id/endpoints/:endpoint', params: endpointParams, find: async (personId: string, params: { id: string; endpoint: string }) => {
+    const found = await endpointOf(personId, params);
+    return { subject: found, page: found.path };
+  } };
 
-  confirmEndpoint('rotate-secret', (endpoint) => ({
-    title: `Rotate the signing secret of ${endpoint.url}?`,
-    body: html`<p>A new signing secret is made and shown to you once. For 24 hours every delivery carries a signature by each secret, the previous and the new one, so you can switch your receiver without losing an event.</p>`,
-    button: 'Rotate the signing secret',
-  }), async (reply, personId, clientId, endpoint) => {
-    const rotated = await rotateSigningSecret(endpoints, personId, clientId, endpoint.id);
-    return revealOnNextPage(reply, box, secure, { personId, page: endpointPath(clientId, endpoint.id) }, {
-      title: 'The new signing secret', items: [['Signing secret (webhook-signature)', rotated.signing_secret]],
-    });
+  confirmation(app, deps, { ...endpointAt, action: 'rotate-secret',
+    ask: ({ endpoint }) => ({
+      title: `Rotate the signing secret of ${endpoint.url}?`,
+      body: html`<p>A new signing secret is made and shown to you once. For 24 hours every delivery carries a signature by each secret, the previous and the new one, so you can switch your receiver without losing an event.</p>`,
+      button: 'Rotate the signing secret',
+    }),
+    act: async (reply, personId, { application, endpoint, path }) => {
+      const rotated = await rotateSigningSecret(endpoints, personId, application.client_id, endpoint.id);
+      return revealOnNextPage(reply, box, secure, { personId, page: path }, {
+        title: 'The new signing secret', items: [['Signing secret (webhook-signature)', rotated.signing_secret]],
+      });
+    },
   });
 
-  confirmEndpoint('delete', (endpoint) => ({
-    title: `Delete the endpoint ${endpoint.url}?`,
-    body: html`<p>Nothing more is delivered to it, and its delivery log is deleted with it. This cannot be undone.</p>`,
-    button: 'Delete the endpoint',
-  }), async (reply, personId, clientId, endpoint) => {
-    await deleteEndpoint(endpoints, personId, clientId, endpoint.id);
-    return redirectWith(reply, applicationPath(clientId), { info: `The endpoint ${endpoint.url} was deleted.` }, secure);
+  confirmation(app, deps, { ...endpointAt, action: 'delete',
+    ask: ({ endpoint }) => ({
+      title: `Delete the endpoint ${endpoint.url}?`,
+      body: html`<p>Nothing more is delivered to it, and its delivery log is deleted with it. This cannot be undone.</p>`,
+      button: 'Delete the endpoint',
+    }),
+    act: async (reply, personId, { application, endpoint }) => {
+      await deleteEndpoint(endpoints, personId, application.client_id, endpoint.id);
+      return redirectWith(reply, applicationPath(application.client_id), { info: `The endpoint ${endpoint.url} was deleted.` }, secure);
+    },
   });
 
   app.post<{ Params: { id: string } }>('/developers/applications/:id/sandbox-toggle', {

@@ -2,23 +2,20 @@
 // open ones first to act on. An open alert is accepted (optionally issuing a
 // notice for its plate in the same step) or rejected with a reason and a note;
 // a resolved one only says how it ended.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { acceptAlert, alertStates, getAlert, listAlerts, maxAlertNote, rejectAlert, rejectReasons, type Alert, type RejectReason } from '../../access/enforcer/alerts.ts';
 import { maxNoticeText, noticeKinds } from '../../access/enforcer/notices.ts';
-import { DomainError } from '../../access/errors.ts';
 import { zonedTime } from '../../access/hours-text.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import type { AlertState, AlertTrigger } from '../../store/database.ts';
 import { typed } from '../admin/admin-account.ts';
-import { redirectWith, type Flash } from '../flash.ts';
-import { invalidMark } from '../form-outcome.ts';
+import { attempt, invalidMark } from '../form-outcome.ts';
 import { formBody } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
 import { kindWords, noticePath } from './notice-words.ts';
-import { listPager, patrolList, patrolPath, patrolPoster, patrolViewer, problemMessage, sendPatrolPage } from './index.ts';
+import { patrolBack, patrolListPage, patrolPath, patrolPoster, patrolRefusals, patrolViewer, sendPatrolPage } from './index.ts';
 
-const accountParams = { type: 'object', properties: { account: { type: 'string', maxLength: 100 } }, required: ['account'] };
 const alertParams = { type: 'object', properties: { account: { type: 'string', maxLength: 100 }, alert: { type: 'string', maxLength: 100 } }, required: ['account', 'alert'] };
 const listQuery = { type: 'object', properties: { state: { type: 'string', maxLength: 20 }, cursor: { type: 'string', maxLength: 500 } } };
 
@@ -29,8 +26,6 @@ const stateWords: Record<AlertState, string> = { open: 'Open', accepted: 'Accept
 const reasonWords: Record<RejectReason, string> = {
   authorized_vehicle: 'The vehicle may be here', misread: 'The plate was misread', duplicate: 'A duplicate of another alert', left: 'The vehicle has left', other: 'Another reason',
 };
-
-const PAGE_SIZE = 50;
 
 function alertTitle(alert: Alert): string {
   return `${triggerWords[alert.trigger]}${alert.plate ? `: ${alert.plate}` : ''}`;
@@ -45,32 +40,20 @@ function alertCard(base: string, alert: Alert, zone: string): Html {
 }
 
 export async function alertPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  const back = (reply: FastifyReply, to: string, flash: Flash) => redirectWith(reply, `${to}${flash.error ? '#flash' : ''}`, flash, deps.secureCookies);
-  const refusable = (error: unknown): error is DomainError => error instanceof DomainError && ['invalid', 'invalid_state', 'vehicle_authorized', 'forbidden'].includes(error.code);
-
-  app.get<{ Params: { account: string }; Querystring: { state?: string; cursor?: string } }>('/enforce/:account/alerts', { schema: { hide: true, params: accountParams, querystring: listQuery } }, async (request, reply) => {
-    const seen = await patrolViewer(deps, request, reply, request.params.account);
-    if (!seen) return reply;
-    const { viewer, patroller } = seen;
-    const base = patrolPath(patroller.accountId);
-    const [list, zone] = await Promise.all([
-      patrolList(reply, request.query, (query) => listAlerts(deps.enforcer, patroller, { ...query, limit: PAGE_SIZE })),
-      personTimeZone(deps.db, viewer.personId),
-    ]);
-    const { query, items: alerts, problem } = list;
-    return sendPatrolPage(deps, reply, viewer, patroller, { title: 'Alerts', current: 'alerts' }, html`
-${problemMessage(problem)}
-<form method="get" action="${base}/alerts" class="filters" aria-label="Filter the alerts">
+  patrolListPage<{ state?: string; cursor?: string }, Alert>(app, deps, {
+    name: 'alerts', title: 'Alerts', querystring: listQuery,
+    list: (patroller, query) => listAlerts(deps.enforcer, patroller, query),
+    view: ({ base, query, problem, zone }) => ({
+      top: html`<form method="get" action="${base}/alerts" class="filters" aria-label="Filter the alerts">
   <div class="field"><label for="alerts-state">State</label>
   <select id="alerts-state" name="state"${invalidMark(problem, 'state')}><option value="">Any</option>
     ${alertStates.map((state) => html`<option value="${state}"${query.state === state ? html` selected` : ''}>${stateWords[state]}</option>`)}
   </select></div>
   <button type="submit">Show</button>
-</form>
-${problem ? '' : alerts.length === 0 ? html`<p class="muted">No alerts${query.state ? ' in this state' : ' yet'}.</p>` : html`
-<p class="muted">Newest first; times in ${zone} time.</p>
-<ul class="cards alerts">${alerts.map((alert) => alertCard(base, alert, zone))}</ul>`}
-${listPager(`${base}/alerts`, list, 'alerts')}`);
+</form>`,
+      none: `No alerts${query.state ? ' in this state' : ' yet'}`,
+      card: (alert) => alertCard(base, alert, zone),
+    }),
   });
 
   app.get<{ Params: { account: string; alert: string } }>('/enforce/:account/alerts/:alert', { schema: { hide: true, params: alertParams } }, async (request, reply) => {
@@ -131,15 +114,13 @@ ${alert.state !== 'open' ? '' : html`
     const { note = '', issue_notice: issue = '', kind = '', location = '' } = request.body;
     const base = patrolPath(patroller.accountId);
     const page = `${base}/alerts/${request.params.alert}`;
-    try {
-      const { notice } = await acceptAlert(deps.enforcer, patroller, request.params.alert, { note, issueNotice: issue === 'yes' ? { kind, location } : undefined });
-      return notice
-        ? back(reply, noticePath(base, notice), { info: `Alert accepted; notice ${notice.number} issued to ${notice.plate}.` })
-        : back(reply, page, { info: 'Alert accepted.' });
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return back(reply, page, { error: error.message, field: error.field, values: { _form: 'accept', note, issue_notice: issue, kind, location } });
-    }
+    const accepted = await attempt(() => acceptAlert(deps.enforcer, patroller, request.params.alert, { note, issueNotice: issue === 'yes' ? { kind, location } : undefined }),
+      { codes: patrolRefusals, values: { _form: 'accept', note, issue_notice: issue, kind, location } });
+    if (accepted.refused) return patrolBack(deps, reply, page, accepted.refused);
+    const { notice } = accepted.value;
+    return notice
+      ? patrolBack(deps, reply, noticePath(base, notice), { info: `Alert accepted; notice ${notice.number} issued to ${notice.plate}.` })
+      : patrolBack(deps, reply, page, { info: 'Alert accepted.' });
   });
 
   app.post<{ Params: { account: string; alert: string }; Body: { reason?: string; note?: string } }>('/enforce/:account/alerts/:alert/reject', {
@@ -149,12 +130,7 @@ ${alert.state !== 'open' ? '' : html`
     if (!patroller) return reply;
     const { reason = '', note = '' } = request.body;
     const page = `${patrolPath(patroller.accountId)}/alerts/${request.params.alert}`;
-    try {
-      const alert = await rejectAlert(deps.enforcer, patroller, request.params.alert, { reason, note });
-      return back(reply, page, { info: `Alert rejected: ${reasonWords[alert.reason as RejectReason].toLowerCase()}.` });
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return back(reply, page, { error: error.message, field: error.field, values: { _form: 'reject', reason, note } });
-    }
+    const rejected = await attempt(() => rejectAlert(deps.enforcer, patroller, request.params.alert, { reason, note }), { codes: patrolRefusals, values: { _form: 'reject', reason, note } });
+    return patrolBack(deps, reply, page, rejected.refused ?? { info: `Alert rejected: ${reasonWords[rejected.value.reason as RejectReason].toLowerCase()}.` });
   });
 }

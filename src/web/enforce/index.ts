@@ -5,10 +5,11 @@
 // and their refusals are the domain's (src/access/enforcer/), these files say
 // them in words and answer each form with a redirect back (POST-redirect-GET).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../access/errors.ts';
+import { DomainError, type ErrorCode } from '../../access/errors.ts';
 import { enforcerRole } from '../../access/enforcer/common.ts';
+import { personTimeZone } from '../../access/settings.ts';
 import { accountIdOf } from '../admin/admin-account.ts';
-import type { Flash } from '../flash.ts';
+import { redirectWith, type Flash } from '../flash.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
@@ -46,6 +47,16 @@ export async function patrolPoster(deps: Pick<WebDeps, 'db'>, request: FastifyRe
 
 export type PatrolPage = 'lookup' | 'notices' | 'alerts';
 
+export const accountParams = { type: 'object', properties: { account: { type: 'string', maxLength: 100 } }, required: ['account'] };
+
+/** What a patrol form says back to the person (a notice already final, a plate that may be here…); anything else is the error handler's. */
+export const patrolRefusals: readonly ErrorCode[] = ['invalid', 'invalid_state', 'vehicle_authorized', 'too_large', 'forbidden'];
+
+/** After a patrol form: to `to` with what was done, or with the refusal, said at the top and focused. */
+export function patrolBack(deps: Pick<WebDeps, 'secureCookies'>, reply: FastifyReply, to: string, flash: Flash) {
+  return redirectWith(reply, `${to}${flash.error ? '#flash' : ''}`, flash, deps.secureCookies);
+}
+
 export function patrolPath(accountId: string, page: PatrolPage = 'lookup'): string {
   return page === 'lookup' ? `/enforce/${accountId}` : `/enforce/${accountId}/${page}`;
 }
@@ -77,7 +88,7 @@ export interface PatrolList<Query, Item> {
 }
 
 /** A page of a filtered list, newest first. */
-export async function patrolList<Query extends { cursor?: string }, Item>(reply: FastifyReply, raw: Query, list: (query: Query) => Promise<{ items: Item[]; nextCursor: string | null }>): Promise<PatrolList<Query, Item>> {
+async function patrolList<Query extends { cursor?: string }, Item>(reply: FastifyReply, raw: Query, list: (query: Query) => Promise<{ items: Item[]; nextCursor: string | null }>): Promise<PatrolList<Query, Item>> {
   const query = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== '')) as Query;
   try {
     return { query, ...(await list(query)) };
@@ -88,13 +99,54 @@ export async function patrolList<Query extends { cursor?: string }, Item>(reply:
   }
 }
 
+const listPageSize = 50;
+
+/** What a list page shows besides its cards: the filters (and what comes before them), and the words for an empty list. */
+export interface ListView<Item> {
+  top: Html;
+  none: string;
+  card: (item: Item) => Html;
+}
+
+/**
+ * A patrol list page (GET /enforce/{account}/{page}): a page of the list as
+ * filtered, newest first, in the viewer's zone; a filter the domain refuses
+ * is said at the top (400).
+ */
+export function patrolListPage<Query extends Record<string, string | undefined> & { cursor?: string }, Item>(app: FastifyInstance, deps: WebDeps, page: {
+  name: 'alerts' | 'notices';
+  title: string;
+  querystring: object;
+  list: (patroller: PatrolViewer, query: Query & { limit: number }) => Promise<{ items: Item[]; nextCursor: string | null }>;
+  view: (shown: { base: string; query: Query; problem: Flash | undefined; zone: string }) => ListView<Item>;
+}): void {
+  app.get<{ Params: { account: string }; Querystring: Query }>(`/enforce/:account/${page.name}`, { schema: { hide: true, params: accountParams, querystring: page.querystring } }, async (request, reply) => {
+    const seen = await patrolViewer(deps, request, reply, request.params.account);
+    if (!seen) return reply;
+    const { viewer, patroller } = seen;
+    const base = patrolPath(patroller.accountId);
+    const [list, zone] = await Promise.all([
+      patrolList<Query, Item>(reply, request.query as Query, (query) => page.list(patroller, { ...query, limit: listPageSize })),
+      personTimeZone(deps.db, viewer.personId),
+    ]);
+    const { top, none, card } = page.view({ base, query: list.query, problem: list.problem, zone });
+    return sendPatrolPage(deps, reply, viewer, patroller, { title: page.title, current: page.name }, html`
+${problemMessage(list.problem)}
+${top}
+${list.problem ? '' : list.items.length === 0 ? html`<p class="muted">${none}.</p>` : html`
+<p class="muted">Newest first; times in ${zone} time.</p>
+<ul class="cards ${page.name}">${list.items.map(card)}</ul>`}
+${listPager(patrolPath(patroller.accountId, page.name), list, page.name)}`);
+  });
+}
+
 /** A refusal of the page's own GET form, said at the top and focused like a form's flash. */
 export function problemMessage(problem: Flash | undefined): Html | string {
   return problem ? html`<p class="error" role="alert" id="flash" tabindex="-1">${problem.error}</p>` : '';
 }
 
 /** The links to the newest and to older items of a list, keeping its filters. */
-export function listPager(path: string, list: PatrolList<Record<string, string | undefined>, unknown>, noun: string): Html {
+function listPager(path: string, list: PatrolList<Record<string, string | undefined>, unknown>, noun: string): Html {
   const linkTo = (cursor: string | undefined) => {
     const search = new URLSearchParams(Object.entries({ ...list.query, cursor }).filter((entry): entry is [string, string] => entry[1] !== undefined));
     return `${path}${search.size > 0 ? `?${search}` : ''}`;

@@ -11,10 +11,9 @@ import { invalidMark } from '../form-outcome.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
 import { noticeCard } from './notice-words.ts';
-import { patrolPath, patrolViewer, problemMessage, sendPatrolPage } from './index.ts';
+import { accountParams, patrolPath, patrolViewer, problemMessage, sendPatrolPage } from './index.ts';
 
 const querySchema = { type: 'object', properties: { plate: { type: 'string', maxLength: 40 }, region: { type: 'string', maxLength: 20 } } };
-const params = { type: 'object', properties: { account: { type: 'string', maxLength: 100 } }, required: ['account'] };
 
 /** How sure the patroller can be that the vehicle may stay: green, amber, red. */
 type Tone = 'ok' | 'lapsed' | 'none';
@@ -32,7 +31,7 @@ const statusWords: Record<PlateStatus | 'booked' | 'guest', { words: string; ton
 const basisWords: Record<string, string> = { allowance: 'Allowance', member_vehicle: 'Member vehicle', booking: 'Booking', guest_pass: 'Guest pass' };
 
 export async function lookupPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  app.get<{ Params: { account: string }; Querystring: { plate?: string; region?: string } }>('/enforce/:account', { schema: { hide: true, params, querystring: querySchema } }, async (request, reply) => {
+  app.get<{ Params: { account: string }; Querystring: { plate?: string; region?: string } }>('/enforce/:account', { schema: { hide: true, params: accountParams, querystring: querySchema } }, async (request, reply) => {
     const seen = await patrolViewer(deps, request, reply, request.params.account);
     if (!seen) return reply;
     const { viewer, patroller } = seen;

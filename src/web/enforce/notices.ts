@@ -3,27 +3,26 @@
 // photos, the status moves this person may make, remarks, the status log), the
 // photos themselves (only for the account's Admin and enforcement members) and
 // a printable notice. Refusals come back to the form at the top, focused.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { addEvidence, readEvidence } from '../../access/enforcer/evidence.ts';
 import {
   addRemark, adminStatuses, changeNoticeStatus, getNotice, issueNotice, listNotices, maxNoticeText, noticeKinds, openStatuses, finalStatuses, settableStatuses,
-  type NoticeDetail, type NoticeStatus,
+  type Notice, type NoticeDetail, type NoticeStatus,
 } from '../../access/enforcer/notices.ts';
 import { DomainError } from '../../access/errors.ts';
 import { zonedTime } from '../../access/hours-text.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import { typed } from '../admin/admin-account.ts';
-import { redirectWith, type Flash } from '../flash.ts';
-import { invalidMark } from '../form-outcome.ts';
+import type { Flash } from '../flash.ts';
+import { attempt, invalidMark } from '../form-outcome.ts';
 import { formBody } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
 import { sendPage, type WebDeps } from '../index.ts';
 import { documentHead } from '../layout.ts';
 import { kindWords, isFinal, noticeCard, noticePath, statusBadge, statusWords, vehicleWords } from './notice-words.ts';
-import { listPager, patrolList, patrolPath, patrolPoster, patrolViewer, problemMessage, sendPatrolPage, type PatrolViewer } from './index.ts';
+import { accountParams, patrolBack, patrolListPage, patrolPath, patrolPoster, patrolRefusals, patrolViewer, sendPatrolPage, type PatrolViewer } from './index.ts';
 import { maxPhotos, readMultipartForm, registerUploads, uploadsOf } from './uploads.ts';
 
-const accountParams = { type: 'object', properties: { account: { type: 'string', maxLength: 100 } }, required: ['account'] };
 const noticeParams = { type: 'object', properties: { account: { type: 'string', maxLength: 100 }, notice: { type: 'string', maxLength: 100 } }, required: ['account', 'notice'] };
 const evidenceParams = { type: 'object', properties: { ...noticeParams.properties, evidence: { type: 'string', maxLength: 100 } }, required: ['account', 'notice', 'evidence'] };
 const listQuery = { type: 'object', properties: { status: { type: 'string', maxLength: 40 }, plate: { type: 'string', maxLength: 40 }, cursor: { type: 'string', maxLength: 500 } } };
@@ -33,36 +32,20 @@ const noticeFields = ['kind', 'plate', 'region', 'make', 'model', 'color', 'loca
 type NoticeForm = Partial<Record<(typeof noticeFields)[number], string>>;
 const noticeBody = formBody({ kind: 40, plate: 40, region: 20, make: 200, model: 200, color: 200, location: 1000, description: 10_000, override_reason: 2000 });
 
-/** What a form may say back to the person; anything else is the error handler's. */
-function refusable(error: unknown): error is DomainError {
-  return error instanceof DomainError && ['invalid', 'invalid_state', 'vehicle_authorized', 'too_large', 'forbidden'].includes(error.code);
-}
-
 /** The statuses this person may move an open notice to: members the open ones and resolved, paid, released; the Admin also dismissed and voided. */
 export function allowedMoves(status: NoticeStatus, admin: boolean): NoticeStatus[] {
   if (isFinal(status)) return [];
   return settableStatuses.filter((next) => next !== status && (admin || !(adminStatuses as readonly string[]).includes(next)));
 }
 
-const PAGE_SIZE = 50;
-
 export async function noticePages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   await registerUploads(app);
-  const back = (reply: FastifyReply, to: string, flash: Flash) => redirectWith(reply, `${to}${flash.error ? '#flash' : ''}`, flash, deps.secureCookies);
 
-  app.get<{ Params: { account: string }; Querystring: { status?: string; plate?: string; cursor?: string } }>('/enforce/:account/notices', { schema: { hide: true, params: accountParams, querystring: listQuery } }, async (request, reply) => {
-    const seen = await patrolViewer(deps, request, reply, request.params.account);
-    if (!seen) return reply;
-    const { viewer, patroller } = seen;
-    const base = patrolPath(patroller.accountId);
-    const [list, zone] = await Promise.all([
-      patrolList(reply, request.query, (query) => listNotices(deps.enforcer, patroller, { ...query, limit: PAGE_SIZE })),
-      personTimeZone(deps.db, viewer.personId),
-    ]);
-    const { query, items: notices, problem } = list;
-    return sendPatrolPage(deps, reply, viewer, patroller, { title: 'Notices', current: 'notices' }, html`
-${problemMessage(problem)}
-<p><a class="button" href="${base}/notices/new">Issue a notice</a></p>
+  patrolListPage<{ status?: string; plate?: string; cursor?: string }, Notice>(app, deps, {
+    name: 'notices', title: 'Notices', querystring: listQuery,
+    list: (patroller, query) => listNotices(deps.enforcer, patroller, query),
+    view: ({ base, query, problem, zone }) => ({
+      top: html`<p><a class="button" href="${base}/notices/new">Issue a notice</a></p>
 <form method="get" action="${base}/notices" class="filters" aria-label="Filter the notices">
   <div class="field"><label for="notices-status">Status</label>
   <select id="notices-status" name="status"${invalidMark(problem, 'status')}><option value="">Any</option>
@@ -71,11 +54,10 @@ ${problemMessage(problem)}
   <div class="field"><label for="notices-plate">Plate</label>
   <input id="notices-plate" name="plate" type="text" maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${query.plate ?? ''}"${invalidMark(problem, 'plate')}></div>
   <button type="submit">Show</button> <a href="${base}/notices">Clear filters</a>
-</form>
-${problem ? '' : notices.length === 0 ? html`<p class="muted">No notices${query.status || query.plate ? ' match these filters' : ' yet'}.</p>` : html`
-<p class="muted">Newest first; times in ${zone} time.</p>
-<ul class="cards notices">${notices.map((notice) => noticeCard(base, notice, zone, 'h2'))}</ul>`}
-${listPager(`${base}/notices`, list, 'notices')}`);
+</form>`,
+      none: `No notices${query.status || query.plate ? ' match these filters' : ' yet'}`,
+      card: (notice) => noticeCard(base, notice, zone, 'h2'),
+    }),
   });
 
   app.get<{ Params: { account: string }; Querystring: { plate?: string; region?: string } }>('/enforce/:account/notices/new', { schema: { hide: true, params: accountParams, querystring: newQuery } }, async (request, reply) => {
@@ -121,16 +103,16 @@ ${listPager(`${base}/notices`, list, 'notices')}`);
     const form = request.body ?? {};
     const values = Object.fromEntries(noticeFields.flatMap((name) => form[name] !== undefined ? [[name, form[name]!]] : []));
     const base = patrolPath(patroller.accountId);
-    try {
+    const issued = await attempt(async () => {
       const photos = uploadsOf(request);
       const notice = await issueNotice(deps.enforcer, patroller, form);
       for (const photo of photos) await addEvidence(deps.enforcer, patroller, notice.id, photo);
-      const count = photos.length === 0 ? '' : ` with ${photos.length} photo${photos.length === 1 ? '' : 's'}`;
-      return back(reply, noticePath(base, notice), { info: `Notice ${notice.number} issued to ${notice.plate}${count}.` });
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return back(reply, `${base}/notices/new`, { error: error.message, field: error.field ?? (error.code === 'vehicle_authorized' ? 'plate' : undefined), values });
-    }
+      return { notice, photos: photos.length };
+    }, { codes: patrolRefusals, values });
+    if (issued.refused) return patrolBack(deps, reply, `${base}/notices/new`, issued.refused);
+    const { notice, photos } = issued.value;
+    const count = photos === 0 ? '' : ` with ${photos} photo${photos === 1 ? '' : 's'}`;
+    return patrolBack(deps, reply, noticePath(base, notice), { info: `Notice ${notice.number} issued to ${notice.plate}${count}.` });
   });
 
   app.get<{ Params: { account: string; notice: string } }>('/enforce/:account/notices/:notice', { schema: { hide: true, params: noticeParams } }, async (request, reply) => {
@@ -148,13 +130,10 @@ ${listPager(`${base}/notices`, list, 'notices')}`);
     if (!patroller) return reply;
     const { status = '', note = '' } = request.body;
     const page = noticePath(patrolPath(patroller.accountId), { number: request.params.notice });
-    try {
-      const notice = await changeNoticeStatus(deps.enforcer, patroller, request.params.notice, { status, note });
-      return back(reply, page, { info: `Notice ${notice.number} is now ${statusWords[notice.status].toLowerCase()}.` });
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return back(reply, page, { error: error.message, field: error.code === 'invalid' && error.field === 'note' ? 'note' : 'status', values: { _form: 'status', status, note } });
-    }
+    const moved = await attempt(() => changeNoticeStatus(deps.enforcer, patroller, request.params.notice, { status, note }), { codes: patrolRefusals, values: { _form: 'status', status, note } });
+    // The form has two fields: the note when the refusal is about it, else the status.
+    if (moved.refused) return patrolBack(deps, reply, page, { ...moved.refused, field: moved.refused.field === 'note' ? 'note' : 'status' });
+    return patrolBack(deps, reply, page, { info: `Notice ${moved.value.number} is now ${statusWords[moved.value.status].toLowerCase()}.` });
   });
 
   app.post<{ Params: { account: string; notice: string }; Body: { text?: string } }>('/enforce/:account/notices/:notice/remarks', {
@@ -164,13 +143,8 @@ ${listPager(`${base}/notices`, list, 'notices')}`);
     if (!patroller) return reply;
     const text = request.body.text ?? '';
     const page = noticePath(patrolPath(patroller.accountId), { number: request.params.notice });
-    try {
-      await addRemark(deps.enforcer, patroller, request.params.notice, { text });
-      return back(reply, page, { info: 'Remark added.' });
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return back(reply, page, { error: error.message, field: 'text', values: { _form: 'remark', text } });
-    }
+    const added = await attempt(() => addRemark(deps.enforcer, patroller, request.params.notice, { text }), { codes: patrolRefusals, field: 'text', values: { _form: 'remark', text } });
+    return patrolBack(deps, reply, page, added.refused ?? { info: 'Remark added.' });
   });
 
   app.post<{ Params: { account: string; notice: string } }>('/enforce/:account/notices/:notice/evidence', {
@@ -179,15 +153,13 @@ ${listPager(`${base}/notices`, list, 'notices')}`);
     const patroller = await patrolPoster(deps, request, reply, request.params.account);
     if (!patroller) return reply;
     const page = noticePath(patrolPath(patroller.accountId), { number: request.params.notice });
-    try {
+    const added = await attempt(async () => {
       const photos = uploadsOf(request);
       if (photos.length === 0) throw new DomainError('invalid', 'Invalid photos: choose at least one photo.');
       for (const photo of photos) await addEvidence(deps.enforcer, patroller, request.params.notice, photo);
-      return back(reply, page, { info: `${photos.length} photo${photos.length === 1 ? '' : 's'} added.` });
-    } catch (error) {
-      if (!refusable(error)) throw error;
-      return back(reply, page, { error: error.message, field: 'photos', values: { _form: 'evidence' } });
-    }
+      return photos.length;
+    }, { codes: patrolRefusals, field: 'photos', values: { _form: 'evidence' } });
+    return patrolBack(deps, reply, page, added.refused ?? { info: `${added.value} photo${added.value === 1 ? '' : 's'} added.` });
   });
 
   app.get<{ Params: { account: string; notice: string; evidence: string } }>('/enforce/:account/notices/:notice/evidence/:evidence', { schema: { hide: true, params: evidenceParams } }, async (request, reply) => {
