@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { failOverdueMoves } from './access/door-moves.ts';
 import type { Clock } from './clock.ts';
 import type { Database } from './store/database.ts';
+import { startSweep } from './sweep.ts';
 
 /** Often enough that a move fails soon after its deadline, never more than every 100 ms nor less than every 5 s. */
 export function overdueSweepInterval(travelDeadlineMs: number): number {
@@ -13,24 +14,8 @@ export function overdueSweepInterval(travelDeadlineMs: number): number {
 }
 
 export function startOverdueMoves(deps: { db: Kysely<Database>; clock: Clock; log: FastifyBaseLogger; travelDeadlineMs: number }) {
-  let running: Promise<void> | undefined;
-  const sweep = async () => {
-    try {
-      const failed = await failOverdueMoves(deps);
-      if (failed > 0) deps.log.info({ failed }, 'door moves never reported failed');
-    } catch (error) {
-      deps.log.warn({ err: error }, 'overdue door move sweep failed');
-    }
-  };
-  const run = () => (running ??= sweep().finally(() => (running = undefined)));
-  const timer = setInterval(run, overdueSweepInterval(deps.travelDeadlineMs));
-  timer.unref();
-  return {
-    run,
-    /** Waits for a sweep in progress, so the database can be closed after. */
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startSweep({ log: deps.log, intervalMs: overdueSweepInterval(deps.travelDeadlineMs) }, {
+    run: () => failOverdueMoves(deps),
+    counted: 'failed', done: 'door moves never reported failed', failed: 'overdue door move sweep failed',
+  });
 }

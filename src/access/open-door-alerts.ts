@@ -12,6 +12,7 @@ import type { EventFields } from '../events/types.ts';
 import type { Database } from '../store/database.ts';
 import { claimOpenAlert, doorsLeftOpen } from '../store/repositories/door-alerts.ts';
 import { doorOwnerId } from '../store/repositories/devices.ts';
+import { startSweep } from '../sweep.ts';
 
 /** Announces the doors left open at `now` (Unix seconds) that nobody announced yet; returns how many this call did. */
 export async function alertDoorsLeftOpen(db: Kysely<Database>, now: number): Promise<number> {
@@ -37,26 +38,10 @@ export async function alertDoorsLeftOpen(db: Kysely<Database>, now: number): Pro
   return announced;
 }
 
-/** Sweeps every `intervalMs`; a sweep still running when the next is due is not doubled. */
+/** Sweeps every `intervalMs` (sweep.ts). */
 export function startOpenDoorAlerts(deps: { db: Kysely<Database>; log: FastifyBaseLogger; intervalMs: number }) {
-  let running: Promise<void> | undefined;
-  const sweep = async () => {
-    try {
-      const announced = await alertDoorsLeftOpen(deps.db, Math.floor(systemClock.now() / 1000));
-      if (announced > 0) deps.log.info({ announced }, 'doors left open announced');
-    } catch (error) {
-      deps.log.warn({ err: error }, 'door-left-open sweep failed');
-    }
-  };
-  const run = () => (running ??= sweep().finally(() => (running = undefined)));
-  const timer = setInterval(run, deps.intervalMs);
-  timer.unref();
-  return {
-    run,
-    /** Waits for a sweep in progress, so the database can be closed after. */
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startSweep(deps, {
+    run: () => alertDoorsLeftOpen(deps.db, Math.floor(systemClock.now() / 1000)),
+    counted: 'announced', done: 'doors left open announced', failed: 'door-left-open sweep failed',
+  });
 }
