@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { memberVehicles, membersOfAccountPeople } from '../store/repositories/lpr.ts';
 import { requireAdmin } from './accounts.ts';
-import { checkExportSize, cursorAfter, maxExportRows, readCursor, readLimit } from './lists.ts';
+import { cursorAfter, cursorOf, pageOf, rowLimit, type ListPage } from './lists.ts';
 import { accountVehicleAdmission, type NotAdmittedReason } from './lpr-admission.ts';
 
 export interface AccountVehicle {
@@ -19,10 +19,10 @@ export interface AccountVehicle {
 const vehicleIdPattern = /^[0-9a-f-]{36}$/;
 
 /** A page of the account's vehicles (or, with `all`, every one, at most 10,000), newest first. */
-export async function listAccountVehicles(db: Kysely<Database>, adminId: string, accountId: string, page: { limit?: number; cursor?: string; all?: boolean }): Promise<{ items: AccountVehicle[]; nextCursor: string | null }> {
+export async function listAccountVehicles(db: Kysely<Database>, adminId: string, accountId: string, page: ListPage): Promise<{ items: AccountVehicle[]; nextCursor: string | null }> {
   await requireAdmin(db, adminId, accountId);
-  const limit = page.all ? maxExportRows : readLimit(page.limit);
-  const before = page.cursor === undefined ? undefined : readCursor(page.cursor, vehicleIdPattern);
+  const limit = rowLimit(page);
+  const before = cursorOf(page, vehicleIdPattern);
   const [admission, vehicles, people] = await Promise.all([accountVehicleAdmission(db, accountId), memberVehicles(db, accountId), membersOfAccountPeople(db, accountId)]);
   const addedAt = new Map(vehicles.map((vehicle) => [vehicle.id, vehicle.created_at]));
   const personById = new Map(people.map((person) => [person.id, person]));
@@ -30,17 +30,15 @@ export async function listAccountVehicles(db: Kysely<Database>, adminId: string,
     .map((vehicle) => ({ vehicle, at: addedAt.get(vehicle.vehicleId)! }))
     .sort((a, b) => b.at - a.at || (a.vehicle.vehicleId < b.vehicle.vehicleId ? 1 : -1))
     .filter(({ vehicle, at }) => !before || at < before.at || (at === before.at && vehicle.vehicleId < before.id));
-  if (page.all) checkExportSize(newestFirst.length);
-  const shown = newestFirst.slice(0, limit);
-  const last = shown.at(-1);
+  const shown = pageOf(newestFirst, limit, page.all, (last) => cursorAfter(last.at, last.vehicle.vehicleId));
   return {
-    items: shown.map(({ vehicle }) => {
+    items: shown.items.map(({ vehicle }) => {
       const person = personById.get(vehicle.personId)!;
       return {
         vehicleId: vehicle.vehicleId, person: { id: person.id, firstName: person.first_name, lastName: person.last_name, email: person.email },
         plate: vehicle.plate, region: vehicle.region, admitted: vehicle.admitted, reason: vehicle.reason,
       };
     }),
-    nextCursor: !page.all && newestFirst.length > limit && last ? cursorAfter(last.at, last.vehicle.vehicleId) : null,
+    nextCursor: shown.nextCursor,
   };
 }

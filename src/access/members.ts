@@ -18,7 +18,7 @@ import { findPersonById } from '../store/repositories/people.ts';
 import { deleteExclusionsOfLeavingMember } from '../store/repositories/lpr.ts';
 import { deleteClaim } from '../store/repositories/pin-claims.ts';
 import { requireAdmin } from './accounts.ts';
-import { cursorAfter, pageOf, readCursor, readLimit } from './lists.ts';
+import { cursorAfter, cursorOf, pageOf, rowLimit, type ListPage } from './lists.ts';
 import { revokePassesOfLeavingMember } from './guests/passes.ts';
 import { presentPolicy, type GuestPolicy } from './guests/policy.ts';
 import { DomainError } from './errors.ts';
@@ -85,10 +85,10 @@ type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
 const personIdPattern = /^[0-9a-f-]{36}$/;
 
 /** A page of the account's members, newest first (phase2.md section 0, Lists). */
-export async function listMembers(db: Kysely<Database>, adminId: string, accountId: string, page: { limit?: number; cursor?: string } = {}): Promise<MemberPage> {
+export async function listMembers(db: Kysely<Database>, adminId: string, accountId: string, page: Omit<ListPage, 'all'> = {}): Promise<MemberPage> {
   await requireAdmin(db, adminId, accountId);
-  const limit = readLimit(page.limit);
-  const before = page.cursor === undefined ? undefined : readCursor(page.cursor, personIdPattern);
+  const limit = rowLimit(page);
+  const before = cursorOf(page, personIdPattern);
   const rows = await membersOfAccount(db, accountId, limit + 1, before && { createdAt: before.at, personId: before.id });
   const { items, nextCursor } = pageOf(rows, limit, false, (last) => cursorAfter(last.created_at, last.person_id));
   return { members: items.map(presentMember), nextCursor };

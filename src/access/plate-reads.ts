@@ -12,9 +12,9 @@ import { doorsOfAccount } from '../store/repositories/doors.ts';
 import { insertPlateLookup, plateReadsOf, type ReadFilter } from '../store/repositories/lpr.ts';
 import { DomainError } from './errors.ts';
 import { parseId } from './ids.ts';
-import { checkExportSize, cursorAfter, maxExportRows, readCursor, readLimit } from './lists.ts';
+import { cursorAfter, cursorOf, pageOf, rowLimit, type ListPage } from './lists.ts';
 import { readPlateKey } from './lpr-exclusions.ts';
-import { readTime } from './share-window.ts';
+import { readTimeRange } from './share-window.ts';
 
 export const readDecisions: readonly ReadDecision[] = ['granted', 'refused', 'low_confidence', 'repeat', 'unreadable'];
 
@@ -48,7 +48,7 @@ export interface PlateRead {
   occurredAt: number;
 }
 
-export interface ReadSearch {
+export interface ReadSearch extends ListPage {
   accountId: string;
   doorId?: string;
   plate?: string;
@@ -56,19 +56,13 @@ export interface ReadSearch {
   /** ISO 8601 or "YYYY-MM-DD HH:MM:SS", UTC; `to` is exclusive. */
   from?: string;
   to?: string;
-  limit?: number;
-  cursor?: string;
-  /** Every matching read (at most 10,000, else refused) instead of a page. */
-  all?: boolean;
 }
-
-const readIdPattern = /^[0-9a-f]{32}$/;
 
 /** A page of the account's reads, newest first. */
 export async function searchReads(db: Kysely<Database>, viewer: { personId: string; clientId?: string }, search: ReadSearch): Promise<{ items: PlateRead[]; nextCursor: string | null }> {
   await requireEnforcer(db, viewer.personId, search.accountId);
   const filter = await readFilter(db, search);
-  const limit = search.all ? maxExportRows : readLimit(search.limit);
+  const limit = rowLimit(search);
   if (filter.plateKey !== undefined) {
     await insertPlateLookup(db, {
       id: randomBytes(16).toString('hex'), account_id: search.accountId, person_id: viewer.personId, client_id: viewer.clientId ?? null,
@@ -76,10 +70,8 @@ export async function searchReads(db: Kysely<Database>, viewer: { personId: stri
     });
   }
   const rows = await plateReadsOf(db, filter, limit + 1);
-  if (search.all) checkExportSize(rows.length);
-  const shown = rows.slice(0, limit);
-  const last = shown.at(-1);
-  return { items: shown.map(presentRead), nextCursor: !search.all && rows.length > limit && last ? cursorAfter(last.occurred_at, last.id) : null };
+  const page = pageOf(rows, limit, search.all, (last) => cursorAfter(last.occurred_at, last.id));
+  return { items: page.items.map(presentRead), nextCursor: page.nextCursor };
 }
 
 async function readFilter(db: Kysely<Database>, search: ReadSearch): Promise<ReadFilter> {
@@ -94,13 +86,9 @@ async function readFilter(db: Kysely<Database>, search: ReadSearch): Promise<Rea
     if (!readDecisions.includes(search.decision as ReadDecision)) throw new DomainError('invalid', `Invalid decision: use ${readDecisions.join(', ')}.`);
     filter.decision = search.decision;
   }
-  filter.from = readTime('from', search.from) ?? undefined;
-  filter.to = readTime('to', search.to) ?? undefined;
-  if (filter.from !== undefined && filter.to !== undefined && filter.to <= filter.from) throw new DomainError('invalid', 'Invalid to: it must be after from.');
-  if (search.cursor !== undefined) {
-    const { at, id } = readCursor(search.cursor, readIdPattern);
-    filter.before = { occurredAt: at, id };
-  }
+  ({ from: filter.from, to: filter.to } = readTimeRange(search));
+  const before = cursorOf(search);
+  if (before) filter.before = { occurredAt: before.at, id: before.id };
   return filter;
 }
 

@@ -51,6 +51,14 @@ export function readTime(field: string, value: string | null | undefined): numbe
   return seconds;
 }
 
+/** A search's `from` (inclusive) and `to` (exclusive), as readTime reads them; `to` must be after `from`. */
+export function readTimeRange(range: { from?: string; to?: string }): { from: number | undefined; to: number | undefined } {
+  const from = readTime('from', range.from) ?? undefined;
+  const to = readTime('to', range.to) ?? undefined;
+  if (from !== undefined && to !== undefined && to <= from) throw new DomainError('invalid', 'Invalid to: it must be after from.');
+  return { from, to };
+}
+
 /**
  * For a User sharing a door they were given: an end is mandatory and the
  * window must fit inside their own. Returns a message naming the field, or

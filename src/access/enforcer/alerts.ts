@@ -11,7 +11,7 @@ import { findDevice } from '../../store/repositories/devices.ts';
 import { findWatchlisted } from '../../store/repositories/enforcer.ts';
 import { DomainError } from '../errors.ts';
 import { compactId } from '../ids.ts';
-import { cursorAfter, maxExportRows, pageOf, readCursor, readLimit } from '../lists.ts';
+import { cursorAfter, cursorOf, pageOf, rowLimit, type ListPage } from '../lists.ts';
 import { announce, enforcerRole, newId, readChoice, readId, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
 import { issueInTransaction, type Notice, type NoticeInput } from './notices.ts';
 
@@ -78,24 +78,17 @@ export async function alertsOfRead(trx: Transaction<Database>, read: { accountId
   if (read.plateKey !== null && (await findWatchlisted(trx, read.accountId, read.plateKey))) await raiseAlert(trx, { ...occurrence, trigger: 'watchlist_hit' });
 }
 
-export interface AlertSearch {
+export interface AlertSearch extends ListPage {
   state?: string;
-  limit?: number;
-  cursor?: string;
-  all?: boolean;
 }
-
-const idPattern = /^[0-9a-f]{32}$/;
 
 export async function listAlerts(deps: EnforcerDeps, actor: EnforcerActor, search: AlertSearch): Promise<{ items: Alert[]; nextCursor: string | null }> {
   await enforcerRole(deps.db, actor);
   const filter: store.AlertFilter = { accountId: actor.accountId };
   if (search.state !== undefined) filter.state = readChoice('state', search.state, alertStates);
-  if (search.cursor !== undefined) {
-    const { at, id } = readCursor(search.cursor, idPattern);
-    filter.before = { openedAt: at, id };
-  }
-  const limit = search.all ? maxExportRows : readLimit(search.limit);
+  const before = cursorOf(search);
+  if (before) filter.before = { openedAt: before.at, id: before.id };
+  const limit = rowLimit(search);
   const rows = await store.alertsOf(deps.db, filter, limit + 1);
   return pageOf(rows.map(present), limit, search.all, (last) => cursorAfter(last.openedAt, last.id));
 }

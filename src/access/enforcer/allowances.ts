@@ -9,7 +9,7 @@ import * as store from '../../store/repositories/enforcer.ts';
 import { requireAdmin } from '../accounts.ts';
 import { DomainError } from '../errors.ts';
 import { parseId } from '../ids.ts';
-import { cursorAfter, maxExportRows, pageOf, readCursor, readLimit } from '../lists.ts';
+import { cursorAfter, cursorOf, maxExportRows, pageOf, rowLimit, type ListPage } from '../lists.ts';
 import { readPlateKey } from '../lpr-exclusions.ts';
 import { platesMatch, regionCode } from '../plates.ts';
 import { readTime } from '../share-window.ts';
@@ -168,29 +168,22 @@ export async function endAllowance(deps: EnforcerDeps, actor: EnforcerActor, all
   });
 }
 
-export interface AllowanceSearch {
+export interface AllowanceSearch extends ListPage {
   plate?: string;
   /** true: only those valid now; false: only those not valid now. */
   active?: boolean;
-  limit?: number;
-  cursor?: string;
-  all?: boolean;
 }
-
-const idPattern = /^[0-9a-f]{32}$/;
 
 /** The Admin's and enforcement members' list, newest first. */
 export async function listAllowances(deps: EnforcerDeps, actor: EnforcerActor, search: AllowanceSearch): Promise<{ items: Allowance[]; nextCursor: string | null }> {
   await enforcerRole(deps.db, actor);
-  const limit = search.all ? maxExportRows : readLimit(search.limit);
+  const limit = rowLimit(search);
   const now = seconds(deps.clock);
   const filter: store.AllowanceFilter = { accountId: actor.accountId };
   if (search.plate !== undefined) filter.plateKey = readPlateKey(search.plate);
   if (search.active === true) filter.activeAt = now;
-  if (search.cursor !== undefined) {
-    const { at, id } = readCursor(search.cursor, idPattern);
-    filter.before = { createdAt: at, id };
-  }
+  const before = cursorOf(search);
+  if (before) filter.before = { createdAt: before.at, id: before.id };
   // Inactive ones are filtered here: "not valid now" is two ranges, and the list is small (at most 500 unended).
   const rows = (await store.allowancesOf(deps.db, filter, search.active === false ? maxExportRows + 1 : limit + 1)).map(presentAllowance)
     .filter((allowance) => search.active !== false || !allowanceActive(allowance, now));

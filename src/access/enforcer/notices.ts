@@ -7,9 +7,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, NoticeKind } from '../../store/database.ts';
 import * as store from '../../store/repositories/enforcer-notices.ts';
 import { DomainError } from '../errors.ts';
-import { cursorAfter, maxExportRows, pageOf, readCursor, readLimit } from '../lists.ts';
+import { cursorAfter, cursorOf, pageOf, rowLimit, type ListPage } from '../lists.ts';
 import { readPlateKey } from '../lpr-exclusions.ts';
-import { readTime } from '../share-window.ts';
+import { readTime, readTimeRange } from '../share-window.ts';
 import { readRegion } from '../vehicles.ts';
 import { announce, enforcerRole, newId, readChoice, readText, seconds, type EnforcerActor, type EnforcerDeps } from './common.ts';
 import { basesOf, type Basis } from './plate-status.ts';
@@ -142,32 +142,23 @@ export async function resolveNotice(db: Kysely<Database>, accountId: string, ref
   return row;
 }
 
-export interface NoticeSearch {
+export interface NoticeSearch extends ListPage {
   status?: string;
   plate?: string;
   /** observed_at from (inclusive) and to (exclusive). */
   from?: string;
   to?: string;
-  limit?: number;
-  cursor?: string;
-  all?: boolean;
 }
-
-const idPattern = /^[0-9a-f]{32}$/;
 
 export async function listNotices(deps: EnforcerDeps, actor: EnforcerActor, search: NoticeSearch): Promise<{ items: Notice[]; nextCursor: string | null }> {
   await enforcerRole(deps.db, actor);
   const filter: store.NoticeFilter = { accountId: actor.accountId };
   if (search.status !== undefined) filter.status = readChoice('status', search.status, [...openStatuses, ...finalStatuses]);
   if (search.plate !== undefined) filter.plateKey = readPlateKey(search.plate);
-  filter.from = readTime('from', search.from) ?? undefined;
-  filter.to = readTime('to', search.to) ?? undefined;
-  if (filter.from !== undefined && filter.to !== undefined && filter.to <= filter.from) throw new DomainError('invalid', 'Invalid to: it must be after from.');
-  if (search.cursor !== undefined) {
-    const { at, id } = readCursor(search.cursor, idPattern);
-    filter.before = { createdAt: at, id };
-  }
-  const limit = search.all ? maxExportRows : readLimit(search.limit);
+  ({ from: filter.from, to: filter.to } = readTimeRange(search));
+  const before = cursorOf(search);
+  if (before) filter.before = { createdAt: before.at, id: before.id };
+  const limit = rowLimit(search);
   const rows = await store.noticesOf(deps.db, filter, limit + 1);
   return pageOf(rows.map(presentNotice), limit, search.all, (last) => cursorAfter(last.createdAt, last.id));
 }

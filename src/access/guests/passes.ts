@@ -17,7 +17,7 @@ import { visibleDoors, type Viewer } from '../door-policy.ts';
 import { DomainError } from '../errors.ts';
 import { compactId, parseId } from '../ids.ts';
 import { readEmail } from '../invitation-input.ts';
-import { checkExportSize, cursorAfter, maxExportRows, readCursor, readLimit } from '../lists.ts';
+import { cursorAfter, cursorOf, pageOf, rowLimit, type ListPage } from '../lists.ts';
 import { personProfile } from '../people.ts';
 import { weeklyHoursProblem, type WeeklyHours } from '../schedules.ts';
 import { readTime } from '../share-window.ts';
@@ -288,17 +288,13 @@ export async function getPass(deps: GuestDeps, personId: string, passId: string,
   return presentOne(deps, await viewablePass(deps.db, personId, passId, accountId));
 }
 
-export interface PassListQuery {
+export interface PassListQuery extends ListPage {
   accountId: string;
   personId: string;
   /** me: the viewer's own; all: the account's (its Admin only). Undefined: all for the Admin, own for others. */
   issuer?: 'me' | 'all';
   status?: PassStatus;
   plate?: string;
-  limit?: number;
-  cursor?: string;
-  /** A csv export: every matching pass (at most maxExportRows, else 400). */
-  all?: boolean;
 }
 
 const storedStates: Record<PassStatus, readonly GuestPassRow['state'][]> = {
@@ -306,12 +302,12 @@ const storedStates: Record<PassStatus, readonly GuestPassRow['state'][]> = {
 };
 
 /** Newest first; statuses that follow from the clock are filtered after the read, page by page. */
-export async function listPasses(deps: GuestDeps, query: PassListQuery): Promise<{ passes: GuestPass[]; nextCursor: string | null }> {
-  const limit = query.all ? maxExportRows : readLimit(query.limit);
+export async function listPasses(deps: GuestDeps, query: PassListQuery): Promise<{ items: GuestPass[]; nextCursor: string | null }> {
+  const limit = rowLimit(query);
   const member = await requireGuestsMember(deps.db, query.accountId, query.personId);
   const all = (query.issuer ?? (member.role === 'admin' ? 'all' : 'me')) === 'all';
   if (all && member.role !== 'admin') throw new DomainError('forbidden', 'Only the account\'s Admin may list every guest pass (issuer=all).');
-  let before = query.cursor ? readCursor(query.cursor, /^[0-9a-f]{32}$/) : undefined;
+  let before = query.cursor ? cursorOf(query) : undefined;
   const plateKey = query.plate ? readPlate(query.plate) : undefined;
   const passes: GuestPass[] = [];
   // A derived status may skip rows: read on until the page is full or the list ends.
@@ -331,10 +327,7 @@ export async function listPasses(deps: GuestDeps, query: PassListQuery): Promise
     if (passes.length > limit || rows.length <= limit || !last) break;
     before = { at: Number(last.created_at), id: last.id };
   }
-  if (query.all) checkExportSize(passes.length);
-  const page = passes.slice(0, limit);
-  const tail = page.at(-1);
-  return { passes: page, nextCursor: !query.all && passes.length > limit && tail ? cursorAfter(tail.createdAt, tail.id) : null };
+  return pageOf(passes, limit, query.all, (last) => cursorAfter(last.createdAt, last.id));
 }
 
 export interface PassChanges {

@@ -118,6 +118,6 @@ export async function guestPassRoutes(app: FastifyInstance, deps: ApiDeps): Prom
     const { query } = request;
     const accountId = await scopedAccount(deps.db, request, query.account_id, 'manageguests');
     const page = await listPasses(guestDeps(deps), { accountId, personId: request.principal!.personId, issuer: query.issuer, status: query.status, plate: query.plate, ...listPage(query) });
-    return passList.send(reply, query, { items: page.passes, nextCursor: page.nextCursor });
+    return passList.send(reply, query, page);
   });
 }

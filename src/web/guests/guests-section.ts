@@ -67,9 +67,9 @@ export async function guestsSection(app: FastifyInstance, deps: WebDeps): Promis
     return sendAppPage(deps, reply, viewer, { title: 'Guests', section: 'guests' }, html`
 <h1>Guests</h1>
 ${accounts.length > 1 ? html`<p class="muted">At ${account.name} · ${accounts.filter((item) => item !== account).map((item) => html`<a href="${sectionPath}?account=${item.id}">${item.name}</a> `)}</p>` : ''}
-${approvals(viewer, account, passes.passes.filter((pass) => pass.status === 'pending'), doors)}
+${approvals(viewer, account, passes.items.filter((pass) => pass.status === 'pending'), doors)}
 ${issueForm(viewer, account, doors, now)}
-${passList(account, passes.passes.filter((pass) => pass.status !== 'pending'), doors, account.admin)}
+${passList(account, passes.items.filter((pass) => pass.status !== 'pending'), doors, account.admin)}
 ${passes.nextCursor ? html`<p class="muted">The newest ${passesShown} passes; the API (GET guest-passes) lists them all.</p>` : ''}
 ${unitLinks(viewer, account, links, doors)}`);
   });
