@@ -10,6 +10,7 @@ import { personTimeZone } from '../../access/settings.ts';
 import { readPermissions, scopeDescriptions } from '../../oauth/scopes.ts';
 import { redirectWith } from '../flash.ts';
 import { pathParam } from '../form-schemas.ts';
+import { confirmForm } from '../confirm-form.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson } from '../signed-in.ts';
@@ -53,11 +54,7 @@ ${applications.map((application) => html`<li class="application">
 <p>${application.clientName} will no longer be able to:</p>
 ${permissions(application, doorNames)}
 <p>Its tokens stop working at once. To use it again, you would authorize it again.</p>
-<form method="post" action="/account/applications/${encodeURIComponent(application.clientId)}/revoke" class="confirm">
-  <input type="hidden" name="_csrf" value="${viewer.csrf}">
-  <button type="submit" class="danger">Remove ${application.clientName}</button>
-  <a href="/account/applications">Keep it</a>
-</form>`);
+${confirmForm(`/account/applications/${encodeURIComponent(application.clientId)}/revoke`, viewer.csrf, `Remove ${application.clientName}`, '/account/applications')}`);
   });
 
   app.post<{ Params: { clientId: string } }>('/account/applications/:clientId/revoke', {

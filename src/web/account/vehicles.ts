@@ -6,6 +6,7 @@ import { parseId } from '../../access/ids.ts';
 import { addVehicle, maxDetailLength, personVehicles, removeVehicle, type Vehicle, type VehicleInput } from '../../access/vehicles.ts';
 import { redirectWith, type Flash } from '../flash.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
+import { confirmForm } from '../confirm-form.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson } from '../signed-in.ts';
@@ -50,11 +51,7 @@ export async function vehiclePages(app: FastifyInstance, deps: WebDeps): Promise
     return sendAppPage(deps, reply, viewer, { title: `Remove ${vehicle.plate}?`, section: 'vehicles' }, html`
 <h1>Remove ${vehicle.plate}?</h1>
 <p>Licence plate readers at your doors will no longer open them for ${vehicle.plate}.</p>
-<form method="post" action="/account/vehicles/${vehicle.id}/remove" class="confirm">
-  <input type="hidden" name="_csrf" value="${viewer.csrf}">
-  <button type="submit" class="danger">Remove ${vehicle.plate}</button>
-  <a href="/account/vehicles">Keep it</a>
-</form>`);
+${confirmForm(`/account/vehicles/${vehicle.id}/remove`, viewer.csrf, `Remove ${vehicle.plate}`, '/account/vehicles')}`);
   });
 
   app.post<{ Params: { id: string } }>('/account/vehicles/:id/remove', {

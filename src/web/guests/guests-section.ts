@@ -16,6 +16,7 @@ import {
 import { redirectWith, type Flash } from '../flash.ts';
 import { invalidMark, typed } from '../form-outcome.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
+import { confirmForm } from '../confirm-form.ts';
 import { html, type Html } from '../html.ts';
 import { refusalOf, refusedField, timeFields } from './form-fields.ts';
 import type { WebDeps } from '../index.ts';
@@ -109,11 +110,7 @@ ${unitLinks(viewer, account, links, doors)}`);
     return sendAppPage(deps, reply, viewer, { title: `Revoke ${pass.guest.name}'s pass?`, section: 'guests' }, html`
 <h1>Revoke ${pass.guest.name}'s pass?</h1>
 <p>The link${pass.pin ? ', the PIN' : ''}${pass.plate ? html` and the plate ${pass.plate}` : ''} stop opening doors at once.</p>
-<form method="post" action="${sectionPath}/passes/${pass.id}/revoke" class="confirm">
-  <input type="hidden" name="_csrf" value="${viewer.csrf}">
-  <button type="submit" class="danger">Revoke the pass</button>
-  <a href="${sectionPath}">Keep it</a>
-</form>`);
+${confirmForm(`${sectionPath}/passes/${pass.id}/revoke`, viewer.csrf, 'Revoke the pass', sectionPath)}`);
   });
 
   const passAction = (action: 'revoke' | 'approve' | 'decline', work: typeof revokePass, said: (pass: GuestPass) => string) =>
