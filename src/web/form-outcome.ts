@@ -2,7 +2,7 @@
 // (POST-redirect-GET, src/web/flash.ts): by default what the person can fix
 // (invalid) or wait out (rate_limited); a page may say others. Anything else
 // is the error handler's.
-import { DomainError, type ErrorCode } from '../access/errors.ts';
+import { DomainError, errorCodes, type ErrorCode } from '../access/errors.ts';
 import type { Flash } from './flash.ts';
 import { html, type Html } from './html.ts';
 
@@ -18,6 +18,9 @@ export interface FormRefusal {
 }
 
 const fixable: readonly ErrorCode[] = ['invalid', 'rate_limited'];
+
+/** For a form whose every refusal is said on the page (a door that will not move…): all but not found, which stays the error page's 404. */
+export const allButNotFound: readonly ErrorCode[] = errorCodes.filter((code) => code !== 'not_found');
 
 /** Runs a form's work; a refusal comes back as the form's flash: the message, the field it concerns, what was typed. */
 export async function attempt<T>(work: () => Promise<T>, refusal: FormRefusal = {}): Promise<Attempt<T>> {

@@ -6,7 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { doorCapabilities } from '../../access/door-policy.ts';
 import { doorStatusDetail, doorStatusText, doorViews, hoursLines, type DoorView } from '../../access/door-status.ts';
 import { renameDoor } from '../../access/door-names.ts';
-import { DomainError } from '../../access/errors.ts';
 import { recentHistory } from '../../access/history.ts';
 import { parseId } from '../../access/ids.ts';
 import { pinNotices } from '../../access/pin-notices.ts';
@@ -14,6 +13,7 @@ import { personTimeZone } from '../../access/settings.ts';
 import { toggleDoor } from '../../access/toggle-door.ts';
 import type { Flash } from '../flash.ts';
 import { redirectWith } from '../flash.ts';
+import { allButNotFound, attempt } from '../form-outcome.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
 import { html, type Html } from '../html.ts';
 import type { WebDeps } from '../index.ts';
@@ -65,14 +65,11 @@ ${recent.length === 0 ? html`<p class="muted" id="recent-empty">Nothing in the l
     const personId = await signedInPerson(deps, request, reply);
     if (!personId) return reply;
     const doorId = parseId(request.params.id);
-    try {
-      const outcome = await toggleDoor(deps.toggle, { personId }, { doorId, state: request.body.state, channel: 'ParqEx Web', clientId: null, receivedAt: Date.now() - reply.elapsedTime });
-      return redirectWith(reply, `/account#door-${outcome.doorId}`, { info: `${outcome.doorName}: ${outcome.state === 'OPEN' ? 'opening' : 'closing'}.` }, deps.secureCookies);
-    } catch (error) {
-      // A door the person cannot see stays the error page's 404; any other refusal is said at the top of the page.
-      if (!(error instanceof DomainError) || error.code === 'not_found') throw error;
-      return redirectWith(reply, '/account#flash', { error: error.message, field: `door-${doorId}` }, deps.secureCookies);
-    }
+    const toggled = await attempt(() => toggleDoor(deps.toggle, { personId }, { doorId, state: request.body.state, channel: 'ParqEx Web', clientId: null, receivedAt: Date.now() - reply.elapsedTime }),
+      { codes: allButNotFound, field: `door-${doorId}` });
+    if (toggled.refused) return redirectWith(reply, '/account#flash', toggled.refused, deps.secureCookies);
+    const { doorName, state } = toggled.value;
+    return redirectWith(reply, `/account#door-${toggled.value.doorId}`, { info: `${doorName}: ${state === 'OPEN' ? 'opening' : 'closing'}.` }, deps.secureCookies);
   });
 
   app.post<{ Params: { id: string }; Body: { name?: string } | undefined }>('/account/doors/:id/name', {
@@ -82,13 +79,8 @@ ${recent.length === 0 ? html`<p class="muted" id="recent-empty">Nothing in the l
     const personId = await signedInPerson(deps, request, reply);
     if (!personId) return reply;
     const name = request.body?.name ?? '';
-    try {
-      await renameDoor(deps.db, personId, request.params.id, name, new Date(deps.clock.now()));
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
-      return redirectWith(reply, '/account#flash', { error: error.message, field: `door-name-${parseId(request.params.id)}`, values: { name } }, deps.secureCookies);
-    }
-    return redirectWith(reply, '/account', { info: 'Door name saved. Only you see it.' }, deps.secureCookies);
+    const renamed = await attempt(() => renameDoor(deps.db, personId, request.params.id, name, new Date(deps.clock.now())), { codes: ['invalid'], field: `door-name-${parseId(request.params.id)}`, values: { name } });
+    return redirectWith(reply, renamed.refused ? '/account#flash' : '/account', renamed.refused ?? { info: 'Door name saved. Only you see it.' }, deps.secureCookies);
   });
 
   doorsLiveRoute(app, deps);

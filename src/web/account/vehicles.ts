@@ -5,6 +5,7 @@ import { DomainError, type ErrorCode } from '../../access/errors.ts';
 import { parseId } from '../../access/ids.ts';
 import { addVehicle, maxDetailLength, personVehicles, removeVehicle, type Vehicle, type VehicleInput } from '../../access/vehicles.ts';
 import { redirectWith, type Flash } from '../flash.ts';
+import { attempt } from '../form-outcome.ts';
 import { formBody, pathParam } from '../form-schemas.ts';
 import { confirmForm } from '../confirm-form.ts';
 import { html, type Html } from '../html.ts';
@@ -13,7 +14,8 @@ import { pageViewer, sendAppPage, signedInPerson } from '../signed-in.ts';
 
 const vehicleFields = { plate: 100, region: 100, make: 100, model: 100, color: 100 };
 const idParams = pathParam('id', 100);
-const inlineRefusals = new Set<ErrorCode>(['invalid', 'duplicate', 'limit_reached']);
+// A plate already there, or one too many, is said beside the form like any refusal (the API answers 409).
+const inlineRefusals: readonly ErrorCode[] = ['invalid', 'duplicate', 'limit_reached'];
 
 export async function vehiclePages(app: FastifyInstance, deps: WebDeps): Promise<void> {
   app.get('/account/vehicles', { schema: { hide: true } }, async (request, reply) => {
@@ -30,15 +32,10 @@ export async function vehiclePages(app: FastifyInstance, deps: WebDeps): Promise
     const personId = await signedInPerson(deps, request, reply);
     if (!personId) return reply;
     const body = request.body ?? {};
-    try {
-      const vehicle = await addVehicle(deps.db, personId, body, new Date(deps.clock.now()));
-      return redirectWith(reply, '/account/vehicles', { info: `Vehicle ${vehicle.plate} added.` }, deps.secureCookies);
-    } catch (error) {
-      // The form shows a plate already there, or one too many, beside the form like any refusal (the API answers 409).
-      if (!(error instanceof DomainError) || !inlineRefusals.has(error.code)) throw error;
-      const values = Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => entry[0] in vehicleFields && typeof entry[1] === 'string'));
-      return redirectWith(reply, '/account/vehicles#flash', { error: error.message, field: 'vehicle', values }, deps.secureCookies);
-    }
+    const values = Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => entry[0] in vehicleFields && typeof entry[1] === 'string'));
+    const added = await attempt(() => addVehicle(deps.db, personId, body, new Date(deps.clock.now())), { codes: inlineRefusals, field: 'vehicle', values });
+    if (added.refused) return redirectWith(reply, '/account/vehicles#flash', added.refused, deps.secureCookies);
+    return redirectWith(reply, '/account/vehicles', { info: `Vehicle ${added.value.plate} added.` }, deps.secureCookies);
   });
 
   // Someone else's vehicle, or one already gone, is the error page's 404.

@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import { applicationEndpoint, deleteEndpoint, endpointLog, redeliverToEndpoint, registerEndpoint, rotateSigningSecret, sendTest, switchEndpoint } from '../../access/developer-webhooks.ts';
 import { ownApplication, type Application } from '../../access/developer-apps.ts';
 import { fireSandboxToggle, sandboxButtonDoor, sandboxButtonPerson } from '../../access/sandbox-toggle.ts';
-import { errorCodes } from '../../access/errors.ts';
 import { personTimeZone } from '../../access/settings.ts';
 import { categories, eventCatalogue } from '../../events/types.ts';
 import type { DeliveryReport } from '../../webhooks/deliveries.ts';
@@ -17,7 +16,7 @@ import { formBody } from '../form-schemas.ts';
 import type { WebDeps } from '../index.ts';
 import { pageViewer, sendAppPage, signedInPerson, type Viewer } from '../signed-in.ts';
 import { revealOnNextPage, takeRevealed } from './reveal-once.ts';
-import { attempt } from '../form-outcome.ts';
+import { allButNotFound, attempt } from '../form-outcome.ts';
 import { buttonForm, confirmation, field, revealedBox, zonedTime } from './forms.ts';
 import { applicationPath, endpointDeps } from './index.ts';
 
@@ -220,9 +219,7 @@ ${deliveryLog(application, endpoint, deliveries, zone, viewer.csrf)}`);
     if (!personId) return reply;
     const application = await ownApplication(deps.db, personId, request.params.id);
     const path = applicationPath(application.client_id);
-    // Whatever the door or its controller refuses is said on the page; only a missing door is the error page's.
-    const outcome = await attempt(() => fireSandboxToggle({ db: deps.db, toggle: deps.toggle, sandbox: deps.sandbox }, personId, application.client_id),
-      { codes: errorCodes.filter((code) => code !== 'not_found') });
+    const outcome = await attempt(() => fireSandboxToggle({ db: deps.db, toggle: deps.toggle, sandbox: deps.sandbox }, personId, application.client_id), { codes: allButNotFound });
     if (outcome.refused) return redirectWith(reply, path, outcome.refused, secure);
     const { doorName, toggleId, authorizedNow } = outcome.value;
     const who = `${sandboxButtonPerson.first_name} ${sandboxButtonPerson.last_name}`;
