@@ -6,7 +6,6 @@ import { DatabaseSync } from 'node:sqlite';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
-import { statementName } from './prepared.ts';
 import { storeFailure } from './unavailable.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -75,9 +74,7 @@ function discardingFailedConnections(pool: pg.Pool): PostgresPool {
       let failure: unknown;
       const query = (...args: Parameters<PostgresPoolClient['query']>) => {
         if (failure !== undefined) return Promise.reject(failure);
-        const [text, values] = args as unknown as [unknown, unknown[] | undefined];
-        const name = typeof text === 'string' ? statementName(text) : undefined;
-        const result = name ? client.query({ name, text: text as string, values }) : (client.query as (...a: unknown[]) => unknown)(...args);
+        const result = (client.query as (...a: unknown[]) => unknown)(...args);
         if (result instanceof Promise) {
           return result.catch((error: unknown) => {
             if (storeFailure(error)?.kind === 'unavailable') failure = error;
