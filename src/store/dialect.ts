@@ -3,9 +3,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { OwnSchemaPostgresDialect } from './own-schema-introspector.ts';
 import { storeFailure } from './unavailable.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -47,7 +48,7 @@ export function openDatabase(options: StoreOptions): { db: Kysely<Database>; eng
     pool.on('error', (error) => options.onIdleConnectionError?.(error));
     // A connection in use that drops between two queries: its next query fails and says so.
     pool.on('connect', (client) => client.on('error', () => undefined));
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingFailedConnections(pool) }) }), engine: 'postgres' };
+    return { db: new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool: discardingFailedConnections(pool) }) }), engine: 'postgres' };
   }
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true });
   const sqlite = new DatabaseSync(options.sqlitePath, { timeout: 5000 });

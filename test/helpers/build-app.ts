@@ -53,10 +53,9 @@ export async function freshPostgresUrl(): Promise<{ url: string; drop: () => Pro
   await onPostgres(`create schema ${schema}`);
   const url = new URL(process.env.DATABASE_URL!);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  // Dropping a schema while another suite's migrator introspects every schema can
-  // fail that migrator ("schema ... does not exist"). CI drops its whole database
-  // at the end instead; local runs clean up after themselves.
-  return { url: url.toString(), drop: () => (process.env.CI ? Promise.resolve() : onPostgres(`drop schema if exists ${schema} cascade`)) };
+  // Dropped at the end even in CI: every schema left behind is more catalog for
+  // the suites still running to share.
+  return { url: url.toString(), drop: () => onPostgres(`drop schema if exists ${schema} cascade`) };
 }
 
 export async function testEnv(engine: Engine, overrides: Record<string, string> = {}): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {

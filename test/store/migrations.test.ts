@@ -1,8 +1,10 @@
 // Migrations run up on both engines with rows inserted between steps (Hydra's migratest).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { openDatabase } from '../../src/store/dialect.ts';
 import { migrateToLatest, migrations } from '../../src/store/migrate.ts';
-import { engines } from '../helpers/build-app.ts';
+import { engines, freshPostgresUrl, postgresSkipReason } from '../helpers/build-app.ts';
 import { emptyDatabase } from '../helpers/empty-database.ts';
 
 for (const engine of engines()) {
@@ -59,3 +61,28 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('migrations on a PostgreSQL database that other schemas share', { skip: postgresSkipReason }, () => {
+  it('read and write only the schema the server works in', async (t) => {
+    // Kysely's own introspector read every schema's columns on each migration
+    // step: on CI's database, one schema per suite, that outgrew the statement timeout.
+    const neighbour = await freshPostgresUrl();
+    t.after(neighbour.drop);
+    const other = openDatabase({ databaseUrl: neighbour.url, sqlitePath: ':memory:' });
+    await sql`create table kysely_migration (name text primary key)`.execute(other.db);
+    await sql`create table neighbours_table (id int)`.execute(other.db);
+    await other.db.destroy();
+
+    const { db } = await emptyDatabase(t, 'postgres');
+    const applied = await migrateToLatest(db, 'postgres');
+    assert.equal(applied.results?.length, Object.keys(migrations).length, 'a neighbour’s bookkeeping table is not ours');
+    const own = (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema;
+    const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+    assert.deepEqual([...new Set(tables.map((table) => table.schema))], [own]);
+    assert.ok(tables.some((table) => table.name === 'kysely_migration'));
+    assert.ok(!tables.some((table) => table.name === 'neighbours_table'));
+    const people = tables.find((table) => table.name === 'people')!;
+    assert.deepEqual(people.columns.find((column) => column.name === 'email'), { name: 'email', dataType: 'text', dataTypeSchema: 'pg_catalog', isNullable: false, hasDefaultValue: false, isAutoIncrementing: false, comment: undefined });
+    assert.ok(!(await db.introspection.getTables()).some((table) => table.name.startsWith('kysely_')));
+  });
+});
