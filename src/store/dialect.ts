@@ -7,6 +7,7 @@ import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnec
 import pg from 'pg';
 import type { Database } from './database.ts';
 import { OwnSchemaPostgresDialect } from './own-schema-introspector.ts';
+import { statementName } from './prepared.ts';
 import { storeFailure } from './unavailable.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -75,7 +76,9 @@ function discardingFailedConnections(pool: pg.Pool): PostgresPool {
       let failure: unknown;
       const query = (...args: Parameters<PostgresPoolClient['query']>) => {
         if (failure !== undefined) return Promise.reject(failure);
-        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        const [text, values] = args as unknown as [unknown, unknown[] | undefined];
+        const name = typeof text === 'string' ? statementName(text) : undefined;
+        const result = name ? client.query({ name, text: text as string, values }) : (client.query as (...a: unknown[]) => unknown)(...args);
         if (result instanceof Promise) {
           return result.catch((error: unknown) => {
             if (storeFailure(error)?.kind === 'unavailable') failure = error;

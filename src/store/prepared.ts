@@ -2,8 +2,20 @@
 // costs several times what SQLite takes to run it (profiled: about 300 µs of
 // 400 µs for a person's doors), so those queries are compiled once per
 // database handle with stand-in values, and each call only puts its values in.
+import { createHash } from 'node:crypto';
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './database.ts';
+
+// PostgreSQL parses and plans every unnamed statement it is sent: for a
+// person's doors (a union of two seven-way joins) planning was most of the
+// statement's time. These texts are few and fixed, so each is sent as a named
+// statement, prepared once per connection (dialect.ts asks here for the name).
+const statementNames = new Map<string, string>();
+
+/** The server-side name of a prepared query's SQL, or undefined for any other statement. */
+export function statementName(sql: string): string | undefined {
+  return statementNames.get(sql);
+}
 
 const standIn = (index: number) => `\u0000prepared-value-${index}\u0000`;
 
@@ -15,6 +27,7 @@ export function prepared<Args extends readonly (string | number | null)[], Row>(
     const query = build(db, ...(standIns as unknown as Args)).compile();
     if (standIns.some((value) => query.sql.includes(value))) throw new Error('a prepared query inlined an argument into its SQL');
     const slots = query.parameters.map((value) => (typeof value === 'string' ? standIns.indexOf(value) : -1)).map((index) => (index >= 0 ? index : undefined));
+    statementNames.set(query.sql, `parqex_${createHash('sha256').update(query.sql).digest('hex').slice(0, 16)}`);
     const entry = { query, slots };
     compiledFor.set(db, entry);
     return entry;
