@@ -246,8 +246,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       endBrowserSessions: (personId: string) => endBrowserSessionsOf(db, box, personId),
     },
     developers: { rules: { apiHost: new URL(config.publicUrl).hostname, production: config.env === 'production' }, box },
-    mailer,
-    publicUrl: config.publicUrl,
   });
   if (config.env === 'development' && clock instanceof ManualClock) await server.register(sandboxClockRoute, { clock, jobs });
   if (config.env === 'development' && simulated.length > 0) await server.register(sandboxPlateReadRoute, { controllers: simulated });

@@ -11,7 +11,6 @@ import type { Interactions } from '../oauth/interactions.ts';
 import type { ToggleDeps } from '../access/toggle-door.ts';
 import type { Database } from '../store/database.ts';
 import type { IdentityDeps } from '../access/identity-deps.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import { accountPages } from './account/index.ts';
 import { emailChangePages } from './account/email-change.ts';
 import { newAccountPages } from './account/new-account.ts';
@@ -59,9 +58,6 @@ export interface WebDeps {
   identity: IdentityDeps;
   /** The developer console: client registration rules, and the key that seals webhook secrets and shown-once values. */
   developers: { rules: ClientRules; box: Box };
-  /** Read by nothing (the pages mail through `identity`); to go with app.ts passing them. */
-  mailer: Mailer;
-  publicUrl: string;
   /** The patrol pages (/enforce): the Enforcer's rules, and where evidence photos are kept. */
   enforcer: EnforcerDeps;
 }
