@@ -17,7 +17,7 @@ export async function countPinChoice(db: Kysely<Database>, personId: string, now
   const wait = row?.locked_until ? row.locked_until - now : 0;
   if (wait > 0) {
     const minutes = Math.ceil(wait / 60);
-    throw new DomainError('rate_limited', `You have chosen a PIN too many times. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, { retryAfter: wait });
+    throw new DomainError('rate_limited', `You have chosen a PIN too many times. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, { retryAfter: wait, field: 'pin' });
   }
   const fresh = !row || now - row.window_started_at >= pinChoiceLimit.windowSeconds;
   const startedAt = fresh ? now : row.window_started_at;

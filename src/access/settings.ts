@@ -70,16 +70,16 @@ async function updateIn(deps: SettingsDeps, personId: string, changes: Partial<S
   const current = await readSettings(deps, personId);
   const next = { ...current, ...changes };
   const timeZone = canonicalTimeZone(next.timeZone);
-  if (!timeZone) throw new DomainError('invalid', `Unknown time zone: ${next.timeZone}. Use an IANA name such as America/New_York.`);
+  if (!timeZone) throw new DomainError('invalid', `Unknown time zone: ${next.timeZone}. Use an IANA name such as America/New_York.`, { field: 'time_zone' });
   next.timeZone = timeZone;
-  if (!/^[a-z0-9_]{1,40}$/.test(next.notificationTone)) throw new DomainError('invalid', 'The notification tone must be a short name such as door_open.');
-  if (next.pin !== null && !/^\d{4,8}$/.test(next.pin)) throw new DomainError('invalid', 'A PIN is 4 to 8 digits.');
+  if (!/^[a-z0-9_]{1,40}$/.test(next.notificationTone)) throw new DomainError('invalid', 'The notification tone must be a short name such as door_open.', { field: 'tone' });
+  if (next.pin !== null && !/^\d{4,8}$/.test(next.pin)) throw new DomainError('invalid', 'A PIN is 4 to 8 digits.', { field: 'pin' });
   const lookup = next.pin === null ? null : pinLookup(deps.pinKey, next.pin);
   // A keypad identifies the person by the PIN alone, so a new one is claimed in
   // every account of theirs at once, or in none. The refusal says nothing of who holds it.
   if (next.pin !== current.pin && lookup !== null) await displaceGuestPins(deps.db, { ...deps, now: Math.floor((deps.clock ?? systemClock).now() / 1000) }, personId, lookup);
   if (next.pin !== current.pin && !(await moveClaims(deps.db, personId, lookup))) {
-    throw new DomainError('invalid', 'This PIN cannot be used. Please choose another one.');
+    throw new DomainError('invalid', 'This PIN cannot be used. Please choose another one.', { field: 'pin' });
   }
   await saveSettings(deps.db, {
     person_id: personId,

@@ -39,9 +39,9 @@ export const settingsFormSchema = formBody({ notifications: 10, tone: 100, time_
 export function settingsChanges(body: SettingsFormBody): Partial<Settings> {
   const pin = body.pin?.trim() ?? '';
   const removePin = body.remove_pin !== undefined;
-  if (pin !== '' && removePin) throw new DomainError('invalid', 'Enter a new PIN or tick "Remove my PIN", not both.');
+  if (pin !== '' && removePin) throw new DomainError('invalid', 'Enter a new PIN or tick "Remove my PIN", not both.', { field: 'pin' });
   const timeZone = body.time_zone?.trim() ?? '';
-  if (timeZone === '') throw new DomainError('invalid', 'Enter a time zone, such as America/New_York.');
+  if (timeZone === '') throw new DomainError('invalid', 'Enter a time zone, such as America/New_York.', { field: 'time_zone' });
   return {
     notificationsEnabled: body.notifications !== undefined,
     ...(body.tone !== undefined ? { notificationTone: body.tone } : {}),
@@ -74,34 +74,28 @@ export interface SettingsSectionOptions {
   /** Where the form posts; the account page's own route by default. */
   action?: string;
   heading?: string;
-  /** A refusal said elsewhere on the page (the flash): the field it concerns points at it. */
-  refusal?: { messageId: string; field: 'time_zone' | 'pin' };
+  /** A refusal said elsewhere on the page (the flash): the field it concerns (the error's own) points at it. */
+  refusal?: { messageId: string; field: string | undefined };
 }
 
-/** Which field of this form a refusal's message is about (the rules speak of the PIN or of the zone). */
-export function refusedSettingsField(message: string): 'time_zone' | 'pin' {
-  return /PIN/.test(message) ? 'pin' : 'time_zone';
-}
-
-export function settingsSection(view: SettingsView, csrf: string, error?: string, options: SettingsSectionOptions = {}): Html {
+export function settingsSection(view: SettingsView, csrf: string, options: SettingsSectionOptions = {}): Html {
   const { refusal } = options;
-  const invalid = refusal?.field === 'time_zone' ? html` aria-invalid="true" aria-describedby="${refusal.messageId}"` : '';
+  const invalid = (field: string) => (refusal?.field === field ? html` aria-invalid="true" aria-describedby="${refusal.messageId}"` : '');
   // A tone set elsewhere stays selectable, so saving the form never changes it silently.
   const tones = notificationTones.some((tone) => tone.value === view.notificationTone)
     ? notificationTones
     : [...notificationTones, { value: view.notificationTone, label: view.notificationTone }];
   return html`
 <h2 id="settings">${options.heading ?? 'Settings'}</h2>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 <form method="post" action="${options.action ?? '/account/settings'}" class="settings">
   <input type="hidden" name="_csrf" value="${csrf}">
   <label class="check"><input type="checkbox" name="notifications" value="on"${view.notificationsEnabled ? html` checked` : ''}> Alert me when a door is left open</label>
   <label for="tone">Notification tone</label>
-  <select id="tone" name="tone">
+  <select id="tone" name="tone"${invalid('tone')}>
     ${tones.map((tone) => html`<option value="${tone.value}"${tone.value === view.notificationTone ? html` selected` : ''}>${tone.label}</option>`)}
   </select>
   <label for="time-zone">Time zone</label>
-  <input id="time-zone" name="time_zone" type="text" list="time-zones" required maxlength="100" autocomplete="off" autocapitalize="off" spellcheck="false" value="${view.timeZone}"${invalid}>
+  <input id="time-zone" name="time_zone" type="text" list="time-zones" required maxlength="100" autocomplete="off" autocapitalize="off" spellcheck="false" value="${view.timeZone}"${invalid('time_zone')}>
   <datalist id="time-zones">${commonTimeZones.map((zone) => html`<option value="${zone}">`)}</datalist>
   <p class="muted">Your history and the dates on your pages follow this zone. Door hours are read in each account's zone.</p>
   <label for="pin">Keypad PIN</label>

@@ -71,6 +71,13 @@ for (const engine of engines()) {
       assert.match(refused.body, /id="pin"[^>]*aria-invalid="true" aria-describedby="flash pin-status"/);
       assert.match(refused.body, /id="time-zone"[^>]*value="Europe\/Paris"/);
       assert.equal((await storedSettings(app, sam.id)).timeZone, 'Asia/Tokyo');
+
+      // The refusal marks the field it is about, not a neighbour.
+      await submitForm(browser, settings, `${settings}/preferences`, { ...form, tone: 'Door Open!' });
+      const badTone = await browser.request(settings);
+      assert.match(badTone.body, /role="alert" id="flash"[^>]*>The notification tone must be/);
+      assert.match(badTone.body, /id="tone"[^>]*aria-invalid="true" aria-describedby="flash"/);
+      assert.doesNotMatch(badTone.body, /id="time-zone"[^>]*aria-invalid/);
     });
 
     it('changes the email only when the link mailed to the new address is followed, and tells the old one', async (t) => {

@@ -14,7 +14,7 @@ import { redirectWith, type Flash } from '../flash.ts';
 import { attempt, invalidMark, typed } from '../form-outcome.ts';
 import { formBody } from '../form-schemas.ts';
 import { html } from '../html.ts';
-import { refusedSettingsField, settingsChanges, settingsFormSchema, settingsSection, settingsView, submittedView, type SettingsFormBody } from '../settings-form.ts';
+import { settingsChanges, settingsFormSchema, settingsSection, settingsView, submittedView, type SettingsFormBody } from '../settings-form.ts';
 import { pageViewer, sendAppPage, signedInPerson } from '../signed-in.ts';
 import { webSessionCookie, webSessionId, type WebDeps } from '../index.ts';
 
@@ -70,10 +70,10 @@ export async function settingsPages(app: FastifyInstance, deps: WebDeps): Promis
 </form>
 </section>
 <section aria-labelledby="settings" class="settings-group">
-${settingsSection(shown, viewer.csrf, undefined, {
+${settingsSection(shown, viewer.csrf, {
     action: paths.preferences,
     heading: 'Alerts, time zone and keypad PIN',
-    refusal: preferences?.error ? { messageId: 'flash', field: refusedSettingsField(preferences.error) } : undefined,
+    refusal: preferences?.error ? { messageId: 'flash', field: preferences.field } : undefined,
   })}
 </section>
 <section aria-labelledby="password-heading" class="settings-group">
