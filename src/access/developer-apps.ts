@@ -41,18 +41,18 @@ export async function ownApplication(db: Kysely<Database>, personId: string, cli
 /** Creates a confidential application; the secret is returned for the one time it is shown. */
 export async function createApplication(db: Kysely<Database>, rules: ClientRules, personId: string, form: ApplicationForm) {
   const environment = readEnvironment(form.environment);
-  return withFieldOfClientRule(() => createClient(db, rules, {
+  return createClient(db, rules, {
     ...details(form),
     type: 'confidential',
     environment,
     ownerId: personId,
     pending: environment === 'production',
-  }));
+  });
 }
 
 export async function updateApplication(db: Kysely<Database>, rules: ClientRules, personId: string, clientId: string, form: ApplicationForm): Promise<void> {
   const application = await ownApplication(db, personId, clientId);
-  await withFieldOfClientRule(() => updateClientDetails(db, rules, application.client_id, details(form)));
+  await updateClientDetails(db, rules, application.client_id, details(form));
 }
 
 export async function rotateApplicationSecret(db: Kysely<Database>, personId: string, clientId: string) {
@@ -93,23 +93,4 @@ function details(form: ApplicationForm) {
     description: form.description?.trim() ?? '',
     redirectUris: uris,
   };
-}
-
-// oauth/clients.ts checks a registration for every caller (the CLI, the API)
-// in sentences of its own that name no form field; these are the ones the
-// console's form can meet, and the field each is about. ("website must …"
-// names its field already.)
-const clientRuleFields: readonly (readonly [start: string, field: string])[] = [
-  ['an application needs at least one redirect URI', 'redirect_uris'],
-  ['redirect URI ', 'redirect_uris'],
-  ['contact email ', 'contact_email'],
-];
-
-async function withFieldOfClientRule<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const field = error instanceof DomainError && error.field === undefined ? clientRuleFields.find(([start]) => error.message.startsWith(start))?.[1] : undefined;
-    throw field ? new FieldError(field, (error as DomainError).message) : error;
-  }
 }

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { generateSecret, hashSecret, randomDigits } from '../security/secrets.ts';
 import type { ClientEnvironment, ClientType, Database } from '../store/database.ts';
 import * as repo from '../store/repositories/clients.ts';
-import { DomainError } from '../access/errors.ts';
+import { DomainError, FieldError } from '../access/errors.ts';
 
 export interface ClientRegistration {
   name: string;
@@ -122,14 +122,14 @@ export async function approveClient(db: Kysely<Database>, clientId: string): Pro
 
 function checkedDetails(registration: ClientDetailsInput, type: ClientType, rules: ClientRules): repo.ClientDetails {
   const name = registration.name?.trim();
-  if (!name) throw new DomainError('invalid', 'an application needs a name');
-  if (registration.redirectUris.length === 0) throw new DomainError('invalid', 'an application needs at least one redirect URI');
+  if (!name) throw new FieldError('name', 'an application needs a name');
+  if (registration.redirectUris.length === 0) throw new FieldError('redirect_uris', 'an application needs at least one redirect URI');
   for (const uri of registration.redirectUris) {
     const problem = redirectUriProblem(uri, type, rules.production);
-    if (problem) throw new DomainError('invalid', `redirect URI ${JSON.stringify(uri)}: ${problem}`);
+    if (problem) throw new FieldError('redirect_uris', `redirect URI ${JSON.stringify(uri)}: ${problem}`);
   }
-  if (registration.website && !isHttpUrl(registration.website)) throw new DomainError('invalid', 'website must be an http(s) URL');
-  if (registration.contactEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(registration.contactEmail)) throw new DomainError('invalid', 'contact email is not an email address');
+  if (registration.website && !isHttpUrl(registration.website)) throw new FieldError('website', 'website must be an http(s) URL');
+  if (registration.contactEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(registration.contactEmail)) throw new FieldError('contact_email', 'contact email is not an email address');
   return {
     name,
     company: registration.company?.trim() ?? '',

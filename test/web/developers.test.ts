@@ -59,6 +59,12 @@ describe('/developers', () => {
     assert.match(back.body, /id="f-redirect_uris" name="redirect_uris"[^>]*aria-invalid="true"[^>]*>javascript:alert\(1\)<\/textarea>/);
     assert.match(back.body, /value="Acme Garage Sync"/);
     assert.equal((await dana.browser.request('/developers')).body.includes('Acme Garage Sync'), false);
+
+    // The registration rules name the field they refuse: the form marks it, no other.
+    await submitFrom(dana.browser, '/developers/applications/new', '/developers/applications', applicationForm(redirect, { contact_email: 'dana at example' }));
+    const badEmail = await dana.browser.request('/developers/applications/new');
+    assert.match(badEmail.body, /id="f-contact_email" name="contact_email"[^>]*aria-invalid="true"/);
+    assert.doesNotMatch(badEmail.body, /id="f-redirect_uris" name="redirect_uris"[^>]*aria-invalid/);
   });
 
   it('edits details, rotates the secret behind a confirmation (the old one stops working), and deletes behind a confirmation', async (t) => {
