@@ -65,6 +65,23 @@ for (const engine of engines()) {
       refused(await call(baseUrl, giaToken, 'DELETE', `guest-links/${link.id}`), 404, 'not_found');
     });
 
+    it('a change that meets the link\'s deletion answers 200 or 404, never a 500, and leaves no doors behind', async (t) => {
+      const { baseUrl, app } = await startServer(t, engine, { PARQEX_WEBHOOKS: 'false', PARQEX_RATE_LIMIT_PER_TOKEN: '100000' });
+      const giaToken = await token(baseUrl, gia.email);
+      for (let round = 1; round <= 10; round += 1) {
+        const link = (await call(baseUrl, giaToken, 'POST', 'guest-links', { label: `Race ${round}`, door_ids: [gate] })).body.data;
+        const [deleted, ...changes] = await Promise.all([
+          call(baseUrl, giaToken, 'DELETE', `guest-links/${link.id}`),
+          ...Array.from({ length: 4 }, () => call(baseUrl, giaToken, 'PATCH', `guest-links/${link.id}`, { door_ids: [gate], max_hours: 2 })),
+        ]);
+        assert.equal(deleted!.status, 200, deleted!.text);
+        for (const change of changes) {
+          if (change.status !== 200) refused(change, 404, 'not_found');
+        }
+      }
+      assert.equal((await app.db.selectFrom('unit_link_doors').select('door_id').execute()).length, 0);
+    });
+
     it('refuses bad input with the errors shape: no doors, 21 doors, another account\'s door, 169 hours, an empty label; Sam 403; a token without manageguests 403', async (t) => {
       const { baseUrl } = await startServer(t, engine, { PARQEX_WEBHOOKS: 'false' });
       const giaToken = await token(baseUrl, gia.email);

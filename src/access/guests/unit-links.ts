@@ -138,7 +138,8 @@ export async function updateUnitLink(deps: UnitLinkDeps, viewer: Viewer, id: str
   };
   // The owner's doors, also when the Admin changes the link: the page issues in the owner's name.
   const doorIds = input.door_ids === undefined ? undefined : await readLinkDoors(deps.db, { personId: row.owner_id, grant: viewer.grant }, row.account_id, input.door_ids, new Date(deps.clock.now()));
-  await deps.db.transaction().execute((trx) => updateUnitLinkRow(trx, row.id, changes, doorIds));
+  // Deleted by another request since it was read: its doors would have no link to belong to.
+  if (!(await deps.db.transaction().execute((trx) => updateUnitLinkRow(trx, row.id, changes, doorIds)))) throw new DomainError('not_found', 'No such unit link.');
   return present(deps, { ...row, ...changes, door_ids: doorIds ?? row.door_ids });
 }
 

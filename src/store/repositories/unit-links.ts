@@ -50,11 +50,14 @@ export async function findUnitLinkByTokenHash(db: Kysely<Database>, tokenHash: s
   return row && (await withDoors(db, [row]))[0];
 }
 
-export async function updateUnitLinkRow(db: Kysely<Database>, id: string, changes: Partial<Pick<UnitLinkRow, 'label' | 'max_hours' | 'auto_approve' | 'active' | 'updated_at'>>, doorIds?: string[]): Promise<void> {
-  await db.updateTable('unit_links').set(changes).where('id', '=', id).execute();
-  if (doorIds === undefined) return;
+/** False when the link is gone (deleted since it was read): nothing is written. */
+export async function updateUnitLinkRow(db: Kysely<Database>, id: string, changes: Partial<Pick<UnitLinkRow, 'label' | 'max_hours' | 'auto_approve' | 'active' | 'updated_at'>>, doorIds?: string[]): Promise<boolean> {
+  const { numUpdatedRows } = await db.updateTable('unit_links').set(changes).where('id', '=', id).executeTakeFirst();
+  if (numUpdatedRows === 0n) return false;
+  if (doorIds === undefined) return true;
   await db.deleteFrom('unit_link_doors').where('unit_link_id', '=', id).execute();
   await db.insertInto('unit_link_doors').values(doorIds.map((door_id) => ({ unit_link_id: id, door_id }))).execute();
+  return true;
 }
 
 export async function deleteUnitLinkRow(db: Kysely<Database>, id: string): Promise<void> {
