@@ -197,6 +197,12 @@ for (const engine of engines()) {
       const list = await api(baseUrl, token.gia, 'GET', 'guest-passes?limit=4');
       assert.equal(list.body.data.guest_passes.length, 4);
       assert.ok(list.body.data.next_cursor);
+      const nextPage = await api(baseUrl, token.gia, 'GET', `guest-passes?limit=4&cursor=${list.body.data.next_cursor}`);
+      assert.equal(nextPage.body.data.guest_passes.length, 4);
+      assert.ok(!nextPage.body.data.guest_passes.some((pass: { id: string }) => list.body.data.guest_passes.some((seen: { id: string }) => seen.id === pass.id)));
+      // An empty cursor is a client that lost next_cursor, not a request for the first page again (a pager would loop).
+      const emptyCursor = await api(baseUrl, token.gia, 'GET', 'guest-passes?limit=4&cursor=');
+      assert.deepEqual([emptyCursor.status, emptyCursor.body.errors?.[0]?.code], [400, 'invalid']);
       assert.equal((await api(baseUrl, token.alex, 'GET', 'guest-passes?issuer=all&status=scheduled')).body.data.guest_passes.length, 11);
       assert.equal((await api(baseUrl, token.gia, 'GET', 'guest-passes?issuer=all')).status, 403);
       const unknown = await fetch(`${baseUrl}/g/${'A'.repeat(43)}`);

@@ -307,7 +307,7 @@ export async function listPasses(deps: GuestDeps, query: PassListQuery): Promise
   const member = await requireGuestsMember(deps.db, query.accountId, query.personId);
   const all = (query.issuer ?? (member.role === 'admin' ? 'all' : 'me')) === 'all';
   if (all && member.role !== 'admin') throw new DomainError('forbidden', 'Only the account\'s Admin may list every guest pass (issuer=all).');
-  let before = query.cursor ? cursorOf(query) : undefined;
+  let before = cursorOf(query);
   const plateKey = query.plate ? readPlate(query.plate) : undefined;
   const passes: GuestPass[] = [];
   // A derived status may skip rows: read on until the page is full or the list ends.
