@@ -5,6 +5,7 @@
 // provider's storage is ours, and the rows are read on every request, so a
 // revocation is seen by the next request on every process.
 import type { Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Box } from '../security/encryption.ts';
 import { hashSecret } from '../security/secrets.ts';
 import type { Database } from '../store/database.ts';
@@ -46,13 +47,12 @@ interface AccessTokenPayload {
 const OPENED_KEPT = 10_000;
 
 export function bearerVerifier(db: Kysely<Database>, box: Box): BearerVerifier {
-  const opened = new Map<string, AccessTokenPayload & { scopes: ReadonlySet<string> }>();
+  const opened = new LRUCache<string, AccessTokenPayload & { scopes: ReadonlySet<string> }>({ max: OPENED_KEPT });
   const open = (sealed: string) => {
     let payload = opened.get(sealed);
     if (!payload) {
       const parsed = JSON.parse(box.open(sealed)) as AccessTokenPayload;
       payload = { ...parsed, scopes: new Set((parsed.scope ?? '').split(' ').filter(Boolean)) };
-      if (opened.size >= OPENED_KEPT) opened.delete(opened.keys().next().value!);
       opened.set(sealed, payload);
     }
     return payload;

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import type { Database } from './database.ts';
 import { OwnSchemaPostgresDialect } from './own-schema-introspector.ts';
@@ -127,7 +128,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
 /** Kysely's SQLite dialect speaks the better-sqlite3 interface; node:sqlite differs only in argument spreading. */
 function asKyselySqlite(sqlite: DatabaseSync): SqliteDatabase {
   // Kysely prepares every query it runs; the same few hundred SQL texts come back on every request.
-  const statements = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
+  const statements = new LRUCache<string, ReturnType<SqliteDatabase['prepare']>>({ max: STATEMENT_CACHE_SIZE });
   return {
     close: () => sqlite.close(),
     prepare(sql) {
@@ -140,7 +141,6 @@ function asKyselySqlite(sqlite: DatabaseSync): SqliteDatabase {
         run: (parameters: readonly unknown[]) => statement.run(...(parameters as never[])),
         iterate: (parameters: readonly unknown[]) => statement.iterate(...(parameters as never[])),
       };
-      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
       statements.set(sql, prepared);
       return prepared;
     },
