@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ClientRow, Database, NewClient } from '../database.ts';
+import { prepared } from '../prepared.ts';
 
 export type ClientRecord = Omit<ClientRow, 'secret_hash'> & { has_secret: boolean };
 
@@ -10,9 +11,12 @@ export async function insertClient(db: Kysely<Database>, client: NewClient): Pro
   await db.insertInto('clients').values(client).execute();
 }
 
+// Every token request reads its client, some twice.
+const clientById = prepared((db: Kysely<Database>, clientId: string) => db.selectFrom('clients').select([...columns, 'secret_hash']).where('client_id', '=', clientId));
+
 /** For oidc-provider only: the hash is what it compares a presented secret against. */
-export function findClientWithSecretHash(db: Kysely<Database>, clientId: string) {
-  return db.selectFrom('clients').select([...columns, 'secret_hash']).where('client_id', '=', clientId).executeTakeFirst();
+export async function findClientWithSecretHash(db: Kysely<Database>, clientId: string) {
+  return (await clientById(db, clientId))[0];
 }
 
 export async function findClient(db: Kysely<Database>, clientId: string): Promise<ClientRecord | undefined> {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import { prepared, preparedWrite } from '../prepared.ts';
 
 export function findLoginFailures(db: Kysely<Database>, keys: string[]) {
   return db.selectFrom('login_failures').selectAll().where('key', 'in', keys).execute();
@@ -31,9 +32,14 @@ export interface AttemptWindow {
  * holds a place until then.
  */
 export async function holdAttempt(db: Kysely<Database>, { key, limit }: LimitedKey, { windowSeconds, now }: AttemptWindow): Promise<boolean> {
+  return (await hold(db, key, limit, now, now - windowSeconds)).length > 0;
+}
+
+// Every sign-in and client authentication holds and ends an attempt: compiled once.
+const hold = prepared((db: Kysely<Database>, key: string, limit: number, now: number, windowStartedBy: number) => {
   const at = sql<number>`cast(${now} as bigint)`;
-  const expired = sql<boolean>`(login_failures.window_started_at <= cast(${now - windowSeconds} as bigint) and coalesce(login_failures.locked_until, 0) <= ${at})`;
-  const row = await db.insertInto('login_failures')
+  const expired = sql<boolean>`(login_failures.window_started_at <= cast(${windowStartedBy} as bigint) and coalesce(login_failures.locked_until, 0) <= ${at})`;
+  return db.insertInto('login_failures')
     .values({ key, failures: 0, in_flight: 1, window_started_at: now, locked_until: null })
     .onConflict((oc) => oc.column('key')
       .doUpdateSet({
@@ -43,10 +49,10 @@ export async function holdAttempt(db: Kysely<Database>, { key, limit }: LimitedK
         locked_until: sql`case when ${expired} then null else login_failures.locked_until end`,
       })
       .where(sql<boolean>`${expired} or (coalesce(login_failures.locked_until, 0) <= ${at} and login_failures.failures + login_failures.in_flight < cast(${limit} as integer))`))
-    .returning('key')
-    .executeTakeFirst();
-  return row !== undefined;
-}
+    .returning('key');
+});
+const inFlightLess = sql<number>`case when in_flight > 0 then in_flight - 1 else 0 end`;
+const freePlace = preparedWrite((db: Kysely<Database>, key: string) => db.updateTable('login_failures').where('key', '=', key).set({ in_flight: inFlightLess }));
 
 /**
  * Ends a held attempt. `failed` counts a failure, and the failure that brings
@@ -55,16 +61,17 @@ export async function holdAttempt(db: Kysely<Database>, { key, limit }: LimitedK
  * key's failures and lock.
  */
 export async function endAttempt(db: Kysely<Database>, { key, limit }: LimitedKey, outcome: 'failed' | 'passed' | 'cleared', { windowSeconds, now }: AttemptWindow): Promise<void> {
-  const at = sql<number>`cast(${now} as bigint)`;
-  const inFlight = sql<number>`case when in_flight > 0 then in_flight - 1 else 0 end`;
-  const update = db.updateTable('login_failures').where('key', '=', key);
   if (outcome === 'passed') {
-    await update.set({ in_flight: inFlight }).execute();
-  } else if (outcome === 'cleared') {
-    await update.set({ in_flight: inFlight, failures: 0, locked_until: null }).execute();
+    await freePlace(db, key);
+    return;
+  }
+  const at = sql<number>`cast(${now} as bigint)`;
+  const update = db.updateTable('login_failures').where('key', '=', key);
+  if (outcome === 'cleared') {
+    await update.set({ in_flight: inFlightLess, failures: 0, locked_until: null }).execute();
   } else {
     await update.set({
-      in_flight: inFlight,
+      in_flight: inFlightLess,
       failures: sql`failures + 1`,
       locked_until: sql`case
         when locked_until > ${at} then locked_until

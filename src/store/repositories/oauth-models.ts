@@ -2,7 +2,7 @@
 // already sealed: this file never sees a usable token.
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
-import { prepared } from '../prepared.ts';
+import { prepared, preparedWrite } from '../prepared.ts';
 
 export interface ModelRow {
   payload: string;
@@ -10,17 +10,17 @@ export interface ModelRow {
   consumed_at: number | null;
 }
 
+// Every token request reads and writes several models: those queries are compiled once.
+const upsert = preparedWrite((db: Kysely<Database>, model: string, idHash: string, payload: string, grantId: string | null, uid: string | null, expiresAt: number | null) =>
+  db.insertInto('oauth_models').values({ model, id_hash: idHash, payload, grant_id: grantId, uid, expires_at: expiresAt, consumed_at: null })
+    .onConflict((oc) => oc.columns(['model', 'id_hash']).doUpdateSet({ payload, grant_id: grantId, uid, expires_at: expiresAt })));
+
 export async function upsertModel(db: Kysely<Database>, row: {
   model: string; id_hash: string; payload: string; grant_id: string | null; uid: string | null; expires_at: number | null;
 }): Promise<void> {
-  await db.insertInto('oauth_models').values({ ...row, consumed_at: null })
-    .onConflict((oc) => oc.columns(['model', 'id_hash']).doUpdateSet({
-      payload: row.payload, grant_id: row.grant_id, uid: row.uid, expires_at: row.expires_at,
-    }))
-    .execute();
+  await upsert(db, row.model, row.id_hash, row.payload, row.grant_id, row.uid, row.expires_at);
 }
 
-// Every token request reads several models: compiled once.
 const modelById = prepared((db: Kysely<Database>, model: string, idHash: string) => db.selectFrom('oauth_models').select(['payload', 'expires_at', 'consumed_at'])
   .where('model', '=', model).where('id_hash', '=', idHash));
 
@@ -33,11 +33,12 @@ export function findModelByUid(db: Kysely<Database>, model: string, uid: string)
     .where('model', '=', model).where('uid', '=', uid).executeTakeFirst();
 }
 
+const consume = preparedWrite((db: Kysely<Database>, model: string, idHash: string, at: number) => db.updateTable('oauth_models').set({ consumed_at: at })
+  .where('model', '=', model).where('id_hash', '=', idHash).where('consumed_at', 'is', null));
+
 /** Marks consumed only if it was not; false tells the caller it lost a race. */
 export async function consumeModel(db: Kysely<Database>, model: string, idHash: string, at: number): Promise<boolean> {
-  const result = await db.updateTable('oauth_models').set({ consumed_at: at })
-    .where('model', '=', model).where('id_hash', '=', idHash).where('consumed_at', 'is', null).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return (await consume(db, model, idHash, at)) > 0;
 }
 
 /** Gives a single-use model back its use: only for a consumption whose result never left the server. */

@@ -1,12 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import { preparedWrite } from '../prepared.ts';
 
 /** The first request to claim a refresh token wins; the insert is the lock, on either engine and across processes. */
 export async function claimRotation(db: Kysely<Database>, row: { token_hash: string; client_id: string; credentials_hash: string; created_at: number }): Promise<boolean> {
-  const result = await db.insertInto('refresh_rotations').values({ ...row, response: null })
-    .onConflict((oc) => oc.column('token_hash').doNothing()).executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  return (await claim(db, row.token_hash, row.client_id, row.credentials_hash, row.created_at)) > 0;
 }
+
+// Every refresh claims and completes a rotation: compiled once.
+const claim = preparedWrite((db: Kysely<Database>, tokenHash: string, clientId: string, credentialsHash: string, createdAt: number) =>
+  db.insertInto('refresh_rotations').values({ token_hash: tokenHash, client_id: clientId, credentials_hash: credentialsHash, created_at: createdAt, response: null })
+    .onConflict((oc) => oc.column('token_hash').doNothing()));
+const complete = preparedWrite((db: Kysely<Database>, tokenHash: string, claimedAt: number, response: string) => db.updateTable('refresh_rotations').set({ response })
+  .where('token_hash', '=', tokenHash).where('created_at', '=', claimedAt));
 
 /**
  * Takes over a claim that was never sealed. The claim's `created_at` is its
@@ -27,9 +33,7 @@ export function findRotation(db: Kysely<Database>, tokenHash: string) {
 
 /** False when the claim was taken over in the meantime. */
 export async function completeRotation(db: Kysely<Database>, tokenHash: string, claimedAt: number, response: string): Promise<boolean> {
-  const result = await db.updateTable('refresh_rotations').set({ response })
-    .where('token_hash', '=', tokenHash).where('created_at', '=', claimedAt).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return (await complete(db, tokenHash, claimedAt, response)) > 0;
 }
 
 export async function releaseRotation(db: Kysely<Database>, tokenHash: string, claimedAt: number): Promise<void> {
