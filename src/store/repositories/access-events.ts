@@ -1,8 +1,16 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { Database } from '../database.ts';
+import type { Database, DoorState } from '../database.ts';
+import { preparedWrite } from '../prepared.ts';
+
+// Every door move records one: compiled once.
+const insertEvent = preparedWrite((db: Kysely<Database>, id: string, doorId: string, deviceId: string, personId: string | null, channel: string, doorState: DoorState,
+  wasSuccess: number, occurredAt: number, guestPassId: string | null, bookingId: string | null) => db.insertInto('access_events').values({
+  id, door_id: doorId, device_id: deviceId, person_id: personId, channel, door_state: doorState, was_success: wasSuccess, occurred_at: occurredAt,
+  guest_pass_id: guestPassId, booking_id: bookingId,
+}));
 
 export async function insertAccessEvent(db: Kysely<Database>, row: Database['access_events']): Promise<void> {
-  await db.insertInto('access_events').values(row).execute();
+  await insertEvent(db, row.id, row.door_id, row.device_id, row.person_id, row.channel, row.door_state, row.was_success, row.occurred_at, row.guest_pass_id ?? null, row.booking_id ?? null);
 }
 
 export interface EventQuery {

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, DoorState } from '../database.ts';
 import { ADMIN_ROLE } from '../partial-index-values.ts';
+import { prepared } from '../prepared.ts';
 
 export function findDeviceSecret(db: Kysely<Database>, deviceId: string) {
   return db.selectFrom('devices').select(['secret_hash', 'active']).where('id', '=', deviceId).executeTakeFirst();
@@ -23,8 +24,13 @@ export async function touchDevice(db: Kysely<Database>, deviceId: string, at: nu
     .where('id', '=', deviceId).execute();
 }
 
-export function findDevice(db: Kysely<Database>, deviceId: string) {
-  return db.selectFrom('devices').select(['id', 'account_id', 'active', 'online', 'number_of_entities_controlled']).where('id', '=', deviceId).executeTakeFirst();
+// Every toggle reads its door's controller and the door's reported state: compiled once.
+const deviceById = prepared((db: Kysely<Database>, deviceId: string) => db.selectFrom('devices')
+  .select(['id', 'account_id', 'active', 'online', 'number_of_entities_controlled']).where('id', '=', deviceId));
+const doorStateById = prepared((db: Kysely<Database>, doorId: string) => db.selectFrom('doors').select('state').where('id', '=', doorId));
+
+export async function findDevice(db: Kysely<Database>, deviceId: string) {
+  return (await deviceById(db, deviceId))[0];
 }
 
 export function doorsOfDevice(db: Kysely<Database>, deviceId: string) {
@@ -101,7 +107,7 @@ export async function changeDeviceOnline(db: Kysely<Database>, deviceId: string,
 
 /** The door's state as its controller last reported it. */
 export async function storedDoorState(db: Kysely<Database>, doorId: string): Promise<DoorState | undefined> {
-  return (await db.selectFrom('doors').select('state').where('id', '=', doorId).executeTakeFirst())?.state;
+  return (await doorStateById(db, doorId))[0]?.state;
 }
 
 /** The controllers of one account, for its Admin's page. */

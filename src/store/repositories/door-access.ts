@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import { prepared } from '../prepared.ts';
 
 export async function upsertDoorAccess(db: Kysely<Database>, row: Database['door_access']): Promise<void> {
   await db.insertInto('door_access').values(row).onConflict((oc) => oc.columns(['door_id', 'person_id']).doUpdateSet({
@@ -28,14 +29,19 @@ export async function deleteDoorAccessGrantedBy(db: Kysely<Database>, personId: 
   return rows.map((row) => row.door_id);
 }
 
+const accessWindows = (db: Kysely<Database>, personId: string) => db.selectFrom('door_access')
+  .innerJoin('doors', 'doors.id', 'door_access.door_id')
+  .innerJoin('devices', 'devices.id', 'doors.device_id')
+  .innerJoin('accounts', 'accounts.id', 'devices.account_id')
+  .select(['door_access.door_id', 'door_access.person_id', 'door_access.starts_at', 'door_access.ends_at', 'door_access.weekly_hours', 'accounts.time_zone'])
+  .where('door_access.person_id', '=', personId);
+// Every toggle asks about its one door: compiled once.
+const oneDoorAccessWindow = prepared((db: Kysely<Database>, personId: string, doorId: string) => accessWindows(db, personId).where('door_access.door_id', '=', doorId));
+
 /** A person's access rows with the zone of each door's account; every door, or those listed. */
 export function doorAccessWindows(db: Kysely<Database>, personId: string, doorIds?: readonly string[]) {
-  let query = db.selectFrom('door_access')
-    .innerJoin('doors', 'doors.id', 'door_access.door_id')
-    .innerJoin('devices', 'devices.id', 'doors.device_id')
-    .innerJoin('accounts', 'accounts.id', 'devices.account_id')
-    .select(['door_access.door_id', 'door_access.person_id', 'door_access.starts_at', 'door_access.ends_at', 'door_access.weekly_hours', 'accounts.time_zone'])
-    .where('door_access.person_id', '=', personId);
+  if (doorIds?.length === 1) return oneDoorAccessWindow(db, personId, doorIds[0]!);
+  let query = accessWindows(db, personId);
   if (doorIds) {
     if (doorIds.length === 0) return Promise.resolve([]);
     query = query.where('door_access.door_id', 'in', [...doorIds]);

@@ -1,14 +1,23 @@
 // Door moves: the command sent to a controller and how far the door got (one row each).
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database, DoorState, MoveState } from '../database.ts';
 import { PENDING_COMMAND } from '../partial-index-values.ts';
+import { preparedWrite } from '../prepared.ts';
 import { writeUnlessTaken } from '../unique-violation.ts';
 
 export type NewCommand = Omit<Database['door_commands'], 'status' | 'reason' | 'finished_at' | 'move' | 'travel_deadline'>;
 
+// Every toggle inserts a command and records its answer: those statements are compiled once.
+const insertCommand = preparedWrite((db: Kysely<Database>, id: string, doorId: string, deviceId: string, entityNumber: number, personId: string | null, clientId: string | null,
+  channel: string, requestedState: DoorState, idempotencyKey: string | null, createdAt: number, expiresAt: number) => db.insertInto('door_commands').values({
+  id, door_id: doorId, device_id: deviceId, entity_number: entityNumber, person_id: personId, client_id: clientId, channel, requested_state: requestedState,
+  idempotency_key: idempotencyKey, created_at: createdAt, expires_at: expiresAt, status: 'pending', reason: null, finished_at: null, move: 'requested', travel_deadline: null,
+}));
+
 /** False when the door already has an unanswered command (the partial unique index), or the key was used. */
 export async function insertPendingCommand(db: Kysely<Database>, row: NewCommand): Promise<boolean> {
-  return writeUnlessTaken(() => db.insertInto('door_commands').values({ ...row, status: 'pending', reason: null, finished_at: null, move: 'requested', travel_deadline: null }).execute());
+  return writeUnlessTaken(() => insertCommand(db, row.id, row.door_id, row.device_id, row.entity_number, row.person_id, row.client_id,
+    row.channel, row.requested_state, row.idempotency_key, row.created_at, row.expires_at));
 }
 
 /**
@@ -21,17 +30,20 @@ export async function insertPendingCommand(db: Kysely<Database>, row: NewCommand
  * already settled otherwise, or its answer recorded.
  */
 export async function acknowledgeMove(db: Kysely<Database>, id: string, at: number, travelDeadline: number | null): Promise<boolean> {
-  const result = await db.updateTable('door_commands')
-    .set((eb) => ({
-      status: 'succeeded', reason: null, finished_at: at,
-      move: travelDeadline === null ? 'reported' : eb.case().when('move', '=', 'reported').then('reported').else('acknowledged').end().$castTo<MoveState>(),
-      travel_deadline: travelDeadline,
-    }))
-    .where('id', '=', id)
-    .where((eb) => eb.or([eb('status', '=', PENDING_COMMAND), eb('move', '=', 'expired'), eb.and([eb('move', '=', 'reported'), eb('finished_at', 'is', null)])]))
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return (travelDeadline === null ? await acknowledgeSettled(db, id, at) : await acknowledgeTravelling(db, id, at, travelDeadline)) > 0;
 }
+
+const answerable = (eb: ExpressionBuilder<Database, 'door_commands'>) =>
+  eb.or([eb('status', '=', PENDING_COMMAND), eb('move', '=', 'expired'), eb.and([eb('move', '=', 'reported'), eb('finished_at', 'is', null)])]);
+const acknowledgeSettled = preparedWrite((db: Kysely<Database>, id: string, at: number) => db.updateTable('door_commands')
+  .set({ status: 'succeeded', reason: null, finished_at: at, move: 'reported', travel_deadline: null })
+  .where('id', '=', id).where(answerable));
+const acknowledgeTravelling = preparedWrite((db: Kysely<Database>, id: string, at: number, travelDeadline: number) => db.updateTable('door_commands')
+  .set((eb) => ({
+    status: 'succeeded', reason: null, finished_at: at, travel_deadline: travelDeadline,
+    move: eb.case().when('move', '=', 'reported').then('reported').else('acknowledged').end().$castTo<MoveState>(),
+  }))
+  .where('id', '=', id).where(answerable));
 
 /** The command failed (refused, jammed, no answer, or never reported); false when it was settled already. */
 export async function failMove(db: Kysely<Database>, id: string, move: 'failed' | 'expired', reason: string, at: number): Promise<boolean> {

@@ -132,18 +132,23 @@ export async function setPersonalDoorName(db: Kysely<Database>, personId: string
 
 /** The doors of the accounts a person administers, with each account's zone; every door, or those listed. */
 export function doorsAdministeredBy(db: Kysely<Database>, personId: string, doorIds?: readonly string[]) {
-  let query = db.selectFrom('doors')
-    .innerJoin('devices', 'devices.id', 'doors.device_id')
-    .innerJoin('accounts', 'accounts.id', 'devices.account_id')
-    .innerJoin('account_members', (join) => join.onRef('account_members.account_id', '=', 'accounts.id')
-      .on('account_members.person_id', '=', personId).on('account_members.role', '=', ADMIN_ROLE))
-    .select(['doors.id as door_id', 'accounts.id as account_id', 'accounts.time_zone']);
+  if (doorIds?.length === 1) return oneDoorAdministeredBy(db, personId, doorIds[0]!);
+  let query = administeredDoors(db, personId);
   if (doorIds) {
     if (doorIds.length === 0) return Promise.resolve([]);
     query = query.where('doors.id', 'in', [...doorIds]);
   }
   return query.execute();
 }
+
+const administeredDoors = (db: Kysely<Database>, personId: string) => db.selectFrom('doors')
+  .innerJoin('devices', 'devices.id', 'doors.device_id')
+  .innerJoin('accounts', 'accounts.id', 'devices.account_id')
+  .innerJoin('account_members', (join) => join.onRef('account_members.account_id', '=', 'accounts.id')
+    .on('account_members.person_id', '=', personId).on('account_members.role', '=', ADMIN_ROLE))
+  .select(['doors.id as door_id', 'accounts.id as account_id', 'accounts.time_zone']);
+// Every toggle asks about its one door: compiled once.
+const oneDoorAdministeredBy = prepared((db: Kysely<Database>, personId: string, doorId: string) => administeredDoors(db, personId).where('doors.id', '=', doorId));
 
 /** Every door of an account's controllers, with its controller. */
 export function doorsOfAccount(db: Kysely<Database>, accountId: string) {
