@@ -9,6 +9,7 @@ import type { Database } from '../store/database.ts';
 import { StoreUnavailable } from '../store/unavailable.ts';
 import { beforeDeadline } from '../access/deadline.ts';
 import type { RateLimits } from '../security/rate-limits.ts';
+import { hashSecret } from '../security/secrets.ts';
 import { refuseIn } from '../errors/handler.ts';
 import { surfaceOf } from '../surface.ts';
 import { DomainError } from '../access/errors.ts';
@@ -43,15 +44,16 @@ export function bearerAuth(verify: BearerVerifier, db: Kysely<Database>, limits:
       reply.header('retry-after', String(locked));
       return send(429, `Too many requests with an invalid access token. Try again in ${locked} seconds.`);
     }
+    const tokenHash = hashSecret(match[1]!);
     const lookUp = async () => {
-      const verified = await verify(match[1]!);
+      const verified = await verify(tokenHash);
       return { principal: verified?.principal, viewer: verified && await viewerOfCoveredGrant(db, verified.grant) };
     };
     const identify = async () => {
       // A token the database could not look up (an outage) is not found bad: nothing is counted.
       const { principal, viewer } = await lookUp();
       if (!principal || !viewer) await limits.countBadToken(request.ip);
-      const wait = principal && viewer ? await limits.consume(match[1]!, principal.personId) : undefined;
+      const wait = principal && viewer ? await limits.consume(tokenHash, principal.personId) : undefined;
       return { principal, viewer, wait };
     };
     // A route with a deadline (toggle) counts its authentication in it.

@@ -7,7 +7,6 @@
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Box } from '../security/encryption.ts';
-import { hashSecret } from '../security/secrets.ts';
 import type { Database } from '../store/database.ts';
 import { findBearerToken } from '../store/repositories/bearer-tokens.ts';
 
@@ -30,7 +29,8 @@ export interface GrantCoverage {
   lastUsedAt: number | null;
 }
 
-export type BearerVerifier = (token: string) => Promise<{ principal: Principal; grant: GrantCoverage } | undefined>;
+/** Takes the token's hash (`hashSecret`), which the caller also keys its rate limits by. */
+export type BearerVerifier = (tokenHash: string) => Promise<{ principal: Principal; grant: GrantCoverage } | undefined>;
 
 /** The fields of oidc-provider's AccessToken payload that the check reads. */
 interface AccessTokenPayload {
@@ -57,9 +57,9 @@ export function bearerVerifier(db: Kysely<Database>, box: Box): BearerVerifier {
     }
     return payload;
   };
-  return async (token) => {
+  return async (tokenHash) => {
     const now = Math.floor(Date.now() / 1000);
-    const row = await findBearerToken(db, hashSecret(token), now);
+    const row = await findBearerToken(db, tokenHash, now);
     if (!row) return undefined;
     const payload = open(row.payload);
     if (payload.kind !== 'AccessToken' || (payload.exp !== undefined && payload.exp <= now)) return undefined;

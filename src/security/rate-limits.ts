@@ -20,8 +20,8 @@ export interface RateLimitSettings {
 }
 
 export interface RateLimits {
-  /** Counts one request; returns the seconds to wait when a limit is exceeded. */
-  consume(token: string, personId: string): Promise<number | undefined>;
+  /** Counts one request, by the token's hash (`hashSecret`: no token reaches Redis); returns the seconds to wait when a limit is exceeded. */
+  consume(tokenHash: string, personId: string): Promise<number | undefined>;
   /** Toggles of one door, whoever sends them (a garage door needs ~20 s to travel). */
   consumeDoor(doorId: string): Promise<number | undefined>;
   /** The seconds an address must wait after presenting too many bad bearer tokens; undefined when it may go on. */
@@ -79,10 +79,8 @@ export function createRateLimits(settings: RateLimitSettings, log?: RateLimitLog
     }
   };
   return {
-    async consume(token, personId) {
-      // Counters are keyed by a hash: no token reaches Redis.
-      const tokenKey = createHash('sha256').update(token).digest('base64url');
-      const results = await Promise.allSettled([perToken.consume(tokenKey), perPerson.consume(personId)]);
+    async consume(tokenHash, personId) {
+      const results = await Promise.allSettled([perToken.consume(tokenHash), perPerson.consume(personId)]);
       const waits = results.flatMap((result) => (result.status === 'rejected' && result.reason instanceof RateLimiterRes ? [result.reason.msBeforeNext] : []));
       const failure = results.find((result) => result.status === 'rejected' && !(result.reason instanceof RateLimiterRes));
       if (failure) throw (failure as PromiseRejectedResult).reason;
