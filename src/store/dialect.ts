@@ -10,6 +10,7 @@ import type { Database } from './database.ts';
 import { OwnSchemaPostgresDialect } from './own-schema-introspector.ts';
 import { statementName } from './prepared.ts';
 import { storeFailure } from './unavailable.ts';
+import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './wal-checkpointer.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -59,7 +60,9 @@ export function openDatabase(options: StoreOptions): { db: Kysely<Database>; eng
   // larger page cache keeps hot indexes (tokens, doors, history) in memory: every statement
   // here runs on the event loop, so its time is the server's time.
   sqlite.exec('PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;');
-  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: asKyselySqlite(sqlite) }) }), engine: 'sqlite' };
+  const checkpointer = options.sqlitePath === ':memory:' ? undefined : startCheckpointer(options.sqlitePath);
+  if (checkpointer) sqlite.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES};`);
+  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: asKyselySqlite(sqlite, checkpointer) }) }), engine: 'sqlite' };
 }
 
 /**
@@ -126,11 +129,14 @@ class ImmediateSqliteDialect extends SqliteDialect {
 }
 
 /** Kysely's SQLite dialect speaks the better-sqlite3 interface; node:sqlite differs only in argument spreading. */
-function asKyselySqlite(sqlite: DatabaseSync): SqliteDatabase {
+function asKyselySqlite(sqlite: DatabaseSync, checkpointer: Checkpointer | undefined): SqliteDatabase {
   // Kysely prepares every query it runs; the same few hundred SQL texts come back on every request.
   const statements = new LRUCache<string, ReturnType<SqliteDatabase['prepare']>>({ max: STATEMENT_CACHE_SIZE });
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      void checkpointer?.stop();
+      sqlite.close();
+    },
     prepare(sql) {
       const cached = statements.get(sql);
       if (cached) return cached;
