@@ -1,7 +1,9 @@
 // Kysely builds and compiles a query on every call. On the hottest paths that
 // costs several times what SQLite takes to run it (profiled: about 300 µs of
 // 400 µs for a person's doors), so those queries are compiled once per
-// database handle with stand-in values, and each call only puts its values in.
+// database (its dialect adapter, which its transactions share) with stand-in
+// values, and each call only puts its values in. A handle with plugins
+// (`withPlugin`) compiles differently: prepared queries must not run on one.
 import { createHash } from 'node:crypto';
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database } from './database.ts';

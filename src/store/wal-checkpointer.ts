@@ -5,7 +5,7 @@
 // worker thread checkpoints on a connection of its own instead (PASSIVE: it
 // never waits for, nor blocks, the server's readers and writers), and the
 // server's connection keeps a larger limit of its own only as a backstop.
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { DatabaseSync } from 'node:sqlite';
 
 const EVERY_MS = 100;
@@ -17,15 +17,17 @@ export interface Checkpointer {
 }
 
 export function startCheckpointer(path: string): Checkpointer {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { path } });
+  const worker = new Worker(new URL(import.meta.url), { workerData: { checkpointsOf: path } });
   // A worker that fails (the file removed under it) leaves the backstop to the server's connection.
   worker.on('error', () => undefined);
   worker.unref();
   return { stop: async () => void (await worker.terminate()) };
 }
 
-if (!isMainThread && parentPort) {
-  const db = new DatabaseSync((workerData as { path: string }).path, { timeout: 0 });
+// Only the thread started above: any other worker that imports the module starts nothing.
+const checkpointsOf = isMainThread ? undefined : (workerData as { checkpointsOf?: unknown } | null)?.checkpointsOf;
+if (typeof checkpointsOf === 'string') {
+  const db = new DatabaseSync(checkpointsOf, { timeout: 0 });
   db.exec('PRAGMA wal_autocheckpoint = 0;');
   setInterval(() => {
     try {
